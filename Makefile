@@ -1,0 +1,45 @@
+# Spends Tracker — every command sets up what it needs first (virtual environment, dependencies).
+#   make run    set up, migrate, create the admin login on first run, and serve on SQLite
+#   make test   set up and run the test suite (SQLite unless DATABASE_URL says otherwise)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format demo migrate clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable ".[dev]"
+	touch $@
+
+# The development server runs with DEBUG on unless the environment says otherwise.
+run: export DEBUG ?= true
+run: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py purchases_demo
+	$(BIN)/python manage.py spends_ensure_admin
+	@echo "Spends Tracker: http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: export DEBUG ?= true
+demo: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py purchases_demo --purchases 60
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

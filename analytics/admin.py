@@ -1,0 +1,1 @@
+# Analytics has nothing to edit; its figures appear on the dashboard.

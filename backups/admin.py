@@ -1,0 +1,1 @@
+# BackupRecord is registered here once the backups feature defines it.

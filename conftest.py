@@ -1,0 +1,31 @@
+"""Fixtures shared by every app's tests: settings for a fast, isolated run, and personas."""
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def pytest_configure(config):
+    # Full-strength password hashing makes each login in the suite take a third of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    try:
+        settings.SECRET_KEY  # noqa: B018  (raises when unset)
+    except ImproperlyConfigured:
+        settings.SECRET_KEY = "test-only-secret-key-not-used-outside-the-test-suite"
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings, tmp_path):
+    """Keep uploads and backups of each test in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.SPENDS_BACKUPS_DIR = tmp_path / "backups"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "backups": {**settings.STORAGES["backups"], "OPTIONS": {"location": tmp_path / "backups"}},
+    }
+
+
+@pytest.fixture
+def staff_client(admin_client):
+    """A browser session logged in as a superuser, as a person entering data in the admin."""
+    return admin_client

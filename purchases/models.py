@@ -1,0 +1,119 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q, Subquery
+
+from spends_tracker import clock
+from spends_tracker.models import TimeStampedModel
+from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
+from warranties.models import Warranty
+
+
+def default_currency_code() -> str:
+    """Return the preferred currency (decision D10), read when a new purchase is made."""
+    from preferences.selectors import preferred_currency_code
+
+    return preferred_currency_code()
+
+
+class PurchaseStatus(models.TextChoices):
+    ORDERED = "ORDERED", "Ordered"
+    RECEIVED = "RECEIVED", "Received"
+
+
+class PurchaseQuerySet(models.QuerySet):
+    def with_primary_warranty(self, today: datetime.date | None = None):
+        """Annotate the primary warranty's id, end date and effective status (decision D11)."""
+        primary = Warranty.objects.with_status(today).primary_of_outer_purchase()
+        return self.annotate(
+            primary_warranty_id=Subquery(primary.values("id")),
+            primary_warranty_end=Subquery(primary.values("warranty_end")),
+            primary_warranty_status=Subquery(primary.values("effective_status")),
+        )
+
+
+class Purchase(TimeStampedModel):
+    """Something bought: what, where, from whom, when and for how much.
+
+    `price` is the line total (the amount paid), not a unit price: totals sum it as it is.
+    """
+
+    product_name = models.CharField(max_length=255)
+    price = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(MONEY_QUANTUM)],
+        help_text="What was paid in total, in the purchase's currency.",
+    )
+    currency_code = models.CharField(
+        "currency",
+        max_length=3,
+        default=default_currency_code,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter code such as USD or EUR.")],
+    )
+    retailer = models.ForeignKey(
+        "catalog.Retailer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="purchases",
+    )
+    brand = models.ForeignKey(
+        "catalog.Brand",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="purchases",
+    )
+    status = models.CharField(
+        max_length=8, choices=PurchaseStatus.choices, default=PurchaseStatus.RECEIVED
+    )
+    purchase_date = models.DateField(default=clock.today)
+    notes = models.TextField(null=True, blank=True)
+    tax_deductible = models.BooleanField(default=False)
+    model_number = models.CharField(max_length=100, null=True, blank=True)
+    serial_number = models.CharField(max_length=100, null=True, blank=True)
+    retailer_order_number = models.CharField("order number", max_length=100, null=True, blank=True)
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    link = models.CharField(max_length=500, null=True, blank=True)
+    return_deadline = models.DateField(null=True, blank=True)
+    return_policy = models.CharField(max_length=200, null=True, blank=True)
+    tags = models.CharField(
+        max_length=255, null=True, blank=True, help_text="Comma-separated, e.g. laptop,work."
+    )
+
+    objects = PurchaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gt=0),
+                name="purchases_purchase_price_positive",
+                violation_error_message="The price must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1),
+                name="purchases_purchase_quantity_at_least_one",
+                violation_error_message="The quantity must be at least 1.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["purchase_date"], name="purchase_date_idx"),
+            models.Index(fields=["status"], name="purchase_status_idx"),
+            models.Index(
+                fields=["currency_code", "purchase_date"], name="purchase_currency_date_idx"
+            ),
+        ]
+        # The case-insensitive product-name search index is PostgreSQL-only (trigram GIN) and is
+        # created by a migration: see purchases/migrations/0002_product_name_trigram_index.py.
+
+    def __str__(self):
+        return self.product_name
+
+    def clean(self):
+        super().clean()
+        if self.purchase_date and self.purchase_date > clock.today():
+            raise ValidationError({"purchase_date": "The purchase date cannot be in the future."})

@@ -1,0 +1,44 @@
+"""System checks that turn configuration mistakes into readable messages (ids `spends.*`)."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.compatibility)
+def check_configuration(app_configs, **kwargs):
+    """Report the problems settings.py found while reading the environment."""
+    return [
+        Error(message, hint=hint or None, id=check_id)
+        for check_id, message, hint in getattr(settings, "SPENDS_CONFIG_ERRORS", [])
+    ]
+
+
+@register(Tags.files)
+def check_writable_directories(app_configs, **kwargs):
+    """Create the data, uploads and backups folders if missing; report any we cannot write to."""
+    errors = []
+    for variable, directory in settings.SPENDS_WRITABLE_DIRS.items():
+        path = Path(directory)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            errors.append(
+                Error(
+                    f"{variable} ({path}) does not exist and cannot be created: {exc.strerror}.",
+                    hint=f"Create it, or point {variable} at a writable folder.",
+                    id="spends.E006",
+                )
+            )
+            continue
+        if not os.access(path, os.W_OK | os.X_OK):
+            errors.append(
+                Error(
+                    f"{variable} ({path}) is not writable by this process.",
+                    hint="Fix its owner or permissions, or point the variable elsewhere.",
+                    id="spends.E007",
+                )
+            )
+    return errors

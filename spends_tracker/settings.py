@@ -1,0 +1,231 @@
+"""
+The one settings module of Spends Tracker.
+
+Everything that differs between installs is read from the environment (or a `.env` file next to
+`manage.py`) with django-environ; `.env.example` documents every variable. Secrets may also be given
+as `<NAME>_FILE`, the path of a file holding the value (Docker secrets).
+
+Settings never raise on a bad value: problems are collected in `SPENDS_CONFIG_ERRORS` and reported
+by the system checks in `spends_tracker.checks`, so `manage.py check` explains what is wrong instead
+of printing a traceback.
+"""
+
+import contextlib
+import zoneinfo
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+SPENDS_CONFIG_ERRORS: list[tuple[str, str, str]] = []  # (check id, message, hint)
+
+
+def _secret(name: str, default: str = "") -> str:
+    """Return the variable NAME, or the content of the file named by NAME_FILE."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            SPENDS_CONFIG_ERRORS.append(
+                ("spends.E002", f"{name}_FILE points to an unreadable file: {exc}.", "")
+            )
+            return default
+    return env.str(name, default=default)
+
+
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+_FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = env.str(name, default=None)
+    if value is None:
+        return default
+    if value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+        return value.strip().lower() in _TRUE_WORDS
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E003",
+            f"{name}={value!r} is neither true nor false.",
+            "Use true/false, 1/0 or on/off.",
+        )
+    )
+    return default
+
+
+DEBUG = _bool("DEBUG", False)
+
+# The secret key signs sessions and CSRF tokens; a shared default would let anyone forge them.
+SECRET_KEY = _secret("SECRET_KEY")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+elif not SECRET_KEY:
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E001",
+            "SECRET_KEY is not set, and DEBUG is off.",
+            "Set SECRET_KEY (or SECRET_KEY_FILE) to a long random string, for example the output"
+            " of: python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+            " For local development only, DEBUG=true provides a default.",
+        )
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Storage locations --------------------------------------------------------------------------
+
+SPENDS_DATA_DIR = Path(env.str("SPENDS_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
+MEDIA_ROOT = Path(env.str("SPENDS_UPLOADS_DIR", default=str(SPENDS_DATA_DIR / "uploads"))).resolve()
+MEDIA_URL = "/media/"
+SPENDS_BACKUPS_DIR = Path(
+    env.str("SPENDS_BACKUPS_DIR", default=str(SPENDS_DATA_DIR / "backups"))
+).resolve()
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "backups": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SPENDS_BACKUPS_DIR},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Database -----------------------------------------------------------------------------------
+
+_default_database_url = f"sqlite:///{SPENDS_DATA_DIR / 'db.sqlite3'}"
+_SUPPORTED_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
+try:
+    DATABASES = {"default": env.db("DATABASE_URL", default=_default_database_url)}
+    if DATABASES["default"]["ENGINE"] not in _SUPPORTED_ENGINES:
+        raise ValueError("only SQLite and PostgreSQL are supported")
+except (ImproperlyConfigured, ValueError, KeyError) as exc:
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E004",
+            f"DATABASE_URL is not a usable database address: {exc}.",
+            "Use sqlite:////absolute/path/db.sqlite3 or postgres://user:password@host:5432/name.",
+        )
+    )
+    DATABASES = {"default": env.db_url_config(_default_database_url)}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must work with zero set-up: make its folder on first run.
+    if DATABASES["default"]["NAME"] != ":memory:":
+        with contextlib.suppress(OSError):  # reported by the writable-directories check
+            Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # WAL lets the web process read while a backup or import writes; IMMEDIATE avoids
+        # "database is locked" upgrades when two writers meet.
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications -------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "import_export",
+    "ninja",
+    "spends_tracker",
+    "preferences",
+    "catalog",
+    "purchases",
+    "warranties",
+    "analytics",
+    "backups",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "spends_tracker.urls"
+WSGI_APPLICATION = "spends_tracker.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Time and language --------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+USE_TZ = True  # timestamps are stored in UTC; TIME_ZONE decides what "today" is
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E005",
+            f"TIME_ZONE {TIME_ZONE!r} is not a known time zone.",
+            "Use an IANA name such as UTC, Europe/Berlin or America/New_York.",
+        )
+    )
+    TIME_ZONE = "UTC"
+
+# --- Logging ------------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Spends Tracker -----------------------------------------------------------------------------
+
+# Directories the app writes to; checked for writability by spends_tracker.checks.
+SPENDS_WRITABLE_DIRS = {
+    "SPENDS_DATA_DIR": SPENDS_DATA_DIR,
+    "SPENDS_UPLOADS_DIR": MEDIA_ROOT,
+    "SPENDS_BACKUPS_DIR": SPENDS_BACKUPS_DIR,
+}

@@ -1,0 +1,74 @@
+from django.contrib import admin, messages
+
+from warranties.models import EXPIRING_SOON_DAYS, Warranty, WarrantyStatus
+from warranties.services import warranties_set_voided
+
+STATE_EXPIRING = "EXPIRING"
+
+
+class WarrantyStateFilter(admin.SimpleListFilter):
+    """Filter by effective warranty state, with "expiring soon" as a state of its own."""
+
+    title = "warranty state"
+    parameter_name = "warranty_state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (WarrantyStatus.ACTIVE, "Active"),
+            (STATE_EXPIRING, f"Expiring within {EXPIRING_SOON_DAYS} days"),
+            (WarrantyStatus.EXPIRED, "Expired"),
+            (WarrantyStatus.VOIDED, "Voided"),
+        ]
+
+    def queryset(self, request, queryset):
+        return self.filter_warranties(queryset)
+
+    def filter_warranties(self, warranties):
+        """Return WARRANTIES narrowed to the chosen state (all of them when none is chosen)."""
+        state = self.value()
+        if state == STATE_EXPIRING:
+            return warranties.expiring()
+        if state in WarrantyStatus.values:
+            return warranties.in_status(state)
+        return warranties
+
+
+class WarrantyInline(admin.TabularInline):
+    model = Warranty
+    fields = ["warranty_start", "warranty_end", "warranty_type", "provider", "voided", "notes"]
+    extra = 1
+
+
+@admin.register(Warranty)
+class WarrantyAdmin(admin.ModelAdmin):
+    list_display = [
+        "purchase",
+        "warranty_type",
+        "provider",
+        "warranty_start",
+        "warranty_end",
+        "status",
+    ]
+    list_filter = [WarrantyStateFilter, "warranty_type"]
+    list_select_related = ["purchase"]
+    search_fields = ["purchase__product_name", "provider", "warranty_type", "notes"]
+    autocomplete_fields = ["purchase"]
+    date_hierarchy = "warranty_end"
+    actions = ["void", "unvoid"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description="status", ordering="effective_status")
+    def status(self, warranty):
+        return WarrantyStatus(warranty.effective_status).label
+
+    @admin.action(description="Void the selected warranties")
+    def void(self, request, queryset):
+        changed = warranties_set_voided(warranties=queryset, voided=True)
+        self.message_user(request, f"Voided {changed} warranties.", messages.SUCCESS)
+
+    @admin.action(description="Un-void the selected warranties")
+    def unvoid(self, request, queryset):
+        changed = warranties_set_voided(warranties=queryset, voided=False)
+        self.message_user(request, f"Un-voided {changed} warranties.", messages.SUCCESS)

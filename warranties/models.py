@@ -1,0 +1,122 @@
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Value, When
+
+from spends_tracker import clock
+from spends_tracker.models import TimeStampedModel
+
+EXPIRING_SOON_DAYS = 30
+
+
+class WarrantyStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    EXPIRED = "EXPIRED", "Expired"
+    VOIDED = "VOIDED", "Voided"
+
+
+def warranty_status_conditions(today: datetime.date) -> dict[str, Q]:
+    """Return, for each effective status, the condition a warranty meets on TODAY.
+
+    This is the one definition of the status rule (API.md §4.2): voided is sticky, otherwise a
+    warranty is active through its end date and expired after it. Filters use these conditions
+    directly (so indexes on `warranty_end` apply) and the status annotation is built from them.
+    """
+    return {
+        WarrantyStatus.VOIDED: Q(voided=True),
+        WarrantyStatus.ACTIVE: Q(voided=False, warranty_end__gte=today),
+        WarrantyStatus.EXPIRED: Q(voided=False, warranty_end__lt=today),
+    }
+
+
+# D11: the primary warranty is the non-voided one that ends last, else the latest-ending one.
+PRIMARY_WARRANTY_ORDERING = ["voided", "-warranty_end", "-created_at", "-id"]
+
+
+class WarrantyQuerySet(models.QuerySet):
+    def with_status(self, today: datetime.date | None = None):
+        """Annotate `effective_status` (ACTIVE, EXPIRED or VOIDED) as of TODAY."""
+        conditions = warranty_status_conditions(today or clock.today())
+        return self.annotate(
+            effective_status=Case(
+                *(When(condition, then=Value(status)) for status, condition in conditions.items()),
+                output_field=models.CharField(max_length=7),
+            )
+        )
+
+    def in_status(self, status: str, today: datetime.date | None = None):
+        return self.filter(warranty_status_conditions(today or clock.today())[status])
+
+    def expiring(self, within_days: int = EXPIRING_SOON_DAYS, today: datetime.date | None = None):
+        """Return the active warranties that end within WITHIN_DAYS days of TODAY (inclusive)."""
+        today = today or clock.today()
+        return self.in_status(WarrantyStatus.ACTIVE, today).filter(
+            warranty_end__lte=today + datetime.timedelta(days=within_days)
+        )
+
+    def primary_first(self):
+        return self.order_by(*PRIMARY_WARRANTY_ORDERING)
+
+    def primary_of_outer_purchase(self):
+        """Return a one-row subquery of the primary warranty of the purchase `OuterRef("pk")`."""
+        return self.filter(purchase=OuterRef("pk")).primary_first()[:1]
+
+
+class Warranty(TimeStampedModel):
+    """A promise that a purchase will be repaired or replaced until `warranty_end`.
+
+    A purchase may have several (manufacturer, extended, insurance). The status is not stored:
+    only `voided` is; ACTIVE/EXPIRED follow from today's date (`warranty_status_conditions`).
+    """
+
+    purchase = models.ForeignKey(
+        "purchases.Purchase", on_delete=models.CASCADE, related_name="warranties"
+    )
+    warranty_start = models.DateField("starts")
+    warranty_end = models.DateField("ends")
+    warranty_type = models.CharField(
+        "type", max_length=50, null=True, blank=True, help_text="For example LIMITED, EXTENDED."
+    )
+    provider = models.CharField(max_length=255, null=True, blank=True)
+    notes = models.TextField(null=True, blank=True)
+    voided = models.BooleanField(
+        default=False,
+        help_text="A voided warranty no longer covers the purchase, whatever the date.",
+    )
+
+    objects = WarrantyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "warranties"
+        ordering = ["warranty_end", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(warranty_end__gte=F("warranty_start")),
+                name="warranties_warranty_end_not_before_start",
+                violation_error_message="A warranty cannot end before it starts.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["warranty_end"], name="warranty_end_idx"),
+            # Serves the primary-warranty subquery: one index probe per purchase.
+            models.Index(
+                fields=["purchase", "voided", "-warranty_end"], name="warranty_primary_idx"
+            ),
+        ]
+
+    def __str__(self):
+        kind = self.warranty_type or "Warranty"
+        return f"{kind} until {self.warranty_end:%Y-%m-%d}"
+
+    def status_on(self, today: datetime.date | None = None) -> str:
+        """Return the effective status on TODAY for a warranty already in memory.
+
+        Mirrors `warranty_status_conditions`; a test keeps the two in agreement.
+        """
+        if self.voided:
+            return WarrantyStatus.VOIDED
+        return (
+            WarrantyStatus.ACTIVE
+            if self.warranty_end >= (today or clock.today())
+            else WarrantyStatus.EXPIRED
+        )
