@@ -81,15 +81,19 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Storage locations --------------------------------------------------------------------------
 
-SPENDS_DATA_DIR = Path(env.str("SPENDS_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
-MEDIA_ROOT = Path(env.str("SPENDS_UPLOADS_DIR", default=str(SPENDS_DATA_DIR / "uploads"))).resolve()
+
+def _path(name: str, default: Path) -> Path:
+    """Return the folder named by the variable NAME; relative paths start at the project folder."""
+    return (BASE_DIR / env.str(name, default=str(default))).resolve()
+
+
+SPENDS_DATA_DIR = _path("SPENDS_DATA_DIR", BASE_DIR / "data")
+MEDIA_ROOT = _path("SPENDS_UPLOADS_DIR", SPENDS_DATA_DIR / "uploads")
 MEDIA_URL = "/media/"
-SPENDS_BACKUPS_DIR = Path(
-    env.str("SPENDS_BACKUPS_DIR", default=str(SPENDS_DATA_DIR / "backups"))
-).resolve()
+SPENDS_BACKUPS_DIR = _path("SPENDS_BACKUPS_DIR", SPENDS_DATA_DIR / "backups")
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
+STATIC_ROOT = _path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 STORAGES = {

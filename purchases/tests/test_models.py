@@ -1,0 +1,111 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection
+
+from preferences.services import preferences_update
+from purchases.models import Purchase
+from purchases.tests.factories import PurchaseFactory
+from spends_tracker import clock
+from warranties.models import WarrantyStatus
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 6, 15)
+
+
+@pytest.mark.parametrize("price", [Decimal("-1.00"), Decimal("0.00")])
+def test_database_refuses_a_price_that_is_not_positive(price):
+    with pytest.raises(IntegrityError):
+        PurchaseFactory(price=price)
+
+
+def test_database_refuses_a_quantity_below_one():
+    with pytest.raises(IntegrityError):
+        PurchaseFactory(quantity=0)
+
+
+def test_price_is_stored_and_read_back_as_an_exact_decimal():
+    purchase = PurchaseFactory(price=Decimal("99999999.99"))
+    assert Purchase.objects.get(pk=purchase.pk).price == Decimal("99999999.99")
+
+
+def test_new_purchases_take_the_preferred_currency():
+    preferences_update(currency_code="EUR")
+    assert Purchase(product_name="Kettle", price=Decimal("20")).currency_code == "EUR"
+
+
+@pytest.mark.parametrize("stored", ["", "Euro", "eu"])
+def test_a_preferred_currency_that_is_not_a_code_falls_back_to_usd(stored):
+    preferences_update(currency_code=stored)
+    assert Purchase(product_name="Kettle", price=Decimal("20")).currency_code == "USD"
+
+
+def test_a_purchase_dated_in_the_future_does_not_validate():
+    purchase = PurchaseFactory.build(purchase_date=clock.today() + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        purchase.full_clean(exclude=["retailer", "brand"])
+    assert "purchase_date" in error.value.message_dict
+
+
+def test_updated_at_stays_empty_until_the_first_change():
+    purchase = PurchaseFactory()
+    assert purchase.updated_at is None
+    purchase.notes = "Gift"
+    purchase.save(update_fields=["notes"])
+    assert Purchase.objects.get(pk=purchase.pk).updated_at is not None
+
+
+def test_primary_warranty_is_the_non_voided_one_that_ends_last():
+    purchase = PurchaseFactory(purchase_date=datetime.date(2024, 1, 1))
+    WarrantyFactory(purchase=purchase, warranty_end=datetime.date(2025, 1, 1))
+    extended = WarrantyFactory(purchase=purchase, warranty_end=datetime.date(2027, 1, 1))
+    WarrantyFactory(purchase=purchase, warranty_end=datetime.date(2030, 1, 1), voided=True)
+
+    annotated = Purchase.objects.with_primary_warranty(TODAY).get(pk=purchase.pk)
+
+    assert annotated.primary_warranty_id == extended.id
+    assert annotated.primary_warranty_end == datetime.date(2027, 1, 1)
+    assert annotated.primary_warranty_status == WarrantyStatus.ACTIVE
+
+
+def test_primary_warranty_falls_back_to_the_latest_ending_voided_one():
+    purchase = PurchaseFactory(purchase_date=datetime.date(2024, 1, 1))
+    WarrantyFactory(purchase=purchase, warranty_end=datetime.date(2025, 1, 1), voided=True)
+    latest = WarrantyFactory(purchase=purchase, warranty_end=datetime.date(2026, 1, 1), voided=True)
+
+    annotated = Purchase.objects.with_primary_warranty(TODAY).get(pk=purchase.pk)
+
+    assert annotated.primary_warranty_id == latest.id
+    assert annotated.primary_warranty_status == WarrantyStatus.VOIDED
+
+
+def test_a_purchase_without_warranties_has_no_primary_warranty():
+    purchase = PurchaseFactory()
+    annotated = Purchase.objects.with_primary_warranty(TODAY).get(pk=purchase.pk)
+    assert annotated.primary_warranty_id is None
+    assert annotated.primary_warranty_status is None
+
+
+def test_deleting_a_purchase_deletes_its_warranties_and_deleting_a_retailer_keeps_it():
+    warranty = WarrantyFactory()
+    purchase = warranty.purchase
+    purchase.retailer.delete()
+    purchase.refresh_from_db()
+    assert purchase.retailer is None
+    purchase.delete()
+    assert not type(warranty).objects.filter(pk=warranty.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_product_name_search_can_use_the_trigram_index():
+    PurchaseFactory.create_batch(5)
+    queryset = Purchase.objects.filter(product_name__icontains="espresso")
+    with connection.cursor() as cursor:
+        # On a handful of rows the planner prefers a scan; forbid it to see that the index fits.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "purchase_product_name_trgm" in plan

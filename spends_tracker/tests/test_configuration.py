@@ -1,0 +1,99 @@
+"""Configuration mistakes are reported by `manage.py check`, never as a traceback."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from spends_tracker import clock
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_check(tmp_path, **environment):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE"}
+    }
+    env.update(SPENDS_DATA_DIR=str(tmp_path / "data"), **environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_production_setup_without_secret_key_fails_the_check_with_a_hint(tmp_path):
+    result = run_check(tmp_path)
+    assert result.returncode != 0
+    assert "spends.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_values_are_each_named_in_the_check_output(tmp_path):
+    result = run_check(
+        tmp_path,
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="mysql://root@localhost/spends",
+        TIME_ZONE="Mars/Olympus_Mons",
+        DEBUG="perhaps",
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    for check_id in ["spends.E003", "spends.E004", "spends.E005"]:
+        assert check_id in result.stderr
+
+
+def test_a_complete_configuration_passes_and_creates_the_data_folders(tmp_path):
+    result = run_check(tmp_path, SECRET_KEY="x" * 50, TIME_ZONE="Europe/Berlin")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "uploads").is_dir()
+    assert (tmp_path / "data" / "backups").is_dir()
+
+
+def test_secret_key_can_be_read_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("y" * 50 + "\n")
+    result = run_check(tmp_path, SECRET_KEY_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unwritable_folder_is_reported(tmp_path, settings):
+    from spends_tracker.checks import check_writable_directories
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    settings.SPENDS_WRITABLE_DIRS = {"SPENDS_BACKUPS_DIR": blocker / "backups"}
+    [error] = check_writable_directories(None)
+    assert error.id == "spends.E006"
+    assert "SPENDS_BACKUPS_DIR" in error.msg
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_today_is_the_date_in_the_configured_time_zone(settings):
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: often a day ahead of UTC
+    expected = timezone.now().astimezone(zoneinfo.ZoneInfo("Pacific/Kiritimati")).date()
+    assert clock.today() == expected
+    assert clock.add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
+    assert clock.add_months(datetime.date(2025, 1, 31), 13) == datetime.date(2026, 2, 28)
+    assert clock.add_months(datetime.date(2025, 12, 15), 1) == datetime.date(2026, 1, 15)
