@@ -29,3 +29,23 @@ def isolated_storage(settings, tmp_path):
 def staff_client(admin_client):
     """A browser session logged in as a superuser, as a person entering data in the admin."""
     return admin_client
+
+
+@pytest.fixture
+def api_user(django_user_model):
+    """The person who owns the data, as seen by the API."""
+    return django_user_model.objects.create_user(username="owner", password="owner-password-1")
+
+
+@pytest.fixture
+def api_client(api_user):
+    """A script calling the API with a personal token (`Authorization: Bearer …`).
+
+    Dict bodies sent with content_type="application/json" are encoded as JSON by the client.
+    """
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    _, raw_token = api_token_create(user=api_user, name="test script")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")

@@ -31,6 +31,35 @@ def brand_get_or_create(*, name: str, url: str | None = None) -> tuple[Brand, bo
     return _entry_get_or_create(Brand, name=name, url=url)
 
 
+class NameTaken(Exception):
+    """Another retailer (or brand) already has this name, ignoring case."""
+
+
+@transaction.atomic
+def catalog_entry_update(*, entry: CatalogEntry, data: dict) -> CatalogEntry:
+    """Rename and/or re-link ENTRY with the `name` and `url` in DATA.
+
+    Raises NameTaken when another entry of the same kind has the new name (ignoring case);
+    changing only the case of an entry's own name is allowed.
+    """
+    if "name" in data:
+        name = data["name"].strip()
+        if type(entry).objects.named(name).exclude(pk=entry.pk).exists():
+            raise NameTaken(f"A {entry._meta.verbose_name} named {name!r} already exists.")
+        entry.name = name
+    if "url" in data:
+        entry.url = data["url"]
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def catalog_entry_delete(*, entry: CatalogEntry) -> None:
+    """Delete ENTRY; the purchases that pointed at it keep existing without it."""
+    entry.delete()
+
+
 @transaction.atomic
 def catalog_load_defaults() -> dict[str, int]:
     """Add the default retailers and brands that are missing; return how many of each were added.

@@ -1,3 +1,57 @@
-from ninja import Router
+from ninja import Query, Router
+
+from purchases.models import Purchase
+from purchases.schemas import (
+    NOT_NULL_FIELDS,
+    PurchaseFilters,
+    PurchaseIn,
+    PurchaseOut,
+    PurchasePatch,
+)
+from purchases.selectors import purchase_get, purchase_list
+from purchases.services import purchase_create, purchase_delete, purchase_update
+from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, Page, get_or_404, paginate
 
 router = Router(tags=["Purchases"])
+
+PURCHASE_NOT_FOUND = "Purchase not found"
+
+
+def _fields_sent(payload) -> dict:
+    """Return the keys the client sent, minus nulls for columns that cannot be null."""
+    return {
+        key: value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None or key not in NOT_NULL_FIELDS
+    }
+
+
+@router.get("/purchases", response={200: Page[PurchaseOut], **COMMON_ERRORS})
+def list_purchases(request, filters: Query[PurchaseFilters]):
+    """Purchases, newest created first unless `sort` says otherwise."""
+    query = filters.model_dump(exclude={"skip", "limit"})
+    return paginate(purchase_list(**query), skip=filters.skip, limit=filters.limit)
+
+
+@router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})
+def create_purchase(request, payload: PurchaseIn):
+    purchase = purchase_create(data=_fields_sent(payload))
+    return 201, purchase_get(purchase.pk)
+
+
+@router.get("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})
+def get_purchase(request, purchase_id: str):
+    return get_or_404(Purchase.objects.with_details(), purchase_id, PURCHASE_NOT_FOUND)
+
+
+@router.put("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})
+def update_purchase(request, purchase_id: str, payload: PurchasePatch):
+    purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
+    purchase_update(purchase=purchase, data=_fields_sent(payload))
+    return purchase_get(purchase.pk)
+
+
+@router.delete("/purchases/{purchase_id}", response={204: None, **NOT_FOUND, **COMMON_ERRORS})
+def delete_purchase(request, purchase_id: str):
+    purchase_delete(purchase=get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND))
+    return 204, None

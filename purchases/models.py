@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
 from spends_tracker.models import TimeStampedModel
@@ -24,6 +24,26 @@ class PurchaseStatus(models.TextChoices):
 
 
 class PurchaseQuerySet(models.QuerySet):
+    def with_details(self, today: datetime.date | None = None):
+        """Load what a purchase object of the API shows, in three queries for any page size.
+
+        Retailer and brand are joined, the primary warranty is annotated, and all warranties
+        (with their effective status, ordered by end date) are prefetched into `warranty_list`.
+        """
+        return (
+            self.select_related("retailer", "brand")
+            .with_primary_warranty(today)
+            .prefetch_related(
+                Prefetch(
+                    "warranties",
+                    queryset=Warranty.objects.with_status(today).order_by(
+                        "warranty_end", "created_at", "id"
+                    ),
+                    to_attr="warranty_list",
+                )
+            )
+        )
+
     def with_primary_warranty(self, today: datetime.date | None = None):
         """Annotate the primary warranty's id, end date and effective status (decision D11)."""
         primary = Warranty.objects.with_status(today).primary_of_outer_purchase()
@@ -112,6 +132,11 @@ class Purchase(TimeStampedModel):
 
     def __str__(self):
         return self.product_name
+
+    @property
+    def primary_warranty(self):
+        """The primary warranty among the prefetched ones (needs `with_details()`)."""
+        return next((w for w in self.warranty_list if w.id == self.primary_warranty_id), None)
 
     def clean(self):
         super().clean()

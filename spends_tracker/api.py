@@ -1,24 +1,151 @@
-"""The one NinjaAPI instance, mounted at /api/; each app contributes its own router."""
+"""The one NinjaAPI instance, mounted at /api/; each app contributes its own router.
 
-from ninja import NinjaAPI
+Cross-cutting rules of API.md live here: authentication (C10), JSON errors with a string
+`detail` (C3, C5), the unauthenticated welcome and health routes (K6), and a catch-all route
+that answers unknown paths with 401 before 404.
+"""
+
+import functools
+import logging
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection
+from django.http import JsonResponse
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
 
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
 from catalog.api import router as catalog_router
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
+from spends_tracker.auth import API_AUTH, BearerToken, open_mode
 from warranties.api import router as warranties_router
+
+logger = logging.getLogger(__name__)
+
+API_DESCRIPTION = """
+Purchases, warranties, retailers, brands, attachments, analytics, settings, import/export and
+backups of Spends Tracker.
+
+**Authentication.** Send a personal API token (create one in the admin, or with
+`manage.py accounts_token create --user NAME --name WHAT`) as `Authorization: Bearer <token>`.
+The application's own pages use the Django session and send the `X-CSRFToken` header on unsafe
+methods. Without valid credentials every route answers 401, except `GET /api` and
+`GET /api/health`.
+
+**Conventions.** Every path answers with and without a trailing slash, never with a redirect.
+Ids are lower-case UUID strings; money is a string with two decimals on output and a number or a
+string on input (rounded half-up); dates are `YYYY-MM-DD`. Unknown body fields are ignored.
+Errors are JSON with a string `detail`, except request validation (422), whose `detail` is a list
+of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one.
+"""
+
+
+def docs_login_required(view):
+    """Show the interactive docs to people who are logged in, and the schema to any API client."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated or BearerToken()(request) or open_mode(request):
+            return view(request, *args, **kwargs)
+        if request.path_info.endswith("/docs"):
+            return redirect_to_login(request.get_full_path())
+        return JsonResponse({"detail": "Authentication required"}, status=401)
+
+    return wrapper
+
 
 api = NinjaAPI(
     title="Spends Tracker API",
     version="1",
-    description="Purchases, warranties, retailers, brands, attachments, analytics and backups.",
+    description=API_DESCRIPTION,
     urls_namespace="api",
+    auth=API_AUTH,
+    docs_decorator=docs_login_required,
 )
 
-api.add_router("/", catalog_router)
-api.add_router("/", purchases_router)
-api.add_router("/", warranties_router)
-api.add_router("/", preferences_router)
-api.add_router("/", analytics_router)
-api.add_router("/", backups_router)
+
+@api.exception_handler(AuthenticationError)
+def authentication_required(request, exc):
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid_data(request, exc):
+    """Report a service's ValidationError like request validation: 422 with a list (C4)."""
+    errors = [
+        {
+            "type": "value_error",
+            "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
+            "msg": message,
+        }
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def conflicting_data(request, exc):
+    logger.warning("Integrity error in %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request, {"detail": "The change conflicts with existing data."}, status=409
+    )
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc):
+    logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": "Internal server error"}, status=500)
+
+
+public_router = Router(tags=["Service"], auth=None)
+
+
+class WelcomeOut(Schema):
+    name: str
+    version: str
+    docs: str
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@public_router.get("", response=WelcomeOut, summary="Welcome", operation_id="welcome")
+def welcome(request):
+    return {"name": "Spends Tracker API", "version": api.version, "docs": "/api/docs"}
+
+
+@public_router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Health check")
+def health(request):
+    """Answer 200 once the database answers a query, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("Health check: the database does not answer")
+        return 503, {"status": "database unavailable"}
+    return 200, {"status": "ok"}
+
+
+catch_all_router = Router()
+
+
+@catch_all_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", include_in_schema=False
+)
+def unknown_path(request, unknown: str):
+    raise HttpError(404, "Not Found")
+
+
+api.add_router("", public_router)
+api.add_router("", catalog_router)
+api.add_router("", purchases_router)
+api.add_router("", warranties_router)
+api.add_router("", preferences_router)
+api.add_router("", analytics_router)
+api.add_router("", backups_router)
+api.add_router("", catch_all_router)  # last: only what no other route matched

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.compatibility)
@@ -42,3 +42,18 @@ def check_writable_directories(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.security)
+def check_open_api(app_configs, **kwargs):
+    if not settings.SPENDS_API_OPEN:
+        return []
+    return [
+        Warning(
+            "SPENDS_API_OPEN is on: anyone who can reach this server can read and change all data "
+            "through /api without logging in.",
+            hint="Use it only for a single-user install on a trusted network; otherwise unset it "
+            "and give scripts a personal API token.",
+            id="spends.W001",
+        )
+    ]

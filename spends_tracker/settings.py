@@ -150,9 +150,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "import_export",
     "ninja",
     "spends_tracker",
+    "accounts",
     "preferences",
     "catalog",
     "purchases",
@@ -163,6 +165,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    # Before CommonMiddleware, so /api paths are normalised before APPEND_SLASH looks at them.
+    "spends_tracker.middleware.ApiCompatibilityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,6 +231,18 @@ LOGGING = {
 }
 
 # --- Spends Tracker -----------------------------------------------------------------------------
+
+# The API without authentication, for a trusted single-user install on a private network only
+# (API.md C10). Off by default; the system check spends.W001 warns while it is on.
+SPENDS_API_OPEN = _bool("SPENDS_API_OPEN", False)
+
+# Cross-origin API calls from a development dashboard (API.md C15), e.g. http://localhost:3030.
+# Empty by default: in production the dashboard and the API share one origin.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api(/.*)?$"
+CORS_ALLOW_CREDENTIALS = False
+
+LOGIN_URL = "admin:login"
 
 # Directories the app writes to; checked for writability by spends_tracker.checks.
 SPENDS_WRITABLE_DIRS = {

@@ -1,3 +1,80 @@
-from ninja import Router
+from ninja import Query, Router
+
+from purchases.models import Purchase
+from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, Page, get_or_404, paginate
+from warranties.models import Warranty
+from warranties.schemas import (
+    ExpiringQuery,
+    WarrantyDetailOut,
+    WarrantyFilters,
+    WarrantyIn,
+    WarrantyPatch,
+)
+from warranties.selectors import warranty_list, warranty_list_expiring
+from warranties.services import warranty_create, warranty_delete, warranty_update
 
 router = Router(tags=["Warranties"])
+
+WARRANTY_NOT_FOUND = "Warranty not found"
+NOT_NULL_FIELDS = {"warranty_start", "warranty_end", "duration_months", "status"}
+
+
+def _warranty(warranty_id: str) -> Warranty:
+    return get_or_404(
+        Warranty.objects.with_status().select_related("purchase"), warranty_id, WARRANTY_NOT_FOUND
+    )
+
+
+def _fields_sent(payload) -> dict:
+    return {
+        key: value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None or key not in NOT_NULL_FIELDS
+    }
+
+
+@router.get("/warranties", response={200: Page[WarrantyDetailOut], **COMMON_ERRORS})
+def list_warranties(request, filters: Query[WarrantyFilters]):
+    """Warranties with their effective status, the soonest-ending first."""
+    warranties = warranty_list(
+        status=filters.status, expiring_soon=filters.expiring_soon, purchase_id=filters.purchase_id
+    )
+    return paginate(warranties, skip=filters.skip, limit=filters.limit)
+
+
+# Declared before /warranties/{warranty_id}, which would otherwise take "expiring" for an id.
+@router.get("/warranties/expiring", response={200: list[WarrantyDetailOut], **COMMON_ERRORS})
+def list_expiring_warranties(request, query: Query[ExpiringQuery]):
+    """Active warranties ending within `days` days from today (inclusive), soonest first."""
+    return list(warranty_list_expiring(days=query.days))
+
+
+@router.post("/warranties", response={201: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS})
+def create_warranty(request, payload: WarrantyIn):
+    purchase = get_or_404(Purchase.objects.all(), payload.purchase_id, "Purchase not found")
+    data = _fields_sent(payload)
+    data.pop("purchase_id")
+    warranty = warranty_create(purchase=purchase, data=data)
+    return 201, _warranty(warranty.pk)
+
+
+@router.get(
+    "/warranties/{warranty_id}", response={200: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS}
+)
+def get_warranty(request, warranty_id: str):
+    return _warranty(warranty_id)
+
+
+@router.put(
+    "/warranties/{warranty_id}", response={200: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS}
+)
+def update_warranty(request, warranty_id: str, payload: WarrantyPatch):
+    warranty = get_or_404(Warranty.objects.all(), warranty_id, WARRANTY_NOT_FOUND)
+    warranty_update(warranty=warranty, data=_fields_sent(payload))
+    return _warranty(warranty.pk)
+
+
+@router.delete("/warranties/{warranty_id}", response={204: None, **NOT_FOUND, **COMMON_ERRORS})
+def delete_warranty(request, warranty_id: str):
+    warranty_delete(warranty=get_or_404(Warranty.objects.all(), warranty_id, WARRANTY_NOT_FOUND))
+    return 204, None

@@ -1,5 +1,78 @@
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from spends_tracker.clock import add_months
+from warranties.models import Warranty, WarrantyStatus
+
+CREATED_FROM_PURCHASE = "Created from purchase"
+
+# Fields a caller may set directly; status and duration are translated first.
+_WRITABLE_FIELDS = {"warranty_start", "warranty_end", "warranty_type", "provider", "notes"}
+
+
+def _apply(warranty: Warranty, data: dict) -> None:
+    data = dict(data)
+    duration_months = data.pop("duration_months", None)
+    status = data.pop("status", None)
+    for field, value in data.items():
+        if field in _WRITABLE_FIELDS:
+            setattr(warranty, field, value)
+    if duration_months is not None:
+        warranty.warranty_end = add_months(warranty.warranty_start, duration_months)
+    if status is not None:
+        # Only VOIDED is stored; asking for ACTIVE or EXPIRED lifts a void (API.md §4.2).
+        warranty.voided = status == WarrantyStatus.VOIDED
+    warranty.full_clean(exclude=["purchase"])
+    warranty.save()
+
+
+@transaction.atomic
+def warranty_create(*, purchase, data: dict) -> Warranty:
+    """Add a warranty to PURCHASE (a purchase may have several).
+
+    DATA holds model fields, plus optionally `duration_months` (instead of `warranty_end`) and
+    `status` (VOIDED voids it). Raises ValidationError for an end before the start.
+    """
+    warranty = Warranty(purchase=purchase)
+    _apply(warranty, data)
+    return warranty
+
+
+@transaction.atomic
+def warranty_update(*, warranty: Warranty, data: dict) -> Warranty:
+    """Change the fields present in DATA; `duration_months` counts from the (new) start."""
+    _apply(warranty, data)
+    return warranty
+
+
+@transaction.atomic
+def warranty_delete(*, warranty: Warranty) -> None:
+    warranty.delete()
+
+
+@transaction.atomic
+def warranty_set_primary_end(*, purchase, end: datetime.date | None) -> None:
+    """Apply a purchase's `warranty_expiry` (API.md §4.1, decision D11).
+
+    A date moves the primary warranty's end, or creates a warranty from the purchase date when
+    there is none; None deletes the primary warranty.
+    """
+    primary = Warranty.objects.filter(purchase=purchase).primary_first().first()
+    if end is None:
+        if primary is not None:
+            primary.delete()
+        return
+    if primary is None:
+        primary = Warranty(purchase=purchase, warranty_start=purchase.purchase_date)
+        primary.notes = CREATED_FROM_PURCHASE
+    if end < primary.warranty_start:
+        message = f"The warranty cannot end before it starts ({primary.warranty_start})."
+        raise ValidationError({"warranty_expiry": message})
+    primary.warranty_end = end
+    primary.save()
 
 
 @transaction.atomic

@@ -1,0 +1,36 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import ApiToken
+from accounts.services import api_token_create
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"person{n}")
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token made by the real service; its raw value is kept on `token.raw` for the test.
+
+    Other field values (revoked_at, last_used_at, prefix) are written afterwards, to set up states
+    the service reaches only over time.
+    """
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+
+    @classmethod
+    def _create(cls, model_class, *, user, name, **fields):
+        token, raw = api_token_create(user=user, name=name)
+        if fields:
+            model_class.objects.filter(pk=token.pk).update(**fields)
+            token.refresh_from_db()
+        token.raw = raw
+        return token

@@ -1,0 +1,25 @@
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ResetIn(Schema):
+    confirm: Literal["DELETE"] | None = Field(
+        None,
+        description='Must be "DELETE" while no restore point is taken before a reset.',
+    )
+
+
+class ResetDetails(Schema):
+    database_cleared: bool
+    uploads_deleted: int
+
+
+class ResetOut(Schema):
+    success: bool
+    message: str
+    details: ResetDetails
+    restore_point_id: str | None = Field(
+        description="Id of the backup taken just before the reset (none yet: backups to come)."
+    )

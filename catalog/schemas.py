@@ -1,0 +1,45 @@
+import datetime
+import uuid
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+from spends_tracker.schemas import PageQuery
+
+
+def _trimmed_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+EntryName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_trimmed_name)]
+EntryUrl = Annotated[str | None, Field(max_length=255)]
+
+
+class BrandOut(Schema):
+    id: uuid.UUID
+    name: str
+    url: str | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime | None
+
+
+class RetailerOut(BrandOut):
+    is_brand: bool = Field(description="A brand with the same name (ignoring case) exists.")
+
+
+class CatalogEntryIn(Schema):
+    name: EntryName
+    url: EntryUrl = None
+
+
+class CatalogEntryPatch(Schema):
+    name: EntryName | None = None
+    url: EntryUrl = None
+
+
+class CatalogPageQuery(PageQuery):
+    limit: int = Field(100, ge=1, le=100, description="Page size, 1 to 100 (default 100).")

@@ -1,0 +1,24 @@
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+SettingValue = Annotated[
+    str | None,
+    Field(max_length=500, description='null leaves the setting unchanged; "" resets it.'),
+]
+
+
+class SettingsOut(Schema):
+    currency_code: str
+    date_format: str
+
+
+class SettingsIn(Schema):
+    currency_code: SettingValue = None
+    date_format: SettingValue = None
+
+
+class SettingOut(Schema):
+    key: str
+    value: str

@@ -1,0 +1,191 @@
+import datetime
+import uuid
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+from purchases.models import PurchaseStatus
+from spends_tracker.schemas import (
+    DateIn,
+    Flag,
+    Money,
+    OptionalDateQuery,
+    OptionalText,
+    OptionalUUIDQuery,
+    PageQuery,
+    PriceIn,
+)
+from warranties.models import WarrantyStatus
+from warranties.schemas import WarrantyOut
+
+
+class NamedRefOut(Schema):
+    id: uuid.UUID
+    name: str
+
+
+class PurchaseOut(Schema):
+    """A purchase as every endpoint returns it (API.md §4.1, decision D11)."""
+
+    id: uuid.UUID
+    product_name: str
+    price: Money
+    currency_code: str
+    retailer_id: uuid.UUID | None
+    brand_id: uuid.UUID | None
+    purchase_date: datetime.date
+    notes: str | None
+    tax_deductible: int = Field(description="0 or 1.")
+    warranty_expiry: datetime.date | None = Field(description="End of the primary warranty.")
+    model_number: str | None
+    serial_number: str | None
+    retailer_order_number: str | None
+    quantity: int
+    link: str | None
+    return_deadline: datetime.date | None
+    return_policy: str | None
+    tags: str | None = Field(description="Comma-separated.")
+    status: PurchaseStatus
+    warranty_id: uuid.UUID | None = Field(description="Id of the primary warranty.")
+    retailer: NamedRefOut | None
+    brand: NamedRefOut | None
+    warranty: WarrantyOut | None = Field(
+        description="The primary warranty: the non-voided one ending last, else the latest-ending."
+    )
+    warranties: list[WarrantyOut] = Field(description="All warranties, by end date.")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_tax_deductible(purchase) -> int:
+        return int(purchase.tax_deductible)
+
+    @staticmethod
+    def resolve_warranty(purchase):
+        return purchase.primary_warranty
+
+    @staticmethod
+    def resolve_warranty_id(purchase):
+        return purchase.primary_warranty_id
+
+    @staticmethod
+    def resolve_warranty_expiry(purchase):
+        return purchase.primary_warranty_end
+
+    @staticmethod
+    def resolve_warranties(purchase):
+        return purchase.warranty_list
+
+
+def _upper(value: str | None) -> str | None:
+    return value.upper() if value else value
+
+
+def _stripped_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+ProductName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_stripped_name)]
+CurrencyCode = Annotated[
+    str | None,
+    Field(max_length=3, description="Three-letter code; default: the currency setting."),
+    AfterValidator(_upper),
+]
+Text100 = Annotated[OptionalText, Field(max_length=100)]
+
+
+class PurchaseIn(Schema):
+    product_name: ProductName
+    price: PriceIn
+    purchase_date: DateIn = Field(description="Not after today.")
+    currency_code: CurrencyCode = None
+    retailer_id: uuid.UUID | None = None
+    brand_id: uuid.UUID | None = None
+    notes: OptionalText = None
+    tax_deductible: Flag | None = Field(None, description="0/1 or true/false; default 0.")
+    warranty_expiry: DateIn | None = Field(
+        None, description="Creates a warranty from the purchase date to this day."
+    )
+    model_number: Text100 = None
+    serial_number: Text100 = None
+    retailer_order_number: Text100 = None
+    quantity: int | None = Field(None, ge=1, le=2147483647, description="Default 1.")
+    link: Annotated[OptionalText, Field(max_length=500)] = None
+    return_deadline: DateIn | None = None
+    return_policy: Annotated[OptionalText, Field(max_length=200)] = None
+    tags: Annotated[OptionalText, Field(max_length=255)] = None
+    status: PurchaseStatus | None = Field(None, description="Default RECEIVED.")
+
+
+class PurchasePatch(Schema):
+    """Every field optional; only the keys present change (null on a required field: no change).
+
+    `warranty_expiry`: a date moves the primary warranty's end (or creates one); null deletes the
+    primary warranty; absent leaves warranties alone.
+    """
+
+    product_name: ProductName | None = None
+    price: PriceIn | None = None
+    purchase_date: DateIn | None = None
+    currency_code: CurrencyCode = None
+    retailer_id: uuid.UUID | None = None
+    brand_id: uuid.UUID | None = None
+    notes: OptionalText = None
+    tax_deductible: Flag | None = None
+    warranty_expiry: DateIn | None = None
+    model_number: Text100 = None
+    serial_number: Text100 = None
+    retailer_order_number: Text100 = None
+    quantity: int | None = Field(None, ge=1, le=2147483647)
+    link: Annotated[OptionalText, Field(max_length=500)] = None
+    return_deadline: DateIn | None = None
+    return_policy: Annotated[OptionalText, Field(max_length=200)] = None
+    tags: Annotated[OptionalText, Field(max_length=255)] = None
+    status: PurchaseStatus | None = None
+
+
+# Columns that cannot be null: a null in a request body means "default" (create) or "unchanged".
+NOT_NULL_FIELDS = {
+    "product_name",
+    "price",
+    "purchase_date",
+    "currency_code",
+    "tax_deductible",
+    "quantity",
+    "status",
+}
+
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "purchase_date",
+    "-purchase_date",
+    "price",
+    "-price",
+    "product_name",
+    "-product_name",
+]
+
+
+class PurchaseFilters(PageQuery):
+    search: str | None = Field(
+        None,
+        max_length=200,
+        description="Case-insensitive; matches product name, model, serial and order numbers, "
+        "notes, tags, retailer and brand names.",
+    )
+    retailer_id: OptionalUUIDQuery = Field(None, description="Empty: no filter.")
+    brand_id: OptionalUUIDQuery = None
+    status: PurchaseStatus | None = None
+    date_from: OptionalDateQuery = Field(None, description="Purchase date on or after.")
+    date_to: OptionalDateQuery = Field(None, description="Purchase date on or before.")
+    warranty_status: WarrantyStatus | None = Field(
+        None, description="Effective status of the primary warranty."
+    )
+    tag: str | None = Field(None, max_length=255, description="Substring of the tags.")
+    currency_code: str | None = Field(None, max_length=3)
+    sort: SortKey = Field("-created_at", description="Field to order by; '-' for descending.")

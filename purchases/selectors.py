@@ -1,0 +1,74 @@
+from django.db.models import Q
+
+from purchases.models import Purchase
+from warranties.models import Warranty
+
+SEARCH_FIELDS = [
+    "product_name",
+    "model_number",
+    "serial_number",
+    "retailer_order_number",
+    "notes",
+    "tags",
+    "retailer__name",
+    "brand__name",
+]
+
+SORT_FIELDS = {
+    "created_at": ["created_at", "id"],
+    "purchase_date": ["purchase_date", "created_at", "id"],
+    "price": ["price", "created_at", "id"],
+    "product_name": ["product_name", "created_at", "id"],
+}
+
+
+def purchase_list(
+    *,
+    search: str | None = None,
+    retailer_id=None,
+    brand_id=None,
+    status: str | None = None,
+    date_from=None,
+    date_to=None,
+    warranty_status: str | None = None,
+    tag: str | None = None,
+    currency_code: str | None = None,
+    sort: str = "-created_at",
+):
+    """Return the purchases matching the filters, ready to be shown (see `with_details`).
+
+    SEARCH is a case-insensitive substring of the product name, model, serial and order numbers,
+    notes, tags, or the retailer's or brand's name. WARRANTY_STATUS filters on the effective status
+    of each purchase's primary warranty. SORT is a key of SORT_FIELDS, "-" first for descending.
+    """
+    purchases = Purchase.objects.with_details()
+    if search and search.strip():
+        term = search.strip()
+        purchases = purchases.filter(
+            Q.create([(f"{field}__icontains", term) for field in SEARCH_FIELDS], connector=Q.OR)
+        )
+    if retailer_id:
+        purchases = purchases.filter(retailer_id=retailer_id)
+    if brand_id:
+        purchases = purchases.filter(brand_id=brand_id)
+    if status:
+        purchases = purchases.filter(status=status)
+    if date_from:
+        purchases = purchases.filter(purchase_date__gte=date_from)
+    if date_to:
+        purchases = purchases.filter(purchase_date__lte=date_to)
+    if warranty_status:
+        primary_ids = Warranty.objects.in_status(warranty_status).values("id")
+        purchases = purchases.filter(primary_warranty_id__in=primary_ids)
+    if tag and tag.strip():
+        purchases = purchases.filter(tags__icontains=tag.strip())
+    if currency_code:
+        purchases = purchases.filter(currency_code=currency_code.upper())
+    descending = sort.startswith("-")
+    fields = SORT_FIELDS[sort.lstrip("-")]
+    return purchases.order_by(*(f"-{field}" if descending else field for field in fields))
+
+
+def purchase_get(purchase_id) -> Purchase:
+    """Return one purchase ready to be shown; raises Purchase.DoesNotExist."""
+    return Purchase.objects.with_details().get(pk=purchase_id)

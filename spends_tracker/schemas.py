@@ -1,0 +1,144 @@
+"""Wire types shared by every app's API schemas (API.md §2)."""
+
+import datetime
+import math
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from ninja import Schema
+from ninja.errors import HttpError
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+
+from spends_tracker.money import quantize_money
+
+MAX_MONEY = Decimal("99999999.99")
+
+
+def _money_in(value: Decimal) -> Decimal:
+    rounded = quantize_money(value)
+    if rounded > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY}")
+    return rounded
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("must be greater than 0")
+    return value
+
+
+# Money out: a string with exactly two decimals (C7). In: a JSON number or string, rounded half-up.
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: str(quantize_money(value)), return_type=str),
+    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+\.\d{2}$", "format": None}),
+]
+PriceIn = Annotated[
+    Decimal,
+    AfterValidator(_money_in),
+    AfterValidator(_positive),
+    Field(description="Amount, as a number or a string; rounded half-up to 2 places; > 0."),
+]
+
+
+def _date_part(value: Any) -> Any:
+    """Accept a full ISO datetime where a date is expected and keep its date (API.md §2.1)."""
+    if isinstance(value, str) and len(value) > 10 and value[10:11] in {"T", " ", "t"}:
+        return value[:10]
+    return value
+
+
+DateIn = Annotated[datetime.date, BeforeValidator(_date_part)]
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return int(value.strip().lower() == "true")
+    return value
+
+
+# The legacy dashboard sends and reads 0/1 (C9); true/false are accepted too.
+Flag = Annotated[int, BeforeValidator(_flag), Field(ge=0, le=1)]
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+# Optional free text: an empty string is stored as null, like an omitted value.
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+# Query filters where an empty value means "no filter" (e.g. `?retailer_id=`).
+OptionalUUIDQuery = Annotated[uuid.UUID | None, BeforeValidator(_empty_to_none)]
+OptionalDateQuery = Annotated[datetime.date | None, BeforeValidator(_empty_to_none)]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorItem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationErrorItem]
+
+
+class MessageOut(Schema):
+    message: str
+
+
+# Errors every authenticated route can answer with (documented so schema-driven clients know).
+COMMON_ERRORS = {401: ErrorOut, 422: ValidationErrorOut}
+NOT_FOUND = {404: ErrorOut}
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(Schema, Generic[ItemT]):
+    """The pagination envelope of API.md §2.4."""
+
+    items: list[ItemT]
+    total: int
+    page: int
+    limit: int
+    pages: int
+
+
+def paginate(queryset, *, skip: int, limit: int) -> dict:
+    """Return one page of QUERYSET in the envelope shape: one COUNT and one SELECT."""
+    total = queryset.count()
+    return {
+        "items": list(queryset[skip : skip + limit]),
+        "total": total,
+        "page": skip // limit + 1,
+        "limit": limit,
+        "pages": math.ceil(total / limit),
+    }
+
+
+class PageQuery(Schema):
+    """`skip` and `limit` (API.md §2.4); limits outside 1..100 answer 422."""
+
+    skip: int = Field(0, ge=0, description="Offset of the first item.")
+    limit: int = Field(20, ge=1, le=100, description="Page size, 1 to 100 (default 20).")
+
+
+def get_or_404(queryset, object_id: str, message: str):
+    """Return the row of QUERYSET with primary key OBJECT_ID; 404 also for a malformed id."""
+    try:
+        return queryset.get(pk=uuid.UUID(str(object_id)))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise HttpError(404, message) from None

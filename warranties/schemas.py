@@ -1,0 +1,102 @@
+import datetime
+import uuid
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, model_validator
+
+from spends_tracker.schemas import DateIn, OptionalText, PageQuery
+from warranties.models import WarrantyStatus
+
+
+class WarrantyOut(Schema):
+    """A warranty with its effective status (API.md §4.2)."""
+
+    id: uuid.UUID
+    purchase_id: uuid.UUID
+    warranty_start: datetime.date
+    warranty_end: datetime.date
+    warranty_type: str | None
+    status: WarrantyStatus
+    provider: str | None
+    notes: str | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_status(warranty) -> str:
+        # Rows from the API's querysets carry the database's annotation; fresh objects do not.
+        return getattr(warranty, "effective_status", None) or warranty.status_on()
+
+
+class WarrantyPurchaseOut(Schema):
+    id: uuid.UUID
+    product_name: str
+    purchase_date: datetime.date
+
+
+class WarrantyDetailOut(WarrantyOut):
+    """A warranty with a glimpse of the purchase it covers, for warranty lists."""
+
+    purchase: WarrantyPurchaseOut
+
+
+WarrantyType = Annotated[OptionalText, Field(max_length=50)]
+Provider = Annotated[OptionalText, Field(max_length=255)]
+DurationMonths = Annotated[
+    int | None,
+    Field(ge=1, le=1200, description="Instead of warranty_end: end = start + N calendar months."),
+]
+
+
+def _end_xor_duration(values: "WarrantyIn | WarrantyPatch", *, required: bool):
+    has_end = values.warranty_end is not None
+    has_duration = values.duration_months is not None
+    if has_end and has_duration:
+        raise ValueError("give either warranty_end or duration_months, not both")
+    if required and not (has_end or has_duration):
+        raise ValueError("warranty_end (or duration_months) is required")
+    return values
+
+
+class WarrantyIn(Schema):
+    purchase_id: uuid.UUID
+    warranty_start: DateIn
+    warranty_end: DateIn | None = None
+    duration_months: DurationMonths = None
+    warranty_type: WarrantyType = None
+    status: WarrantyStatus | None = Field(
+        None, description="Only VOIDED has an effect; ACTIVE and EXPIRED follow from the dates."
+    )
+    provider: Provider = None
+    notes: OptionalText = None
+
+    @model_validator(mode="after")
+    def check_end(self):
+        return _end_xor_duration(self, required=True)
+
+
+class WarrantyPatch(Schema):
+    warranty_start: DateIn | None = None
+    warranty_end: DateIn | None = None
+    duration_months: DurationMonths = None
+    warranty_type: WarrantyType = None
+    status: WarrantyStatus | None = Field(
+        None, description="VOIDED voids the warranty; ACTIVE or EXPIRED un-voids it."
+    )
+    provider: Provider = None
+    notes: OptionalText = None
+
+    @model_validator(mode="after")
+    def check_end(self):
+        return _end_xor_duration(self, required=False)
+
+
+class WarrantyFilters(PageQuery):
+    status: WarrantyStatus | None = Field(None, description="Effective status.")
+    expiring_soon: bool | None = Field(None, description="true: active and ending within 30 days.")
+    purchase_id: uuid.UUID | None = None
+
+
+class ExpiringQuery(Schema):
+    days: int = Field(30, ge=1, le=365, description="Window in days from today, inclusive.")
