@@ -5,7 +5,7 @@ from ninja.errors import HttpError
 
 from backups.schemas import ResetIn, ResetOut
 from backups.services import data_reset_all
-from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
+from spends_tracker.schemas import COMMON_ERRORS
 
 router = Router(tags=["Data management"])
 
@@ -25,7 +25,7 @@ def _confirmation(request) -> str | None:
 
 @router.post(
     "/data/reset-all",
-    response={200: ResetOut, 400: ErrorOut, **COMMON_ERRORS},
+    response={200: ResetOut, **COMMON_ERRORS},
     openapi_extra={
         "requestBody": {
             "required": False,

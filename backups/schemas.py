@@ -3,8 +3,10 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from spends_tracker.schemas import BodySchema
 
-class ResetIn(Schema):
+
+class ResetIn(BodySchema):
     confirm: Literal["DELETE"] | None = Field(
         None,
         description='Must be "DELETE" while no restore point is taken before a reset.',

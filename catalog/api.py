@@ -1,6 +1,6 @@
 """Retailers and brands (API.md §4.3, §5.3, §5.4): the same routes for both kinds."""
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from catalog.schemas import (
@@ -46,7 +46,7 @@ def _add_entry_routes(*, kind: str, plural: str, schema, selector, get_or_create
     def create_entry(request, payload: CatalogEntryIn):
         """201 with the new entry; 200 with the existing one when the name is taken (D2, K7)."""
         entry, created = get_or_create(name=payload.name, url=payload.url)
-        return (201 if created else 200), selector().get(pk=entry.pk)
+        return Status(201 if created else 200, selector().get(pk=entry.pk))
 
     @router.get(
         f"{path}/{{entry_id}}",
@@ -84,7 +84,7 @@ def _add_entry_routes(*, kind: str, plural: str, schema, selector, get_or_create
     def delete_entry(request, entry_id: str):
         """Purchases that referenced it keep existing with a null reference."""
         catalog_entry_delete(entry=get_or_404(selector(), entry_id, not_found))
-        return 204, None
+        return Status(204, None)
 
 
 _add_entry_routes(

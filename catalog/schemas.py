@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
-from spends_tracker.schemas import PageQuery
+from spends_tracker.schemas import BodySchema, PageQuery
 
 
 def _trimmed_name(value: str) -> str:
@@ -31,12 +31,12 @@ class RetailerOut(BrandOut):
     is_brand: bool = Field(description="A brand with the same name (ignoring case) exists.")
 
 
-class CatalogEntryIn(Schema):
+class CatalogEntryIn(BodySchema):
     name: EntryName
     url: EntryUrl = None
 
 
-class CatalogEntryPatch(Schema):
+class CatalogEntryPatch(BodySchema):
     name: EntryName | None = None
     url: EntryUrl = None
 

@@ -3,6 +3,8 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from spends_tracker.schemas import BodySchema
+
 SettingValue = Annotated[
     str | None,
     Field(max_length=500, description='null leaves the setting unchanged; "" resets it.'),
@@ -14,7 +16,7 @@ class SettingsOut(Schema):
     date_format: str
 
 
-class SettingsIn(Schema):
+class SettingsIn(BodySchema):
     currency_code: SettingValue = None
     date_format: SettingValue = None
 

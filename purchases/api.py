@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from purchases.models import Purchase
 from purchases.schemas import (
@@ -36,7 +36,7 @@ def list_purchases(request, filters: Query[PurchaseFilters]):
 @router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})
 def create_purchase(request, payload: PurchaseIn):
     purchase = purchase_create(data=_fields_sent(payload))
-    return 201, purchase_get(purchase.pk)
+    return Status(201, purchase_get(purchase.pk))
 
 
 @router.get("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})
@@ -54,4 +54,4 @@ def update_purchase(request, purchase_id: str, payload: PurchasePatch):
 @router.delete("/purchases/{purchase_id}", response={204: None, **NOT_FOUND, **COMMON_ERRORS})
 def delete_purchase(request, purchase_id: str):
     purchase_delete(purchase=get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND))
-    return 204, None
+    return Status(204, None)

@@ -7,14 +7,15 @@ from pydantic import AfterValidator, Field
 
 from purchases.models import PurchaseStatus
 from spends_tracker.schemas import (
+    BodySchema,
     DateIn,
     Flag,
     Money,
     OptionalDateQuery,
-    OptionalText,
     OptionalUUIDQuery,
     PageQuery,
     PriceIn,
+    optional_text,
 )
 from warranties.models import WarrantyStatus
 from warranties.schemas import WarrantyOut
@@ -95,17 +96,17 @@ CurrencyCode = Annotated[
     Field(max_length=3, description="Three-letter code; default: the currency setting."),
     AfterValidator(_upper),
 ]
-Text100 = Annotated[OptionalText, Field(max_length=100)]
+Text100 = optional_text(100)
 
 
-class PurchaseIn(Schema):
+class PurchaseIn(BodySchema):
     product_name: ProductName
     price: PriceIn
     purchase_date: DateIn = Field(description="Not after today.")
     currency_code: CurrencyCode = None
     retailer_id: uuid.UUID | None = None
     brand_id: uuid.UUID | None = None
-    notes: OptionalText = None
+    notes: optional_text() = None
     tax_deductible: Flag | None = Field(None, description="0/1 or true/false; default 0.")
     warranty_expiry: DateIn | None = Field(
         None, description="Creates a warranty from the purchase date to this day."
@@ -114,14 +115,14 @@ class PurchaseIn(Schema):
     serial_number: Text100 = None
     retailer_order_number: Text100 = None
     quantity: int | None = Field(None, ge=1, le=2147483647, description="Default 1.")
-    link: Annotated[OptionalText, Field(max_length=500)] = None
+    link: optional_text(500) = None
     return_deadline: DateIn | None = None
-    return_policy: Annotated[OptionalText, Field(max_length=200)] = None
-    tags: Annotated[OptionalText, Field(max_length=255)] = None
+    return_policy: optional_text(200) = None
+    tags: optional_text(255) = None
     status: PurchaseStatus | None = Field(None, description="Default RECEIVED.")
 
 
-class PurchasePatch(Schema):
+class PurchasePatch(BodySchema):
     """Every field optional; only the keys present change (null on a required field: no change).
 
     `warranty_expiry`: a date moves the primary warranty's end (or creates one); null deletes the
@@ -134,17 +135,17 @@ class PurchasePatch(Schema):
     currency_code: CurrencyCode = None
     retailer_id: uuid.UUID | None = None
     brand_id: uuid.UUID | None = None
-    notes: OptionalText = None
+    notes: optional_text() = None
     tax_deductible: Flag | None = None
     warranty_expiry: DateIn | None = None
     model_number: Text100 = None
     serial_number: Text100 = None
     retailer_order_number: Text100 = None
     quantity: int | None = Field(None, ge=1, le=2147483647)
-    link: Annotated[OptionalText, Field(max_length=500)] = None
+    link: optional_text(500) = None
     return_deadline: DateIn | None = None
-    return_policy: Annotated[OptionalText, Field(max_length=200)] = None
-    tags: Annotated[OptionalText, Field(max_length=255)] = None
+    return_policy: optional_text(200) = None
+    tags: optional_text(255) = None
     status: PurchaseStatus | None = None
 
 

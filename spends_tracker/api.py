@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection
 from django.http import JsonResponse
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from analytics.api import router as analytics_router
@@ -127,8 +127,8 @@ def health(request):
             cursor.execute("SELECT 1")
     except Exception:
         logger.exception("Health check: the database does not answer")
-        return 503, {"status": "database unavailable"}
-    return 200, {"status": "ok"}
+        return Status(503, {"status": "database unavailable"})
+    return Status(200, {"status": "ok"})
 
 
 catch_all_router = Router()

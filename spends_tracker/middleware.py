@@ -30,6 +30,13 @@ class ApiCompatibilityMiddleware:
             return self.get_response(request)
         path = request.path_info.rstrip("/")
         request.path_info = path + "/" if path == API_PREFIX else path
+        repeated = [key for key, values in request.GET.lists() if len(values) > 1]
+        if repeated:
+            # No API parameter takes several values: silently using the last one would hide
+            # a client's mistake.
+            return JsonResponse(
+                {"detail": [_repeated_parameter(key) for key in repeated]}, status=422
+            )
         response = self.get_response(request)
         if response.status_code >= 400 and not _is_json(response):
             response = _json_error(response.status_code, response)
@@ -42,6 +49,14 @@ class ApiCompatibilityMiddleware:
             "Unhandled error in %s %s", request.method, request.path, exc_info=exception
         )
         return JsonResponse({"detail": "Internal server error"}, status=500)
+
+
+def _repeated_parameter(key: str) -> dict:
+    return {
+        "type": "value_error",
+        "loc": ["query", key],
+        "msg": f"The query parameter {key!r} is given more than once.",
+    }
 
 
 def _is_json(response) -> bool:

@@ -2,13 +2,14 @@
 
 import datetime
 import math
+import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from spends_tracker.money import quantize_money
 
@@ -16,10 +17,10 @@ MAX_MONEY = Decimal("99999999.99")
 
 
 def _money_in(value: Decimal) -> Decimal:
-    rounded = quantize_money(value)
-    if rounded > MAX_MONEY:
-        raise ValueError(f"must be at most {MAX_MONEY}")
-    return rounded
+    # Compare before rounding: quantizing an astronomically large number fails.
+    if not value.is_finite() or abs(value) > MAX_MONEY:
+        raise ValueError(f"must be a number of at most {MAX_MONEY}")
+    return quantize_money(value)
 
 
 def _positive(value: Decimal) -> Decimal:
@@ -32,7 +33,7 @@ def _positive(value: Decimal) -> Decimal:
 Money = Annotated[
     Decimal,
     PlainSerializer(lambda value: str(quantize_money(value)), return_type=str),
-    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+\.\d{2}$", "format": None}),
+    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+\.\d{2}$"}),
 ]
 PriceIn = Annotated[
     Decimal,
@@ -42,11 +43,19 @@ PriceIn = Annotated[
 ]
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ].*)?", re.DOTALL)
+
+
 def _date_part(value: Any) -> Any:
-    """Accept a full ISO datetime where a date is expected and keep its date (API.md §2.1)."""
-    if isinstance(value, str) and len(value) > 10 and value[10:11] in {"T", " ", "t"}:
-        return value[:10]
-    return value
+    """Accept "YYYY-MM-DD", or a full ISO datetime whose date is kept (API.md §2.1).
+
+    Stricter than pydantic's lax mode, which would read numbers as Unix timestamps.
+    """
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value[:10]
 
 
 DateIn = Annotated[datetime.date, BeforeValidator(_date_part)]
@@ -74,12 +83,28 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-# Optional free text: an empty string is stored as null, like an omitted value.
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+def optional_text(max_length: int | None = None):
+    """Optional free text of at most MAX_LENGTH characters; blank text counts as null."""
+    text = Annotated[str, Field(max_length=max_length)] if max_length else str
+    return Annotated[text | None, BeforeValidator(_blank_to_none)]
+
+
+class BodySchema(BaseModel):
+    """Base of request bodies: a JSON object (anything else is a 422); unknown keys are ignored.
+
+    A plain pydantic model rather than ninja's Schema, whose attribute-reading validator would
+    accept a JSON array as an object with every field missing.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
 
 # Query filters where an empty value means "no filter" (e.g. `?retailer_id=`).
-OptionalUUIDQuery = Annotated[uuid.UUID | None, BeforeValidator(_empty_to_none)]
-OptionalDateQuery = Annotated[datetime.date | None, BeforeValidator(_empty_to_none)]
+OptionalUUIDQuery = Annotated[uuid.UUID | Literal[""] | None, AfterValidator(_empty_to_none)]
+OptionalDateQuery = Annotated[
+    datetime.date | Literal[""] | None,
+    BeforeValidator(lambda value: None if value == "" else _date_part(value)),
+]
 
 
 class ErrorOut(Schema):
@@ -100,8 +125,10 @@ class MessageOut(Schema):
     message: str
 
 
-# Errors every authenticated route can answer with (documented so schema-driven clients know).
-COMMON_ERRORS = {401: ErrorOut, 422: ValidationErrorOut}
+# Errors every authenticated route can answer with (documented so schema-driven clients know):
+# 400 an unparseable request, 401 no valid credentials, 403 a session request without its CSRF
+# token, 422 request validation.
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut}
 
 ItemT = TypeVar("ItemT")
@@ -132,7 +159,7 @@ def paginate(queryset, *, skip: int, limit: int) -> dict:
 class PageQuery(Schema):
     """`skip` and `limit` (API.md §2.4); limits outside 1..100 answer 422."""
 
-    skip: int = Field(0, ge=0, description="Offset of the first item.")
+    skip: int = Field(0, ge=0, le=1_000_000_000, description="Offset of the first item.")
     limit: int = Field(20, ge=1, le=100, description="Page size, 1 to 100 (default 20).")
 
 

@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from purchases.models import Purchase
 from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, Page, get_or_404, paginate
@@ -55,7 +55,7 @@ def create_warranty(request, payload: WarrantyIn):
     data = _fields_sent(payload)
     data.pop("purchase_id")
     warranty = warranty_create(purchase=purchase, data=data)
-    return 201, _warranty(warranty.pk)
+    return Status(201, _warranty(warranty.pk))
 
 
 @router.get(
@@ -77,4 +77,4 @@ def update_warranty(request, warranty_id: str, payload: WarrantyPatch):
 @router.delete("/warranties/{warranty_id}", response={204: None, **NOT_FOUND, **COMMON_ERRORS})
 def delete_warranty(request, warranty_id: str):
     warranty_delete(warranty=get_or_404(Warranty.objects.all(), warranty_id, WARRANTY_NOT_FOUND))
-    return 204, None
+    return Status(204, None)

@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, model_validator
 
-from spends_tracker.schemas import DateIn, OptionalText, PageQuery
+from spends_tracker.schemas import BodySchema, DateIn, PageQuery, optional_text
 from warranties.models import WarrantyStatus
 
 
@@ -41,8 +41,8 @@ class WarrantyDetailOut(WarrantyOut):
     purchase: WarrantyPurchaseOut
 
 
-WarrantyType = Annotated[OptionalText, Field(max_length=50)]
-Provider = Annotated[OptionalText, Field(max_length=255)]
+WarrantyType = optional_text(50)
+Provider = optional_text(255)
 DurationMonths = Annotated[
     int | None,
     Field(ge=1, le=1200, description="Instead of warranty_end: end = start + N calendar months."),
@@ -59,7 +59,7 @@ def _end_xor_duration(values: "WarrantyIn | WarrantyPatch", *, required: bool):
     return values
 
 
-class WarrantyIn(Schema):
+class WarrantyIn(BodySchema):
     purchase_id: uuid.UUID
     warranty_start: DateIn
     warranty_end: DateIn | None = None
@@ -69,14 +69,14 @@ class WarrantyIn(Schema):
         None, description="Only VOIDED has an effect; ACTIVE and EXPIRED follow from the dates."
     )
     provider: Provider = None
-    notes: OptionalText = None
+    notes: optional_text() = None
 
     @model_validator(mode="after")
     def check_end(self):
         return _end_xor_duration(self, required=True)
 
 
-class WarrantyPatch(Schema):
+class WarrantyPatch(BodySchema):
     warranty_start: DateIn | None = None
     warranty_end: DateIn | None = None
     duration_months: DurationMonths = None
@@ -85,7 +85,7 @@ class WarrantyPatch(Schema):
         None, description="VOIDED voids the warranty; ACTIVE or EXPIRED un-voids it."
     )
     provider: Provider = None
-    notes: OptionalText = None
+    notes: optional_text() = None
 
     @model_validator(mode="after")
     def check_end(self):
