@@ -40,6 +40,23 @@ Ids are lower-case UUID strings; money is a string with two decimals on output a
 string on input (rounded half-up); dates are `YYYY-MM-DD`. Unknown body fields are ignored.
 Errors are JSON with a string `detail`, except request validation (422), whose `detail` is a list
 of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one.
+
+**Decisions where the contract leaves room.**
+
+- Request bodies must be JSON objects. In a `PUT`, `null` for a field that cannot be empty
+  (`product_name`, `price`, `purchase_date`, `quantity`, `status`, …) leaves it unchanged; in a
+  `POST` it takes the default. Blank optional text is stored as `null`.
+- A `retailer_id` or `brand_id` that names no retailer or brand answers 422.
+- A query parameter given more than once answers 422: none of them takes several values.
+- `GET /api/purchases` also filters by `warranty_status` (effective status of the primary
+  warranty), `tag` (substring of the tags) and `currency_code`, and orders by `sort`
+  (`created_at`, `purchase_date`, `price`, `product_name`, `-` first for descending).
+- Warranty lists embed `purchase: {id, product_name, purchase_date}` and filter by `purchase_id`.
+  Writing `status: ACTIVE` or `EXPIRED` to a voided warranty lifts the void; the effective status
+  still follows the dates.
+- `POST /api/data/reset-all` needs the body `{"confirm": "DELETE"}` (400 otherwise, nothing
+  deleted) until a restore point is taken before every reset; `restore_point_id` is `null` until
+  then.
 """
 
 
