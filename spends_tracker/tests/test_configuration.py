@@ -97,3 +97,27 @@ def test_today_is_the_date_in_the_configured_time_zone(settings):
     assert clock.add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
     assert clock.add_months(datetime.date(2025, 1, 31), 13) == datetime.date(2026, 2, 28)
     assert clock.add_months(datetime.date(2025, 12, 15), 1) == datetime.date(2026, 1, 15)
+
+
+def test_open_api_mode_is_off_by_default_and_warned_about_when_on(settings):
+    from spends_tracker.checks import check_open_api
+
+    assert settings.SPENDS_API_OPEN is False
+    assert check_open_api(None) == []
+    settings.SPENDS_API_OPEN = True
+    [warning] = check_open_api(None)
+    assert warning.id == "spends.W001"
+
+
+@pytest.mark.django_db
+def test_cors_allows_only_the_configured_development_origins(settings, client):
+    settings.CORS_ALLOWED_ORIGINS = ["http://localhost:3030"]
+    preflight = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}
+
+    allowed = client.options("/api/purchases", HTTP_ORIGIN="http://localhost:3030", **preflight)
+    other = client.options("/api/purchases", HTTP_ORIGIN="http://evil.example", **preflight)
+    page = client.options("/admin/", HTTP_ORIGIN="http://localhost:3030", **preflight)
+
+    assert allowed["Access-Control-Allow-Origin"] == "http://localhost:3030"
+    assert "Access-Control-Allow-Origin" not in other
+    assert "Access-Control-Allow-Origin" not in page
