@@ -3,19 +3,11 @@ import uuid
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from spends_tracker.schemas import BodySchema, PageQuery
+from spends_tracker.schemas import BodySchema, PageQuery, required_name
 
-
-def _trimmed_name(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
-EntryName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_trimmed_name)]
+EntryName = required_name(255)
 EntryUrl = Annotated[str | None, Field(max_length=255)]
 
 

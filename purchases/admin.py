@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from purchases.models import Purchase
+from purchases.selectors import SEARCH_FIELDS
 from purchases.services import purchases_mark_received
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
@@ -44,16 +45,7 @@ class PurchaseAdmin(admin.ModelAdmin):
         ("brand", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["retailer", "brand"]
-    search_fields = [
-        "product_name",
-        "model_number",
-        "serial_number",
-        "retailer_order_number",
-        "notes",
-        "tags",
-        "retailer__name",
-        "brand__name",
-    ]
+    search_fields = [*SEARCH_FIELDS, "retailer__name", "brand__name"]
     date_hierarchy = "purchase_date"
     autocomplete_fields = ["retailer", "brand"]
     inlines = [WarrantyInline]

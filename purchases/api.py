@@ -10,20 +10,18 @@ from purchases.schemas import (
 )
 from purchases.selectors import purchase_get, purchase_list
 from purchases.services import purchase_create, purchase_delete, purchase_update
-from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, Page, get_or_404, paginate
+from spends_tracker.schemas import (
+    COMMON_ERRORS,
+    NOT_FOUND,
+    Page,
+    fields_sent,
+    get_or_404,
+    paginate,
+)
 
 router = Router(tags=["Purchases"])
 
 PURCHASE_NOT_FOUND = "Purchase not found"
-
-
-def _fields_sent(payload) -> dict:
-    """Return the keys the client sent, minus nulls for columns that cannot be null."""
-    return {
-        key: value
-        for key, value in payload.model_dump(exclude_unset=True).items()
-        if value is not None or key not in NOT_NULL_FIELDS
-    }
 
 
 @router.get("/purchases", response={200: Page[PurchaseOut], **COMMON_ERRORS})
@@ -35,7 +33,7 @@ def list_purchases(request, filters: Query[PurchaseFilters]):
 
 @router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})
 def create_purchase(request, payload: PurchaseIn):
-    purchase = purchase_create(data=_fields_sent(payload))
+    purchase = purchase_create(data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
     return Status(201, purchase_get(purchase.pk))
 
 
@@ -47,7 +45,7 @@ def get_purchase(request, purchase_id: str):
 @router.put("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})
 def update_purchase(request, purchase_id: str, payload: PurchasePatch):
     purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
-    purchase_update(purchase=purchase, data=_fields_sent(payload))
+    purchase_update(purchase=purchase, data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
     return purchase_get(purchase.pk)
 
 

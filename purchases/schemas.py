@@ -16,6 +16,7 @@ from spends_tracker.schemas import (
     PageQuery,
     PriceIn,
     optional_text,
+    required_name,
 )
 from warranties.models import WarrantyStatus
 from warranties.schemas import WarrantyOut
@@ -83,14 +84,7 @@ def _upper(value: str | None) -> str | None:
     return value.upper() if value else value
 
 
-def _stripped_name(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
-ProductName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_stripped_name)]
+ProductName = required_name(255)
 CurrencyCode = Annotated[
     str | None,
     Field(max_length=3, description="Three-letter code; default: the currency setting."),

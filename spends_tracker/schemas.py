@@ -77,6 +77,33 @@ def _empty_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _stripped_not_empty(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def required_name(max_length: int = 255):
+    """A required name of 1 to MAX_LENGTH characters, stored without surrounding spaces."""
+    return Annotated[
+        str, Field(min_length=1, max_length=max_length), AfterValidator(_stripped_not_empty)
+    ]
+
+
+def fields_sent(payload: BaseModel, *, not_null: set[str]) -> dict:
+    """Return the fields a client sent in PAYLOAD, minus nulls for the NOT_NULL fields.
+
+    A null for a field that cannot be empty means "take the default" (create) or "leave it as it
+    is" (update); a null for an optional field clears it.
+    """
+    return {
+        key: value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None or key not in not_null
+    }
+
+
 def _blank_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None

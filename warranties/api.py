@@ -1,7 +1,14 @@
 from ninja import Query, Router, Status
 
 from purchases.models import Purchase
-from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, Page, get_or_404, paginate
+from spends_tracker.schemas import (
+    COMMON_ERRORS,
+    NOT_FOUND,
+    Page,
+    fields_sent,
+    get_or_404,
+    paginate,
+)
 from warranties.models import Warranty
 from warranties.schemas import (
     ExpiringQuery,
@@ -25,14 +32,6 @@ def _warranty(warranty_id: str) -> Warranty:
     )
 
 
-def _fields_sent(payload) -> dict:
-    return {
-        key: value
-        for key, value in payload.model_dump(exclude_unset=True).items()
-        if value is not None or key not in NOT_NULL_FIELDS
-    }
-
-
 @router.get("/warranties", response={200: Page[WarrantyDetailOut], **COMMON_ERRORS})
 def list_warranties(request, filters: Query[WarrantyFilters]):
     """Warranties with their effective status, the soonest-ending first."""
@@ -52,7 +51,7 @@ def list_expiring_warranties(request, query: Query[ExpiringQuery]):
 @router.post("/warranties", response={201: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS})
 def create_warranty(request, payload: WarrantyIn):
     purchase = get_or_404(Purchase.objects.all(), payload.purchase_id, "Purchase not found")
-    data = _fields_sent(payload)
+    data = fields_sent(payload, not_null=NOT_NULL_FIELDS)
     data.pop("purchase_id")
     warranty = warranty_create(purchase=purchase, data=data)
     return Status(201, _warranty(warranty.pk))
@@ -70,7 +69,7 @@ def get_warranty(request, warranty_id: str):
 )
 def update_warranty(request, warranty_id: str, payload: WarrantyPatch):
     warranty = get_or_404(Warranty.objects.all(), warranty_id, WARRANTY_NOT_FOUND)
-    warranty_update(warranty=warranty, data=_fields_sent(payload))
+    warranty_update(warranty=warranty, data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
     return _warranty(warranty.pk)
 
 
