@@ -1,3 +1,133 @@
-from ninja import Router
+"""Dashboard figures (API.md §5.5): thin handlers over analytics.selectors."""
+
+from ninja import Query, Router
+from ninja.errors import ValidationError
+
+from analytics import selectors
+from analytics.schemas import (
+    CurrencyLimitQuery,
+    CurrencyQuery,
+    DistributionOut,
+    ExpensivePurchasesOut,
+    LimitQuery,
+    PeriodOut,
+    PeriodQuery,
+    SpendingOut,
+    SpendingQuery,
+    SummaryOut,
+    TimelineOut,
+    TimelineQuery,
+    TopProductsOut,
+    TopProductsQuery,
+    WarrantySummaryOut,
+)
+from purchases.schemas import PurchaseOut
+from spends_tracker import clock
+from spends_tracker.schemas import COMMON_ERRORS
+from warranties.schemas import WarrantyDetailOut
 
 router = Router(tags=["Analytics"])
+
+END_BEFORE_START = "end_date must not be before start_date"
+
+
+@router.get("/analytics/summary", response={200: SummaryOut, **COMMON_ERRORS})
+def summary(request, query: Query[CurrencyQuery]):
+    """KPI cards. Money and item counts cover one currency; warranty counts cover all."""
+    return selectors.analytics_summary(currency=selectors.resolve_currency(query.currency))
+
+
+@router.get("/analytics/spending", response={200: SpendingOut, **COMMON_ERRORS})
+def spending(request, query: Query[SpendingQuery]):
+    """Spending per month: every month with purchases, or the last `months`, zero-filled."""
+    currency = selectors.resolve_currency(query.currency)
+    buckets = selectors.spending_by_month(currency=currency, months=query.months)
+    return {"spending_over_time": buckets, "currency": currency}
+
+
+@router.get("/analytics/spending/by-period", response={200: PeriodOut, **COMMON_ERRORS})
+def spending_by_period(request, query: Query[PeriodQuery]):
+    """Spending per month over a date range (inclusive), every month present."""
+    currency = selectors.resolve_currency(query.currency)
+    end_date = query.end_date or clock.today()
+    if query.start_date and end_date < query.start_date:
+        raise ValidationError(
+            [{"type": "value_error", "loc": ["query", "end_date"], "msg": END_BEFORE_START}]
+        )
+    period = selectors.spending_in_period(
+        currency=currency, start_date=query.start_date, end_date=end_date
+    )
+    return {
+        "spending_over_time": period["buckets"],
+        "currency": currency,
+        **{key: period[key] for key in ("start_date", "end_date", "total_amount", "item_count")},
+    }
+
+
+@router.get("/analytics/warranties/timeline", response={200: TimelineOut, **COMMON_ERRORS})
+def warranty_timeline(request, query: Query[TimelineQuery]):
+    """Non-voided warranties per month of their end date, by status; totals in `summary`."""
+    return {
+        "timeline": selectors.warranty_timeline(months=query.months),
+        "summary": selectors.warranty_counts(),
+    }
+
+
+@router.get("/analytics/warranties/summary", response={200: WarrantySummaryOut, **COMMON_ERRORS})
+def warranty_summary(request):
+    return selectors.warranty_counts()
+
+
+def _distribution(query):
+    currency = selectors.resolve_currency(query.currency)
+    return {
+        "retailers": selectors.spending_by_retailer(currency=currency),
+        "brands": selectors.spending_by_brand(currency=currency),
+    }
+
+
+@router.get("/analytics/retailers", response={200: DistributionOut, **COMMON_ERRORS})
+def retailers(request, query: Query[CurrencyQuery]):
+    """Purchases per retailer and per brand (both lists, as the dashboard expects)."""
+    return _distribution(query)
+
+
+@router.get("/analytics/brands", response={200: DistributionOut, **COMMON_ERRORS})
+def brands(request, query: Query[CurrencyQuery]):
+    """Purchases per brand and per retailer (both lists, as the dashboard expects)."""
+    return _distribution(query)
+
+
+@router.get("/analytics/top-products", response={200: TopProductsOut, **COMMON_ERRORS})
+def top_products(request, query: Query[TopProductsQuery]):
+    """Products grouped by exact name, ranked by `sort_by`."""
+    products = selectors.top_products(
+        currency=selectors.resolve_currency(query.currency),
+        sort_by=query.sort_by,
+        limit=query.limit,
+    )
+    return {"top_products": products}
+
+
+@router.get(
+    "/analytics/expensive-purchases", response={200: ExpensivePurchasesOut, **COMMON_ERRORS}
+)
+def expensive_purchases(request, query: Query[CurrencyLimitQuery]):
+    purchases = selectors.expensive_purchases(
+        currency=selectors.resolve_currency(query.currency), limit=query.limit
+    )
+    return {"purchases": list(purchases)}
+
+
+@router.get("/analytics/recent-purchases", response={200: list[PurchaseOut], **COMMON_ERRORS})
+def recent_purchases(request, query: Query[LimitQuery]):
+    """The purchases recorded last, in any currency."""
+    return list(selectors.recent_purchases(limit=query.limit))
+
+
+@router.get(
+    "/analytics/recent-warranties", response={200: list[WarrantyDetailOut], **COMMON_ERRORS}
+)
+def recent_warranties(request, query: Query[LimitQuery]):
+    """The warranties recorded last."""
+    return list(selectors.recent_warranties(limit=query.limit))

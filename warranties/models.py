@@ -29,6 +29,12 @@ def warranty_status_conditions(today: datetime.date) -> dict[str, Q]:
     }
 
 
+def warranty_expiring_condition(today: datetime.date, within_days: int = EXPIRING_SOON_DAYS) -> Q:
+    """Return the condition of an active warranty that ends within WITHIN_DAYS days of TODAY."""
+    last_day = today + datetime.timedelta(days=within_days)
+    return warranty_status_conditions(today)[WarrantyStatus.ACTIVE] & Q(warranty_end__lte=last_day)
+
+
 # D11: the primary warranty is the non-voided one that ends last, else the latest-ending one.
 PRIMARY_WARRANTY_ORDERING = ["voided", "-warranty_end", "-created_at", "-id"]
 
@@ -49,10 +55,7 @@ class WarrantyQuerySet(models.QuerySet):
 
     def expiring(self, within_days: int = EXPIRING_SOON_DAYS, today: datetime.date | None = None):
         """Return the active warranties that end within WITHIN_DAYS days of TODAY (inclusive)."""
-        today = today or clock.today()
-        return self.in_status(WarrantyStatus.ACTIVE, today).filter(
-            warranty_end__lte=today + datetime.timedelta(days=within_days)
-        )
+        return self.filter(warranty_expiring_condition(today or clock.today(), within_days))
 
     def primary_first(self):
         return self.order_by(*PRIMARY_WARRANTY_ORDERING)

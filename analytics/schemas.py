@@ -1,0 +1,201 @@
+import datetime
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, PlainSerializer
+
+from spends_tracker.schemas import DateIn, Money
+
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def month_label(month: datetime.date) -> str:
+    """ "Mar 2025": English whatever the server's locale (API.md §2.1)."""
+    return f"{MONTH_ABBREVIATIONS[month.month - 1]} {month.year}"
+
+
+Percentage = Annotated[
+    Decimal,
+    PlainSerializer(
+        lambda value: float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+        return_type=float,
+    ),
+]
+
+Currency = Annotated[
+    str | None,
+    Field(
+        None,
+        pattern=r"^[A-Za-z]{3}$",
+        description="Three-letter code; default: the currency setting. Money figures and the "
+        "purchase counts that go with them cover this currency only.",
+    ),
+]
+
+
+class CurrencyQuery(Schema):
+    currency: Currency = None
+
+
+class SpendingQuery(CurrencyQuery):
+    months: int | None = Field(
+        None, ge=1, le=120, description="N calendar months ending this month, zero-filled."
+    )
+
+
+class PeriodQuery(CurrencyQuery):
+    start_date: DateIn | None = Field(None, description="Default: the earliest purchase.")
+    end_date: DateIn | None = Field(None, description="Default: today.")
+
+
+class TimelineQuery(Schema):
+    months: int | None = Field(
+        None, ge=1, le=120, description="Only months within N months before or after this one."
+    )
+
+
+class LimitQuery(Schema):
+    limit: int = Field(10, ge=1, le=100)
+
+
+class CurrencyLimitQuery(CurrencyQuery, LimitQuery):
+    pass
+
+
+class TopProductsQuery(CurrencyLimitQuery):
+    sort_by: Literal["count", "total_spent", "avg_price"] = Field(
+        "count", description="Ranking, largest first (decision D5)."
+    )
+
+
+class SummaryOut(Schema):
+    total_spent: Money
+    avg_price: Money
+    total_items: int
+    active_warranties: int
+    expiring_warranties: int = Field(description="Active, ending within 30 days.")
+    expired_warranties: int
+    tax_deductible_count: int
+    other_currency_count: int = Field(description="Purchases in other currencies, left out.")
+    currency: str
+
+
+class MonthOut(Schema):
+    month: str = Field(description='"Mar 2025"')
+    period: str = Field(description='"2025-03"')
+    total_amount: Money
+    item_count: int
+
+    @staticmethod
+    def resolve_month(bucket) -> str:
+        return month_label(bucket.month)
+
+    @staticmethod
+    def resolve_period(bucket) -> str:
+        return f"{bucket.month:%Y-%m}"
+
+
+class SpendingOut(Schema):
+    spending_over_time: list[MonthOut]
+    currency: str
+
+
+class PeriodOut(SpendingOut):
+    start_date: datetime.date
+    end_date: datetime.date
+    total_amount: Money
+    item_count: int
+
+
+class WarrantySummaryOut(Schema):
+    active: int
+    expired: int
+    voided: int
+    expiring_soon: int
+    total: int
+
+
+class TimelineMonthOut(Schema):
+    month: str
+    period: str
+    active: int
+    expired: int
+    expiring_soon: int
+
+    resolve_month = staticmethod(MonthOut.resolve_month)
+    resolve_period = staticmethod(MonthOut.resolve_period)
+
+
+class TimelineOut(Schema):
+    timeline: list[TimelineMonthOut]
+    summary: WarrantySummaryOut
+
+
+class ShareOut(Schema):
+    name: str
+    count: int
+    percentage: Percentage
+    total_spent: Money
+
+
+class RetailerShareOut(ShareOut):
+    retailer_name: str = Field(description="Same as name.")
+
+    @staticmethod
+    def resolve_retailer_name(share) -> str:
+        return share.name
+
+
+class BrandShareOut(ShareOut):
+    brand_name: str = Field(description="Same as name.")
+
+    @staticmethod
+    def resolve_brand_name(share) -> str:
+        return share.name
+
+
+class DistributionOut(Schema):
+    retailers: list[RetailerShareOut]
+    brands: list[BrandShareOut]
+
+
+class TopProductOut(Schema):
+    product_name: str
+    count: int
+    total_spent: Money
+    avg_price: Money
+
+
+class TopProductsOut(Schema):
+    top_products: list[TopProductOut]
+
+
+class ExpensivePurchaseOut(Schema):
+    id: uuid.UUID
+    product_name: str
+    brand_name: str | None
+    price: Money
+    purchase_date: datetime.date
+
+    @staticmethod
+    def resolve_brand_name(purchase) -> str | None:
+        return purchase.brand.name if purchase.brand else None
+
+
+class ExpensivePurchasesOut(Schema):
+    purchases: list[ExpensivePurchaseOut]
