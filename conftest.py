@@ -25,6 +25,14 @@ def isolated_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with an empty cache: the database is rolled back between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def staff_client(admin_client):
     """A browser session logged in as a superuser, as a person entering data in the admin."""

@@ -2,10 +2,10 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower, Trim
 
-from spends_tracker.models import TimeStampedModel
+from spends_tracker.models import VersionedModel, VersionedQuerySet
 
 
-class CatalogEntryQuerySet(models.QuerySet):
+class CatalogEntryQuerySet(VersionedQuerySet):
     def named(self, name: str):
         """Return the entries whose name equals NAME ignoring case and surrounding spaces.
 
@@ -15,7 +15,7 @@ class CatalogEntryQuerySet(models.QuerySet):
         return self.alias(name_lower=Lower("name")).filter(name_lower=Lower(Value(name.strip())))
 
 
-class CatalogEntry(TimeStampedModel):
+class CatalogEntry(VersionedModel):
     """A named place or maker that purchases point at.
 
     Names are unique ignoring case and are stored trimmed; both rules are database constraints.

@@ -1,9 +1,9 @@
 from django.db import models
 
-from spends_tracker.models import TimeStampedModel
+from spends_tracker.models import VersionedModel
 
 
-class Preference(TimeStampedModel):
+class Preference(VersionedModel):
     """One stored household-wide setting; keys without a row take their default.
 
     A key-value table rather than one column per setting, so later features (reminders, backup

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
-from spends_tracker.models import TimeStampedModel
+from spends_tracker.models import VersionedModel, VersionedQuerySet
 from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from warranties.models import Warranty
 
@@ -23,7 +23,7 @@ class PurchaseStatus(models.TextChoices):
     RECEIVED = "RECEIVED", "Received"
 
 
-class PurchaseQuerySet(models.QuerySet):
+class PurchaseQuerySet(VersionedQuerySet):
     def with_details(self, today: datetime.date | None = None):
         """Load what a purchase object of the API shows, in three queries for any page size.
 
@@ -54,7 +54,7 @@ class PurchaseQuerySet(models.QuerySet):
         )
 
 
-class Purchase(TimeStampedModel):
+class Purchase(VersionedModel):
     """Something bought: what, where, from whom, when and for how much.
 
     `price` is the line total (the amount paid), not a unit price: totals sum it as it is.
@@ -123,8 +123,32 @@ class Purchase(TimeStampedModel):
         indexes = [
             models.Index(fields=["purchase_date"], name="purchase_date_idx"),
             models.Index(fields=["status"], name="purchase_status_idx"),
+            # Analytics group one currency's purchases by month, retailer, brand or product
+            # and sum their prices: with the price included (PostgreSQL), each is answered from
+            # an index alone.
             models.Index(
-                fields=["currency_code", "purchase_date"], name="purchase_currency_date_idx"
+                fields=["currency_code", "purchase_date"],
+                include=["price"],
+                name="purchase_currency_date_idx",
+            ),
+            models.Index(
+                fields=["currency_code", "retailer"],
+                include=["price"],
+                name="purchase_currency_retailer_idx",
+            ),
+            models.Index(
+                fields=["currency_code", "brand"],
+                include=["price"],
+                name="purchase_currency_brand_idx",
+            ),
+            models.Index(
+                fields=["currency_code", "-price", "-purchase_date", "id"],
+                name="purchase_currency_price_idx",
+            ),
+            models.Index(
+                fields=["currency_code", "product_name"],
+                include=["price"],
+                name="purchase_currency_product_idx",
             ),
         ]
         # The case-insensitive product-name search index is PostgreSQL-only (trigram GIN) and is

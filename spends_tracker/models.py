@@ -26,3 +26,76 @@ class TimeStampedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+
+class DataVersion(models.Model):
+    """A token that changes with every write to the household's data.
+
+    Caches of derived figures (the dashboard's analytics) include it in their keys, so a figure
+    computed before a write is never served after it. It is a random token rather than a counter
+    so that a value seen inside a transaction that was rolled back is never used again.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return self.token
+
+
+def data_version() -> str:
+    """Return the current data version token (one indexed read)."""
+    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    return token or "none"
+
+
+def data_changed() -> None:
+    """Give the data a new version; call it in the transaction that writes."""
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(token=token):
+        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+class VersionedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes change the data version (see DataVersion)."""
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        data_changed()
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        data_changed()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        changed = super().bulk_update(objs, fields, *args, **kwargs)
+        data_changed()
+        return changed
+
+    def delete(self):
+        deleted = super().delete()
+        data_changed()
+        return deleted
+
+
+class VersionedModel(TimeStampedModel):
+    """The household's data: every save or delete changes the data version."""
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        data_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        data_changed()
+        return deleted

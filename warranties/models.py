@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
 
 from spends_tracker import clock
-from spends_tracker.models import TimeStampedModel
+from spends_tracker.models import VersionedModel, VersionedQuerySet
 
 EXPIRING_SOON_DAYS = 30
 
@@ -39,7 +39,7 @@ def warranty_expiring_condition(today: datetime.date, within_days: int = EXPIRIN
 PRIMARY_WARRANTY_ORDERING = ["voided", "-warranty_end", "-created_at", "-id"]
 
 
-class WarrantyQuerySet(models.QuerySet):
+class WarrantyQuerySet(VersionedQuerySet):
     def with_status(self, today: datetime.date | None = None):
         """Annotate `effective_status` (ACTIVE, EXPIRED or VOIDED) as of TODAY."""
         conditions = warranty_status_conditions(today or clock.today())
@@ -65,7 +65,7 @@ class WarrantyQuerySet(models.QuerySet):
         return self.filter(purchase=OuterRef("pk")).primary_first()[:1]
 
 
-class Warranty(TimeStampedModel):
+class Warranty(VersionedModel):
     """A promise that a purchase will be repaired or replaced until `warranty_end`.
 
     A purchase may have several (manufacturer, extended, insurance). The status is not stored:
@@ -101,6 +101,8 @@ class Warranty(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["warranty_end"], name="warranty_end_idx"),
+            # Counting by effective status (voided, end date) reads this index alone.
+            models.Index(fields=["voided", "warranty_end"], name="warranty_voided_end_idx"),
             # Serves the primary-warranty subquery: one index probe per purchase.
             models.Index(
                 fields=["purchase", "voided", "-warranty_end"], name="warranty_primary_idx"

@@ -1,0 +1,137 @@
+"""What the benchmark scripts share: Django set-up, a large generated dataset, a timing loop.
+
+Import this module first: it configures Django for a scratch database named by DATABASE_URL.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spends_tracker.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.services import api_token_create  # noqa: E402
+from catalog.models import Brand, Retailer  # noqa: E402
+from purchases.models import Purchase  # noqa: E402
+from spends_tracker import clock  # noqa: E402
+from warranties.models import Warranty  # noqa: E402
+
+WORDS = [
+    *("laptop", "phone", "camera", "kettle", "drill", "monitor", "speaker", "blender", "vacuum"),
+    *("lamp", "printer", "router", "watch", "tablet", "headphones", "keyboard", "mouse", "chair"),
+    *("desk", "toaster", "heater", "fan", "mixer", "projector"),
+]
+
+
+def load(count: int, seed: int = 42) -> None:
+    rng = random.Random(seed)
+    with transaction.atomic():
+        Warranty.objects.all().delete()
+        Purchase.objects.all().delete()
+        Retailer.objects.all().delete()
+        Brand.objects.all().delete()
+        retailers = Retailer.objects.bulk_create(Retailer(name=f"Shop {i}") for i in range(50))
+        brands = Brand.objects.bulk_create(Brand(name=f"Maker {i}") for i in range(80))
+    today = clock.today()
+    batch = 5000
+    for start in range(0, count, batch):
+        purchases, warranties = [], []
+        for i in range(start, min(start + batch, count)):
+            day = today - datetime.timedelta(days=rng.randint(0, 3650))
+            purchase = Purchase(
+                id=uuid.UUID(int=rng.getrandbits(128)),
+                product_name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i}",
+                price=Decimal(rng.randint(100, 500000)) / 100,
+                currency_code="EUR" if i % 10 == 0 else "USD",
+                tax_deductible=i % 5 == 0,
+                retailer=rng.choice(retailers),
+                brand=rng.choice(brands),
+                purchase_date=day,
+                serial_number=f"SN{i:08d}",
+                tags=rng.choice(WORDS),
+            )
+            purchases.append(purchase)
+            end = day + datetime.timedelta(days=rng.choice([365, 730, 1095]))
+            warranties.append(Warranty(purchase=purchase, warranty_start=day, warranty_end=end))
+            if i % 4 == 0:
+                warranties.append(
+                    Warranty(
+                        purchase=purchase,
+                        warranty_start=end,
+                        warranty_end=end + datetime.timedelta(days=730),
+                        warranty_type="EXTENDED",
+                        voided=i % 20 == 0,
+                    )
+                )
+        with transaction.atomic():
+            Purchase.objects.bulk_create(purchases)
+            Warranty.objects.bulk_create(warranties)
+        print(f"\rloaded {min(start + batch, count):,} / {count:,} purchases", end="", flush=True)
+    print()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # What autovacuum does on a live server: statistics and the visibility map that
+            # index-only scans need.
+            cursor.execute("VACUUM ANALYZE")
+
+
+def measure(client: Client, label: str, url: str, runs: int, before=None) -> None:
+    client.get(url)  # warm caches and connections
+    timings = []
+    for _ in range(runs):
+        if before:
+            before()
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code, response.content[:200])
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    print(
+        f"{label:<34} median {statistics.median(timings):7.1f} ms   p95 {p95:7.1f} ms   "
+        f"{len(queries.captured_queries)} queries"
+    )
+
+
+def prepare(count: int, skip_load: bool) -> Client:
+    """Migrate, load COUNT purchases unless SKIP_LOAD, and return a client with a token."""
+    call_command("migrate", verbosity=0)
+    if not skip_load:
+        began = time.perf_counter()
+        load(count)
+        print(f"load took {time.perf_counter() - began:.0f} s")
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    _, token = api_token_create(user=user, name="benchmark")
+    print(
+        f"{connection.vendor}, {Purchase.objects.count():,} purchases, "
+        f"{Warranty.objects.count():,} warranties"
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def arguments(description: str):
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--purchases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--skip-load", action="store_true", help="Reuse the data already loaded.")
+    return parser.parse_args()
