@@ -11,8 +11,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, F, FloatField, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 
 from analytics.cache import cached_figure
 from catalog.models import Brand, Retailer
@@ -259,10 +259,12 @@ def spending_by_brand(*, currency: str, today=None) -> list[ShareOfSpending]:
     return _shares(Brand, field="brand_id", currency=currency)
 
 
+# Ranked on whole cents: SQLite adds decimals as floats (0.10 + 0.20 != 0.30), which would break
+# exact ties; whole numbers add exactly on both databases, and divide as floats for the mean.
 TOP_PRODUCT_ORDERINGS = {
     "count": F("count").desc(),
-    "total_spent": F("total_spent").desc(),
-    "avg_price": (F("total_spent") / F("count")).desc(),
+    "total_spent": F("total_cents").desc(),
+    "avg_price": (Cast("total_cents", FloatField()) / F("count")).desc(),
 }
 
 
@@ -274,7 +276,11 @@ def top_products(
     rows = (
         _purchases_in(currency)
         .values("product_name")
-        .annotate(count=Count("id"), total_spent=_sum("price"))
+        .annotate(
+            count=Count("id"),
+            total_spent=_sum("price"),
+            total_cents=Sum(Round(F("price") * 100)),
+        )
         .order_by(TOP_PRODUCT_ORDERINGS[sort_by], "product_name")[:limit]
     )
     return [
