@@ -46,7 +46,7 @@ def _add_entry_routes(*, kind: str, plural: str, schema, selector, get_or_create
     def create_entry(request, payload: CatalogEntryIn):
         """201 with the new entry; 200 with the existing one when the name is taken (D2, K7)."""
         entry, created = get_or_create(name=payload.name, url=payload.url)
-        return Status(201 if created else 200, selector().get(pk=entry.pk))
+        return Status(201 if created else 200, entry)
 
     @router.get(
         f"{path}/{{entry_id}}",
@@ -65,7 +65,8 @@ def _add_entry_routes(*, kind: str, plural: str, schema, selector, get_or_create
     )
     def update_entry(request, entry_id: str, payload: CatalogEntryPatch):
         """409 when another entry already has the new name (ignoring case)."""
-        entry = get_or_404(selector(), entry_id, not_found)
+        # The plain row, not the listing's annotations, which the rename may make stale.
+        entry = get_or_404(selector().model.objects.all(), entry_id, not_found)
         data = payload.model_dump(exclude_unset=True)
         if data.get("name") is None:  # a null name means "keep it"
             data.pop("name", None)
@@ -73,7 +74,7 @@ def _add_entry_routes(*, kind: str, plural: str, schema, selector, get_or_create
             catalog_entry_update(entry=entry, data=data)
         except NameTaken as exc:
             raise HttpError(409, str(exc)) from None
-        return selector().get(pk=entry.pk)
+        return entry
 
     @router.delete(
         f"{path}/{{entry_id}}",

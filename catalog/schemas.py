@@ -5,6 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from catalog.models import Brand
 from spends_tracker.schemas import BodySchema, PageQuery, required_name
 
 EntryName = required_name(255)
@@ -21,6 +22,13 @@ class BrandOut(Schema):
 
 class RetailerOut(BrandOut):
     is_brand: bool = Field(description="A brand with the same name (ignoring case) exists.")
+
+    @staticmethod
+    def resolve_is_brand(retailer) -> bool:
+        # Lists annotate it in their one query; a single retailer just written asks once.
+        if hasattr(retailer, "is_brand"):
+            return retailer.is_brand
+        return Brand.objects.named(retailer.name).exists()
 
 
 class CatalogEntryIn(BodySchema):
