@@ -12,6 +12,7 @@ from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
+from spends_tracker.testing import assert_validation_error
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +43,6 @@ def put(client, path, body):
 
 def names(response) -> list[str]:
     return [item["name"] for item in response.json()["items"]]
-
-
-def assert_validation_error(response):
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert isinstance(detail, list)
-    assert detail
-    assert all(isinstance(error["msg"], str) and error["msg"] for error in detail)
 
 
 def assert_string_detail(response, status: int):

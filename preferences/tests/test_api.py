@@ -3,6 +3,7 @@
 import pytest
 
 from preferences.models import Preference
+from spends_tracker.testing import assert_validation_error
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,6 @@ def stored(client) -> dict:
     response = client.get(SETTINGS)
     assert response.status_code == 200
     return response.json()
-
-
-def assert_validation_error(response):
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert isinstance(detail, list)
-    assert detail
-    assert all(isinstance(error["msg"], str) and error["msg"] for error in detail)
 
 
 # --- read ---------------------------------------------------------------------------------------

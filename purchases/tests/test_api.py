@@ -15,6 +15,7 @@ from preferences.services import preferences_update
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
 from spends_tracker import clock
+from spends_tracker.testing import assert_validation_error
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 
@@ -66,14 +67,6 @@ def ids_of(data) -> list[str]:
 
 def ids(response) -> list[str]:
     return ids_of(response.json())
-
-
-def assert_validation_error(response):
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert isinstance(detail, list)
-    assert detail
-    assert all(isinstance(error["msg"], str) and error["msg"] for error in detail)
 
 
 # --- create -------------------------------------------------------------------------------------

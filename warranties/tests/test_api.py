@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from purchases.tests.factories import PurchaseFactory
 from spends_tracker import clock
+from spends_tracker.testing import assert_validation_error
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 
@@ -63,14 +64,6 @@ def create_body(purchase, **overrides):
 def ids(response) -> list[str]:
     data = response.json()
     return [item["id"] for item in (data["items"] if isinstance(data, dict) else data)]
-
-
-def assert_validation_error(response):
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert isinstance(detail, list)
-    assert detail
-    assert all(isinstance(error["msg"], str) and error["msg"] for error in detail)
 
 
 def assert_not_found(response):
