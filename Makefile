@@ -14,6 +14,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --editable ".[dev]"
+	@# A local .env with a secret key of its own, so that every manage.py command works here.
+	@test -f .env || { printf 'SECRET_KEY=%s\n' "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env && echo "Wrote .env with a new SECRET_KEY"; }
 	touch $@
 
 # The development server runs with DEBUG on unless the environment says otherwise.

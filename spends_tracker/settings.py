@@ -20,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables already in the environment win over the file. SPENDS_ENV_FILE names another file.
+environ.Env.read_env(env.str("SPENDS_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 SPENDS_CONFIG_ERRORS: list[tuple[str, str, str]] = []  # (check id, message, hint)
 

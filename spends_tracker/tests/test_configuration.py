@@ -20,7 +20,12 @@ def run_check(tmp_path, **environment):
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE"}
     }
-    env.update(SPENDS_DATA_DIR=str(tmp_path / "data"), **environment)
+    # The checkout's own .env (made by the set-up) must not leak into these configurations.
+    env.update(
+        SPENDS_DATA_DIR=str(tmp_path / "data"),
+        SPENDS_ENV_FILE=str(tmp_path / "no.env"),
+        **environment,
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=PROJECT_DIR,
