@@ -18,6 +18,7 @@ def pytest_configure(config):
 def isolated_storage(settings, tmp_path):
     """Keep uploads and backups of each test in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads" / ".incoming")
     settings.SPENDS_BACKUPS_DIR = tmp_path / "backups"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -41,10 +41,10 @@ def reset_all(request):
     """
     if _confirmation(request) != "DELETE":
         raise HttpError(400, CONFIRMATION_REQUIRED)
-    data_reset_all()
+    deleted = data_reset_all()
     return {
         "success": True,
         "message": "Everything was deleted",
-        "details": {"database_cleared": True, "uploads_deleted": 0},
+        "details": {"database_cleared": True, "uploads_deleted": deleted["uploads_deleted"]},
         "restore_point_id": None,
     }

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
-from spends_tracker.models import VersionedModel, VersionedQuerySet
+from spends_tracker.models import TimeStampedModel, VersionedModel, VersionedQuerySet
 from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from warranties.models import Warranty
 
@@ -166,3 +166,68 @@ class Purchase(VersionedModel):
         super().clean()
         if self.purchase_date and self.purchase_date > clock.today():
             raise ValidationError({"purchase_date": "The purchase date cannot be in the future."})
+
+
+class FileType(models.TextChoices):
+    RECEIPT = "receipt", "Receipt"
+    MANUAL = "manual", "Manual"
+    PHOTO = "photo", "Photo"
+    WARRANTY = "warranty", "Warranty document"
+    OTHER = "other", "Other"
+
+
+class Blob(TimeStampedModel):
+    """One stored file content, named by its SHA-256 and shared by every attachment with it.
+
+    The file lives in the `default` storage at `blob.name` (`<h[0:2]>/<h[2:4]>/<h><ext>`, the
+    layout of legacy `uploads/` trees). `reference_count` is the number of attachments pointing
+    here; it is changed in the same transaction as those rows, and the file is deleted only after
+    the transaction that dropped the last reference commits (`purchases.attachments`).
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    extension = models.CharField(
+        max_length=32, blank=True, help_text="Of the first upload of this content, with the dot."
+    )
+    size = models.PositiveBigIntegerField()
+    reference_count = models.PositiveIntegerField(default=0)
+    missing = models.BooleanField(
+        default=False, help_text="The storage check found no file for it: the content is lost."
+    )
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return blob_name(self.sha256, self.extension)
+
+
+def blob_name(sha256: str, extension: str) -> str:
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}{extension}"
+
+
+class Attachment(VersionedModel):
+    """A receipt, manual, photo or document kept with a purchase.
+
+    Deleting a purchase must go through `purchases.attachments.attachments_delete` first, which
+    keeps the blobs' reference counts right: the PROTECT below turns any other path into an error
+    rather than a leaked blob.
+    """
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="attachments")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="attachments")
+    file_type = models.CharField(max_length=8, choices=FileType.choices, default=FileType.OTHER)
+    filename = models.CharField(max_length=255)
+    mime_type = models.CharField(max_length=255, default="application/octet-stream")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchase", "blob"], name="purchases_attachment_one_per_content"
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename

@@ -1,7 +1,9 @@
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
-from purchases.models import Purchase, PurchaseStatus
+from purchases.blobs import delete_files, extension_of, sniff_mime_type, store_file
+from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
 from warranties.services import warranty_set_primary_end
 
 # The purchase's own columns a caller may set (the contract's field names, ids for relations).
@@ -62,8 +64,70 @@ def purchase_update(*, purchase: Purchase, data: dict) -> Purchase:
 
 @transaction.atomic
 def purchase_delete(*, purchase: Purchase) -> None:
-    """Delete a purchase with its warranties (and, through the blob store, its attachments)."""
-    purchase.delete()
+    """Delete a purchase with its warranties and attachments (releasing their blobs)."""
+    purchases_delete(purchases=Purchase.objects.filter(pk=purchase.pk))
+
+
+@transaction.atomic
+def purchases_delete(*, purchases) -> int:
+    """Delete the given purchases (a queryset) with their warranties and attachments."""
+    attachments_delete(attachments=Attachment.objects.filter(purchase__in=purchases))
+    return purchases.delete()[1].get(Purchase._meta.label, 0)
+
+
+@transaction.atomic
+def attachment_add(*, purchase: Purchase, upload, file_type: str, filename: str | None = None):
+    """Attach an uploaded file to PURCHASE; return (attachment, created).
+
+    UPLOAD has been streamed to a temporary file by HashingUploadHandler, which gave it `sha256`
+    and `size`. Content already attached to this purchase returns that attachment unchanged;
+    content stored for another purchase is shared (its blob's reference count goes up); new
+    content is moved into the store. The file is placed before the rows are committed, so a
+    crash leaves at most an orphan file, never a row without its file.
+    """
+    filename = filename or upload.name
+    upload.seek(0)
+    mime_type = sniff_mime_type(upload.read(64), filename, upload.content_type)
+    blob = Blob.objects.select_for_update().filter(sha256=upload.sha256).first()
+    if blob is not None:
+        existing = Attachment.objects.filter(purchase=purchase, blob=blob).first()
+        if existing is not None:
+            return existing, False
+    else:
+        blob = Blob(sha256=upload.sha256, extension=extension_of(filename), size=upload.size)
+        upload.seek(0)
+        store_file(blob.name, upload)
+        blob.save()
+        # Serialise the reference count: concurrent uploads of the same content wait here.
+        blob = Blob.objects.select_for_update().get(pk=blob.pk)
+    attachment = Attachment.objects.create(
+        purchase=purchase, blob=blob, file_type=file_type, filename=filename, mime_type=mime_type
+    )
+    Blob.objects.filter(pk=blob.pk).update(reference_count=F("reference_count") + 1)
+    if blob.missing:
+        Blob.objects.filter(pk=blob.pk).update(missing=False)
+    return attachment, True
+
+
+@transaction.atomic
+def attachments_delete(*, attachments) -> int:
+    """Delete the given attachments (a queryset); return how many blob files are removed.
+
+    The one way attachments go, whether one is deleted, its purchase is, or everything is reset:
+    reference counts drop in this transaction, blobs left without references lose their rows,
+    and their files are deleted once the transaction has committed.
+    """
+    released = dict(
+        attachments.values("blob").annotate(count=Count("id")).values_list("blob", "count")
+    )
+    attachments.delete()
+    for blob_id, count in released.items():
+        Blob.objects.filter(pk=blob_id).update(reference_count=F("reference_count") - count)
+    unreferenced = Blob.objects.filter(pk__in=released, reference_count__lte=0)
+    names = [blob.name for blob in unreferenced]
+    unreferenced.delete()
+    transaction.on_commit(lambda: delete_files(names))
+    return len(names)
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ from backups.api import router as backups_router
 from catalog.api import router as catalog_router
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
+from purchases.blobs import FileTooLarge
+from purchases.files_api import router as files_router
 from spends_tracker.auth import API_AUTH, BearerToken, open_mode
 from warranties.api import router as warranties_router
 
@@ -104,6 +106,11 @@ def invalid_data(request, exc):
     return api.create_response(request, {"detail": errors}, status=422)
 
 
+@api.exception_handler(FileTooLarge)
+def file_too_large(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=413)
+
+
 @api.exception_handler(IntegrityError)
 def conflicting_data(request, exc):
     logger.warning("Integrity error in %s %s: %s", request.method, request.path, exc)
@@ -161,6 +168,7 @@ def unknown_path(request, unknown: str):
 api.add_router("", public_router)
 api.add_router("", catalog_router)
 api.add_router("", purchases_router)
+api.add_router("", files_router)
 api.add_router("", warranties_router)
 api.add_router("", preferences_router)
 api.add_router("", analytics_router)

@@ -93,6 +93,14 @@ MEDIA_ROOT = _path("SPENDS_UPLOADS_DIR", SPENDS_DATA_DIR / "uploads")
 MEDIA_URL = "/media/"
 SPENDS_BACKUPS_DIR = _path("SPENDS_BACKUPS_DIR", SPENDS_DATA_DIR / "backups")
 
+# Attachments: at most this many bytes each (API.md §7); larger uploads are refused with 413 while
+# they stream in. They are streamed to FILE_UPLOAD_TEMP_DIR, inside the uploads folder so that
+# moving a finished upload into the store is a rename on the same file system.
+SPENDS_ATTACHMENT_MAX_BYTES = env.int("SPENDS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
+with contextlib.suppress(OSError):  # reported by the writable-directories check
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+
 STATIC_URL = "static/"
 STATIC_ROOT = _path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -177,6 +185,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Index INCLUDE columns are a PostgreSQL optimisation for the analytics; SQLite builds the same
+# indexes without them, which is all it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 ROOT_URLCONF = "spends_tracker.urls"
 WSGI_APPLICATION = "spends_tracker.wsgi.application"
 
@@ -250,4 +262,5 @@ SPENDS_WRITABLE_DIRS = {
     "SPENDS_DATA_DIR": SPENDS_DATA_DIR,
     "SPENDS_UPLOADS_DIR": MEDIA_ROOT,
     "SPENDS_BACKUPS_DIR": SPENDS_BACKUPS_DIR,
+    "FILE_UPLOAD_TEMP_DIR": Path(FILE_UPLOAD_TEMP_DIR),
 }
