@@ -1,8 +1,12 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 
-from purchases.models import Purchase
+from purchases.models import Attachment, Purchase
 from purchases.selectors import SEARCH_FIELDS
-from purchases.services import purchases_mark_received
+from purchases.services import attachment_add, attachments_delete, purchases_mark_received
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
 
@@ -22,6 +26,48 @@ class PrimaryWarrantyStateFilter(WarrantyStateFilter):
             return queryset
         warranties = self.filter_warranties(Warranty.objects.all())
         return queryset.filter(primary_warranty_id__in=warranties.values("id"))
+
+
+class AttachmentForm(forms.ModelForm):
+    upload = forms.FileField(required=False, label="file")
+
+    class Meta:
+        model = Attachment
+        fields = ["file_type"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if self.instance._state.adding and self.has_changed() and not upload:
+            raise forms.ValidationError("Choose a file to attach.")
+        limit = settings.SPENDS_ATTACHMENT_MAX_BYTES
+        if upload and upload.size > limit:
+            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        return cleaned
+
+
+class AttachmentInline(admin.TabularInline):
+    """Receipts, manuals and photos: upload in the purchase form; saved by attachment_add."""
+
+    model = Attachment
+    form = AttachmentForm
+    fields = ["upload", "file_type", "download", "mime_type", "size"]
+    readonly_fields = ["download", "mime_type", "size"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("blob")
+
+    @admin.display(description="stored file")
+    def download(self, attachment):
+        if attachment._state.adding:
+            return "-"
+        url = f"/api/files/file/{attachment.pk}/download/"
+        return format_html('<a href="{}" target="_blank">{}</a>', url, attachment.filename)
+
+    @admin.display(description="size")
+    def size(self, attachment):
+        return "-" if attachment._state.adding else filesizeformat(attachment.blob.size)
 
 
 @admin.register(Purchase)
@@ -48,7 +94,6 @@ class PurchaseAdmin(admin.ModelAdmin):
     search_fields = [*SEARCH_FIELDS, "retailer__name", "brand__name"]
     date_hierarchy = "purchase_date"
     autocomplete_fields = ["retailer", "brand"]
-    inlines = [WarrantyInline]
     actions = ["mark_received"]
     readonly_fields = ["id", "created_at", "updated_at"]
     fieldsets = [
@@ -96,6 +141,34 @@ class PurchaseAdmin(admin.ModelAdmin):
     def warranty_status(self, purchase):
         status = purchase.primary_warranty_status
         return WarrantyStatus(status).label if status else None
+
+    def get_inlines(self, request, obj):
+        return [WarrantyInline, AttachmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Attachment:
+            return super().save_formset(request, form, formset, change)
+        # Attachments are stored and released by the blob store's services, never saved raw.
+        # The lists are what the admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for attachment_form in formset.forms:
+            instance = attachment_form.instance
+            existing = not instance._state.adding  # (UUID keys are set before the first save)
+            if attachment_form in formset.deleted_forms:
+                if existing:
+                    attachments_delete(attachments=Attachment.objects.filter(pk=instance.pk))
+                    formset.deleted_objects.append(instance)
+            elif existing and attachment_form.has_changed():
+                instance.save(update_fields=["file_type"])
+                formset.changed_objects.append((instance, ["file_type"]))
+            elif not existing and attachment_form.cleaned_data.get("upload"):
+                attachment, created = attachment_add(
+                    purchase=form.instance,
+                    upload=attachment_form.cleaned_data["upload"],
+                    file_type=attachment_form.cleaned_data["file_type"],
+                )
+                if created:
+                    formset.new_objects.append(attachment)
 
     @admin.action(description="Mark the selected purchases as received")
     def mark_received(self, request, queryset):

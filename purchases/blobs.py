@@ -107,6 +107,14 @@ def sniff_mime_type(head: bytes, filename: str, declared: str | None) -> str:
     return declared or "application/octet-stream"
 
 
+def sha256_of(file) -> str:
+    """Return the SHA-256 hex digest of an uploaded FILE, read chunk by chunk."""
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def extension_of(filename: str) -> str:
     """Return the extension with its dot, case kept ("" when there is none)."""
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix

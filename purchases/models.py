@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
@@ -24,6 +24,14 @@ class PurchaseStatus(models.TextChoices):
 
 
 class PurchaseQuerySet(VersionedQuerySet):
+    def delete(self):
+        """Delete these purchases, releasing their attachments' blobs first (see Attachment)."""
+        from purchases.services import attachments_delete
+
+        with transaction.atomic():
+            attachments_delete(attachments=Attachment.objects.filter(purchase__in=self))
+            return super().delete()
+
     def with_details(self, today: datetime.date | None = None):
         """Load what a purchase object of the API shows, in three queries for any page size.
 
@@ -162,6 +170,14 @@ class Purchase(VersionedModel):
         """The primary warranty among the prefetched ones (needs `with_details()`)."""
         return next((w for w in self.warranty_list if w.id == self.primary_warranty_id), None)
 
+    def delete(self, *args, **kwargs):
+        """Delete the purchase, releasing its attachments' blobs first (see Attachment)."""
+        from purchases.services import attachments_delete
+
+        with transaction.atomic():
+            attachments_delete(attachments=Attachment.objects.filter(purchase=self))
+            return super().delete(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.purchase_date and self.purchase_date > clock.today():
@@ -210,12 +226,12 @@ def blob_name(sha256: str, extension: str) -> str:
 class Attachment(VersionedModel):
     """A receipt, manual, photo or document kept with a purchase.
 
-    Deleting a purchase must go through `purchases.attachments.attachments_delete` first, which
-    keeps the blobs' reference counts right: the PROTECT below turns any other path into an error
-    rather than a leaked blob.
+    Attachments go through `purchases.services.attachments_delete`, which keeps the blobs'
+    reference counts right; deleting purchases (one, a queryset, from the admin or the API) calls
+    it before the cascade, so no path leaks a blob.
     """
 
-    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="attachments")
+    purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="attachments")
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="attachments")
     file_type = models.CharField(max_length=8, choices=FileType.choices, default=FileType.OTHER)
     filename = models.CharField(max_length=255)

@@ -1,8 +1,18 @@
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from purchases.blobs import delete_files, extension_of, sniff_mime_type, store_file
+from purchases.blobs import (
+    delete_files,
+    extension_of,
+    sha256_of,
+    sniff_mime_type,
+    store_file,
+    stored_blob_names,
+)
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
 from warranties.services import warranty_set_primary_end
 
@@ -65,14 +75,7 @@ def purchase_update(*, purchase: Purchase, data: dict) -> Purchase:
 @transaction.atomic
 def purchase_delete(*, purchase: Purchase) -> None:
     """Delete a purchase with its warranties and attachments (releasing their blobs)."""
-    purchases_delete(purchases=Purchase.objects.filter(pk=purchase.pk))
-
-
-@transaction.atomic
-def purchases_delete(*, purchases) -> int:
-    """Delete the given purchases (a queryset) with their warranties and attachments."""
-    attachments_delete(attachments=Attachment.objects.filter(purchase__in=purchases))
-    return purchases.delete()[1].get(Purchase._meta.label, 0)
+    purchase.delete()
 
 
 @transaction.atomic
@@ -86,6 +89,8 @@ def attachment_add(*, purchase: Purchase, upload, file_type: str, filename: str 
     crash leaves at most an orphan file, never a row without its file.
     """
     filename = filename or upload.name
+    if not getattr(upload, "sha256", None):  # not streamed through HashingUploadHandler
+        upload.sha256 = sha256_of(upload)
     upload.seek(0)
     mime_type = sniff_mime_type(upload.read(64), filename, upload.content_type)
     blob = Blob.objects.select_for_update().filter(sha256=upload.sha256).first()
@@ -136,3 +141,42 @@ def purchases_mark_received(*, purchases) -> int:
     return purchases.exclude(status=PurchaseStatus.RECEIVED).update(
         status=PurchaseStatus.RECEIVED, updated_at=timezone.now()
     )
+
+
+@dataclass
+class StorageReport:
+    blobs: int = 0
+    files: int = 0
+    missing: list[str] = dataclass_field(default_factory=list)  # blob rows without a file
+    orphans: list[str] = dataclass_field(default_factory=list)  # files without a blob row
+    orphans_deleted: int = 0
+    attachments_unavailable: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        return not self.missing and len(self.orphans) == self.orphans_deleted
+
+
+@transaction.atomic
+def blob_store_check(*, delete_orphans: bool = False, dry_run: bool = False) -> StorageReport:
+    """Compare the blob rows with the files in the store, both ways.
+
+    Blobs without a file are marked `missing` (their attachments show as unavailable) and blobs
+    whose file is back are unmarked; files no row refers to are reported, and deleted only with
+    DELETE_ORPHANS. DRY_RUN changes nothing.
+    """
+    stored = set(stored_blob_names())
+    known = {blob.name: blob for blob in Blob.objects.only("sha256", "extension", "missing")}
+    report = StorageReport(blobs=len(known), files=len(stored))
+    report.missing = sorted(name for name in known if name not in stored)
+    report.orphans = sorted(name for name in stored if name not in known)
+    missing_ids = [known[name].pk for name in report.missing]
+    report.attachments_unavailable = Attachment.objects.filter(blob__in=missing_ids).count()
+    if dry_run:
+        return report
+    Blob.objects.filter(pk__in=missing_ids).update(missing=True)
+    Blob.objects.filter(missing=True).exclude(pk__in=missing_ids).update(missing=False)
+    if delete_orphans:
+        delete_files(report.orphans)
+        report.orphans_deleted = len(report.orphans)
+    return report

@@ -15,6 +15,7 @@ from warranties.tests.factories import WarrantyFactory
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:purchases_purchase_changelist")
+NO_ATTACHMENTS = {"attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"}
 
 
 def _warranty_form(index, start="", end="", **extra):
@@ -36,6 +37,7 @@ def test_a_person_records_a_purchase_with_two_warranties_in_one_screen(staff_cli
         "status": PurchaseStatus.RECEIVED,
         "warranties-TOTAL_FORMS": "2",
         "warranties-INITIAL_FORMS": "0",
+        **NO_ATTACHMENTS,
         **_warranty_form(0, "2025-02-03", "2027-02-03", warranty_type="LIMITED"),
         **_warranty_form(1, "2027-02-03", "2029-02-03", warranty_type="EXTENDED"),
     }
@@ -60,6 +62,7 @@ def test_the_add_form_refuses_a_warranty_ending_before_it_starts(staff_client):
         "status": PurchaseStatus.RECEIVED,
         "warranties-TOTAL_FORMS": "1",
         "warranties-INITIAL_FORMS": "0",
+        **NO_ATTACHMENTS,
         **_warranty_form(0, "2025-02-03", "2025-01-01"),
     }
     response = staff_client.post(reverse("admin:purchases_purchase_add"), form)
@@ -78,6 +81,7 @@ def test_the_add_form_refuses_a_negative_price_and_a_future_date(staff_client):
         "status": PurchaseStatus.RECEIVED,
         "warranties-TOTAL_FORMS": "0",
         "warranties-INITIAL_FORMS": "0",
+        **NO_ATTACHMENTS,
     }
     response = staff_client.post(reverse("admin:purchases_purchase_add"), form)
     assert response.status_code == 200
@@ -184,3 +188,71 @@ def test_change_form_renders_with_its_warranties(staff_client):
     assert response.status_code == 200
     assert "EXTENDED" in response.text
     assert Warranty.objects.count() == 1
+
+
+def test_attachments_are_uploaded_listed_and_removed_in_the_purchase_form(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from purchases.models import Blob
+
+    purchase = PurchaseFactory()
+    url = reverse("admin:purchases_purchase_change", args=[purchase.pk])
+    form = {
+        "product_name": purchase.product_name,
+        "price": str(purchase.price),
+        "currency_code": purchase.currency_code,
+        "quantity": "1",
+        "purchase_date": purchase.purchase_date.isoformat(),
+        "status": purchase.status,
+        "warranties-TOTAL_FORMS": "0",
+        "warranties-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-0-file_type": "receipt",
+        "attachments-0-upload": SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 admin upload"),
+    }
+    response = staff_client.post(url, form)
+    assert response.status_code == 302, response.context["errors"]
+    attachment = purchase.attachments.get()
+    assert (attachment.file_type, attachment.mime_type) == ("receipt", "application/pdf")
+    assert Blob.objects.get().reference_count == 1
+
+    page = staff_client.get(url)
+    assert f"/api/files/file/{attachment.pk}/download/" in page.text
+
+    form.update(
+        {
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": str(attachment.pk),
+            "attachments-0-purchase": str(purchase.pk),
+            "attachments-0-upload": "",
+            "attachments-0-DELETE": "on",
+        }
+    )
+    response = staff_client.post(url, form)
+    assert response.status_code == 302, response.context["errors"]
+    assert not purchase.attachments.exists()
+    assert not Blob.objects.exists()
+
+
+def test_deleting_purchases_in_the_admin_releases_their_blobs(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from purchases.models import Blob
+    from purchases.services import attachment_add
+
+    shared = b"%PDF-1.4 shared receipt"
+    first, second = PurchaseFactory(), PurchaseFactory()
+    for purchase in (first, second):
+        attachment_add(
+            purchase=purchase, upload=SimpleUploadedFile("r.pdf", shared), file_type="receipt"
+        )
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [str(first.pk)], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert Blob.objects.get().reference_count == 1
+    staff_client.post(reverse("admin:purchases_purchase_delete", args=[second.pk]), {"post": "yes"})
+    assert not Blob.objects.exists()
