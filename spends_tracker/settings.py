@@ -105,8 +105,41 @@ STATIC_URL = "static/"
 STATIC_ROOT = _path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Attachments live in the `default` storage: the file system under the uploads folder, or an
+# S3-compatible object store (SPENDS_STORAGE=s3) through django-storages, by configuration alone.
+SPENDS_STORAGE = env.str("SPENDS_STORAGE", default="filesystem")
+if SPENDS_STORAGE == "s3":
+    _attachment_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SPENDS_S3_BUCKET", default=""),
+            "endpoint_url": env.str("SPENDS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SPENDS_S3_REGION", default="") or None,
+            "access_key": env.str("SPENDS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": _secret("SPENDS_S3_SECRET_ACCESS_KEY") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+    if not _attachment_storage["OPTIONS"]["bucket_name"]:
+        SPENDS_CONFIG_ERRORS.append(
+            ("spends.E008", "SPENDS_STORAGE=s3 needs SPENDS_S3_BUCKET.", "Name the bucket.")
+        )
+elif SPENDS_STORAGE == "filesystem":
+    _attachment_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E009",
+            f"SPENDS_STORAGE={SPENDS_STORAGE!r} is not a storage this app knows.",
+            "Use filesystem (the default) or s3.",
+        )
+    )
+    _attachment_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _attachment_storage,
     "backups": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": SPENDS_BACKUPS_DIR},

@@ -126,3 +126,13 @@ def test_cors_allows_only_the_configured_development_origins(settings, client):
     assert allowed["Access-Control-Allow-Origin"] == "http://localhost:3030"
     assert "Access-Control-Allow-Origin" not in other
     assert "Access-Control-Allow-Origin" not in page
+
+
+def test_storage_choice_mistakes_are_reported(tmp_path):
+    base = {"SECRET_KEY": "x" * 50}
+    no_bucket = run_check(tmp_path, SPENDS_STORAGE="s3", **base)
+    unknown = run_check(tmp_path, SPENDS_STORAGE="floppy", **base)
+    s3 = run_check(tmp_path, SPENDS_STORAGE="s3", SPENDS_S3_BUCKET="receipts", **base)
+    assert "spends.E008" in no_bucket.stderr
+    assert "spends.E009" in unknown.stderr
+    assert s3.returncode == 0, s3.stderr
