@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
@@ -104,6 +105,13 @@ def invalid_data(request, exc):
         for message in messages
     ]
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request, exc):
+    return api.create_response(
+        request, {"detail": f"The multipart request body is malformed: {exc}"}, status=400
+    )
 
 
 @api.exception_handler(FileTooLarge)
