@@ -29,7 +29,9 @@ BLOB_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})([^/]*)$")
 class FileTooLarge(Exception):
     def __init__(self, limit: int):
         self.limit = limit
-        super().__init__(f"File exceeds the {limit // (1024 * 1024)} MB limit")
+        mib = 1024 * 1024
+        size = f"{limit // mib} MB" if limit % mib == 0 else f"{limit:,} bytes"
+        super().__init__(f"File exceeds the {size} limit")
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):

@@ -112,10 +112,20 @@ def _download(file_id: str):
         raise HttpError(404, "File content missing from storage") from None
     inline = attachment.mime_type in INLINE_TYPES
     response = FileResponse(content, content_type=attachment.mime_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, attachment.filename)
+    response["Content-Disposition"] = _content_disposition(inline, attachment.filename)
     response["Content-Length"] = str(attachment.blob.size)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _content_disposition(inline: bool, filename: str) -> str:
+    """The header with a plain `filename=` always, plus RFC 5987 `filename*=` for other names."""
+    header = content_disposition_header(not inline, filename)
+    if "filename*=" in header:
+        fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+        fallback = fallback.replace("\\", "_").replace('"', "_")
+        header = header.replace("; filename*=", f'; filename="{fallback}"; filename*=', 1)
+    return header
 
 
 DOWNLOAD = {

@@ -223,6 +223,14 @@ def blob_name(sha256: str, extension: str) -> str:
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}{extension}"
 
 
+class AttachmentQuerySet(VersionedQuerySet):
+    def delete(self):
+        """Delete these attachments through the blob store, which keeps the counts right."""
+        from purchases.services import attachments_delete
+
+        return attachments_delete(attachments=self)
+
+
 class Attachment(VersionedModel):
     """A receipt, manual, photo or document kept with a purchase.
 
@@ -237,6 +245,8 @@ class Attachment(VersionedModel):
     filename = models.CharField(max_length=255)
     mime_type = models.CharField(max_length=255, default="application/octet-stream")
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -247,3 +257,8 @@ class Attachment(VersionedModel):
 
     def __str__(self):
         return self.filename
+
+    def delete(self, *args, **kwargs):
+        from purchases.services import attachments_delete
+
+        return attachments_delete(attachments=Attachment.objects.filter(pk=self.pk))

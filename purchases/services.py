@@ -14,6 +14,7 @@ from purchases.blobs import (
     stored_blob_names,
 )
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
+from spends_tracker.models import VersionedQuerySet
 from warranties.services import warranty_set_primary_end
 
 # The purchase's own columns a caller may set (the contract's field names, ids for relations).
@@ -125,7 +126,8 @@ def attachments_delete(*, attachments) -> int:
     released = dict(
         attachments.values("blob").annotate(count=Count("id")).values_list("blob", "count")
     )
-    attachments.delete()
+    # The plain delete: Attachment's own queryset delete comes back to this function.
+    VersionedQuerySet.delete(attachments)
     for blob_id, count in released.items():
         Blob.objects.filter(pk=blob_id).update(reference_count=F("reference_count") - count)
     unreferenced = Blob.objects.filter(pk__in=released, reference_count__lte=0)
