@@ -1,8 +1,12 @@
 import json
+import tempfile
 
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
+from backups.exports import export_csv_chunks, export_json_chunks, export_zip
 from backups.schemas import ResetIn, ResetOut
 from backups.services import data_reset_all
 from spends_tracker.schemas import COMMON_ERRORS
@@ -48,3 +52,40 @@ def reset_all(request):
         "details": {"database_cleared": True, "uploads_deleted": deleted["uploads_deleted"]},
         "restore_point_id": None,
     }
+
+
+def _attachment_name(stem: str, extension: str) -> str:
+    return f'attachment; filename="{stem}_{timezone.localdate():%Y-%m-%d}.{extension}"'
+
+
+EXPORT_DOC = {
+    "responses": {"200": {"description": "The export", "content": {"application/octet-stream": {}}}}
+}
+
+
+@router.get("/export/json", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+def export_json(request):
+    """Everything as JSON (format version 2: records, settings), streamed."""
+    response = StreamingHttpResponse(export_json_chunks(), content_type="application/json")
+    response["Content-Disposition"] = _attachment_name("spends_export", "json")
+    return response
+
+
+@router.get("/export/csv", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+def export_csv(request):
+    """The purchases as CSV: the 13 legacy columns, then the newer ones; streamed."""
+    response = StreamingHttpResponse(export_csv_chunks(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment_name("spends_purchases", "csv")
+    return response
+
+
+@router.get("/export/zip", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+def export_zip_archive(request):
+    """Everything with the attachment files: data.json, uploads/…, manifest.json."""
+    # Deleted when the response, which owns it, is closed.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115
+    export_zip(archive)
+    archive.seek(0)
+    response = FileResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = _attachment_name("spends_backup", "zip")
+    return response

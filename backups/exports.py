@@ -1,0 +1,163 @@
+"""Exports of everything (JSON, ZIP) or of the purchases (CSV), streamed (API.md §5.9, §6).
+
+Each export reads one consistent snapshot of the database and holds at most one batch of rows in
+memory, so 100,000 purchases export with flat memory; the HTTP API streams the chunks, the
+management command writes them to a file or standard output.
+"""
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from backups.formats import (
+    CSV_COLUMNS,
+    FORMAT_VERSION,
+    attachment_record,
+    brand_record,
+    iso_datetime,
+    purchase_csv_row,
+    purchase_record,
+    retailer_record,
+    warranty_record,
+)
+from catalog.models import Brand, Retailer
+from preferences.selectors import preferences_get
+from purchases.models import Attachment, Blob, Purchase
+from warranties.models import Warranty
+
+BATCH = 2000
+COPY_CHUNK = 1024 * 1024
+
+
+@contextlib.contextmanager
+def consistent_snapshot():
+    """Run the reads inside one transaction that sees the database as of its start.
+
+    SQLite (in WAL mode) gives a transaction one snapshot already; PostgreSQL's default level
+    would let each query see newer commits, so ask it for REPEATABLE READ.
+    """
+    if connection.in_atomic_block:  # the caller's transaction decides what it sees
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _records(queryset, to_record) -> Iterator[dict]:
+    for row in queryset.iterator(chunk_size=BATCH):
+        yield to_record(row)
+
+
+def _sections():
+    return [
+        ("retailers", Retailer.objects.order_by("created_at", "id"), retailer_record),
+        ("brands", Brand.objects.order_by("created_at", "id"), brand_record),
+        ("purchases", Purchase.objects.order_by("created_at", "id"), purchase_record),
+        (
+            "warranties",
+            Warranty.objects.with_status().order_by("created_at", "id"),
+            warranty_record,
+        ),
+        (
+            "files",
+            Attachment.objects.select_related("blob").order_by("created_at", "id"),
+            attachment_record,
+        ),
+    ]
+
+
+def export_json_chunks() -> Iterator[str]:
+    """Yield the JSON export (format version 2) piece by piece."""
+    with consistent_snapshot():
+        header = {
+            "format_version": FORMAT_VERSION,
+            "exported_at": iso_datetime(timezone.now()),
+            "settings": preferences_get(),
+        }
+        yield json.dumps(header, ensure_ascii=False)[:-1]
+        for key, queryset, to_record in _sections():
+            yield f', "{key}": ['
+            separator = ""
+            for record in _records(queryset, to_record):
+                yield separator + json.dumps(record, ensure_ascii=False)
+                separator = ", "
+            yield "]"
+        yield "}\n"
+
+
+def export_csv_chunks() -> Iterator[str]:
+    """Yield the purchases as CSV (UTF-8, CRLF, header row), a batch of rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    purchases = (
+        Purchase.objects.select_related("retailer", "brand")
+        .with_primary_warranty()
+        .order_by("created_at", "id")
+    )
+    with consistent_snapshot():
+        for index, purchase in enumerate(purchases.iterator(chunk_size=BATCH), start=1):
+            writer.writerow(purchase_csv_row(purchase))
+            if index % BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
+def export_zip(target, *, app_version: str = "1") -> dict:
+    """Write the full archive (data.json, uploads/…, manifest.json) to the binary file TARGET.
+
+    Returns the manifest: format and app versions, record counts, and the SHA-256 and size of
+    data.json and of every blob.
+    """
+    counts: dict[str, int] = {}
+    blobs = []
+    with consistent_snapshot(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        digest = hashlib.sha256()
+        with archive.open(_entry("data.json"), "w", force_zip64=True) as member:
+            for chunk in export_json_chunks():
+                data = chunk.encode()
+                digest.update(data)
+                member.write(data)
+        for key, queryset, _ in _sections():
+            counts[key] = queryset.count()
+        for blob in Blob.objects.filter(reference_count__gt=0).order_by("sha256").iterator():
+            path = f"uploads/{blob.name}"
+            blob_digest, size = hashlib.sha256(), 0
+            with (
+                default_storage.open(blob.name, "rb") as source,
+                archive.open(path, "w", force_zip64=True) as member,
+            ):
+                while chunk := source.read(COPY_CHUNK):
+                    blob_digest.update(chunk)
+                    size += len(chunk)
+                    member.write(chunk)
+            blobs.append({"path": path, "sha256": blob_digest.hexdigest(), "size": size})
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "created_at": iso_datetime(timezone.now()),
+            "app_version": app_version,
+            "data_sha256": digest.hexdigest(),
+            "record_counts": counts,
+            "blobs": blobs,
+        }
+        archive.writestr(_entry("manifest.json"), json.dumps(manifest, indent=2))
+    return manifest

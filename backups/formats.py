@@ -1,0 +1,163 @@
+"""The data interchange formats (API.md §6): one definition of every record and CSV column.
+
+Exports write these shapes; imports (and the admin's import/export buttons) read them back.
+Version 2 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
+`Z`, prices as 2-decimal strings, `tax_deductible` as 0/1.
+"""
+
+import datetime
+
+from spends_tracker.money import quantize_money
+
+FORMAT_VERSION = 2
+
+
+def iso_datetime(value: datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def iso_date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def money(value) -> str:
+    return str(quantize_money(value))
+
+
+def _id(value) -> str | None:
+    return str(value) if value else None
+
+
+def retailer_record(retailer) -> dict:
+    return {
+        "id": str(retailer.id),
+        "name": retailer.name,
+        "url": retailer.url,
+        "created_at": iso_datetime(retailer.created_at),
+        "updated_at": iso_datetime(retailer.updated_at),
+    }
+
+
+brand_record = retailer_record
+
+
+def purchase_record(purchase) -> dict:
+    return {
+        "id": str(purchase.id),
+        "product_name": purchase.product_name,
+        "price": money(purchase.price),
+        "currency_code": purchase.currency_code,
+        "retailer_id": _id(purchase.retailer_id),
+        "brand_id": _id(purchase.brand_id),
+        "purchase_date": iso_date(purchase.purchase_date),
+        "notes": purchase.notes,
+        "tax_deductible": int(purchase.tax_deductible),
+        "model_number": purchase.model_number,
+        "serial_number": purchase.serial_number,
+        "retailer_order_number": purchase.retailer_order_number,
+        "quantity": purchase.quantity,
+        "link": purchase.link,
+        "return_deadline": iso_date(purchase.return_deadline),
+        "return_policy": purchase.return_policy,
+        "tags": purchase.tags,
+        "status": purchase.status,
+        "created_at": iso_datetime(purchase.created_at),
+        "updated_at": iso_datetime(purchase.updated_at),
+    }
+
+
+def warranty_record(warranty) -> dict:
+    """A warranty with its effective status (the queryset must annotate `effective_status`)."""
+    return {
+        "id": str(warranty.id),
+        "purchase_id": str(warranty.purchase_id),
+        "warranty_start": iso_date(warranty.warranty_start),
+        "warranty_end": iso_date(warranty.warranty_end),
+        "warranty_type": warranty.warranty_type,
+        "status": warranty.effective_status,
+        "provider": warranty.provider,
+        "notes": warranty.notes,
+        "created_at": iso_datetime(warranty.created_at),
+        "updated_at": iso_datetime(warranty.updated_at),
+    }
+
+
+def attachment_record(attachment) -> dict:
+    """An attachment's metadata (the bytes travel as `uploads/` entries of a ZIP archive)."""
+    blob = attachment.blob
+    return {
+        "id": str(attachment.id),
+        "purchase_id": str(attachment.purchase_id),
+        "filename": attachment.filename,
+        "stored_filename": f"{blob.sha256}{blob.extension}",
+        "file_type": attachment.file_type,
+        "mime_type": attachment.mime_type,
+        "file_size": blob.size,
+        "file_hash": blob.sha256,
+        "reference_count": blob.reference_count,
+        "created_at": iso_datetime(attachment.created_at),
+        "updated_at": iso_datetime(attachment.updated_at),
+    }
+
+
+def _name(related) -> str | None:
+    return related.name if related else None
+
+
+# CSV of purchases (§6.2): the 13 columns of the existing application's file, in its order, then
+# the columns this application adds. Each is (header, value of a purchase record or purchase).
+CSV_LEGACY_COLUMNS = [
+    "id",
+    "product_name",
+    "price",
+    "currency_code",
+    "retailer_id",
+    "brand_id",
+    "purchase_date",
+    "notes",
+    "model_number",
+    "serial_number",
+    "retailer_order_number",
+    "created_at",
+    "updated_at",
+]
+CSV_EXTRA_COLUMNS = [
+    "tax_deductible",
+    "quantity",
+    "link",
+    "return_deadline",
+    "return_policy",
+    "tags",
+    "status",
+    "retailer_name",
+    "brand_name",
+    "warranty_end",
+]
+CSV_COLUMNS = CSV_LEGACY_COLUMNS + CSV_EXTRA_COLUMNS
+
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """Render VALUE for a CSV cell, neutralising text a spreadsheet would execute."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def purchase_csv_row(purchase) -> list[str]:
+    """One CSV row; PURCHASE needs retailer, brand and `primary_warranty_end` loaded."""
+    record = purchase_record(purchase)
+    record.update(
+        retailer_name=_name(purchase.retailer),
+        brand_name=_name(purchase.brand),
+        warranty_end=iso_date(purchase.primary_warranty_end),
+    )
+    return [csv_cell(record[column]) for column in CSV_COLUMNS]

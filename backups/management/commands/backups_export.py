@@ -1,0 +1,52 @@
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backups.exports import export_csv_chunks, export_json_chunks, export_zip
+
+
+class Command(BaseCommand):
+    help = (
+        "Export everything as JSON or ZIP (with the attachment files), or the purchases as CSV, "
+        "to a file or to standard output. The file appears only once it is complete."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "csv", "zip"], default="json")
+        parser.add_argument(
+            "--output", "-o", default="-", help="File to write (default: standard output)."
+        )
+
+    def handle(self, *args, format, output, **options):
+        if output == "-":
+            self._write(format, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise CommandError(f"The folder {target.parent} does not exist.")
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                self._write(format, stream)
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        size = target.stat().st_size
+        self.stderr.write(
+            self.style.SUCCESS(f"Wrote {format.upper()} export to {target} ({size:,} bytes).")
+        )
+
+    def _write(self, format: str, stream) -> None:
+        if format == "zip":
+            manifest = export_zip(stream)
+            counts = ", ".join(f"{n} {key}" for key, n in manifest["record_counts"].items())
+            self.stderr.write(f"{counts}; {len(manifest['blobs'])} stored files")
+            return
+        chunks = export_json_chunks() if format == "json" else export_csv_chunks()
+        for chunk in chunks:
+            stream.write(chunk.encode())

@@ -1,0 +1,147 @@
+import csv
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from backups.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
+from catalog.tests.factories import BrandFactory, RetailerFactory
+from preferences.services import preferences_update
+from purchases.services import attachment_add
+from purchases.tests.factories import PurchaseFactory
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def household():
+    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
+    shop, maker = RetailerFactory(name="Kitchen Outlet"), BrandFactory(name="Delonghi", url="")
+    espresso = PurchaseFactory(
+        product_name="Espresso machine",
+        price=Decimal("429.00"),
+        currency_code="EUR",
+        retailer=shop,
+        brand=maker,
+        purchase_date=datetime.date(2025, 2, 3),
+        tags="kitchen,coffee",
+        tax_deductible=True,
+    )
+    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
+    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 2, 3), voided=True)
+    PurchaseFactory(product_name='=HYPERLINK("http://evil")', retailer=None, brand=None)
+    attachment, _ = attach(espresso, b"%PDF-1.4 receipt", "receipt.pdf")
+    return {"espresso": espresso, "attachment": attachment}
+
+
+def attach(purchase, content, name):
+    return attachment_add(
+        purchase=purchase, upload=SimpleUploadedFile(name, content), file_type="receipt"
+    )
+
+
+def test_json_export_is_version_2_with_every_record_and_the_settings(api_client, household):
+    response = api_client.get("/api/export/json")
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(b"".join(response.streaming_content))
+
+    assert data["format_version"] == 2
+    assert data["settings"] == {"currency_code": "EUR", "date_format": "DD.MM.YYYY"}
+    assert [len(data[key]) for key in ("retailers", "brands", "purchases", "warranties")] == [
+        1,
+        1,
+        2,
+        2,
+    ]
+    espresso = next(p for p in data["purchases"] if p["product_name"] == "Espresso machine")
+    assert espresso["price"] == "429.00"
+    assert espresso["tax_deductible"] == 1
+    assert espresso["status"] == "RECEIVED"
+    assert espresso["purchase_date"] == "2025-02-03"
+    assert espresso["created_at"].endswith("Z")
+    assert sorted(w["status"] for w in data["warranties"]) == ["ACTIVE", "VOIDED"]
+    assert data["brands"][0]["url"] == ""
+    [file] = data["files"]
+    assert file["file_type"] == "receipt"
+    assert file["file_hash"] == hashlib.sha256(b"%PDF-1.4 receipt").hexdigest()
+    assert file["stored_filename"] == file["file_hash"] + ".pdf"
+
+
+def test_csv_export_keeps_the_legacy_columns_first_and_defuses_formulas(api_client, household):
+    response = api_client.get("/api/export/csv/")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert not body.startswith("\ufeff")
+    assert "\r\n" in body
+    rows = list(csv.DictReader(io.StringIO(body)))
+
+    assert list(rows[0])[: len(CSV_LEGACY_COLUMNS)] == CSV_LEGACY_COLUMNS
+    assert list(rows[0]) == CSV_COLUMNS
+    by_name = {row["product_name"]: row for row in rows}
+    espresso = by_name["Espresso machine"]
+    assert (espresso["price"], espresso["retailer_name"], espresso["brand_name"]) == (
+        "429.00",
+        "Kitchen Outlet",
+        "Delonghi",
+    )
+    assert espresso["warranty_end"] == "2027-02-03"  # the voided later one is not primary
+    assert espresso["tags"] == "kitchen,coffee"
+    assert '\'=HYPERLINK("http://evil")' in by_name
+
+
+def test_zip_export_carries_data_files_and_a_manifest_that_checks_out(api_client, household):
+    response = api_client.get("/api/export/zip")
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(archive.read("manifest.json"))
+    data = archive.read("data.json")
+
+    assert manifest["format_version"] == 2
+    assert manifest["data_sha256"] == hashlib.sha256(data).hexdigest()
+    assert manifest["record_counts"] == {
+        "retailers": 1,
+        "brands": 1,
+        "purchases": 2,
+        "warranties": 2,
+        "files": 1,
+    }
+    [blob] = manifest["blobs"]
+    assert blob["path"] == f"uploads/{household['attachment'].blob.name}"
+    assert hashlib.sha256(archive.read(blob["path"])).hexdigest() == blob["sha256"]
+    assert archive.read(blob["path"]) == b"%PDF-1.4 receipt"
+    assert set(archive.namelist()) == {"data.json", "manifest.json", blob["path"]}
+
+
+def test_an_empty_database_exports_valid_files(api_client):
+    data = json.loads(b"".join(api_client.get("/api/export/json").streaming_content))
+    assert data["purchases"] == [] and data["files"] == []
+    body = b"".join(api_client.get("/api/export/csv").streaming_content).decode()
+    assert body == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+def test_exports_need_credentials(client):
+    assert client.get("/api/export/json").status_code == 401
+
+
+def test_the_command_writes_each_format_to_a_file(household, tmp_path):
+    for fmt in ("json", "csv", "zip"):
+        target = tmp_path / f"export.{fmt}"
+        call_command(
+            "backups_export", "--format", fmt, "--output", str(target), stderr=io.StringIO()
+        )
+        assert target.stat().st_size > 0
+    assert json.loads((tmp_path / "export.json").read_text())["format_version"] == 2
+    assert zipfile.ZipFile(tmp_path / "export.zip").testzip() is None
+    assert not list(tmp_path.glob(".export*")), "no partial file is left behind"
+
+
+def test_the_command_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("backups_export", "--output", str(tmp_path / "nowhere" / "x.json"))
