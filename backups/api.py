@@ -58,12 +58,15 @@ def _attachment_name(stem: str, extension: str) -> str:
     return f'attachment; filename="{stem}_{timezone.localdate():%Y-%m-%d}.{extension}"'
 
 
-EXPORT_DOC = {
-    "responses": {"200": {"description": "The export", "content": {"application/octet-stream": {}}}}
-}
+def _export_doc(media_type: str) -> dict:
+    return {"responses": {"200": {"description": "The export", "content": {media_type: {}}}}}
 
 
-@router.get("/export/json", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+@router.get(
+    "/export/json",
+    response={200: None, **COMMON_ERRORS},
+    openapi_extra=_export_doc("application/json"),
+)
 def export_json(request):
     """Everything as JSON (format version 2: records, settings), streamed."""
     response = StreamingHttpResponse(export_json_chunks(), content_type="application/json")
@@ -71,7 +74,11 @@ def export_json(request):
     return response
 
 
-@router.get("/export/csv", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+@router.get(
+    "/export/csv",
+    response={200: None, **COMMON_ERRORS},
+    openapi_extra=_export_doc("text/csv"),
+)
 def export_csv(request):
     """The purchases as CSV: the 13 legacy columns, then the newer ones; streamed."""
     response = StreamingHttpResponse(export_csv_chunks(), content_type="text/csv; charset=utf-8")
@@ -79,7 +86,11 @@ def export_csv(request):
     return response
 
 
-@router.get("/export/zip", response={200: None, **COMMON_ERRORS}, openapi_extra=EXPORT_DOC)
+@router.get(
+    "/export/zip",
+    response={200: None, **COMMON_ERRORS},
+    openapi_extra=_export_doc("application/zip"),
+)
 def export_zip_archive(request):
     """Everything with the attachment files: data.json, uploads/…, manifest.json."""
     # Deleted when the response, which owns it, is closed.
