@@ -138,8 +138,11 @@ CSV_EXTRA_COLUMNS = [
 ]
 CSV_COLUMNS = CSV_LEGACY_COLUMNS + CSV_EXTRA_COLUMNS
 
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP CSV injection).
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP CSV injection). Such
+# text is written with a leading apostrophe, and so is text that starts with an apostrophe, so
+# that reading the file back (`csv_text`) gives exactly the text that was written.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_STARTS = (*_FORMULA_STARTS, "'")
 
 
 def csv_cell(value) -> str:
@@ -147,9 +150,18 @@ def csv_cell(value) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(_FORMULA_STARTS):
+    if text.startswith(_ESCAPED_STARTS):
         return "'" + text
     return text
+
+
+def csv_text(cell: str) -> str | None:
+    """Read a CSV cell written by `csv_cell`: empty is None, the protecting apostrophe goes."""
+    if cell == "":
+        return None
+    if cell.startswith("'") and cell[1:].startswith(_ESCAPED_STARTS):
+        return cell[1:]
+    return cell
 
 
 def purchase_csv_row(purchase) -> list[str]:

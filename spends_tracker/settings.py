@@ -98,6 +98,14 @@ SPENDS_BACKUPS_DIR = _path("SPENDS_BACKUPS_DIR", SPENDS_DATA_DIR / "backups")
 # moving a finished upload into the store is a rename on the same file system.
 SPENDS_ATTACHMENT_MAX_BYTES = env.int("SPENDS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
+
+# Imports (API.md §5.10, §6.3): an uploaded JSON, CSV or ZIP file may be this large (its own cap,
+# far above the attachments'), and a ZIP archive may unpack to at most this many bytes in all
+# (a bound against ZIP bombs).
+SPENDS_IMPORT_MAX_BYTES = env.int("SPENDS_IMPORT_MAX_BYTES", default=1024 * 1024 * 1024)
+SPENDS_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "SPENDS_IMPORT_MAX_UNPACKED_BYTES", default=8 * 1024 * 1024 * 1024
+)
 with contextlib.suppress(OSError):  # reported by the writable-directories check
     Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 

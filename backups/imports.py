@@ -1,0 +1,1042 @@
+"""Imports of JSON, CSV and ZIP files (API.md §5.10, §6): checked first, then committed at once.
+
+One implementation behind three front doors: `POST /api/import/*`, `manage.py backups_import` and
+the admin's import buttons. A file with a fatal problem (unreadable, not the format, a damaged or
+hostile archive) raises ImportRejected and changes nothing. Problems with single records (§6.5:
+a price of zero, a warranty whose purchase is missing, …) skip those records and are listed in the
+report; everything else is written in **one transaction**, so a crash midway changes nothing
+either (clarification K3), and the report's counts are what was committed. A dry run does all of
+it and rolls back.
+
+Decisions where API.md leaves room:
+- A missing `currency_code` takes the preferred currency (decision D10), like a new purchase.
+- Settings in a version 2 file fill in the settings that are not stored yet; `mode=update` also
+  overwrites stored ones.
+- A ZIP entry that tries to leave the archive (absolute path, `..`, a symbolic link) rejects the
+  whole archive; other names outside the format (§6.3) are ignored and listed in the warnings.
+- A blob whose content does not match its name, or an archive that disagrees with its manifest,
+  rejects the archive.
+- When every record failed and nothing was imported, the import is rejected with the first errors
+  as the message (§5.10's status policy).
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+import uuid
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backups import records
+from backups.formats import CSV_COLUMNS, FORMAT_VERSION, csv_text
+from backups.parsing import parse_id
+from backups.records import RecordError, record_id
+from catalog.models import Brand, CatalogEntry, Retailer
+from preferences.models import Preference
+from preferences.selectors import PREFERENCE_DEFAULTS
+from purchases.blobs import delete_files, store_file
+from purchases.models import Attachment, Blob, Purchase
+from spends_tracker import clock
+from warranties.models import Warranty
+from warranties.services import CREATED_FROM_PURCHASE, warranty_set_primary_end
+
+MODES = ("skip", "update")
+SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
+CSV_REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
+BATCH = 1000
+MAX_MESSAGES = 500  # per list in a report; the rest are counted
+
+Progress = Callable[[str, int, int], None]
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported at all; nothing was changed. The message says why."""
+
+
+# -- Reports (API.md §6.4) -----------------------------------------------------------------------
+
+JSON_COUNTS = [
+    "purchases_added",
+    "purchases_updated",
+    "purchases_skipped_existing",
+    "purchases_skipped_future_date",
+    "warranties_added",
+    "warranties_updated",
+    "warranties_skipped_existing",
+    "retailers_added",
+    "retailers_updated",
+    "retailers_merged",
+    "brands_added",
+    "brands_updated",
+    "brands_merged",
+    "files_added",
+    "files_updated",
+    "files_skipped_existing",
+]
+ZIP_COUNTS = [*JSON_COUNTS, "files_extracted", "files_missing"]
+CSV_COUNTS = [
+    "rows_total",
+    "rows_skipped",
+    "purchases_added",
+    "purchases_updated",
+    "purchases_skipped_existing",
+    "purchases_skipped_future_date",
+    "warranties_added",
+    "retailers_added",
+    "brands_added",
+]
+_COUNTS = {"json": JSON_COUNTS, "zip": ZIP_COUNTS, "csv": CSV_COUNTS}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do): counts, then the problems it skipped."""
+
+    kind: str
+    mode: str = "skip"
+    dry_run: bool = False
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors_total: int = 0
+    warnings_total: int = 0
+    settings_applied: list[str] = field(default_factory=list)
+    data_imported: bool = False
+
+    def error(self, message: str) -> None:
+        self.errors_total += 1
+        if len(self.errors) < MAX_MESSAGES:
+            self.errors.append(message)
+
+    def warn(self, message: str) -> None:
+        self.warnings_total += 1
+        if len(self.warnings) < MAX_MESSAGES:
+            self.warnings.append(message)
+
+    @property
+    def changed(self) -> int:
+        """How many records (and settings) were added or updated."""
+        written = sum(n for key, n in self.counts.items() if key.endswith(("_added", "_updated")))
+        return written + len(self.settings_applied)
+
+    def _messages(self, messages: list[str], total: int) -> list[str]:
+        if total > len(messages):
+            return [*messages, f"… and {total - len(messages)} more"]
+        return list(messages)
+
+    def as_dict(self) -> dict:
+        report = {key: self.counts[key] for key in _COUNTS[self.kind]}
+        if self.kind == "zip":
+            report["data_imported"] = self.data_imported
+        if self.kind != "csv":
+            report["settings_applied"] = list(self.settings_applied)
+        report["errors"] = self._messages(self.errors, self.errors_total)
+        report["warnings"] = self._messages(self.warnings, self.warnings_total)
+        report["mode"] = self.mode
+        report["dry_run"] = self.dry_run
+        return report
+
+    def summary(self) -> str:
+        """One line of the counts that are not zero."""
+        counts = [
+            f"{key.replace('_', ' ')}: {self.counts[key]:,}"
+            for key in _COUNTS[self.kind]
+            if self.counts[key]
+        ]
+        counts += [f"errors: {self.errors_total:,}"] if self.errors_total else []
+        counts += [f"warnings: {self.warnings_total:,}"] if self.warnings_total else []
+        return "; ".join(counts) or "nothing to import"
+
+
+# -- Entry points ----------------------------------------------------------------------------------
+
+
+def import_json(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
+    """Import a JSON export (version 1 or 2) from the binary FILE; return the ImportReport."""
+    report = ImportReport("json", mode=_mode(mode), dry_run=dry_run)
+    data = json_document(file.read())
+    _run(report, _sections_loader(data), _StoreBlobs(), progress, lossless=_lossless(data))
+    return report
+
+
+def import_zip(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
+    """Import a ZIP archive (data.json, uploads/…, optional manifest.json) from the binary FILE."""
+    report = ImportReport("zip", mode=_mode(mode), dry_run=dry_run)
+    with Archive(file, progress=progress) as archive:
+        for message in archive.warnings:
+            report.warn(message)
+        data = archive.data
+        _run(report, _sections_loader(data), archive, progress, lossless=_lossless(data))
+    report.data_imported = not dry_run
+    return report
+
+
+def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
+    """Import purchases from a CSV file (header row required; §6.2 columns by name)."""
+    report = ImportReport("csv", mode=_mode(mode), dry_run=dry_run)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        rows = _csv_records(reader, report)
+        _run(
+            report,
+            lambda importer: importer.purchases(rows, total=None),
+            _StoreBlobs(),
+            progress,
+            lossless=False,
+        )
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"The file is not UTF-8 text (line {reader.line_num + 1}: {error.reason})."
+        ) from None
+    except csv.Error as error:
+        raise ImportRejected(
+            f"The CSV file is malformed at line {reader.line_num}: {error}."
+        ) from None
+    finally:
+        text.detach()
+    counts = report.counts
+    counts["rows_skipped"] = (
+        counts["rows_total"] - counts["purchases_added"] - counts["purchases_updated"]
+    )
+    return report
+
+
+def _lossless(data: dict) -> bool:
+    """Version 2 files were written by this application: their text is kept exactly."""
+    return data.get("format_version", 1) >= 2
+
+
+def _sections_loader(data: dict) -> Callable:
+    def load(importer: "_RecordImport") -> None:
+        importer.catalog(Retailer, data["retailers"])
+        importer.catalog(Brand, data["brands"])
+        importer.purchases(data["purchases"], total=len(data["purchases"]))
+        importer.warranties(data["warranties"])
+        importer.files(data["files"])
+        if _lossless(data):
+            importer.settings(data.get("settings"))
+
+    return load
+
+
+def _mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ImportRejected(f"Unknown mode {mode!r}: use skip or update.")
+    return mode
+
+
+def json_document(raw: bytes) -> dict:
+    """Parse a JSON export and check its shape; raise ImportRejected when it is not one."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"The file is not UTF-8 text (invalid byte at position {error.start})."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRejected(
+            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise ImportRejected(f"The file is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise ImportRejected(
+            "The file is not a Spends Tracker export: its top level is not an object."
+        )
+    version = data.get("format_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ImportRejected(f"format_version {version!r} is not a format version.")
+    if version > FORMAT_VERSION:
+        raise ImportRejected(
+            f"The file has format version {version}, written by a newer Spends Tracker; "
+            f"this one reads versions 1 to {FORMAT_VERSION}."
+        )
+    if not any(key in data for key in SECTIONS):
+        raise ImportRejected(
+            "The file is not a Spends Tracker export: it has none of " + ", ".join(SECTIONS) + "."
+        )
+    for key in SECTIONS:
+        if data.get(key) is None:
+            data[key] = []
+        elif not isinstance(data[key], list):
+            raise ImportRejected(f'"{key}" must be a list of records.')
+    return data
+
+
+def _run(report: ImportReport, load: Callable, blobs, progress, *, lossless: bool) -> None:
+    """Run LOAD(importer) in one transaction, then reject, roll back (dry run) or store blobs.
+
+    Blob files are put in place before the rows commit (a file already there is left alone);
+    the ones this import wrote are removed again if the transaction does not commit, so neither
+    a row without its file nor a stray file is left behind.
+    """
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            importer = _RecordImport(report, lossless=lossless, blobs=blobs, progress=progress)
+            load(importer)
+            if report.errors_total and not report.changed:
+                shown = report.errors[:3]
+                more = report.errors_total - len(shown)
+                raise ImportRejected(
+                    "Nothing was imported: "
+                    + "; ".join(shown)
+                    + (f" (and {more:,} more problems)." if more else ".")
+                )
+            if report.dry_run:
+                transaction.set_rollback(True)
+            else:
+                blobs.store(importer.blobs_to_store, written, importer.progress)
+    except BaseException:
+        delete_files(written)
+        raise
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+def _label(noun: str, index: int, record) -> str:
+    raw = record.get("id") if isinstance(record, dict) else None
+    return f"{noun} {index}" + (f" (id {raw})" if raw not in (None, "") else "")
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _PurchaseRow:
+    label: str
+    key: str | None
+    uid: uuid.UUID | None
+    values: dict
+    retailer: tuple[str | None, str | None]  # (id as written, name) — names come from CSV files
+    brand: tuple[str | None, str | None]
+    warranty_end: object = None  # CSV files carry the primary warranty's end
+
+
+class _RecordImport:
+    """Imports records section by section (§6.5's order), resolving the file's references.
+
+    `ids` maps each kind's ids as written in the file to the ids in the database (kept, new,
+    or those of existing records a retailer or brand was merged into). Everything is written in
+    batches of bulk inserts, inside the caller's transaction.
+    """
+
+    UPDATED_PURCHASE_FIELDS = [
+        "product_name",
+        "price",
+        "currency_code",
+        "retailer_id",
+        "brand_id",
+        "purchase_date",
+        "tax_deductible",
+        "quantity",
+        "return_deadline",
+        "status",
+        *records.PURCHASE_TEXT_FIELDS,
+        "created_at",
+        "updated_at",
+    ]
+    UPDATED_WARRANTY_FIELDS = [
+        "purchase_id",
+        "warranty_start",
+        "warranty_end",
+        "warranty_type",
+        "provider",
+        "notes",
+        "voided",
+        "created_at",
+        "updated_at",
+    ]
+
+    def __init__(self, report: ImportReport, *, lossless: bool, blobs, progress: Progress | None):
+        self.report = report
+        self.blobs = blobs
+        self.counts = report.counts
+        self.update = report.mode == "update"
+        self.lossless = lossless
+        self.progress = progress or _no_progress
+        self.today = clock.today()
+        self.ids: dict[str, dict[str, uuid.UUID]] = {kind: {} for kind in SECTIONS}
+        self.seen: dict[str, set[str]] = {kind: set() for kind in SECTIONS}
+        self.present: dict[type, set[uuid.UUID]] = {}
+        self.absent: dict[type, set[uuid.UUID]] = {}
+        self.names: dict[type, dict[str, uuid.UUID]] = {}
+        self.future_purchases: set[str] = set()
+        self.failed_purchases: set[str] = set()
+        self.blobs_to_store: dict[str, str] = {}  # sha256 -> blob name
+
+    # -- what is in the database already
+
+    def _load_existing(self, model, uids: Iterable[uuid.UUID | None]) -> None:
+        present = self.present.setdefault(model, set())
+        absent = self.absent.setdefault(model, set())
+        unknown = list({uid for uid in uids if uid} - present - absent)
+        for chunk in _chunks(unknown):
+            found = set(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+            present |= found
+            absent |= set(chunk) - found
+
+    def _exists(self, model, uid: uuid.UUID | None) -> bool:
+        if uid is None:
+            return False
+        self._load_existing(model, [uid])
+        return uid in self.present[model]
+
+    def _claimed(self, kind: str, key: str | None, label: str) -> bool:
+        """Report a second record with the same id in the file (it is skipped)."""
+        if key is None:
+            return False
+        if key in self.seen[kind]:
+            self.report.error(f"{label}: the id appears twice in the file; skipped")
+            return True
+        self.seen[kind].add(key)
+        return False
+
+    def _new_id(self, key: str | None, label: str) -> uuid.UUID:
+        new = uuid.uuid4()
+        if key is not None:
+            self.report.warn(f"{label}: the id {key!r} is not a UUID; imported with the id {new}")
+        return new
+
+    # -- retailers and brands
+
+    def _name_map(self, model) -> dict[str, uuid.UUID]:
+        if model not in self.names:
+            self.names[model] = {
+                name.lower(): pk for pk, name in model.objects.values_list("pk", "name")
+            }
+        return self.names[model]
+
+    def _entry_named(self, model, name: str) -> uuid.UUID | None:
+        """The id of the entry called NAME, ignoring case as the database's constraint does."""
+        names = self._name_map(model)
+        key = name.strip().lower()
+        if key not in names:
+            match = model.objects.named(name).values_list("pk", flat=True).first()
+            if match is None:
+                return None
+            names[key] = match
+        return names[key]
+
+    def catalog(self, model: type[CatalogEntry], items: list) -> None:
+        kind = "retailers" if model is Retailer else "brands"
+        noun = model._meta.verbose_name
+        self._load_existing(model, (parse_id(r.get("id")) for r in items if isinstance(r, dict)))
+        new = []
+        for index, record in enumerate(items, 1):
+            label = _label(noun, index, record)
+            if not isinstance(record, dict):
+                self.report.error(f"{label}: is not an object; skipped")
+                continue
+            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            try:
+                values = records.catalog_entry_fields(record, lossless=self.lossless)
+            except RecordError as error:
+                self.report.error(f"{label}: {error}; skipped")
+                continue
+            if self._claimed(kind, key, label):
+                continue
+            if uid in self.present[model]:
+                self.ids[kind][key] = uid
+                if self.update:
+                    self._update_entry(model, uid, values, label)
+                else:
+                    self.counts[f"{kind}_skipped_existing"] += 1
+                continue
+            match = self._entry_named(model, values["name"])
+            if match is not None:
+                if key is not None:
+                    self.ids[kind][key] = match
+                self.counts[f"{kind}_merged"] += 1
+                self.report.warn(
+                    f"{label}: the name {values['name']!r} matches the {noun} {match}; "
+                    "merged into it"
+                )
+                continue
+            uid = uid or self._new_id(key, label)
+            if key is not None:
+                self.ids[kind][key] = uid
+            self._name_map(model)[values["name"].lower()] = uid
+            new.append(model(id=uid, **values))
+        model.objects.bulk_create(new, batch_size=BATCH)
+        self.counts[f"{kind}_added"] += len(new)
+        self.progress(noun.capitalize() + "s", len(items), len(items))
+
+    def _update_entry(self, model, uid: uuid.UUID, values: dict, label: str) -> None:
+        owner = self._entry_named(model, values["name"])
+        if owner not in (None, uid):
+            self.report.warn(
+                f"{label}: not renamed to {values['name']!r}, which another "
+                f"{model._meta.verbose_name} has"
+            )
+            del values["name"]
+        values["updated_at"] = values["updated_at"] or timezone.now()
+        model.objects.filter(pk=uid).update(**values)
+        kind = "retailers" if model is Retailer else "brands"
+        self.counts[f"{kind}_updated"] += 1
+
+    def _catalog_ref(self, model, key: str | None, name, label: str) -> uuid.UUID | None:
+        """Resolve a purchase's retailer or brand: by the file's id, else by name (created)."""
+        kind = "retailers" if model is Retailer else "brands"
+        if key is not None:
+            if key in self.ids[kind]:
+                return self.ids[kind][key]
+            if self._exists(model, parse_id(key)):
+                return parse_id(key)
+        if isinstance(name, str) and name.strip() and len(name.strip()) <= 255:
+            match = self._entry_named(model, name)
+            if match is None:
+                uid = parse_id(key) or uuid.uuid4()
+                model.objects.create(id=uid, name=name.strip())
+                self.present.setdefault(model, set()).add(uid)
+                self._name_map(model)[name.strip().lower()] = uid
+                self.counts[f"{kind}_added"] += 1
+                match = uid
+            if key is not None:
+                self.ids[kind][key] = match
+            return match
+        if key is not None:
+            field_name = f"{model._meta.model_name}_id"
+            self.report.warn(
+                f"{label}: {field_name} {key} refers to no {model._meta.verbose_name}; left empty"
+            )
+        return None
+
+    # -- purchases
+
+    def purchases(self, rows: Iterable, *, total: int | None) -> None:
+        """Import purchase records: ROWS yields (label, record) or bare records."""
+        batch: list[_PurchaseRow] = []
+        for index, row in enumerate(rows, 1):
+            label, record = row if isinstance(row, tuple) else (_label("purchase", index, row), row)
+            item = self._purchase_row(label, record)
+            if item is not None:
+                batch.append(item)
+            if len(batch) >= BATCH:
+                self._write_purchases(batch)
+                batch = []
+            if index % BATCH == 0:
+                self.progress("Purchases", index, total)
+        self._write_purchases(batch)
+        if total:
+            self.progress("Purchases", total, total)
+
+    def _purchase_row(self, label: str, record) -> _PurchaseRow | None:
+        if not isinstance(record, dict):
+            self.report.error(f"{label}: is not an object; skipped")
+            return None
+        key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+        try:
+            values = records.purchase_fields(record, lossless=self.lossless)
+            warranty_end = records.optional_date(record, "warranty_end")
+        except RecordError as error:
+            self.report.error(f"{label}: {error}; skipped")
+            if key is not None:
+                self.failed_purchases.add(key)
+            return None
+        if self._claimed("purchases", key, label):
+            return None
+        if values["purchase_date"] > self.today:
+            self.counts["purchases_skipped_future_date"] += 1
+            if key is not None:
+                self.future_purchases.add(key)
+            return None
+        return _PurchaseRow(
+            label=label,
+            key=key,
+            uid=uid,
+            values=values,
+            retailer=(record_id(record.get("retailer_id")), record.get("retailer_name")),
+            brand=(record_id(record.get("brand_id")), record.get("brand_name")),
+            warranty_end=warranty_end,
+        )
+
+    def _write_purchases(self, batch: list[_PurchaseRow]) -> None:
+        if not batch:
+            return
+        self._load_existing(Purchase, (item.uid for item in batch))
+        new, updated, warranties, warranty_ends = [], [], [], []
+        for item in batch:
+            values = {
+                **item.values,
+                "retailer_id": self._catalog_ref(Retailer, *item.retailer, item.label),
+                "brand_id": self._catalog_ref(Brand, *item.brand, item.label),
+            }
+            if item.uid in self.present[Purchase]:
+                self.ids["purchases"][item.key] = item.uid
+                if not self.update:
+                    self.counts["purchases_skipped_existing"] += 1
+                    continue
+                values["updated_at"] = values["updated_at"] or timezone.now()
+                purchase = Purchase(id=item.uid, **values)
+                updated.append(purchase)
+                if item.warranty_end:
+                    warranty_ends.append((purchase, item))
+                continue
+            uid = item.uid or self._new_id(item.key, item.label)
+            if item.key is not None:
+                self.ids["purchases"][item.key] = uid
+            purchase = Purchase(id=uid, **values)
+            new.append(purchase)
+            if item.warranty_end and item.warranty_end >= purchase.purchase_date:
+                warranties.append(
+                    Warranty(
+                        purchase_id=uid,
+                        warranty_start=purchase.purchase_date,
+                        warranty_end=item.warranty_end,
+                        notes=CREATED_FROM_PURCHASE,
+                        created_at=purchase.created_at,
+                    )
+                )
+            elif item.warranty_end:
+                self.report.warn(
+                    f"{item.label}: warranty_end {item.warranty_end} is before the purchase date;"
+                    " no warranty recorded"
+                )
+        Purchase.objects.bulk_create(new, batch_size=BATCH)
+        Purchase.objects.bulk_update(updated, self.UPDATED_PURCHASE_FIELDS, batch_size=BATCH)
+        Warranty.objects.bulk_create(warranties, batch_size=BATCH)
+        self.present[Purchase].update(purchase.id for purchase in new)
+        self.counts["purchases_added"] += len(new)
+        self.counts["purchases_updated"] += len(updated)
+        self.counts["warranties_added"] += len(warranties)
+        for purchase, item in warranty_ends:
+            try:
+                warranty_set_primary_end(purchase=purchase, end=item.warranty_end)
+            except ValidationError:
+                self.report.warn(
+                    f"{item.label}: warranty_end {item.warranty_end} is before the warranty's "
+                    "start; the warranty was left as it was"
+                )
+
+    def _purchase_ref(self, key: str | None, label: str) -> uuid.UUID | None:
+        """The purchase a warranty or file belongs to; None (reported) when it is skipped."""
+        if key is None:
+            self.report.error(f"{label}: purchase_id is missing; skipped")
+        elif key in self.ids["purchases"]:
+            return self.ids["purchases"][key]
+        elif key in self.future_purchases:
+            self.report.warn(
+                f"{label}: its purchase {key} is dated in the future and was not imported; "
+                "skipped too"
+            )
+        elif key in self.failed_purchases:
+            self.report.error(f"{label}: its purchase {key} was not imported; skipped")
+        elif self._exists(Purchase, parse_id(key)):
+            return parse_id(key)
+        else:
+            self.report.error(f"{label}: purchase_id {key} refers to no purchase; skipped")
+        return None
+
+    # -- warranties
+
+    def warranties(self, items: list) -> None:
+        batch = []
+        for index, record in enumerate(items, 1):
+            label = _label("warranty", index, record)
+            if not isinstance(record, dict):
+                self.report.error(f"{label}: is not an object; skipped")
+                continue
+            try:
+                values = records.warranty_fields(record, lossless=self.lossless)
+            except RecordError as error:
+                self.report.error(f"{label}: {error}; skipped")
+                continue
+            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            if self._claimed("warranties", key, label):
+                continue
+            batch.append((label, key, uid, values, record_id(record.get("purchase_id"))))
+            if len(batch) >= BATCH:
+                self._write_warranties(batch)
+                batch = []
+                self.progress("Warranties", index, len(items))
+        self._write_warranties(batch)
+        self.progress("Warranties", len(items), len(items))
+
+    def _write_warranties(self, batch: list) -> None:
+        self._load_existing(Purchase, (parse_id(item[4]) for item in batch))
+        self._load_existing(Warranty, (item[2] for item in batch))
+        new, updated = [], []
+        for label, key, uid, values, purchase_key in batch:
+            purchase_id = self._purchase_ref(purchase_key, label)
+            if purchase_id is None:
+                continue
+            if uid in self.present[Warranty]:
+                if self.update:
+                    values["updated_at"] = values["updated_at"] or timezone.now()
+                    updated.append(Warranty(id=uid, purchase_id=purchase_id, **values))
+                else:
+                    self.counts["warranties_skipped_existing"] += 1
+                continue
+            uid = uid or self._new_id(key, label)
+            new.append(Warranty(id=uid, purchase_id=purchase_id, **values))
+        Warranty.objects.bulk_create(new, batch_size=BATCH)
+        Warranty.objects.bulk_update(updated, self.UPDATED_WARRANTY_FIELDS, batch_size=BATCH)
+        self.counts["warranties_added"] += len(new)
+        self.counts["warranties_updated"] += len(updated)
+
+    # -- attachment records and their blobs
+
+    def files(self, items: list) -> None:
+        blobs = self.blobs
+        parsed = []
+        for index, record in enumerate(items, 1):
+            label = _label("file", index, record)
+            if not isinstance(record, dict):
+                self.report.error(f"{label}: is not an object; skipped")
+                continue
+            try:
+                values = records.attachment_fields(record, lossless=self.lossless)
+            except RecordError as error:
+                self.report.error(f"{label}: {error}; skipped")
+                continue
+            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            if self._claimed("files", key, label):
+                continue
+            parsed.append((label, key, uid, values, record_id(record.get("purchase_id"))))
+        self._load_existing(Purchase, (parse_id(item[4]) for item in parsed))
+        self._load_existing(Attachment, (item[2] for item in parsed))
+        hashes = list({item[3]["sha256"] for item in parsed})
+        known_blobs = {}
+        pairs = set()
+        for chunk in _chunks(hashes):
+            for blob in Blob.objects.filter(sha256__in=chunk):
+                known_blobs[blob.sha256] = blob
+            pairs.update(
+                Attachment.objects.filter(blob__sha256__in=chunk).values_list(
+                    "purchase_id", "blob__sha256"
+                )
+            )
+        new_blobs: dict[str, Blob] = {}
+        new, added_per_blob, first_label = [], Counter(), {}
+        for label, key, uid, values, purchase_key in parsed:
+            purchase_id = self._purchase_ref(purchase_key, label)
+            if purchase_id is None:
+                continue
+            sha256 = values.pop("sha256")
+            extension, size = values.pop("extension"), values.pop("size")
+            if uid in self.present[Attachment]:
+                if self.update:
+                    values["updated_at"] = values["updated_at"] or timezone.now()
+                    Attachment.objects.filter(pk=uid).update(**values)
+                    self.counts["files_updated"] += 1
+                else:
+                    self.counts["files_skipped_existing"] += 1
+                continue
+            if (purchase_id, sha256) in pairs:
+                self.report.warn(f"{label}: the purchase already has this file; skipped")
+                continue
+            pairs.add((purchase_id, sha256))
+            blob = known_blobs.get(sha256) or new_blobs.get(sha256)
+            if blob is None:
+                if blobs.has(sha256):
+                    extension, size = blobs.extension(sha256), blobs.size(sha256)
+                blob = Blob(
+                    sha256=sha256,
+                    extension=extension,
+                    size=size or 0,
+                    created_at=values["created_at"],
+                )
+                new_blobs[sha256] = blob
+            uid = uid or self._new_id(key, label)
+            new.append(Attachment(id=uid, purchase_id=purchase_id, blob=blob, **values))
+            added_per_blob[sha256] += 1
+            first_label.setdefault(sha256, label)
+        for sha256, count in added_per_blob.items():
+            blob = known_blobs.get(sha256) or new_blobs[sha256]
+            self._place_blob(blob, blobs, sha256 in new_blobs, count, first_label[sha256])
+        Blob.objects.bulk_create(new_blobs.values(), batch_size=BATCH)
+        Attachment.objects.bulk_create(new, batch_size=BATCH)
+        for sha256, count in added_per_blob.items():
+            if sha256 not in new_blobs:
+                blob = known_blobs[sha256]
+                Blob.objects.filter(pk=blob.pk).update(
+                    reference_count=F("reference_count") + count, missing=blob.missing
+                )
+        self.counts["files_added"] += len(new)
+        self.progress("Files", len(items), len(items))
+
+    def _place_blob(self, blob: Blob, blobs, is_new: bool, count: int, label: str) -> None:
+        """Decide where BLOB's content comes from: the store, the archive, or nowhere."""
+        if is_new:
+            blob.reference_count = count
+        in_store = (not is_new and not blob.missing) or default_storage.exists(blob.name)
+        if in_store:
+            blob.missing = False
+            self.counts["files_extracted"] += 1
+        elif blobs.has(blob.sha256):
+            blob.missing = False
+            self.blobs_to_store[blob.sha256] = blob.name
+            self.counts["files_extracted"] += 1
+        else:
+            blob.missing = True
+            self.counts["files_missing"] += count
+            self.report.warn(
+                f"{label}: the file's content ({blob.name}) is neither in the archive nor in the "
+                "store; the attachment is kept and marked unavailable"
+            )
+
+    # -- settings
+
+    def settings(self, values) -> None:
+        """Apply the file's settings that are not stored yet (all of them in update mode)."""
+        if values is None:
+            return
+        if not isinstance(values, dict):
+            self.report.warn("settings: is not an object; ignored")
+            return
+        stored = dict(Preference.objects.values_list("key", "value"))
+        for key in PREFERENCE_DEFAULTS:
+            value = values.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip() or len(value) > 500:
+                self.report.warn(f"settings: {key} {value!r} is not a valid value; ignored")
+                continue
+            if stored.get(key) == value or (key in stored and not self.update):
+                continue
+            Preference.objects.update_or_create(key=key, defaults={"value": value})
+            self.report.settings_applied.append(key)
+
+
+# -- Where blob contents come from -----------------------------------------------------------------
+
+
+class _StoreBlobs:
+    """A JSON or CSV import brings no file contents: only what the store has already counts."""
+
+    def has(self, sha256: str) -> bool:
+        return False
+
+    def store(self, names: dict[str, str], written: list[str], progress: Progress) -> None:
+        pass
+
+
+UPLOAD_ENTRY = re.compile(r"uploads/[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})([^/]*)")
+_ALLOWED_FILES = ("data.json", "manifest.json")
+_FILE_TYPE_BITS, _SYMLINK = 0o170000, 0o120000
+_READ_CHUNK = 1024 * 1024
+
+
+def _leaves_archive(name: str) -> bool:
+    """Whether an entry name points outside the folder it is extracted to."""
+    parts = re.split(r"[/\\]", name)
+    return (
+        name.startswith(("/", "\\"))
+        or bool(re.match(r"[A-Za-z]:", name))
+        or ".." in parts
+        or "\x00" in name
+    )
+
+
+class Archive:
+    """A ZIP archive of §6.3, checked completely on opening; raises ImportRejected if it fails.
+
+    Checks: that it is a ZIP; no entry leaves the archive, is a link, or is encrypted; the total
+    unpacked size is within SPENDS_IMPORT_MAX_UNPACKED_BYTES; data.json exists at the root, is
+    within SPENDS_IMPORT_MAX_BYTES and parses; every blob's SHA-256 equals its name; and, when a
+    manifest is present, that data.json and every blob match it and it lists every blob.
+    """
+
+    def __init__(self, file, *, progress: Progress | None = None):
+        self.progress = progress or _no_progress
+        self.warnings: list[str] = []
+        try:
+            self.zip = zipfile.ZipFile(file)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+            raise ImportRejected("The file is not a ZIP archive.") from None
+        try:
+            self._check()
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+            self.zip.close()
+            raise ImportRejected(f"The archive is damaged: {error}.") from None
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.zip.close()
+
+    def _check(self) -> None:
+        self.blobs: dict[str, zipfile.ZipInfo] = {}
+        entries, ignored, unpacked = {}, [], 0
+        for info in self.zip.infolist():
+            name = info.filename
+            if _leaves_archive(name):
+                raise ImportRejected(
+                    f"The archive entry {name!r} points outside the archive; nothing was imported."
+                )
+            if (info.external_attr >> 16) & _FILE_TYPE_BITS == _SYMLINK:
+                raise ImportRejected(f"The archive entry {name!r} is a symbolic link.")
+            if info.flag_bits & 0x1:
+                raise ImportRejected(f"The archive entry {name!r} is encrypted.")
+            if info.is_dir():
+                continue
+            if name in entries:
+                raise ImportRejected(f"The archive holds {name!r} twice.")
+            entries[name] = info
+            unpacked += info.file_size
+            match = UPLOAD_ENTRY.fullmatch(name)
+            if match:
+                self.blobs.setdefault(match[1], info)
+            elif name not in _ALLOWED_FILES:
+                ignored.append(name)
+        limit = settings.SPENDS_IMPORT_MAX_UNPACKED_BYTES
+        if unpacked > limit:
+            raise ImportRejected(
+                f"The archive unpacks to {unpacked:,} bytes, more than the limit of {limit:,} "
+                "bytes (SPENDS_IMPORT_MAX_UNPACKED_BYTES)."
+            )
+        if ignored:
+            more = f" and {len(ignored) - 10} more" if len(ignored) > 10 else ""
+            self.warnings.append(
+                f"Ignored archive entries that are not part of the format: "
+                f"{', '.join(ignored[:10])}{more}"
+            )
+        if "data.json" not in entries:
+            raise ImportRejected("The archive has no data.json at its root.")
+        data_info = entries["data.json"]
+        if data_info.file_size > settings.SPENDS_IMPORT_MAX_BYTES:
+            raise ImportRejected(
+                f"data.json is {data_info.file_size:,} bytes, more than the import limit of "
+                f"{settings.SPENDS_IMPORT_MAX_BYTES:,} bytes (SPENDS_IMPORT_MAX_BYTES)."
+            )
+        raw = self.zip.read(data_info)
+        try:
+            self.data = json_document(raw)
+        except ImportRejected as error:
+            raise ImportRejected(f"data.json: {error}") from None
+        listed = self._manifest(entries, raw) if "manifest.json" in entries else None
+        self._verify_blobs(entries, listed)
+
+    def _manifest(self, entries: dict, raw_data: bytes) -> dict[str, dict]:
+        """Check data.json against manifest.json; return the manifest's blobs by path."""
+        info = entries["manifest.json"]
+        if info.file_size > settings.SPENDS_IMPORT_MAX_BYTES:
+            raise ImportRejected("manifest.json is larger than the import limit.")
+        try:
+            manifest = json.loads(self.zip.read(info).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise ImportRejected("manifest.json is not valid JSON.") from None
+        if not isinstance(manifest, dict):
+            raise ImportRejected("manifest.json is not an object.")
+        if manifest.get("data_sha256") != hashlib.sha256(raw_data).hexdigest():
+            raise ImportRejected(
+                "data.json does not match the checksum in manifest.json: the archive is damaged "
+                "or was altered."
+            )
+        counts = manifest.get("record_counts")
+        for key, count in (counts if isinstance(counts, dict) else {}).items():
+            if key in SECTIONS and count != len(self.data[key]):
+                raise ImportRejected(
+                    f"manifest.json counts {count} {key} but data.json holds {len(self.data[key])}."
+                )
+        listed = {}
+        blobs = manifest.get("blobs")
+        for entry in blobs if isinstance(blobs, list) else []:
+            path = entry.get("path") if isinstance(entry, dict) else None
+            if not isinstance(path, str) or path not in entries:
+                raise ImportRejected(f"manifest.json lists {path!r}, which the archive lacks.")
+            listed[path] = entry
+        for path in entries:
+            if UPLOAD_ENTRY.fullmatch(path) and path not in listed:
+                raise ImportRejected(f"{path} is in the archive but not in manifest.json.")
+        return listed
+
+    def _verify_blobs(self, entries: dict, listed: dict | None) -> None:
+        uploads = [(path, info) for path, info in entries.items() if UPLOAD_ENTRY.fullmatch(path)]
+        for done, (path, info) in enumerate(uploads, 1):
+            digest, size = hashlib.sha256(), 0
+            with self.zip.open(info) as member:
+                while chunk := member.read(_READ_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+            actual = digest.hexdigest()
+            if actual != UPLOAD_ENTRY.fullmatch(path)[1]:
+                raise ImportRejected(
+                    f"{path}: the content does not match its name (its SHA-256 is {actual}); "
+                    "the archive is damaged or was altered."
+                )
+            if listed is not None and (
+                listed[path].get("sha256") != actual or listed[path].get("size") != size
+            ):
+                raise ImportRejected(f"{path}: the content does not match manifest.json.")
+            self.progress("Checking files", done, len(uploads))
+
+    # -- the blob source interface used by the importer
+
+    def has(self, sha256: str) -> bool:
+        return sha256 in self.blobs
+
+    def extension(self, sha256: str) -> str:
+        return UPLOAD_ENTRY.fullmatch(self.blobs[sha256].filename)[2]
+
+    def size(self, sha256: str) -> int:
+        return self.blobs[sha256].file_size
+
+    def store(self, names: dict[str, str], written: list[str], progress: Progress) -> None:
+        for done, (sha256, name) in enumerate(names.items(), 1):
+            if not default_storage.exists(name):
+                with self.zip.open(self.blobs[sha256]) as member:
+                    store_file(name, File(member, name=name))
+                written.append(name)
+            progress("Storing files", done, len(names))
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def _csv_records(reader, report: ImportReport) -> Iterator[tuple[str, dict]]:
+    """Check the header row, then yield (label, record) for each row, keyed by column name."""
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise ImportRejected(
+            "The file is empty: a CSV import needs a header row naming the columns."
+        )
+    columns = [cell.strip().lower() for cell in header]
+    missing = [column for column in CSV_REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise ImportRejected(
+            f"The CSV file has no {', '.join(missing)} column: its header row must name "
+            "product_name, price and purchase_date (other columns are optional)."
+        )
+    unknown = [column for column in columns if column and column not in CSV_COLUMNS]
+    if unknown:
+        report.warn(f"Columns ignored: {', '.join(unknown)}")
+
+    def rows():
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            report.counts["rows_total"] += 1
+            label = f"line {reader.line_num}"
+            if len(cells) > len(columns):
+                report.error(f"{label}: has more cells than the header row; skipped")
+                continue
+            named = zip(columns, cells, strict=False)
+            yield label, {column: csv_text(cell) for column, cell in named if column}
+
+    return rows()

@@ -1,0 +1,227 @@
+"""Reading one record of an import file into model field values (API.md §6.1, §6.2, §6.5).
+
+Records are the dictionaries of a JSON export (legacy version 1 or version 2) or the rows of a CSV
+file keyed by header name; the readers here turn one into the values of a model's fields, or raise
+RecordError with a sentence naming the field, which the import report shows next to the record.
+The importer (`backups.imports`) and the admin's import resources both read through them.
+
+`lossless` readers (version 2 files, written by this application) keep text exactly as written;
+legacy readers treat blank text as "not given".
+"""
+
+import datetime
+import re
+
+from django.utils import timezone
+
+from backups import parsing
+from catalog.models import Retailer
+from preferences.selectors import preferred_currency_code
+from purchases.blobs import extension_of
+from purchases.models import Attachment, FileType, Purchase, PurchaseStatus
+from warranties.models import Warranty, WarrantyStatus
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+_BLOB_EXTENSION = re.compile(r"(\.[^/\\\x00]{1,15})?")
+_MAX_INTEGER = 2_147_483_647  # the largest value of an integer column on PostgreSQL
+
+
+class RecordError(ValueError):
+    """One record cannot be imported; the message says which field and why."""
+
+
+def _read(record: dict, key: str, reader, *args, **kwargs):
+    try:
+        return reader(record.get(key), *args, **kwargs)
+    except ValueError as error:
+        raise RecordError(f"{key}: {error}") from None
+
+
+def _text_value(value, *, max_length: int | None, lossless: bool) -> str | None:
+    if isinstance(value, bool | dict | list):
+        raise ValueError("expected text")
+    if lossless and isinstance(value, str):
+        if max_length and len(value) > max_length:
+            raise ValueError(f"the text is longer than {max_length} characters")
+        return value
+    return parsing.parse_text(value, max_length=max_length)
+
+
+def _text(record: dict, key: str, model, *, lossless: bool, field: str | None = None):
+    max_length = model._meta.get_field(field or key).max_length
+    return _read(record, key, _text_value, max_length=max_length, lossless=lossless)
+
+
+def _required_text(record: dict, key: str, model, *, lossless: bool) -> str:
+    value = _text(record, key, model, lossless=lossless)
+    if value is None or not value.strip():
+        raise RecordError(f"{key}: is missing")
+    return value if lossless else value.strip()
+
+
+def _required_date(record: dict, key: str) -> datetime.date:
+    value = _read(record, key, parsing.parse_date)
+    if value is None:
+        raise RecordError(f"{key}: is missing")
+    return value
+
+
+def optional_date(record: dict, key: str) -> datetime.date | None:
+    return _read(record, key, parsing.parse_date)
+
+
+def _quantity(value) -> int:
+    if value is None or value == "":
+        return 1
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    try:
+        number = float(value) if isinstance(value, float) else int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+    if number != int(number):
+        raise ValueError(f"{value!r} is not a whole number")
+    if not 1 <= number <= _MAX_INTEGER:
+        raise ValueError(f"{value!r} is not between 1 and {_MAX_INTEGER}")
+    return int(number)
+
+
+def _currency_code(value) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return preferred_currency_code()  # decision D10: what new purchases default to
+    code = str(value).strip().upper()
+    if not _CURRENCY_CODE.fullmatch(code):
+        raise ValueError(f"{value!r} is not a three-letter currency code")
+    return code
+
+
+def timestamps(record: dict) -> dict:
+    """`created_at` kept from the file (now when missing), `updated_at` as written (§6.5)."""
+    created_at = _read(record, "created_at", parsing.parse_datetime)
+    return {
+        "created_at": created_at or timezone.now(),
+        "updated_at": _read(record, "updated_at", parsing.parse_datetime),
+    }
+
+
+def record_id(value) -> str | None:
+    """The key under which a file refers to a record: the UUID when valid, else the raw text."""
+    parsed = parsing.parse_id(value)
+    if parsed is not None:
+        return str(parsed)
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
+def catalog_entry_fields(record: dict, *, lossless: bool) -> dict:
+    """A retailer's or brand's `name` (required, trimmed) and `url`, with timestamps."""
+    name = _required_text(record, "name", Retailer, lossless=False)
+    return {
+        "name": name,
+        "url": _text(record, "url", Retailer, lossless=lossless),
+        **timestamps(record),
+    }
+
+
+PURCHASE_TEXT_FIELDS = [
+    "notes",
+    "model_number",
+    "serial_number",
+    "retailer_order_number",
+    "link",
+    "return_policy",
+    "tags",
+]
+
+
+def purchase_fields(record: dict, *, lossless: bool) -> dict:
+    """A purchase's own fields (retailer and brand are resolved by the importer).
+
+    Missing optional keys take the defaults of API.md §4.1: the preferred currency, quantity 1,
+    not tax-deductible, RECEIVED.
+    """
+    status = record.get("status")
+    return {
+        "product_name": _required_text(record, "product_name", Purchase, lossless=lossless),
+        "price": _read(record, "price", parsing.parse_money),
+        "currency_code": _read(record, "currency_code", _currency_code),
+        "purchase_date": _required_date(record, "purchase_date"),
+        "tax_deductible": _read(record, "tax_deductible", parsing.parse_flag),
+        "quantity": _read(record, "quantity", _quantity),
+        "return_deadline": _read(record, "return_deadline", parsing.parse_date),
+        "status": (
+            _read(record, "status", parsing.parse_enum, PurchaseStatus.values)
+            if status not in (None, "")
+            else PurchaseStatus.RECEIVED
+        ),
+        **{key: _text(record, key, Purchase, lossless=lossless) for key in PURCHASE_TEXT_FIELDS},
+        **timestamps(record),
+    }
+
+
+def warranty_fields(record: dict, *, lossless: bool) -> dict:
+    """A warranty's own fields; the status is kept only as "voided" (the rest is derived)."""
+    start = _required_date(record, "warranty_start")
+    end = _required_date(record, "warranty_end")
+    if end < start:
+        raise RecordError(f"warranty_end: {end} is before warranty_start {start}")
+    status = record.get("status")
+    voided = status not in (None, "") and (
+        _read(record, "status", parsing.parse_enum, WarrantyStatus.values) == WarrantyStatus.VOIDED
+    )
+    return {
+        "warranty_start": start,
+        "warranty_end": end,
+        "warranty_type": _text(record, "warranty_type", Warranty, lossless=lossless),
+        "provider": _text(record, "provider", Warranty, lossless=lossless),
+        "notes": _text(record, "notes", Warranty, lossless=lossless),
+        "voided": voided,
+        **timestamps(record),
+    }
+
+
+def _file_size(value) -> int | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        size = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number of bytes") from None
+    if size < 0:
+        raise ValueError(f"{value!r} is not a number of bytes")
+    return size
+
+
+def attachment_fields(record: dict, *, lossless: bool) -> dict:
+    """An attachment record's fields plus its blob's `sha256`, `extension` and `size`.
+
+    The hash is `file_hash`, or the 64 hex characters that start `stored_filename`; the extension
+    is what follows them in `stored_filename` (the blob's name), else the original file name's.
+    """
+    stored = record.get("stored_filename")
+    stored = stored.strip() if isinstance(stored, str) else ""
+    sha256 = str(record.get("file_hash") or stored[:64]).strip().lower()
+    if not SHA256_HEX.fullmatch(sha256):
+        raise RecordError("file_hash: is not a SHA-256 hex digest")
+    filename = _text(record, "filename", Attachment, lossless=False) or stored or sha256
+    extension = stored[64:] if stored[:64].lower() == sha256 else ""
+    if not _BLOB_EXTENSION.fullmatch(extension):
+        extension = extension_of(filename)
+    file_type = record.get("file_type")
+    return {
+        "filename": filename,
+        "file_type": (
+            _read(record, "file_type", parsing.parse_enum, FileType.values)
+            if file_type not in (None, "")
+            else FileType.OTHER
+        ),
+        "mime_type": (
+            _text(record, "mime_type", Attachment, lossless=False) or "application/octet-stream"
+        ),
+        "sha256": sha256,
+        "extension": extension,
+        "size": _read(record, "file_size", _file_size),
+        **timestamps(record),
+    }
