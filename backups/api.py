@@ -1,15 +1,21 @@
 import json
 import tempfile
+from typing import Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import File, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
 
+from backups import imports
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from backups.schemas import ResetIn, ResetOut
+from backups.schemas import CsvImportOut, JsonImportOut, ResetIn, ResetOut, ZipImportOut
 from backups.services import data_reset_all
-from spends_tracker.schemas import COMMON_ERRORS
+from purchases.blobs import streamed_uploads
+from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
 
 router = Router(tags=["Data management"])
 
@@ -100,3 +106,55 @@ def export_zip_archive(request):
     response = FileResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = _attachment_name("spends_backup", "zip")
     return response
+
+
+class ImportOptions(Schema):
+    mode: Literal["skip", "update"] = Field(
+        "skip", description="Records whose id exists: `skip` them, or `update` them from the file."
+    )
+    dry_run: bool = Field(
+        False, description="Check everything and report what would happen; write nothing."
+    )
+
+
+IMPORT_ERRORS = {**COMMON_ERRORS, 413: ErrorOut}
+
+
+def _import(importer, upload: UploadedFile, extension: str, options: ImportOptions) -> dict:
+    """Run IMPORTER on the uploaded file; a fatal problem is a 400 with its reason."""
+    if not (upload.name or "").lower().endswith(extension):
+        raise HttpError(400, f"Expected a {extension} file")
+    try:
+        report = importer(upload.file, mode=options.mode, dry_run=options.dry_run)
+    except imports.ImportRejected as error:
+        raise HttpError(400, str(error)) from None
+    return report.as_dict()
+
+
+@router.post("/import/json", response={200: JsonImportOut, **IMPORT_ERRORS})
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def import_json(request, file: File[UploadedFile], options: Query[ImportOptions]):
+    """Merge a JSON export (legacy version 1 or version 2) into the data (multipart `file`).
+
+    Records whose id exists are skipped (or updated); nothing is deleted. 400 with the reason,
+    and nothing changed, when the file cannot be imported.
+    """
+    return _import(imports.import_json, file, ".json", options)
+
+
+@router.post("/import/csv", response={200: CsvImportOut, **IMPORT_ERRORS})
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def import_csv(request, file: File[UploadedFile], options: Query[ImportOptions]):
+    """Add purchases from a CSV file with a header row (product_name, price, purchase_date
+    required; the other columns of the export optional)."""
+    return _import(imports.import_csv, file, ".csv", options)
+
+
+@router.post("/import/zip", response={200: ZipImportOut, **IMPORT_ERRORS})
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def import_zip(request, file: File[UploadedFile], options: Query[ImportOptions]):
+    """Merge a ZIP archive (data.json, uploads/…, manifest.json when new) with its files.
+
+    The archive is checked completely first: entry names, sizes, every file's checksum.
+    """
+    return _import(imports.import_zip, file, ".zip", options)

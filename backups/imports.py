@@ -215,6 +215,33 @@ def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None
     return report
 
 
+def import_records(
+    kind: str, rows: Iterable[tuple[str, dict]], *, mode: str = "skip", dry_run: bool = False
+) -> ImportReport:
+    """Import rows of one kind ("purchases", "retailers" or "brands") read elsewhere.
+
+    ROWS yields (label, record) with records keyed like the CSV columns or JSON fields; this is
+    how the admin's import buttons (django-import-export) reach the same importer.
+    """
+    report = ImportReport("csv" if kind == "purchases" else "json", mode=_mode(mode))
+    report.dry_run = dry_run
+    rows = list(rows)
+
+    def load(importer: "_RecordImport") -> None:
+        if kind == "purchases":
+            report.counts["rows_total"] = len(rows)
+            importer.purchases(rows, total=len(rows))
+        else:
+            importer.catalog(Retailer if kind == "retailers" else Brand, [r for _, r in rows])
+
+    _run(report, load, _StoreBlobs(), None, lossless=False)
+    if kind == "purchases":
+        report.counts["rows_skipped"] = (
+            len(rows) - report.counts["purchases_added"] - report.counts["purchases_updated"]
+        )
+    return report
+
+
 def _lossless(data: dict) -> bool:
     """Version 2 files were written by this application: their text is kept exactly."""
     return data.get("format_version", 1) >= 2

@@ -64,18 +64,26 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         return uploaded
 
 
-def use_hashing_upload_handler(view):
-    """Decorate a view so that its multipart files go through HashingUploadHandler."""
+def streamed_uploads(limit_setting: str):
+    """Decorate a view so that its multipart files go through HashingUploadHandler.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
-        request.upload_handlers = [
-            HashingUploadHandler(request, limit=settings.SPENDS_ATTACHMENT_MAX_BYTES)
-        ]
-        return view(request, *args, **kwargs)
+    Each file may be as large as the setting named LIMIT_SETTING (read per request).
+    """
 
-    return wrapper
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
+            limit = getattr(settings, limit_setting)
+            request.upload_handlers = [HashingUploadHandler(request, limit=limit)]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+use_hashing_upload_handler = streamed_uploads("SPENDS_ATTACHMENT_MAX_BYTES")
 
 
 # Magic numbers of the formats people attach; anything else keeps the type it was declared with.
