@@ -115,6 +115,12 @@ class ImportReport:
     warnings_total: int = 0
     settings_applied: list[str] = field(default_factory=list)
     data_imported: bool = False
+    # Filled only when asked for (the admin's preview): label -> (new/update/skip, database id).
+    outcomes: dict[str, tuple[str, uuid.UUID | None]] | None = None
+
+    def outcome(self, label: str, kind: str, pk: uuid.UUID | None) -> None:
+        if self.outcomes is not None:
+            self.outcomes[label] = (kind, pk)
 
     def error(self, message: str) -> None:
         self.errors_total += 1
@@ -221,10 +227,12 @@ def import_records(
     """Import rows of one kind ("purchases", "retailers" or "brands") read elsewhere.
 
     ROWS yields (label, record) with records keyed like the CSV columns or JSON fields; this is
-    how the admin's import buttons (django-import-export) reach the same importer.
+    how the admin's import buttons (django-import-export) reach the same importer. The report's
+    `outcomes` tell, per label, whether that row was new, updated or skipped.
     """
     report = ImportReport("csv" if kind == "purchases" else "json", mode=_mode(mode))
     report.dry_run = dry_run
+    report.outcomes = {}
     rows = list(rows)
 
     def load(importer: "_RecordImport") -> None:
@@ -232,7 +240,7 @@ def import_records(
             report.counts["rows_total"] = len(rows)
             importer.purchases(rows, total=len(rows))
         else:
-            importer.catalog(Retailer if kind == "retailers" else Brand, [r for _, r in rows])
+            importer.catalog(Retailer if kind == "retailers" else Brand, rows)
 
     _run(report, load, _StoreBlobs(), None, lossless=False)
     if kind == "purchases":
@@ -468,10 +476,13 @@ class _RecordImport:
     def catalog(self, model: type[CatalogEntry], items: list) -> None:
         kind = "retailers" if model is Retailer else "brands"
         noun = model._meta.verbose_name
-        self._load_existing(model, (parse_id(r.get("id")) for r in items if isinstance(r, dict)))
+        items = [
+            item if isinstance(item, tuple) else (_label(noun, index, item), item)
+            for index, item in enumerate(items, 1)
+        ]
+        self._load_existing(model, (parse_id(r.get("id")) for _, r in items if isinstance(r, dict)))
         new = []
-        for index, record in enumerate(items, 1):
-            label = _label(noun, index, record)
+        for label, record in items:
             if not isinstance(record, dict):
                 self.report.error(f"{label}: is not an object; skipped")
                 continue
@@ -489,12 +500,14 @@ class _RecordImport:
                     self._update_entry(model, uid, values, label)
                 else:
                     self.counts[f"{kind}_skipped_existing"] += 1
+                self.report.outcome(label, "update" if self.update else "skip", uid)
                 continue
             match = self._entry_named(model, values["name"])
             if match is not None:
                 if key is not None:
                     self.ids[kind][key] = match
                 self.counts[f"{kind}_merged"] += 1
+                self.report.outcome(label, "skip", match)
                 self.report.warn(
                     f"{label}: the name {values['name']!r} matches the {noun} {match}; "
                     "merged into it"
@@ -505,6 +518,7 @@ class _RecordImport:
                 self.ids[kind][key] = uid
             self._name_map(model)[values["name"].lower()] = uid
             new.append(model(id=uid, **values))
+            self.report.outcome(label, "new", uid)
         model.objects.bulk_create(new, batch_size=BATCH)
         self.counts[f"{kind}_added"] += len(new)
         self.progress(noun.capitalize() + "s", len(items), len(items))
@@ -585,6 +599,7 @@ class _RecordImport:
             return None
         if values["purchase_date"] > self.today:
             self.counts["purchases_skipped_future_date"] += 1
+            self.report.outcome(label, "skip", None)
             if key is not None:
                 self.future_purchases.add(key)
             return None
@@ -611,6 +626,7 @@ class _RecordImport:
             }
             if item.uid in self.present[Purchase]:
                 self.ids["purchases"][item.key] = item.uid
+                self.report.outcome(item.label, "update" if self.update else "skip", item.uid)
                 if not self.update:
                     self.counts["purchases_skipped_existing"] += 1
                     continue
@@ -625,6 +641,7 @@ class _RecordImport:
                 self.ids["purchases"][item.key] = uid
             purchase = Purchase(id=uid, **values)
             new.append(purchase)
+            self.report.outcome(item.label, "new", uid)
             if item.warranty_end and item.warranty_end >= purchase.purchase_date:
                 warranties.append(
                     Warranty(

@@ -3,12 +3,14 @@ from decimal import Decimal
 from django.contrib import admin
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from import_export.admin import ExportActionMixin, ImportExportMixin
 
+from backups.resources import BrandResource, RetailerResource
 from catalog.models import Brand, Retailer
 from preferences.selectors import preferred_currency_code
 
 
-class CatalogEntryAdmin(admin.ModelAdmin):
+class CatalogEntryAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     """Retailers and brands, with how many purchases point at each and what they add up to.
 
     Totals only add purchases in the preferred currency: amounts in different currencies are never
@@ -46,9 +48,9 @@ class CatalogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Retailer)
 class RetailerAdmin(CatalogEntryAdmin):
-    pass
+    resource_classes = [RetailerResource]
 
 
 @admin.register(Brand)
 class BrandAdmin(CatalogEntryAdmin):
-    pass
+    resource_classes = [BrandResource]

@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from import_export.admin import ExportActionMixin, ImportExportMixin
 
+from backups.resources import PurchaseResource
 from purchases.models import Attachment, Purchase
 from purchases.selectors import SEARCH_FIELDS
 from purchases.services import attachment_add, attachments_delete, purchases_mark_received
@@ -71,7 +73,9 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(admin.ModelAdmin):
+class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+    # Import and export through the app's own CSV columns and importer (backups.resources).
+    resource_classes = [PurchaseResource]
     list_display = [
         "product_name",
         "price_with_currency",
