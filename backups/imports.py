@@ -349,7 +349,15 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 
 def _label(noun: str, index: int, record) -> str:
     raw = record.get("id") if isinstance(record, dict) else None
-    return f"{noun} {index}" + (f" (id {raw})" if raw not in (None, "") else "")
+    return f"{noun} {index}" + (f" (id {_shown(raw)})" if raw not in (None, "") else "")
+
+
+def _shown(value) -> str:
+    """VALUE as it can be quoted in a one-line message: short, control characters escaped."""
+    text = str(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return text if text.isprintable() else repr(text)
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
@@ -450,7 +458,9 @@ class _RecordImport:
     def _new_id(self, key: str | None, label: str) -> uuid.UUID:
         new = uuid.uuid4()
         if key is not None:
-            self.report.warn(f"{label}: the id {key!r} is not a UUID; imported with the id {new}")
+            self.report.warn(
+                f"{label}: the id {_shown(key)!r} is not a UUID; imported with the id {new}"
+            )
         return new
 
     # -- retailers and brands
@@ -544,7 +554,12 @@ class _RecordImport:
                 return self.ids[kind][key]
             if self._exists(model, parse_id(key)):
                 return parse_id(key)
-        if isinstance(name, str) and name.strip() and len(name.strip()) <= 255:
+        if (
+            isinstance(name, str)
+            and name.strip()
+            and len(name.strip()) <= 255
+            and "\x00" not in name
+        ):
             match = self._entry_named(model, name)
             if match is None:
                 uid = parse_id(key) or uuid.uuid4()
@@ -557,9 +572,9 @@ class _RecordImport:
                 self.ids[kind][key] = match
             return match
         if key is not None:
-            field_name = f"{model._meta.model_name}_id"
             self.report.warn(
-                f"{label}: {field_name} {key} refers to no {model._meta.verbose_name}; left empty"
+                f"{label}: {model._meta.model_name}_id {_shown(key)} refers to no "
+                f"{model._meta.verbose_name}; left empty"
             )
         return None
 
@@ -658,7 +673,10 @@ class _RecordImport:
                     " no warranty recorded"
                 )
         Purchase.objects.bulk_create(new, batch_size=BATCH)
-        Purchase.objects.bulk_update(updated, self.UPDATED_PURCHASE_FIELDS, batch_size=BATCH)
+        Purchase.objects.update_each(
+            (purchase.pk, {name: getattr(purchase, name) for name in self.UPDATED_PURCHASE_FIELDS})
+            for purchase in updated
+        )
         Warranty.objects.bulk_create(warranties, batch_size=BATCH)
         self.present[Purchase].update(purchase.id for purchase in new)
         self.counts["purchases_added"] += len(new)
@@ -681,15 +699,15 @@ class _RecordImport:
             return self.ids["purchases"][key]
         elif key in self.future_purchases:
             self.report.warn(
-                f"{label}: its purchase {key} is dated in the future and was not imported; "
+                f"{label}: its purchase {_shown(key)} is dated in the future and was not imported; "
                 "skipped too"
             )
         elif key in self.failed_purchases:
-            self.report.error(f"{label}: its purchase {key} was not imported; skipped")
+            self.report.error(f"{label}: its purchase {_shown(key)} was not imported; skipped")
         elif self._exists(Purchase, parse_id(key)):
             return parse_id(key)
         else:
-            self.report.error(f"{label}: purchase_id {key} refers to no purchase; skipped")
+            self.report.error(f"{label}: purchase_id {_shown(key)} refers to no purchase; skipped")
         return None
 
     # -- warranties
@@ -735,7 +753,10 @@ class _RecordImport:
             uid = uid or self._new_id(key, label)
             new.append(Warranty(id=uid, purchase_id=purchase_id, **values))
         Warranty.objects.bulk_create(new, batch_size=BATCH)
-        Warranty.objects.bulk_update(updated, self.UPDATED_WARRANTY_FIELDS, batch_size=BATCH)
+        Warranty.objects.update_each(
+            (warranty.pk, {name: getattr(warranty, name) for name in self.UPDATED_WARRANTY_FIELDS})
+            for warranty in updated
+        )
         self.counts["warranties_added"] += len(new)
         self.counts["warranties_updated"] += len(updated)
 
@@ -854,7 +875,12 @@ class _RecordImport:
             value = values.get(key)
             if value is None:
                 continue
-            if not isinstance(value, str) or not value.strip() or len(value) > 500:
+            if (
+                not isinstance(value, str)
+                or not value.strip()
+                or len(value) > 500
+                or "\x00" in value
+            ):
                 self.report.warn(f"settings: {key} {value!r} is not a valid value; ignored")
                 continue
             if stored.get(key) == value or (key in stored and not self.update):

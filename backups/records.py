@@ -41,6 +41,8 @@ def _read(record: dict, key: str, reader, *args, **kwargs):
 def _text_value(value, *, max_length: int | None, lossless: bool) -> str | None:
     if isinstance(value, bool | dict | list):
         raise ValueError("expected text")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("contains a NUL character, which text cannot hold")
     if lossless and isinstance(value, str):
         if max_length and len(value) > max_length:
             raise ValueError(f"the text is longer than {max_length} characters")

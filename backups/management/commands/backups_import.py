@@ -42,7 +42,8 @@ class Command(BaseCommand):
             with stream, progress_bars(self.stderr._out) as progress:
                 report = IMPORTERS[format](stream, mode=mode, dry_run=dry_run, progress=progress)
         except imports.ImportRejected as error:
-            raise CommandError(f"{path.name}: {error}") from None
+            # One line, whatever the file put into the message.
+            raise CommandError(" ".join(f"{path.name}: {error}".split())) from None
         details = report.as_dict()
         for message in details["errors"]:
             self.stderr.write(f"error: {message}")
