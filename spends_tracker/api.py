@@ -60,6 +60,11 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
 - `POST /api/data/reset-all` needs the body `{"confirm": "DELETE"}` (400 otherwise, nothing
   deleted) until a restore point is taken before every reset; `restore_point_id` is `null` until
   then.
+- Imports take `mode` (`skip`, default, or `update`) and `dry_run` (report only) as query
+  parameters; reports also carry `*_updated`, `*_merged`, `*_skipped_existing`,
+  `settings_applied`, `mode` and `dry_run`. A missing `currency_code` in a file takes the
+  preferred currency. A ZIP entry outside the archive, a link, a file whose content does not match
+  its name, or a disagreement with the manifest refuses the whole archive (400, nothing changed).
 """
 
 
