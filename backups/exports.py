@@ -77,8 +77,16 @@ def _sections():
     ]
 
 
-def export_json_chunks() -> Iterator[str]:
-    """Yield the JSON export (format version 2) piece by piece."""
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+def export_json_chunks(progress=None) -> Iterator[str]:
+    """Yield the JSON export (format version 2) piece by piece.
+
+    PROGRESS, if given, is called as progress(section, records written, records in all).
+    """
+    progress = progress or _no_progress
     with consistent_snapshot():
         header = {
             "format_version": FORMAT_VERSION,
@@ -88,16 +96,21 @@ def export_json_chunks() -> Iterator[str]:
         yield json.dumps(header, ensure_ascii=False)[:-1]
         for key, queryset, to_record in _sections():
             yield f', "{key}": ['
+            total = queryset.count() if progress is not _no_progress else None
             separator = ""
-            for record in _records(queryset, to_record):
+            for done, record in enumerate(_records(queryset, to_record), 1):
                 yield separator + json.dumps(record, ensure_ascii=False)
                 separator = ", "
+                if done % BATCH == 0:
+                    progress(key.capitalize(), done, total)
+            progress(key.capitalize(), total or 0, total)
             yield "]"
         yield "}\n"
 
 
-def export_csv_chunks() -> Iterator[str]:
+def export_csv_chunks(progress=None) -> Iterator[str]:
     """Yield the purchases as CSV (UTF-8, CRLF, header row), a batch of rows at a time."""
+    progress = progress or _no_progress
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -107,12 +120,15 @@ def export_csv_chunks() -> Iterator[str]:
         .order_by("created_at", "id")
     )
     with consistent_snapshot():
+        total = Purchase.objects.count() if progress is not _no_progress else None
         for index, purchase in enumerate(purchases.iterator(chunk_size=BATCH), start=1):
             writer.writerow(purchase_csv_row(purchase))
             if index % BATCH == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
+                progress("Purchases", index, total)
+        progress("Purchases", total or 0, total)
     yield buffer.getvalue()
 
 
@@ -122,7 +138,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return entry
 
 
-def export_zip(target, *, app_version: str = "1") -> dict:
+def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
     """Write the full archive (data.json, uploads/…, manifest.json) to the binary file TARGET.
 
     Returns the manifest: format and app versions, record counts, and the SHA-256 and size of
@@ -133,13 +149,15 @@ def export_zip(target, *, app_version: str = "1") -> dict:
     with consistent_snapshot(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         digest = hashlib.sha256()
         with archive.open(_entry("data.json"), "w", force_zip64=True) as member:
-            for chunk in export_json_chunks():
+            for chunk in export_json_chunks(progress):
                 data = chunk.encode()
                 digest.update(data)
                 member.write(data)
         for key, queryset, _ in _sections():
             counts[key] = queryset.count()
-        for blob in Blob.objects.filter(reference_count__gt=0).order_by("sha256").iterator():
+        stored = Blob.objects.filter(reference_count__gt=0).order_by("sha256")
+        total = stored.count()
+        for blob in stored.iterator():
             path = f"uploads/{blob.name}"
             blob_digest, size = hashlib.sha256(), 0
             with (
@@ -151,6 +169,8 @@ def export_zip(target, *, app_version: str = "1") -> dict:
                     size += len(chunk)
                     member.write(chunk)
             blobs.append({"path": path, "sha256": blob_digest.hexdigest(), "size": size})
+            if progress:
+                progress("Stored files", len(blobs), total)
         manifest = {
             "format_version": FORMAT_VERSION,
             "created_at": iso_datetime(timezone.now()),

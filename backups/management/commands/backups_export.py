@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
+from spends_tracker.progress import progress_bars
 
 
 class Command(BaseCommand):
@@ -22,8 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, output, **options):
         if output == "-":
-            self._write(format, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+            try:
+                self._write(format, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                # The reader stopped reading (`| head`): nothing is wrong with the export.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         target = Path(output)
         if not target.parent.is_dir():
@@ -42,11 +47,14 @@ class Command(BaseCommand):
         )
 
     def _write(self, format: str, stream) -> None:
+        # Bars go to standard error, and only on a terminal: the export may be on standard output.
+        with progress_bars(self.stderr._out) as progress:
+            if format == "zip":
+                manifest = export_zip(stream, progress=progress)
+            else:
+                export = export_json_chunks if format == "json" else export_csv_chunks
+                for chunk in export(progress):
+                    stream.write(chunk.encode())
         if format == "zip":
-            manifest = export_zip(stream)
             counts = ", ".join(f"{n} {key}" for key, n in manifest["record_counts"].items())
             self.stderr.write(f"{counts}; {len(manifest['blobs'])} stored files")
-            return
-        chunks = export_json_chunks() if format == "json" else export_csv_chunks()
-        for chunk in chunks:
-            stream.write(chunk.encode())
