@@ -20,9 +20,9 @@ Decisions where API.md leaves room:
   as the message (§5.10's status policy).
 """
 
+import codecs
 import csv
 import hashlib
-import io
 import json
 import re
 import uuid
@@ -193,8 +193,7 @@ def import_zip(file, *, mode: str = "skip", dry_run: bool = False, progress=None
 def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
     """Import purchases from a CSV file (header row required; §6.2 columns by name)."""
     report = ImportReport("csv", mode=_mode(mode), dry_run=dry_run)
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(_utf8_lines(file))
     try:
         rows = _csv_records(reader, report)
         _run(
@@ -204,21 +203,28 @@ def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None
             progress,
             lossless=False,
         )
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            f"The file is not UTF-8 text (line {reader.line_num + 1}: {error.reason})."
-        ) from None
     except csv.Error as error:
         raise ImportRejected(
             f"The CSV file is malformed at line {reader.line_num}: {error}."
         ) from None
-    finally:
-        text.detach()
     counts = report.counts
     counts["rows_skipped"] = (
         counts["rows_total"] - counts["purchases_added"] - counts["purchases_updated"]
     )
     return report
+
+
+def _utf8_lines(file) -> Iterator[str]:
+    """Decode a binary file line by line (a leading BOM dropped), naming the line of a bad byte."""
+    for number, line in enumerate(file, 1):
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportRejected(
+                f"The file is not UTF-8 text (line {number}, byte {error.start + 1} of the line)."
+            ) from None
 
 
 def import_records(
@@ -815,7 +821,9 @@ class _RecordImport:
             blob = known_blobs.get(sha256) or new_blobs.get(sha256)
             if blob is None:
                 if blobs.has(sha256):
-                    extension, size = blobs.extension(sha256), blobs.size(sha256)
+                    size = blobs.size(sha256)
+                    if records.is_blob_extension(blobs.extension(sha256)):
+                        extension = blobs.extension(sha256)
                 blob = Blob(
                     sha256=sha256,
                     extension=extension,

@@ -69,6 +69,11 @@ def _required_date(record: dict, key: str) -> datetime.date:
     return value
 
 
+def is_blob_extension(extension: str) -> bool:
+    """Whether EXTENSION can end a blob's name: empty, or a dot and up to 15 characters."""
+    return bool(_BLOB_EXTENSION.fullmatch(extension))
+
+
 def optional_date(record: dict, key: str) -> datetime.date | None:
     return _read(record, key, parsing.parse_date)
 
@@ -209,7 +214,7 @@ def attachment_fields(record: dict, *, lossless: bool) -> dict:
         raise RecordError("file_hash: is not a SHA-256 hex digest")
     filename = _text(record, "filename", Attachment, lossless=False) or stored or sha256
     extension = stored[64:] if stored[:64].lower() == sha256 else ""
-    if not _BLOB_EXTENSION.fullmatch(extension):
+    if not is_blob_extension(extension):
         extension = extension_of(filename)
     file_type = record.get("file_type")
     return {
