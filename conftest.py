@@ -8,6 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 def pytest_configure(config):
     # Full-strength password hashing makes each login in the suite take a third of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background jobs run at once, in the test's process, when their transaction commits
+    # (tests run them with `django_capture_on_commit_callbacks(execute=True)`).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     try:
         settings.SECRET_KEY  # noqa: B018  (raises when unset)
     except ImproperlyConfigured:

@@ -1,4 +1,4 @@
-import json
+import logging
 import tempfile
 from typing import Literal
 
@@ -10,53 +10,33 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from backups import imports
+from backups import imports, services
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from backups.schemas import CsvImportOut, JsonImportOut, ResetIn, ResetOut, ZipImportOut
-from backups.services import data_reset_all
+from backups.schemas import CsvImportOut, JsonImportOut, ResetOut, ZipImportOut
 from purchases.blobs import streamed_uploads
 from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["Data management"])
 
-CONFIRMATION_REQUIRED = (
-    "Resetting deletes all purchases, warranties, retailers, brands and settings, and no backup "
-    'is taken first yet. Send {"confirm": "DELETE"} to go ahead.'
-)
 
-
-def _confirmation(request) -> str | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return None
-    return body.get("confirm") if isinstance(body, dict) else None
-
-
-@router.post(
-    "/data/reset-all",
-    response={200: ResetOut, **COMMON_ERRORS},
-    openapi_extra={
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": ResetIn.model_json_schema()}},
-        }
-    },
-)
+@router.post("/data/reset-all", response={200: ResetOut, 500: ErrorOut, **COMMON_ERRORS})
 def reset_all(request):
-    """Delete all data (not user accounts). Requires the body {"confirm": "DELETE"}.
+    """Delete all data (not user accounts, tokens or backups), after taking a restore point.
 
-    Until backups exist, nothing takes a restore point before the reset, so the request must
-    say explicitly that the data may go: anything else answers 400 and deletes nothing.
+    The restore point is a backup of everything as it was (decision D6); its id is in the
+    answer, and restoring it brings the data back. If it cannot be taken, nothing is deleted.
     """
-    if _confirmation(request) != "DELETE":
-        raise HttpError(400, CONFIRMATION_REQUIRED)
-    deleted = data_reset_all()
+    try:
+        deleted = services.data_reset_with_restore_point()
+    except Exception as error:
+        logger.exception("Reset failed")
+        raise HttpError(500, f"Reset failed: {error}") from None
     return {
         "success": True,
         "message": "Everything was deleted",
         "details": {"database_cleared": True, "uploads_deleted": deleted["uploads_deleted"]},
-        "restore_point_id": None,
+        "restore_point_id": deleted["restore_point_id"],
     }
 
 

@@ -142,7 +142,8 @@ def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
     """Write the full archive (data.json, uploads/…, manifest.json) to the binary file TARGET.
 
     Returns the manifest: format and app versions, record counts, and the SHA-256 and size of
-    data.json and of every blob.
+    data.json and of every blob; `missing_blobs` names the files the store has lost (their
+    attachments stay in data.json and come back marked unavailable).
     """
     counts: dict[str, int] = {}
     blobs = []
@@ -157,20 +158,23 @@ def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
             counts[key] = queryset.count()
         stored = Blob.objects.filter(reference_count__gt=0).order_by("sha256")
         total = stored.count()
-        for blob in stored.iterator():
+        missing = []
+        for done, blob in enumerate(stored.iterator(), 1):
             path = f"uploads/{blob.name}"
             blob_digest, size = hashlib.sha256(), 0
-            with (
-                default_storage.open(blob.name, "rb") as source,
-                archive.open(path, "w", force_zip64=True) as member,
-            ):
+            try:
+                source = default_storage.open(blob.name, "rb")
+            except OSError:  # lost from the store: the archive says so rather than failing
+                missing.append(path)
+                continue
+            with source, archive.open(path, "w", force_zip64=True) as member:
                 while chunk := source.read(COPY_CHUNK):
                     blob_digest.update(chunk)
                     size += len(chunk)
                     member.write(chunk)
             blobs.append({"path": path, "sha256": blob_digest.hexdigest(), "size": size})
             if progress:
-                progress("Stored files", len(blobs), total)
+                progress("Stored files", done, total)
         manifest = {
             "format_version": FORMAT_VERSION,
             "created_at": iso_datetime(timezone.now()),
@@ -178,6 +182,7 @@ def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
             "data_sha256": digest.hexdigest(),
             "record_counts": counts,
             "blobs": blobs,
+            "missing_blobs": missing,
         }
         archive.writestr(_entry("manifest.json"), json.dumps(manifest, indent=2))
     return manifest

@@ -1,10 +1,337 @@
-from django.db import transaction
+"""Backups, restores and resets (API.md §5.8, §5.11, decisions D6-D8).
 
+A backup is the ZIP archive of the exports (§6.3: data.json, uploads/…, manifest.json), written
+from one consistent snapshot to a temporary file, verified, and only then moved to its name in
+the backup location (a local folder, or an offsite bucket through django-storages). A restore
+checks the whole archive first, takes a restore point (a backup of the current state), and then
+replaces everything in one transaction (`backups.imports.restore_archive`).
+"""
+
+import datetime
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from backups.exports import export_zip
+from backups.formats import iso_datetime
+from backups.imports import SECTIONS, Archive, ImportRejected, restore_archive
+from backups.models import (
+    BackupConfig,
+    BackupKind,
+    BackupRecord,
+    BackupStatus,
+    Frequency,
+    Job,
+    Location,
+)
 from catalog.models import Brand, Retailer
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
-from purchases.services import attachments_delete
+from purchases.services import attachments_delete, blob_store_check
+from spends_tracker import clock
 from warranties.models import Warranty
+
+COPY_CHUNK = 1024 * 1024
+BACKUP_STAGES = ["Retailers", "Brands", "Purchases", "Warranties", "Files", "Stored files"]
+# Checking the archive, taking the restore point (a backup, checked too), importing.
+RESTORE_STAGES = [
+    "Checking files",
+    *BACKUP_STAGES,
+    "Checking files",
+    *["Retailers", "Brands", "Purchases", "Warranties", "Files", "Storing files"],
+]
+
+
+class BackupError(Exception):
+    """A backup operation cannot be done; the message says why."""
+
+
+# -- Where backups live ----------------------------------------------------------------------------
+
+
+def location_storage(location: str):
+    """The storage of a backup location; BackupError if it is not configured."""
+    if location == Location.OFFSITE:
+        if "backups_offsite" not in settings.STORAGES:
+            raise BackupError(
+                "No offsite backup storage is configured: set SPENDS_BACKUP_S3_BUCKET "
+                "(and the other SPENDS_BACKUP_S3_* variables)."
+            )
+        return storages["backups_offsite"]
+    return storages["backups"]
+
+
+def scratch_dir() -> Path:
+    """Where archives are written before they are verified and moved into place."""
+    folder = Path(settings.SPENDS_BACKUPS_DIR) / ".partial"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(COPY_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- Backup ----------------------------------------------------------------------------------------
+
+
+def backup_record_new(
+    kind: str = BackupKind.MANUAL, *, location: str | None = None, note: str = ""
+) -> BackupRecord:
+    """Create the pending record of a backup, named after the current UTC time."""
+    location = location or BackupConfig.current().location
+    location_storage(location)  # refuse an unconfigured location before anything runs
+    now = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    stamp, suffix = now.strftime("%Y%m%dT%H%M%SZ"), ""
+    while BackupRecord.objects.filter(pk=stamp + suffix).exists():
+        suffix = f"-{int(suffix[1:] or 1) + 1}"
+    return BackupRecord.objects.create(
+        id=stamp + suffix,
+        filename=f"backup_{now:%Y-%m-%dT%H-%M-%S}Z{suffix}.zip",
+        kind=kind,
+        location=location,
+        note=note[:200],
+        created_at=now,
+    )
+
+
+def backup_create(record: BackupRecord, *, progress=None) -> BackupRecord:
+    """Write, verify and store the archive of RECORD; mark the record completed or failed."""
+    BackupRecord.objects.filter(pk=record.pk).update(status=BackupStatus.RUNNING)
+    handle, partial = tempfile.mkstemp(dir=scratch_dir(), suffix=".zip")
+    partial = Path(partial)
+    try:
+        with os.fdopen(handle, "w+b") as stream:
+            manifest = export_zip(stream, progress=progress)
+        with open(partial, "rb") as stream, Archive(stream, progress=progress):
+            pass  # every member is read back and checked against the manifest
+        record.sha256 = _sha256_of(partial)
+        record.size_bytes = partial.stat().st_size
+        _store_archive(partial, record)
+    except Exception as error:
+        partial.unlink(missing_ok=True)
+        BackupRecord.objects.filter(pk=record.pk).update(
+            status=BackupStatus.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    record.status = BackupStatus.COMPLETED
+    record.file_count = len(manifest["blobs"])
+    record.record_counts = manifest["record_counts"]
+    record.finished_at = timezone.now()
+    record.error = None
+    record.save()
+    return record
+
+
+def _store_archive(partial: Path, record: BackupRecord) -> None:
+    """Move the verified archive to its name: a rename in a local folder, an upload offsite."""
+    storage = location_storage(record.location)
+    try:
+        target = Path(storage.path(record.filename))
+    except NotImplementedError:  # a bucket: the object appears whole when the upload completes
+        with open(partial, "rb") as stream:
+            saved = storage.save(record.filename, File(stream, name=record.filename))
+        partial.unlink()
+        if saved != record.filename:
+            storage.delete(saved)
+            raise BackupError(f"{record.filename} already exists in the backup location.") from None
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(partial, target)
+
+
+def backup_job(job: Job) -> dict:
+    from backups.jobs import JobProgress
+
+    record = backup_create(job.backup, progress=JobProgress(job, BACKUP_STAGES))
+    return backup_info(record)
+
+
+def backup_info(record: BackupRecord) -> dict:
+    """The BackupInfo object of API.md §5.11, in JSON types (it is also stored as a result)."""
+    return {
+        "id": record.id,
+        "filename": record.filename,
+        "created_at": iso_datetime(record.created_at),
+        "size_bytes": record.size_bytes,
+        "file_count": record.file_count,
+        "record_counts": record.record_counts,
+        "sha256": record.sha256,
+        "status": record.status,
+        "error": record.error,
+        "kind": record.kind,
+        "location": record.location,
+        "note": record.note,
+    }
+
+
+# -- Reading, verifying, deleting ------------------------------------------------------------------
+
+
+def backup_open(record: BackupRecord):
+    """Open RECORD's archive for reading (a local file; an offsite one is downloaded first).
+
+    Returns a binary file object; the caller closes it. A downloaded copy is deleted on close.
+    """
+    if record.status != BackupStatus.COMPLETED:
+        raise BackupError(f"The backup {record.id} is {record.status}: it has no archive.")
+    storage = location_storage(record.location)
+    if not storage.exists(record.filename):
+        raise BackupError(f"The archive {record.filename} is missing from the backup location.")
+    try:
+        return open(storage.path(record.filename), "rb")  # the caller closes it
+    except NotImplementedError:
+        copy = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115
+        with storage.open(record.filename, "rb") as source:
+            while chunk := source.read(COPY_CHUNK):
+                copy.write(chunk)
+        copy.seek(0)
+        return copy
+
+
+def archive_verify(stream, *, expected_sha256: str | None = None, progress=None) -> dict:
+    """Check an archive without restoring it; raise ImportRejected with the first problem.
+
+    Checks its structure and entry names, every blob against its name and the manifest, that
+    data.json parses, and (for a stored backup) the archive's own checksum.
+    """
+    if expected_sha256:
+        digest = hashlib.sha256()
+        while chunk := stream.read(COPY_CHUNK):
+            digest.update(chunk)
+        stream.seek(0)
+        if digest.hexdigest() != expected_sha256:
+            raise ImportRejected(
+                "The archive's checksum differs from the one recorded when it was made: "
+                "it is damaged or was altered."
+            )
+    with Archive(stream, progress=progress) as archive:
+        return {
+            "valid": True,
+            "format_version": archive.data.get("format_version", 1),
+            "has_manifest": archive.has_manifest,
+            "record_counts": {key: len(archive.data[key]) for key in SECTIONS},
+            "file_count": len(archive.blobs),
+            "warnings": archive.warnings,
+        }
+
+
+def backup_delete(record: BackupRecord) -> None:
+    """Delete a backup's archive and its record."""
+    if record.jobs.filter(active=True).exists():
+        raise BackupError(f"The backup {record.id} is in use by a running job.")
+    if record.status == BackupStatus.COMPLETED:
+        storage = location_storage(record.location)
+        storage.delete(record.filename)
+    record.delete()
+
+
+def backups_prune(*, keep: int) -> list[str]:
+    """Keep the newest KEEP completed backups; delete older ones (and older failed attempts).
+
+    Returns the ids deleted.
+    """
+    completed = BackupRecord.objects.filter(status=BackupStatus.COMPLETED).order_by(
+        "-created_at", "-id"
+    )
+    kept = list(completed[:keep])
+    if not kept:
+        return []
+    oldest_kept = kept[-1].created_at
+    doomed = list(completed[keep:]) + list(
+        BackupRecord.objects.filter(status=BackupStatus.FAILED, created_at__lt=oldest_kept)
+    )
+    deleted = []
+    for record in doomed:
+        try:
+            backup_delete(record)
+        except BackupError:
+            continue
+        deleted.append(record.id)
+    return deleted
+
+
+# -- Restore ---------------------------------------------------------------------------------------
+
+
+def backup_restore(stream, *, progress=None) -> dict:
+    """Replace all data with the archive in STREAM; return the restore report.
+
+    Order: check the whole archive (nothing changes if it fails); take a restore point; replace
+    the database content and put the archive's missing files in the store in one transaction;
+    then check the store against the rows (missing files mark attachments unavailable, files no
+    longer referenced are removed — the restore point keeps them).
+    """
+    with Archive(stream, progress=progress) as archive:
+        point = backup_create(
+            backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a restore"),
+            progress=progress,
+        )
+        report = restore_archive(archive, progress=progress)
+    check = blob_store_check(delete_orphans=True)
+    for name in check.missing:
+        report.warn(f"{name}: this attachment file is in neither the archive nor the store")
+    result = report.as_dict()
+    result.update(restore_point_id=point.id, mode="replace", files_missing=len(check.missing))
+    return result
+
+
+def restore_job(job: Job) -> dict:
+    from backups.jobs import JobProgress
+
+    progress = JobProgress(job, RESTORE_STAGES)
+    upload = job.params.get("upload")
+    if upload:
+        try:
+            with open(upload, "rb") as stream:
+                return backup_restore(stream, progress=progress)
+        finally:
+            Path(upload).unlink(missing_ok=True)
+    record = BackupRecord.objects.get(pk=job.params["backup_id"])
+    with backup_open(record) as stream:
+        archive_verify(stream, expected_sha256=record.sha256)
+        stream.seek(0)
+        return backup_restore(stream, progress=progress)
+
+
+# -- Schedule --------------------------------------------------------------------------------------
+
+
+def backup_next_due(config: BackupConfig) -> datetime.datetime | None:
+    """When the next scheduled backup is due (None: scheduled backups are off).
+
+    Counted from the newest completed backup that was not a restore point; due at once when
+    there is none.
+    """
+    if not config.enabled:
+        return None
+    last = (
+        BackupRecord.objects.filter(status=BackupStatus.COMPLETED)
+        .exclude(kind=BackupKind.RESTORE_POINT)
+        .order_by("-created_at")
+        .first()
+    )
+    if last is None:
+        return timezone.now()
+    if config.frequency == Frequency.MONTHLY:
+        day = clock.add_months(last.created_at.date(), 1)
+        return datetime.datetime.combine(day, last.created_at.timetz())
+    days = 7 if config.frequency == Frequency.WEEKLY else 1
+    return last.created_at + datetime.timedelta(days=days)
+
+
+# -- Reset -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -24,3 +351,10 @@ def data_reset_all() -> dict[str, int]:
         "settings": Preference.objects.all().delete()[0],
     }
     return deleted
+
+
+def data_reset_with_restore_point() -> dict:
+    """Take a restore point, then delete everything (decision D6); return both results."""
+    point = backup_create(backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a reset"))
+    deleted = data_reset_all()
+    return {**deleted, "restore_point_id": point.id}

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
+from backups.backup_api import router as backup_jobs_router
 from catalog.api import router as catalog_router
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
@@ -186,4 +187,5 @@ api.add_router("", warranties_router)
 api.add_router("", preferences_router)
 api.add_router("", analytics_router)
 api.add_router("", backups_router)
+api.add_router("", backup_jobs_router)
 api.add_router("", catch_all_router)  # last: only what no other route matched

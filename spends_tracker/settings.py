@@ -155,6 +155,30 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Offsite backups (backup_location "offsite"): an S3-compatible bucket through django-storages,
+# configured by SPENDS_BACKUP_S3_* the same way as the attachments' bucket.
+SPENDS_BACKUP_S3_BUCKET = env.str("SPENDS_BACKUP_S3_BUCKET", default="")
+if SPENDS_BACKUP_S3_BUCKET:
+    STORAGES["backups_offsite"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SPENDS_BACKUP_S3_BUCKET,
+            "location": env.str("SPENDS_BACKUP_S3_PREFIX", default="spends-backups"),
+            "endpoint_url": env.str("SPENDS_BACKUP_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SPENDS_BACKUP_S3_REGION", default="") or None,
+            "access_key": env.str("SPENDS_BACKUP_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": _secret("SPENDS_BACKUP_S3_SECRET_ACCESS_KEY") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+# Backups and restores run as background jobs (decision D7) on Django's task framework (the
+# django-tasks backport), queued in the database and executed by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job reports every few seconds; one silent for this long has lost its worker.
+SPENDS_JOB_STALE_SECONDS = env.int("SPENDS_JOB_STALE_SECONDS", default=300)
+
 # --- Database -----------------------------------------------------------------------------------
 
 _default_database_url = f"sqlite:///{SPENDS_DATA_DIR / 'db.sqlite3'}"
@@ -203,6 +227,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "import_export",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "spends_tracker",
     "accounts",
     "preferences",

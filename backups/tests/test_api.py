@@ -4,11 +4,15 @@ Until backups exist nothing takes a restore point before a reset, so the reset a
 {"confirm": "DELETE"} (an interim rule of this project, stricter than §5.8's "no body").
 """
 
+import json
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection
 from django.db.models.query import QuerySet
 
+from backups.models import BackupRecord
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from preferences.models import Preference
@@ -63,48 +67,33 @@ def test_the_fixture_data_is_there(household_data):
     assert row_counts() == FULL
 
 
-def test_a_reset_without_a_body_answers_400_and_deletes_nothing(api_client, household_data):
-    response = api_client.post(RESET)
-
-    assert_string_detail(response, 400)
-    assert row_counts() == FULL
-
-
-def test_a_reset_with_an_empty_json_body_answers_400_and_deletes_nothing(
-    api_client, household_data
-):
-    response = api_client.post(RESET, "", content_type="application/json")
-
-    assert_string_detail(response, 400)
-    assert row_counts() == FULL
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {},
-        {"confirm": "delete"},
-        {"confirm": "Delete"},
-        {"confirm": " DELETE "},
-        {"confirm": True},
-        {"confirm": None},
-        {"DELETE": "confirm"},
-        ["DELETE"],
-        "DELETE",
-        "not json at all {",
-    ],
-)
-def test_a_reset_without_the_exact_confirmation_answers_400_and_deletes_nothing(
+@pytest.mark.parametrize("body", [None, "", {}, {"confirm": "DELETE"}, "not json at all {"])
+def test_a_reset_needs_no_confirmation_body_and_names_its_restore_point(
     api_client, household_data, body
 ):
-    response = confirm(api_client, body)
+    """The dashboard posts no body (it asks the user to type DELETE itself); D6's restore
+    point is what makes the reset undoable."""
+    if body is None:
+        response = api_client.post(RESET)
+    else:
+        response = api_client.post(
+            RESET, body if isinstance(body, str) else json.dumps(body), "application/json"
+        )
 
-    assert_string_detail(response, 400)
+    assert response.status_code == 200
+    assert row_counts() == EMPTY
+    point = BackupRecord.objects.get(pk=response.json()["restore_point_id"])
+    assert point.kind == "restore_point" and point.status == "completed"
+    assert point.record_counts["purchases"] == FULL["Purchase"]
+
+
+def test_a_reset_whose_restore_point_fails_deletes_nothing(api_client, household_data):
+    with mock.patch("backups.services.export_zip", side_effect=OSError("disk full")):
+        response = api_client.post(RESET)
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Reset failed: disk full"}
     assert row_counts() == FULL
-    assert api_client.get("/api/settings").json() == {
-        "currency_code": "EUR",
-        "date_format": "DD.MM.YYYY",
-    }
 
 
 def test_a_reset_requires_credentials(client, household_data):
@@ -143,8 +132,8 @@ def test_a_confirmed_reset_answers_200_with_the_report(api_client, household_dat
     assert isinstance(uploads_deleted, int)
     assert not isinstance(uploads_deleted, bool)
     assert uploads_deleted >= 0
-    # No backup is taken before a reset yet, so there is no restore point to name (K11, D6).
-    assert data["restore_point_id"] is None
+    # A restore point is taken before the reset and named at the top level (K11, D6).
+    assert BackupRecord.objects.filter(pk=data["restore_point_id"]).exists()
 
 
 @pytest.mark.parametrize("path", [RESET, f"{RESET}/"])

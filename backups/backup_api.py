@@ -1,0 +1,278 @@
+"""Backups, restores and their jobs (API.md §5.11, decisions D6-D8, clarifications K4, K10)."""
+
+import json
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError
+
+from backups import services
+from backups.imports import Archive, ImportRejected
+from backups.jobs import JobBusy, job_active, job_create, jobs_fail_abandoned
+from backups.models import BackupConfig, BackupRecord, BackupStatus, Job, JobKind, JobStatus
+from backups.schemas import (
+    BackupConfigIn,
+    BackupConfigOut,
+    BackupCreateIn,
+    BackupInfoOut,
+    BackupRestoreIn,
+    BackupStatusOut,
+    JobOut,
+    VerifyOut,
+)
+from purchases.blobs import streamed_uploads
+from spends_tracker.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
+
+router = Router(tags=["Backups"])
+
+ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
+
+
+def job_out(job: Job) -> dict:
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "result": job.result,
+        "error": job.error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "url": f"/api/jobs/{job.pk}",
+        "backup": services.backup_info(job.backup) if job.backup else None,
+    }
+
+
+def _record(backup_id: str) -> BackupRecord:
+    record = BackupRecord.objects.filter(pk=backup_id).first()
+    if record is None:
+        raise HttpError(404, "Backup not found")
+    return record
+
+
+def _started(kind: str, **kwargs) -> Job:
+    try:
+        job = job_create(kind, **kwargs)
+    except JobBusy as busy:
+        raise HttpError(409, str(busy)) from None
+    return Job.objects.select_related("backup").get(pk=job.pk)
+
+
+@router.post(
+    "/backup/create",
+    response={202: JobOut, 409: ErrorOut, **COMMON_ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": BackupCreateIn.model_json_schema()}},
+        }
+    },
+)
+def create_backup(request):
+    """Start a backup in the background; 202 with its job (poll the job's `url`).
+
+    The body is optional: `{"note": "…"}` labels the backup.
+    """
+    note = ""
+    if request.content_type == "application/json" and request.body.strip():
+        try:
+            note = BackupCreateIn.model_validate(json.loads(request.body)).note or ""
+        except ValueError:
+            raise HttpError(400, 'The body must be {"note": "…"} or empty.') from None
+    if job_active() is not None:
+        raise HttpError(409, str(JobBusy()))
+    try:
+        record = services.backup_record_new(note=note)
+    except services.BackupError as error:
+        raise HttpError(400, str(error)) from None
+    job = _started(JobKind.BACKUP, backup=record)
+    return Status(202, job_out(job))
+
+
+@router.get("/backup/status", response={200: BackupStatusOut, **COMMON_ERRORS})
+def backup_status(request):
+    """What is under way, the last backup, and how many backups take how much room."""
+    jobs_fail_abandoned()
+    job = Job.objects.select_related("backup").order_by("-created_at").first()
+    completed = BackupRecord.objects.filter(status=BackupStatus.COMPLETED)
+    last = completed.order_by("-created_at").first()
+    state = "idle"
+    if job is not None and job.status != JobStatus.COMPLETED:
+        state = job.status
+    return {
+        "state": state,
+        "current": services.backup_info(job.backup)
+        if job and job.backup and job.status in (JobStatus.PENDING, JobStatus.RUNNING)
+        else None,
+        "last_backup": services.backup_info(last) if last else None,
+        "backup_count": completed.count(),
+        "total_size_bytes": sum(completed.values_list("size_bytes", flat=True)),
+        "job": job_out(job) if job and job.status != JobStatus.COMPLETED else None,
+    }
+
+
+@router.get("/backup/list", response={200: Page[BackupInfoOut], **COMMON_ERRORS})
+def list_backups(request, page: Query[PageQuery]):
+    """Stored backups, newest first."""
+    listing = paginate(BackupRecord.objects.order_by("-created_at", "-id"), **page.dict())
+    listing["items"] = [services.backup_info(record) for record in listing["items"]]
+    return listing
+
+
+@router.get("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
+def get_backup_config(request):
+    return _config_out(BackupConfig.current())
+
+
+@router.put("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
+def update_backup_config(request, payload: BackupConfigIn):
+    """Change the schedule: only the keys sent (K10)."""
+    config = BackupConfig.current()
+    changes = {
+        key.removeprefix("backup_"): value
+        for key, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None
+    }
+    if changes.get("location") == "offsite" and "backups_offsite" not in settings.STORAGES:
+        raise HttpError(400, "No offsite backup storage is configured (SPENDS_BACKUP_S3_BUCKET).")
+    for field, value in changes.items():
+        setattr(config, field, value)
+    config.save()
+    return _config_out(config)
+
+
+def _config_out(config: BackupConfig) -> dict:
+    return {
+        "backup_enabled": config.enabled,
+        "backup_frequency": config.frequency,
+        "backup_retention": config.retention,
+        "backup_location": config.location,
+        "offsite_available": "backups_offsite" in settings.STORAGES,
+        "next_backup_due": services.backup_next_due(config),
+    }
+
+
+RESTORE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": BackupRestoreIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/backup/restore",
+    response={202: JobOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, **COMMON_ERRORS},
+    openapi_extra=RESTORE_BODY,
+)
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def restore_backup(request: HttpRequest):
+    """Replace all data with a backup: `{"backup_id": …}` or an uploaded archive (`file`).
+
+    An uploaded archive is checked completely first (400, nothing changed, if it fails). The
+    restore runs in the background (202 with its job); it takes a restore point before it
+    changes anything, and its report is the job's `result`.
+    """
+    if job_active() is not None:
+        raise HttpError(409, str(JobBusy()))
+    if request.content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise HttpError(400, "Send the archive as the multipart part `file`.")
+        if not (upload.name or "").lower().endswith(".zip"):
+            raise HttpError(400, "Expected a .zip file")
+        kept = _keep_upload(upload)
+        return Status(202, job_out(_started(JobKind.RESTORE, params={"upload": str(kept)})))
+    try:
+        body = json.loads(request.body or b"null")
+        backup_id = BackupRestoreIn.model_validate(body).backup_id
+    except ValueError:
+        raise HttpError(
+            400, 'Send {"backup_id": "…"} as JSON, or the archive as multipart `file`.'
+        ) from None
+    record = _record(backup_id)
+    if record.status != BackupStatus.COMPLETED:
+        raise HttpError(400, f"The backup {record.id} is {record.status}: it cannot be restored.")
+    job = _started(JobKind.RESTORE, params={"backup_id": record.id}, backup=record)
+    return Status(202, job_out(job))
+
+
+def _keep_upload(upload) -> Path:
+    """Check the uploaded archive and keep it where the worker can read it."""
+    try:
+        with Archive(upload.file):
+            pass
+    except ImportRejected as error:
+        raise HttpError(400, str(error)) from None
+    upload.file.seek(0)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the restore job deletes it
+        dir=services.scratch_dir(), prefix="restore-", suffix=".zip", delete=False
+    )
+    with handle:
+        shutil.copyfileobj(upload.file, handle, services.COPY_CHUNK)
+    return Path(handle.name)
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS})
+def get_job(request, job_id: str):
+    """A backup or restore job: state, progress, and its result once it has finished."""
+    jobs_fail_abandoned()
+    try:
+        return job_out(Job.objects.select_related("backup").get(pk=uuid.UUID(job_id)))
+    except (Job.DoesNotExist, ValueError):
+        raise HttpError(404, "Job not found") from None
+
+
+@router.get(
+    "/backup/{backup_id}/download",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {"200": {"description": "The archive", "content": {"application/zip": {}}}}
+    },
+)
+def download_backup(request, backup_id: str):
+    record = _record(backup_id)
+    try:
+        stream = services.backup_open(record)
+    except services.BackupError as error:
+        raise HttpError(404, str(error)) from None
+    response = FileResponse(stream, content_type="application/zip", filename=record.filename)
+    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    return response
+
+
+@router.post("/backup/{backup_id}/verify", response={200: VerifyOut, **ERRORS})
+def verify_backup(request, backup_id: str):
+    """Check a stored archive without restoring it: 200 when sound, 400 with the problem."""
+    record = _record(backup_id)
+    try:
+        with services.backup_open(record) as stream:
+            return services.archive_verify(stream, expected_sha256=record.sha256)
+    except (services.BackupError, ImportRejected) as error:
+        raise HttpError(400, str(error)) from None
+
+
+@router.delete("/backup/{backup_id}", response={204: None, 409: ErrorOut, **ERRORS})
+def delete_backup(request, backup_id: str):
+    record = _record(backup_id)
+    try:
+        services.backup_delete(record)
+    except services.BackupError as error:
+        raise HttpError(409, str(error)) from None
+    return Status(204, None)

@@ -1,0 +1,160 @@
+"""Background jobs for backups and restores (decision D7, clarification K4).
+
+A job is a row of `Job` (state, progress, result) and a task on Django's task framework that
+runs it in the worker (`manage.py db_worker`); the scheduled-backup command runs its job in its
+own process instead. At most one job is active at a time (a unique constraint), and a running job
+whose worker stopped reporting is marked failed instead of staying "running" forever.
+"""
+
+import datetime
+import logging
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backups.models import BackupRecord, BackupStatus, Job, JobKind, JobStatus
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2  # progress is written at most this often
+
+
+class JobBusy(Exception):
+    """Another backup or restore is pending or running."""
+
+    def __init__(self, job: Job | None = None):
+        self.job = job
+        super().__init__("Another backup or restore is under way; try again when it has finished.")
+
+
+def jobs_fail_abandoned() -> int:
+    """Mark failed the jobs nobody is working on any more; return how many.
+
+    A running job reports a heartbeat with its progress; one silent for SPENDS_JOB_STALE_SECONDS
+    has lost its worker (killed, crashed, restarted). A pending job that no worker picked up in
+    that time is failed too, so that it does not block every later backup.
+    """
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.SPENDS_JOB_STALE_SECONDS)
+    failed = 0
+    for status, condition, error in [
+        (
+            JobStatus.RUNNING,
+            {"heartbeat_at__lt": stale},
+            "The worker running this job stopped before it finished.",
+        ),
+        (
+            JobStatus.PENDING,
+            {"created_at__lt": stale},
+            "No worker picked this job up; is `manage.py db_worker` running?",
+        ),
+    ]:
+        abandoned = list(Job.objects.filter(status=status, **condition).values_list("pk", "backup"))
+        if not abandoned:
+            continue
+        failed += Job.objects.filter(pk__in=[pk for pk, _ in abandoned], status=status).update(
+            status=JobStatus.FAILED, active=None, error=error, finished_at=now
+        )
+        BackupRecord.objects.filter(
+            pk__in=[backup for _, backup in abandoned if backup],
+            status__in=[BackupStatus.PENDING, BackupStatus.RUNNING],
+        ).update(status=BackupStatus.FAILED, error=error, finished_at=now)
+    return failed
+
+
+def job_active() -> Job | None:
+    jobs_fail_abandoned()
+    return Job.objects.filter(active=True).first()
+
+
+def job_create(kind: str, *, params: dict | None = None, backup=None, enqueue: bool = True) -> Job:
+    """Create a pending job; raise JobBusy when another one is active.
+
+    With ENQUEUE, the job is handed to the task worker once its row is committed; otherwise the
+    caller runs it (`job_run`).
+    """
+    jobs_fail_abandoned()
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(kind=kind, params=params or {}, backup=backup)
+    except IntegrityError:
+        raise JobBusy(Job.objects.filter(active=True).first()) from None
+    if enqueue:
+        from backups.tasks import run_job
+
+        transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    return job
+
+
+class JobProgress:
+    """The `progress(stage, done, total)` callback of a job: writes progress and heartbeat.
+
+    Overall progress runs through STAGES in order, each an equal share (a name may come back
+    later in the list: the next one from the current position is taken); a stage that is not
+    listed only changes the message. Writes are throttled to one every HEARTBEAT_SECONDS.
+    """
+
+    def __init__(self, job: Job, stages: list[str]):
+        self.job = job
+        self.stages = stages
+        self.position = 0
+        self.percent = 0
+        self.written_at = 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage in self.stages[self.position :]:
+            self.position = self.stages.index(stage, self.position)
+            share = 100 / len(self.stages)
+            fraction = min(done / total, 1) if total else 1
+            self.percent = max(self.percent, int((self.position + fraction) * share))
+        message = f"{stage}: {done:,}" + (f" of {total:,}" if total else "")
+        now = time.monotonic()
+        if now - self.written_at >= HEARTBEAT_SECONDS:
+            self.written_at = now
+            Job.objects.filter(pk=self.job.pk).update(
+                progress=min(self.percent, 99), message=message[:200], heartbeat_at=timezone.now()
+            )
+
+
+def _handlers():
+    from backups import services
+
+    return {
+        JobKind.BACKUP: services.backup_job,
+        JobKind.RESTORE: services.restore_job,
+    }
+
+
+def job_run(job_id) -> Job | None:
+    """Run a pending job to its end; return it, or None if it was not pending any more."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
+    )
+    if not claimed:
+        return None
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = _handlers()[job.kind](job)
+    except Exception as error:
+        logger.exception("The %s job %s failed", job.kind, job.pk)
+        _finish(job, JobStatus.FAILED, error=str(error) or type(error).__name__)
+    else:
+        _finish(job, JobStatus.COMPLETED, result=result)
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: Job, status: str, *, result=None, error: str | None = None) -> None:
+    completed = status == JobStatus.COMPLETED
+    Job.objects.filter(pk=job.pk).update(
+        status=status,
+        active=None,
+        **({"progress": 100} if completed else {}),
+        message="Finished" if completed else "Failed",
+        result=result,
+        error=error,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,10 @@
+"""Tasks run by the worker (`manage.py db_worker`): each runs one backup or restore job."""
+
+from django_tasks import task
+
+from backups.jobs import job_run
+
+
+@task()
+def run_job(job_id: str) -> None:
+    job_run(job_id)
