@@ -1,5 +1,6 @@
 # Spends Tracker — every command sets up what it needs first (virtual environment, dependencies).
 #   make run    set up, migrate, create the admin login on first run, and serve on SQLite
+#               (with the background worker that runs backups and restores)
 #   make test   set up and run the test suite (SQLite unless DATABASE_URL says otherwise)
 
 PYTHON ?= python3
@@ -25,6 +26,9 @@ run: $(BIN)/.installed
 	$(BIN)/python manage.py purchases_demo
 	$(BIN)/python manage.py spends_ensure_admin
 	@echo "Spends Tracker: http://$(HOST):$(PORT)/admin/"
+	@# The worker that runs backups and restores in the background stops with the server.
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed

@@ -127,8 +127,11 @@ def _handlers():
     }
 
 
-def job_run(job_id) -> Job | None:
-    """Run a pending job to its end; return it, or None if it was not pending any more."""
+def job_run(job_id, *, progress=None) -> Job | None:
+    """Run a pending job to its end; return it, or None if it was not pending any more.
+
+    PROGRESS, if given, is told of the job's progress too (a command's progress bars).
+    """
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
         status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
@@ -137,7 +140,7 @@ def job_run(job_id) -> Job | None:
         return None
     job = Job.objects.get(pk=job_id)
     try:
-        result = _handlers()[job.kind](job)
+        result = _handlers()[job.kind](job, progress)
     except Exception as error:
         logger.exception("The %s job %s failed", job.kind, job.pk)
         _finish(job, JobStatus.FAILED, error=str(error) or type(error).__name__)

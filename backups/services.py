@@ -151,10 +151,22 @@ def _store_archive(partial: Path, record: BackupRecord) -> None:
     os.replace(partial, target)
 
 
-def backup_job(job: Job) -> dict:
+def _job_progress(job: Job, stages: list[str], also=None):
     from backups.jobs import JobProgress
 
-    record = backup_create(job.backup, progress=JobProgress(job, BACKUP_STAGES))
+    recorded = JobProgress(job, stages)
+    if also is None:
+        return recorded
+
+    def both(stage: str, done: int, total: int | None) -> None:
+        recorded(stage, done, total)
+        also(stage, done, total)
+
+    return both
+
+
+def backup_job(job: Job, progress=None) -> dict:
+    record = backup_create(job.backup, progress=_job_progress(job, BACKUP_STAGES, progress))
     return backup_info(record)
 
 
@@ -254,11 +266,12 @@ def backups_prune(*, keep: int) -> list[str]:
     )
     deleted = []
     for record in doomed:
+        backup_id = record.id  # deleting a row clears its primary key
         try:
             backup_delete(record)
         except BackupError:
             continue
-        deleted.append(record.id)
+        deleted.append(backup_id)
     return deleted
 
 
@@ -287,10 +300,9 @@ def backup_restore(stream, *, progress=None) -> dict:
     return result
 
 
-def restore_job(job: Job) -> dict:
-    from backups.jobs import JobProgress
-
-    progress = JobProgress(job, RESTORE_STAGES)
+def restore_job(job: Job, progress=None) -> dict:
+    """Restore what the job names: an uploaded archive (deleted afterwards), a file, a backup."""
+    progress = _job_progress(job, RESTORE_STAGES, progress)
     upload = job.params.get("upload")
     if upload:
         try:
@@ -298,6 +310,9 @@ def restore_job(job: Job) -> dict:
                 return backup_restore(stream, progress=progress)
         finally:
             Path(upload).unlink(missing_ok=True)
+    if job.params.get("path"):
+        with open(job.params["path"], "rb") as stream:
+            return backup_restore(stream, progress=progress)
     record = BackupRecord.objects.get(pk=job.params["backup_id"])
     with backup_open(record) as stream:
         archive_verify(stream, expected_sha256=record.sha256)

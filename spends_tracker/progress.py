@@ -8,11 +8,11 @@ from tqdm import tqdm
 
 
 @contextlib.contextmanager
-def progress_bars(stream=None):
+def progress_bars(stream=None, *, log: bool = False):
     """Yield a `progress(stage, done, total)` callback that draws one bar per stage on STREAM.
 
     Bars appear only when STREAM (standard error by default) is a terminal, so logs of scheduled
-    runs stay clean.
+    runs stay clean; with LOG, a plain line is written there instead as each stage starts.
     """
     stream = stream or sys.stderr
     enabled = hasattr(stream, "isatty") and stream.isatty()
@@ -20,6 +20,10 @@ def progress_bars(stream=None):
 
     def progress(stage: str, done: int, total: int | None) -> None:
         if not enabled:
+            if log and state["stage"] != stage:
+                state["stage"] = stage
+                stream.write(f"{stage}...\n")
+                stream.flush()
             return
         if state["stage"] != stage:
             size = shutil.get_terminal_size()

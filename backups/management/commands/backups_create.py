@@ -1,0 +1,47 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from backups import services
+from backups.jobs import JobBusy, job_create, job_run
+from backups.models import BackupKind, JobKind, JobStatus, Location
+from spends_tracker.progress import progress_bars
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up everything now (records, settings and attachment files) to the backup "
+        "location, as one verified archive. Waits for it to finish; refuses while another "
+        "backup or restore is running."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--note", default="", help="A label for this backup.")
+        parser.add_argument(
+            "--location",
+            choices=Location.values,
+            help="Where to keep it (default: the schedule's backup location).",
+        )
+
+    def handle(self, *args, note, location, **options):
+        backup = run_backup(self, kind=BackupKind.MANUAL, note=note, location=location)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup {backup.id} written: {backup.filename}, {backup.size_bytes:,} bytes, "
+                f"{backup.record_counts.get('purchases', 0):,} purchases, "
+                f"{backup.file_count:,} files."
+            )
+        )
+
+
+def run_backup(command, *, kind: str, note: str = "", location: str | None = None):
+    """Create and run a backup job in this process; return its completed BackupRecord."""
+    try:
+        record = services.backup_record_new(kind, location=location, note=note)
+        job = job_create(JobKind.BACKUP, backup=record, enqueue=False)
+    except (services.BackupError, JobBusy) as error:
+        raise CommandError(str(error)) from None
+    with progress_bars(command.stderr._out) as bars:
+        job = job_run(job.pk, progress=bars)
+    if job.status != JobStatus.COMPLETED:
+        raise CommandError(f"The backup failed: {job.error}")
+    record.refresh_from_db()
+    return record

@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backups.jobs import JobBusy, job_create, job_run
+from backups.models import BackupRecord, JobKind, JobStatus
+from spends_tracker.progress import progress_bars
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace all data with a backup (by id) or an archive file. The archive is checked "
+        "first, and a restore point (a backup of the current data) is taken before anything "
+        "changes. Asks for confirmation unless --no-input is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("backup", help="A backup id (see backups_list) or an archive file.")
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask for confirmation (for scripts).",
+        )
+
+    def handle(self, *args, backup, interactive, verbosity, **options):
+        record = BackupRecord.objects.filter(pk=backup).first()
+        if record is None and not Path(backup).is_file():
+            raise CommandError(f"{backup}: no backup has this id, and no file has this name.")
+        if interactive:
+            answer = input(
+                "This replaces ALL purchases, warranties, retailers, brands, settings and "
+                f"attachments with the contents of {backup}.\n"
+                "A restore point is taken first. Type 'yes' to continue: "
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError("Restore cancelled.")
+        params = {"backup_id": record.pk} if record else {"path": str(Path(backup).resolve())}
+        try:
+            job = job_create(JobKind.RESTORE, params=params, backup=record, enqueue=False)
+        except JobBusy as error:
+            raise CommandError(str(error)) from None
+        with progress_bars(self.stderr._out, log=verbosity > 1) as bars:
+            job = job_run(job.pk, progress=bars)
+        if job.status != JobStatus.COMPLETED:
+            raise CommandError(f"{backup}: {job.error}")
+        report = job.result
+        for message in report["errors"]:
+            self.stderr.write(f"error: {message}")
+        for message in report["warnings"]:
+            self.stderr.write(f"warning: {message}")
+        added = {key: n for key, n in report.items() if key.endswith("_added") and n}
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Restored "
+                + ", ".join(f"{n:,} {key.removesuffix('_added')}" for key, n in added.items())
+                + f". Restore point: {report['restore_point_id']} "
+                f"(backups_restore {report['restore_point_id']} undoes this)."
+            )
+        )

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backups import services
+from backups.imports import ImportRejected
+from backups.models import BackupRecord
+from spends_tracker.progress import progress_bars
+
+
+class Command(BaseCommand):
+    help = (
+        "Check a backup (by id) or an archive file without restoring it: its structure, every "
+        "checksum, and that data.json reads. Exit status 1 when it is not sound."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("backup", help="A backup id (see backups_list) or an archive file.")
+
+    def handle(self, *args, backup, **options):
+        try:
+            with progress_bars(self.stderr._out) as bars:
+                result, name = verify(backup, bars)
+        except (services.BackupError, ImportRejected, OSError) as error:
+            raise CommandError(f"{backup}: {error}") from None
+        counts = ", ".join(f"{n:,} {key}" for key, n in result["record_counts"].items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{name} is sound: format {result['format_version']}; records: {counts}; "
+                f"{result['file_count']:,} stored files"
+                + ("" if result["has_manifest"] else " (legacy archive without a manifest)")
+            )
+        )
+
+
+def verify(backup: str, progress):
+    record = BackupRecord.objects.filter(pk=backup).first()
+    if record is not None:
+        with services.backup_open(record) as stream:
+            return services.archive_verify(
+                stream, expected_sha256=record.sha256, progress=progress
+            ), record.filename
+    path = Path(backup)
+    if not path.is_file():
+        raise services.BackupError("no backup has this id, and no file has this name")
+    with path.open("rb") as stream:
+        return services.archive_verify(stream, progress=progress), path.name
