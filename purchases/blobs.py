@@ -154,7 +154,10 @@ def delete_files(names: list[str]) -> None:
 
 def stored_blob_names(directory: str = "") -> list[str]:
     """Return the names of every file in the store that is laid out like a blob."""
-    directories, files = default_storage.listdir(directory)
+    try:
+        directories, files = default_storage.listdir(directory)
+    except FileNotFoundError:  # a store nothing was ever uploaded to has no folder yet
+        return []
     names = [f"{directory}{name}" for name in files if BLOB_NAME.match(f"{directory}{name}")]
     for sub in directories:
         names.extend(stored_blob_names(f"{directory}{sub}/"))
