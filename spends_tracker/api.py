@@ -58,9 +58,12 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
 - Warranty lists embed `purchase: {id, product_name, purchase_date}` and filter by `purchase_id`.
   Writing `status: ACTIVE` or `EXPIRED` to a voided warranty lifts the void; the effective status
   still follows the dates.
-- `POST /api/data/reset-all` needs the body `{"confirm": "DELETE"}` (400 otherwise, nothing
-  deleted) until a restore point is taken before every reset; `restore_point_id` is `null` until
-  then.
+- `POST /api/data/reset-all` takes no body: it takes a restore point first (a backup, named by
+  `restore_point_id`) and deletes nothing if that fails (500).
+- `POST /api/backup/create` and `POST /api/backup/restore` answer 202 with the job object of K4,
+  which also carries the `backup` it makes or restores; `GET /api/backup/status` adds the `job`
+  under way (or the last one, if it failed). `POST /api/backup/{id}/verify` checks a stored
+  archive without restoring it.
 - Imports take `mode` (`skip`, default, or `update`) and `dry_run` (report only) as query
   parameters; reports also carry `*_updated`, `*_merged`, `*_skipped_existing`,
   `settings_applied`, `mode` and `dry_run`. A missing `currency_code` in a file takes the
