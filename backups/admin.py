@@ -48,8 +48,7 @@ class BackupRecordAdmin(admin.ModelAdmin):
     def verify(self, request, queryset):
         for record in queryset:
             try:
-                with services.backup_open(record) as stream:
-                    services.archive_verify(stream, expected_sha256=record.sha256)
+                services.backup_verify_stored(record)
             except (services.BackupError, ImportRejected) as error:
                 self.message_user(request, f"{record.id}: {error}", messages.ERROR)
             else:

@@ -249,7 +249,7 @@ def get_job(request, job_id: str):
 def download_backup(request, backup_id: str):
     record = _record(backup_id)
     try:
-        stream = services.backup_open(record)
+        stream = services.backup_download(record)
     except services.BackupError as error:
         raise HttpError(404, str(error)) from None
     response = FileResponse(stream, content_type="application/zip", filename=record.filename)
@@ -262,8 +262,7 @@ def verify_backup(request, backup_id: str):
     """Check a stored archive without restoring it: 200 when sound, 400 with the problem."""
     record = _record(backup_id)
     try:
-        with services.backup_open(record) as stream:
-            return services.archive_verify(stream, expected_sha256=record.sha256)
+        return services.backup_verify_stored(record)
     except (services.BackupError, ImportRejected) as error:
         raise HttpError(400, str(error)) from None
 

@@ -13,6 +13,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -138,12 +139,16 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return entry
 
 
-def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
+def export_zip(target, *, app_version: str = "1", progress=None, blob_store=None) -> dict:
     """Write the full archive (data.json, uploads/…, manifest.json) to the binary file TARGET.
 
     Returns the manifest: format and app versions, record counts, and the SHA-256 and size of
     data.json and of every blob; `missing_blobs` names the files the store has lost (their
     attachments stay in data.json and come back marked unavailable).
+
+    With BLOB_STORE (a storage: a backup location), attachment files are not put in the archive
+    but in that storage's `blobs/` folder, once per content for every backup there (incremental
+    backups); the manifest names each one's place in `store`.
     """
     counts: dict[str, int] = {}
     blobs = []
@@ -161,18 +166,15 @@ def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
         missing = []
         for done, blob in enumerate(stored.iterator(), 1):
             path = f"uploads/{blob.name}"
-            blob_digest, size = hashlib.sha256(), 0
             try:
-                source = default_storage.open(blob.name, "rb")
+                if blob_store is None:
+                    entry = _blob_into_archive(blob, archive, path)
+                else:
+                    entry = _blob_into_store(blob, blob_store, path)
             except OSError:  # lost from the store: the archive says so rather than failing
                 missing.append(path)
                 continue
-            with source, archive.open(path, "w", force_zip64=True) as member:
-                while chunk := source.read(COPY_CHUNK):
-                    blob_digest.update(chunk)
-                    size += len(chunk)
-                    member.write(chunk)
-            blobs.append({"path": path, "sha256": blob_digest.hexdigest(), "size": size})
+            blobs.append(entry)
             if progress:
                 progress("Stored files", done, total)
         manifest = {
@@ -186,3 +188,41 @@ def export_zip(target, *, app_version: str = "1", progress=None) -> dict:
         }
         archive.writestr(_entry("manifest.json"), json.dumps(manifest, indent=2))
     return manifest
+
+
+def _copy(source, target) -> tuple[str, int]:
+    """Copy SOURCE to TARGET (binary files) chunk by chunk; return the SHA-256 and size."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := source.read(COPY_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        target.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _blob_into_archive(blob, archive: zipfile.ZipFile, path: str) -> dict:
+    with (
+        default_storage.open(blob.name, "rb") as source,
+        archive.open(path, "w", force_zip64=True) as member,
+    ):
+        sha256, size = _copy(source, member)
+    return {"path": path, "sha256": sha256, "size": size}
+
+
+def shared_blob_name(blob_name: str) -> str:
+    """Where a backup location keeps the file of a blob for every backup there."""
+    return f"blobs/{blob_name}"
+
+
+def _blob_into_store(blob, blob_store, path: str) -> dict:
+    """Put BLOB's file in BLOB_STORE unless an earlier backup did; return its manifest entry.
+
+    The copy is checked against the blob's SHA-256 whenever the backup is verified or restored.
+    """
+    shared = shared_blob_name(blob.name)
+    if not blob_store.exists(shared):
+        with default_storage.open(blob.name, "rb") as source:
+            saved = blob_store.save(shared, File(source, name=shared))
+        if saved != shared:  # written meanwhile by another backup: the same content
+            blob_store.delete(saved)
+    return {"path": path, "sha256": blob.sha256, "size": blob.size, "store": shared}

@@ -969,9 +969,13 @@ class Archive:
     manifest is present, that data.json and every blob match it and it lists every blob.
     """
 
-    def __init__(self, file, *, progress: Progress | None = None):
+    def __init__(self, file, *, progress: Progress | None = None, blob_store=None):
         self.progress = progress or _no_progress
         self.warnings: list[str] = []
+        # A stored backup keeps its files in its location's shared folder (incremental backups):
+        # the manifest names them, BLOB_STORE is that location's storage.
+        self.blob_store = blob_store
+        self.external: dict[str, str] = {}  # sha256 -> name in blob_store
         try:
             self.zip = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
@@ -1070,6 +1074,9 @@ class Archive:
         blobs = manifest.get("blobs")
         for entry in blobs if isinstance(blobs, list) else []:
             path = entry.get("path") if isinstance(entry, dict) else None
+            if isinstance(path, str) and path not in entries and "store" in entry:
+                self._external(path, entry)
+                continue
             if not isinstance(path, str) or path not in entries:
                 raise ImportRejected(f"manifest.json lists {path!r}, which the archive lacks.")
             listed[path] = entry
@@ -1078,7 +1085,47 @@ class Archive:
                 raise ImportRejected(f"{path} is in the archive but not in manifest.json.")
         return listed
 
+    def _external(self, path: str, entry: dict) -> None:
+        """Note a file the manifest says is kept beside the archive, in its location."""
+        match = UPLOAD_ENTRY.fullmatch(path)
+        store = entry.get("store")
+        if (
+            not match
+            or entry.get("sha256") != match[1]
+            or store != f"blobs/{path.removeprefix('uploads/')}"
+        ):
+            raise ImportRejected(f"manifest.json names {path!r} in a way this app cannot read.")
+        self.external.setdefault(match[1], store)
+
+    def _verify_external(self) -> None:
+        """Check the files kept in the backup location against their names."""
+        if not self.external:
+            return
+        if self.blob_store is None:
+            self.warnings.append(
+                f"{len(self.external)} attachment files are kept with the backups this archive "
+                "came from, not inside it; restore it from there to bring them back"
+            )
+            self.external = {}
+            return
+        for done, (sha256, name) in enumerate(self.external.items(), 1):
+            digest = hashlib.sha256()
+            try:
+                with self.blob_store.open(name, "rb") as source:
+                    while chunk := source.read(_READ_CHUNK):
+                        digest.update(chunk)
+            except OSError:
+                raise ImportRejected(
+                    f"{name} is missing from the backup location; this backup needs it."
+                ) from None
+            if digest.hexdigest() != sha256:
+                raise ImportRejected(
+                    f"{name} in the backup location does not match its name: it is damaged."
+                )
+            self.progress("Checking files", done, len(self.external))
+
     def _verify_blobs(self, entries: dict, listed: dict | None) -> None:
+        self._verify_external()
         uploads = [(path, info) for path, info in entries.items() if UPLOAD_ENTRY.fullmatch(path)]
         for done, (path, info) in enumerate(uploads, 1):
             digest, size = hashlib.sha256(), 0
@@ -1101,18 +1148,27 @@ class Archive:
     # -- the blob source interface used by the importer
 
     def has(self, sha256: str) -> bool:
-        return sha256 in self.blobs
+        return sha256 in self.blobs or sha256 in self.external
 
     def extension(self, sha256: str) -> str:
-        return UPLOAD_ENTRY.fullmatch(self.blobs[sha256].filename)[2]
+        if sha256 in self.blobs:
+            return UPLOAD_ENTRY.fullmatch(self.blobs[sha256].filename)[2]
+        return self.external[sha256].rsplit("/", 1)[-1][64:]
 
     def size(self, sha256: str) -> int:
-        return self.blobs[sha256].file_size
+        if sha256 in self.blobs:
+            return self.blobs[sha256].file_size
+        return self.blob_store.size(self.external[sha256])
+
+    def open_blob(self, sha256: str):
+        if sha256 in self.blobs:
+            return self.zip.open(self.blobs[sha256])
+        return self.blob_store.open(self.external[sha256], "rb")
 
     def store(self, names: dict[str, str], written: list[str], progress: Progress) -> None:
         for done, (sha256, name) in enumerate(names.items(), 1):
             if not default_storage.exists(name):
-                with self.zip.open(self.blobs[sha256]) as member:
+                with self.open_blob(sha256) as member:
                     store_file(name, File(member, name=name))
                 written.append(name)
             progress("Storing files", done, len(names))

@@ -7,10 +7,14 @@ checks the whole archive first, takes a restore point (a backup of the current s
 replaces everything in one transaction (`backups.imports.restore_archive`).
 """
 
+import contextlib
 import datetime
 import hashlib
+import json
 import os
+import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -112,10 +116,12 @@ def backup_create(record: BackupRecord, *, progress=None) -> BackupRecord:
     handle, partial = tempfile.mkstemp(dir=scratch_dir(), suffix=".zip")
     partial = Path(partial)
     try:
+        # Attachment files go to the location's shared folder, once per content (incremental).
+        store = location_storage(record.location)
         with os.fdopen(handle, "w+b") as stream:
-            manifest = export_zip(stream, progress=progress)
-        with open(partial, "rb") as stream, Archive(stream, progress=progress):
-            pass  # every member is read back and checked against the manifest
+            manifest = export_zip(stream, progress=progress, blob_store=store)
+        with open(partial, "rb") as stream, Archive(stream, progress=progress, blob_store=store):
+            pass  # every member and every file is read back and checked against the manifest
         record.sha256 = _sha256_of(partial)
         record.size_bytes = partial.stat().st_size
         _store_archive(partial, record)
@@ -212,7 +218,9 @@ def backup_open(record: BackupRecord):
         return copy
 
 
-def archive_verify(stream, *, expected_sha256: str | None = None, progress=None) -> dict:
+def archive_verify(
+    stream, *, expected_sha256: str | None = None, blob_store=None, progress=None
+) -> dict:
     """Check an archive without restoring it; raise ImportRejected with the first problem.
 
     Checks its structure and entry names, every blob against its name and the manifest, that
@@ -228,13 +236,13 @@ def archive_verify(stream, *, expected_sha256: str | None = None, progress=None)
                 "The archive's checksum differs from the one recorded when it was made: "
                 "it is damaged or was altered."
             )
-    with Archive(stream, progress=progress) as archive:
+    with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         return {
             "valid": True,
             "format_version": archive.data.get("format_version", 1),
             "has_manifest": archive.has_manifest,
             "record_counts": {key: len(archive.data[key]) for key in SECTIONS},
-            "file_count": len(archive.blobs),
+            "file_count": len(archive.blobs) + len(archive.external),
             "warnings": archive.warnings,
         }
 
@@ -272,13 +280,51 @@ def backups_prune(*, keep: int) -> list[str]:
         except BackupError:
             continue
         deleted.append(backup_id)
+    if deleted:
+        for location in Location.values:
+            with contextlib.suppress(BackupError):
+                shared_blobs_prune(location)
     return deleted
+
+
+def shared_blobs_prune(location: str) -> int:
+    """Delete the files of a location's shared folder that no backup there needs any more."""
+    store = location_storage(location)
+    needed = set()
+    for record in BackupRecord.objects.filter(
+        location=location, status__in=[BackupStatus.COMPLETED, BackupStatus.RUNNING]
+    ):
+        if record.status == BackupStatus.RUNNING:
+            return 0  # a backup being written may need any of them: try again next time
+        try:
+            with backup_open(record) as stream, zipfile.ZipFile(stream) as archive:
+                manifest = json.loads(archive.read("manifest.json"))
+        except (BackupError, OSError, KeyError, ValueError, zipfile.BadZipFile):
+            return 0  # cannot tell what a damaged backup needs: keep everything
+        needed.update(entry["store"] for entry in manifest["blobs"] if "store" in entry)
+    removed = 0
+    for name in _listed_files(store, "blobs/"):
+        if name not in needed:
+            store.delete(name)
+            removed += 1
+    return removed
+
+
+def _listed_files(store, folder: str) -> list[str]:
+    try:
+        folders, files = store.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names.extend(_listed_files(store, f"{folder}{sub}/"))
+    return names
 
 
 # -- Restore ---------------------------------------------------------------------------------------
 
 
-def backup_restore(stream, *, progress=None) -> dict:
+def backup_restore(stream, *, progress=None, blob_store=None) -> dict:
     """Replace all data with the archive in STREAM; return the restore report.
 
     Order: check the whole archive (nothing changes if it fails); take a restore point; replace
@@ -286,7 +332,7 @@ def backup_restore(stream, *, progress=None) -> dict:
     then check the store against the rows (missing files mark attachments unavailable, files no
     longer referenced are removed — the restore point keeps them).
     """
-    with Archive(stream, progress=progress) as archive:
+    with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         point = backup_create(
             backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a restore"),
             progress=progress,
@@ -314,10 +360,58 @@ def restore_job(job: Job, progress=None) -> dict:
         with open(job.params["path"], "rb") as stream:
             return backup_restore(stream, progress=progress)
     record = BackupRecord.objects.get(pk=job.params["backup_id"])
+    return backup_restore_stored(record, progress=progress)
+
+
+def backup_restore_stored(record: BackupRecord, *, progress=None) -> dict:
+    """Restore a stored backup, after checking the archive against its recorded checksum."""
+    store = location_storage(record.location)
     with backup_open(record) as stream:
-        archive_verify(stream, expected_sha256=record.sha256)
+        archive_verify(stream, expected_sha256=record.sha256, blob_store=store)
         stream.seek(0)
-        return backup_restore(stream, progress=progress)
+        return backup_restore(stream, progress=progress, blob_store=store)
+
+
+def backup_verify_stored(record: BackupRecord, *, progress=None) -> dict:
+    """Check a stored backup: its checksum, its members, the files it keeps in its location."""
+    with backup_open(record) as stream:
+        return archive_verify(
+            stream,
+            expected_sha256=record.sha256,
+            blob_store=location_storage(record.location),
+            progress=progress,
+        )
+
+
+def backup_download(record: BackupRecord):
+    """RECORD's archive made whole: the files kept in its location put back inside.
+
+    Returns a temporary binary file (deleted on close) holding a standalone archive of §6.3
+    that restores anywhere, with a manifest of its own.
+    """
+    store = location_storage(record.location)
+    whole = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115 - the response closes it
+    with (
+        backup_open(record) as stream,
+        zipfile.ZipFile(stream) as source,
+        zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        manifest = json.loads(source.read("manifest.json"))
+        with (
+            source.open("data.json") as data,
+            target.open("data.json", "w", force_zip64=True) as member,
+        ):
+            shutil.copyfileobj(data, member, COPY_CHUNK)
+        for entry in manifest["blobs"]:
+            kept = entry.pop("store", None)
+            with (
+                store.open(kept, "rb") if kept else source.open(entry["path"]) as blob,
+                target.open(entry["path"], "w", force_zip64=True) as member,
+            ):
+                shutil.copyfileobj(blob, member, COPY_CHUNK)
+        target.writestr("manifest.json", json.dumps(manifest, indent=2))
+    whole.seek(0)
+    return whole
 
 
 # -- Schedule --------------------------------------------------------------------------------------

@@ -36,10 +36,7 @@ class Command(BaseCommand):
 def verify(backup: str, progress):
     record = BackupRecord.objects.filter(pk=backup).first()
     if record is not None:
-        with services.backup_open(record) as stream:
-            return services.archive_verify(
-                stream, expected_sha256=record.sha256, progress=progress
-            ), record.filename
+        return services.backup_verify_stored(record, progress=progress), record.filename
     path = Path(backup)
     if not path.is_file():
         raise services.BackupError("no backup has this id, and no file has this name")

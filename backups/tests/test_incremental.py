@@ -1,0 +1,113 @@
+"""Incremental backups: a location keeps each attachment file once, for all its backups."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backups import services
+from backups.imports import ImportRejected, import_zip
+from backups.models import BackupKind
+from purchases.models import Attachment, Blob, Purchase
+from purchases.services import attachment_add
+from purchases.tests.factories import PurchaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def attach(purchase, content: bytes, name: str):
+    upload = SimpleUploadedFile(name, content)
+    return attachment_add(purchase=purchase, upload=upload, file_type="receipt")[0]
+
+
+def backup():
+    return services.backup_create(services.backup_record_new(BackupKind.MANUAL))
+
+
+def shared_files() -> dict[str, bytes]:
+    store = storages["backups"]
+    return {name: store.open(name).read() for name in services._listed_files(store, "blobs/")}
+
+
+def test_a_second_backup_copies_only_new_files(settings):
+    kettle = PurchaseFactory()
+    attach(kettle, b"%PDF receipt one", "one.pdf")
+    first = backup()
+    copied = shared_files()
+    stamp = {name: (settings.SPENDS_BACKUPS_DIR / name).stat().st_mtime_ns for name in copied}
+
+    attach(kettle, b"%PDF receipt two", "two.pdf")
+    second = backup()
+
+    assert len(shared_files()) == 2
+    for name, mtime in stamp.items():  # the first file was not written again
+        assert (settings.SPENDS_BACKUPS_DIR / name).stat().st_mtime_ns == mtime
+    for record in (first, second):  # each archive holds no file of its own, only names them
+        archive = zipfile.ZipFile(settings.SPENDS_BACKUPS_DIR / record.filename)
+        assert not [n for n in archive.namelist() if n.startswith("uploads/")]
+        assert services.backup_verify_stored(record)["file_count"] == record.file_count
+
+
+def test_a_stored_backup_restores_its_files_from_the_location(
+    django_capture_on_commit_callbacks,
+):
+    kettle = PurchaseFactory()
+    attach(kettle, b"%PDF receipt", "receipt.pdf")
+    record = backup()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.data_reset_all()
+    assert not Blob.objects.exists()
+
+    services.backup_restore_stored(record)
+
+    attachment = Attachment.objects.get()
+    assert not attachment.blob.missing
+    assert storages["default"].open(attachment.blob.name).read() == b"%PDF receipt"
+
+
+def test_the_download_is_a_standalone_archive(django_capture_on_commit_callbacks):
+    kettle = PurchaseFactory(product_name="Kettle")
+    attach(kettle, b"%PDF receipt", "receipt.pdf")
+    record = backup()
+    with services.backup_download(record) as whole:
+        content = whole.read()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.data_reset_all()
+
+    report = import_zip(io.BytesIO(content))  # no backup location needed
+
+    assert report.errors == [] and report.counts["files_extracted"] == 1
+    assert Purchase.objects.get().product_name == "Kettle"
+    assert not Attachment.objects.get().blob.missing
+
+
+def test_a_damaged_shared_file_fails_verification_and_restore(settings):
+    kettle = PurchaseFactory()
+    attach(kettle, b"%PDF receipt", "receipt.pdf")
+    record = backup()
+    (name,) = shared_files()
+    (settings.SPENDS_BACKUPS_DIR / name).write_bytes(b"something else")
+
+    with pytest.raises(ImportRejected, match="does not match its name"):
+        services.backup_verify_stored(record)
+    with pytest.raises(ImportRejected, match="does not match its name"):
+        services.backup_restore_stored(record)
+    assert Purchase.objects.count() == 1
+
+
+def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_callbacks):
+    first_purchase = PurchaseFactory()
+    attach(first_purchase, b"%PDF old receipt", "old.pdf")
+    backup()
+    with django_capture_on_commit_callbacks(execute=True):
+        Purchase.objects.all().delete()
+    attach(PurchaseFactory(), b"%PDF new receipt", "new.pdf")
+    kept = backup()
+    assert len(shared_files()) == 2
+
+    services.backups_prune(keep=1)
+
+    assert list(shared_files().values()) == [b"%PDF new receipt"]
+    assert services.backup_verify_stored(kept)["valid"]
