@@ -152,19 +152,26 @@ def export_zip(target, *, app_version: str = "1", progress=None, blob_store=None
     """
     counts: dict[str, int] = {}
     blobs = []
-    with consistent_snapshot(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         digest = hashlib.sha256()
-        with archive.open(_entry("data.json"), "w", force_zip64=True) as member:
-            for chunk in export_json_chunks(progress):
-                data = chunk.encode()
-                digest.update(data)
-                member.write(data)
-        for key, queryset, _ in _sections():
-            counts[key] = queryset.count()
-        stored = Blob.objects.filter(reference_count__gt=0).order_by("sha256")
-        total = stored.count()
+        with consistent_snapshot():
+            with archive.open(_entry("data.json"), "w", force_zip64=True) as member:
+                for chunk in export_json_chunks(progress):
+                    data = chunk.encode()
+                    digest.update(data)
+                    member.write(data)
+            for key, queryset, _ in _sections():
+                counts[key] = queryset.count()
+            stored = list(
+                Blob.objects.filter(reference_count__gt=0)
+                .only("sha256", "extension", "size")
+                .order_by("sha256")
+            )
+        # Files are copied after the snapshot's transaction, so that the job can report its
+        # progress meanwhile. They never change; one deleted since is reported as missing.
+        total = len(stored)
         missing = []
-        for done, blob in enumerate(stored.iterator(), 1):
+        for done, blob in enumerate(stored, 1):
             path = f"uploads/{blob.name}"
             try:
                 if blob_store is None:

@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from backups.models import BackupRecord, BackupStatus, Job, JobKind, JobStatus
@@ -111,7 +111,9 @@ class JobProgress:
             self.percent = max(self.percent, int((self.position + fraction) * share))
         message = f"{stage}: {done:,}" + (f" of {total:,}" if total else "")
         now = time.monotonic()
-        if now - self.written_at >= HEARTBEAT_SECONDS:
+        # Inside a transaction (a backup's snapshot, a restore's import) a write would be seen
+        # by no one until the end, and a read-only snapshot refuses it: report between them.
+        if now - self.written_at >= HEARTBEAT_SECONDS and not connection.in_atomic_block:
             self.written_at = now
             Job.objects.filter(pk=self.job.pk).update(
                 progress=min(self.percent, 99), message=message[:200], heartbeat_at=timezone.now()

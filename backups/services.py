@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import transaction
 from django.utils import timezone
 
@@ -357,8 +357,9 @@ def restore_job(job: Job, progress=None) -> dict:
         finally:
             Path(upload).unlink(missing_ok=True)
     if job.params.get("path"):
-        with open(job.params["path"], "rb") as stream:
-            return backup_restore(stream, progress=progress)
+        path = Path(job.params["path"])
+        with open(path, "rb") as stream:
+            return backup_restore(stream, progress=progress, blob_store=sibling_blob_store(path))
     record = BackupRecord.objects.get(pk=job.params["backup_id"])
     return backup_restore_stored(record, progress=progress)
 
@@ -370,6 +371,17 @@ def backup_restore_stored(record: BackupRecord, *, progress=None) -> dict:
         archive_verify(stream, expected_sha256=record.sha256, blob_store=store)
         stream.seek(0)
         return backup_restore(stream, progress=progress, blob_store=store)
+
+
+def sibling_blob_store(archive: Path):
+    """The shared files of the backup folder ARCHIVE lies in (its `blobs/` next to it), if any.
+
+    So an archive restores from its folder even when the database that listed it is lost, and
+    from a copy of an offsite location's folder.
+    """
+    if (archive.parent / "blobs").is_dir():
+        return FileSystemStorage(location=archive.parent)
+    return None
 
 
 def backup_verify_stored(record: BackupRecord, *, progress=None) -> dict:

@@ -41,4 +41,5 @@ def verify(backup: str, progress):
     if not path.is_file():
         raise services.BackupError("no backup has this id, and no file has this name")
     with path.open("rb") as stream:
-        return services.archive_verify(stream, progress=progress), path.name
+        blob_store = services.sibling_blob_store(path.resolve())
+        return services.archive_verify(stream, blob_store=blob_store, progress=progress), path.name
