@@ -41,7 +41,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from backups import records
-from backups.formats import CSV_COLUMNS, FORMAT_VERSION, csv_text
+from backups.documents import (
+    SECTIONS,
+    Document,
+    ImportRejected,
+    StreamedDocument,
+    rewound,
+)
+from backups.formats import CSV_COLUMNS, csv_text
 from backups.parsing import parse_id
 from backups.records import RecordError, record_id
 from catalog.models import Brand, CatalogEntry, Retailer
@@ -55,16 +62,11 @@ from warranties.models import Warranty
 from warranties.services import CREATED_FROM_PURCHASE, warranty_set_primary_end
 
 MODES = ("skip", "update")
-SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
 CSV_REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
 BATCH = 1000
 MAX_MESSAGES = 500  # per list in a report; the rest are counted
 
 Progress = Callable[[str, int, int], None]
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported at all; nothing was changed. The message says why."""
 
 
 # -- Reports (API.md §6.4) -----------------------------------------------------------------------
@@ -174,8 +176,8 @@ class ImportReport:
 def import_json(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
     """Import a JSON export (version 1 or 2) from the binary FILE; return the ImportReport."""
     report = ImportReport("json", mode=_mode(mode), dry_run=dry_run)
-    data = json_document(file.read())
-    _run(report, _sections_loader(data), _StoreBlobs(), progress, lossless=_lossless(data))
+    document = StreamedDocument(lambda: rewound(file))
+    _run(report, _sections_loader(document), _StoreBlobs(), progress, lossless=_lossless(document))
     return report
 
 
@@ -185,8 +187,8 @@ def import_zip(file, *, mode: str = "skip", dry_run: bool = False, progress=None
     with Archive(file, progress=progress) as archive:
         for message in archive.warnings:
             report.warn(message)
-        data = archive.data
-        _run(report, _sections_loader(data), archive, progress, lossless=_lossless(data))
+        document = archive.data
+        _run(report, _sections_loader(document), archive, progress, lossless=_lossless(document))
     report.data_imported = not dry_run
     return report
 
@@ -267,13 +269,13 @@ def restore_archive(archive: "Archive", *, progress=None) -> ImportReport:
     report = ImportReport("zip", mode="replace")
     for message in archive.warnings:
         report.warn(message)
-    data = archive.data
-    lossless = _lossless(data)
+    document = archive.data
+    lossless = _lossless(document)
 
     def load(importer: "_RecordImport") -> None:
         _delete_all_rows()
         importer.keep_future = lossless
-        _sections_loader(data)(importer)
+        _sections_loader(document)(importer)
 
     _run(report, load, archive, progress, lossless=lossless)
     report.data_imported = True
@@ -288,20 +290,21 @@ def _delete_all_rows() -> None:
         model.objects.all().delete()
 
 
-def _lossless(data: dict) -> bool:
+def _lossless(document: Document) -> bool:
     """Version 2 files were written by this application: their text is kept exactly."""
-    return data.get("format_version", 1) >= 2
+    return document.version >= 2
 
 
-def _sections_loader(data: dict) -> Callable:
+def _sections_loader(document: Document) -> Callable:
     def load(importer: "_RecordImport") -> None:
-        importer.catalog(Retailer, data["retailers"])
-        importer.catalog(Brand, data["brands"])
-        importer.purchases(data["purchases"], total=len(data["purchases"]))
-        importer.warranties(data["warranties"])
-        importer.files(data["files"])
-        if _lossless(data):
-            importer.settings(data.get("settings"))
+        counts = document.counts
+        importer.catalog(Retailer, list(document.records("retailers")))
+        importer.catalog(Brand, list(document.records("brands")))
+        importer.purchases(document.records("purchases"), total=counts["purchases"])
+        importer.warranties(document.records("warranties"), total=counts["warranties"])
+        importer.files(list(document.records("files")))
+        if _lossless(document):
+            importer.settings(document.settings)
 
     return load
 
@@ -310,46 +313,6 @@ def _mode(mode: str) -> str:
     if mode not in MODES:
         raise ImportRejected(f"Unknown mode {mode!r}: use skip or update.")
     return mode
-
-
-def json_document(raw: bytes) -> dict:
-    """Parse a JSON export and check its shape; raise ImportRejected when it is not one."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            f"The file is not UTF-8 text (invalid byte at position {error.start})."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected(
-            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
-    except (ValueError, RecursionError) as error:
-        raise ImportRejected(f"The file is not valid JSON: {error}.") from None
-    if not isinstance(data, dict):
-        raise ImportRejected(
-            "The file is not a Spends Tracker export: its top level is not an object."
-        )
-    version = data.get("format_version", 1)
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ImportRejected(f"format_version {version!r} is not a format version.")
-    if version > FORMAT_VERSION:
-        raise ImportRejected(
-            f"The file has format version {version}, written by a newer Spends Tracker; "
-            f"this one reads versions 1 to {FORMAT_VERSION}."
-        )
-    if not any(key in data for key in SECTIONS):
-        raise ImportRejected(
-            "The file is not a Spends Tracker export: it has none of " + ", ".join(SECTIONS) + "."
-        )
-    for key in SECTIONS:
-        if data.get(key) is None:
-            data[key] = []
-        elif not isinstance(data[key], list):
-            raise ImportRejected(f'"{key}" must be a list of records.')
-    return data
 
 
 def _run(report: ImportReport, load: Callable, blobs, progress, *, lossless: bool) -> None:
@@ -751,7 +714,7 @@ class _RecordImport:
 
     # -- warranties
 
-    def warranties(self, items: list) -> None:
+    def warranties(self, items: Iterable, *, total: int) -> None:
         batch = []
         for index, record in enumerate(items, 1):
             label = _label("warranty", index, record)
@@ -770,9 +733,9 @@ class _RecordImport:
             if len(batch) >= BATCH:
                 self._write_warranties(batch)
                 batch = []
-                self.progress("Warranties", index, len(items))
+                self.progress("Warranties", index, total)
         self._write_warranties(batch)
-        self.progress("Warranties", len(items), len(items))
+        self.progress("Warranties", total, total)
 
     def _write_warranties(self, batch: list) -> None:
         self._load_existing(Purchase, (parse_id(item[4]) for item in batch))
@@ -969,8 +932,11 @@ class Archive:
     manifest is present, that data.json and every blob match it and it lists every blob.
     """
 
-    def __init__(self, file, *, progress: Progress | None = None, blob_store=None):
+    def __init__(self, file, *, progress: Progress | None = None, blob_store=None, read_data=True):
+        """READ_DATA False checks data.json against the manifest's checksum without parsing it
+        (a backup checking the archive it just wrote, whose data it made itself)."""
         self.progress = progress or _no_progress
+        self.read_data = read_data
         self.warnings: list[str] = []
         # A stored backup keeps its files in its location's shared folder (incremental backups):
         # the manifest names them, BLOB_STORE is that location's storage.
@@ -1039,16 +1005,27 @@ class Archive:
                 f"data.json is {data_info.file_size:,} bytes, more than the import limit of "
                 f"{settings.SPENDS_IMPORT_MAX_BYTES:,} bytes (SPENDS_IMPORT_MAX_BYTES)."
             )
-        raw = self.zip.read(data_info)
-        try:
-            self.data = json_document(raw)
-        except ImportRejected as error:
-            raise ImportRejected(f"data.json: {error}") from None
+        raw_sha256 = self._sha256_of(data_info)
+        self.data = None
+        if self.read_data:
+            try:
+                self.data = StreamedDocument(lambda: self.zip.open(data_info))
+            except ImportRejected as error:
+                raise ImportRejected(f"data.json: {error}") from None
+        elif "manifest.json" not in entries:
+            raise ImportRejected("The archive has no manifest.json to check data.json against.")
         self.has_manifest = "manifest.json" in entries
-        listed = self._manifest(entries, raw) if self.has_manifest else None
+        listed = self._manifest(entries, raw_sha256) if self.has_manifest else None
         self._verify_blobs(entries, listed)
 
-    def _manifest(self, entries: dict, raw_data: bytes) -> dict[str, dict]:
+    def _sha256_of(self, info: zipfile.ZipInfo) -> str:
+        digest = hashlib.sha256()
+        with self.zip.open(info) as member:
+            while chunk := member.read(_READ_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def _manifest(self, entries: dict, data_sha256: str) -> dict[str, dict]:
         """Check data.json against manifest.json; return the manifest's blobs by path."""
         info = entries["manifest.json"]
         if info.file_size > settings.SPENDS_IMPORT_MAX_BYTES:
@@ -1059,16 +1036,17 @@ class Archive:
             raise ImportRejected("manifest.json is not valid JSON.") from None
         if not isinstance(manifest, dict):
             raise ImportRejected("manifest.json is not an object.")
-        if manifest.get("data_sha256") != hashlib.sha256(raw_data).hexdigest():
+        if manifest.get("data_sha256") != data_sha256:
             raise ImportRejected(
                 "data.json does not match the checksum in manifest.json: the archive is damaged "
                 "or was altered."
             )
         counts = manifest.get("record_counts")
-        for key, count in (counts if isinstance(counts, dict) else {}).items():
-            if key in SECTIONS and count != len(self.data[key]):
+        for key, count in (counts if isinstance(counts, dict) and self.data else {}).items():
+            if key in SECTIONS and count != self.data.counts[key]:
                 raise ImportRejected(
-                    f"manifest.json counts {count} {key} but data.json holds {len(self.data[key])}."
+                    f"manifest.json counts {count} {key} but data.json holds "
+                    f"{self.data.counts[key]}."
                 )
         listed = {}
         blobs = manifest.get("blobs")

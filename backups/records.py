@@ -10,7 +10,9 @@ legacy readers treat blank text as "not given".
 """
 
 import datetime
+import math
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -84,10 +86,11 @@ def _quantity(value) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a whole number")
     try:
-        number = float(value) if isinstance(value, float) else int(str(value).strip())
+        # A JSON file may say 2.0 (a float, or a Decimal from the stream parser).
+        number = value if isinstance(value, float | Decimal) else int(str(value).strip())
     except ValueError:
         raise ValueError(f"{value!r} is not a whole number") from None
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):
         raise ValueError(f"{value!r} is not a whole number")
     if not 1 <= number <= _MAX_INTEGER:
         raise ValueError(f"{value!r} is not between 1 and {_MAX_INTEGER}")

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from backups.exports import export_zip
 from backups.formats import iso_datetime
-from backups.imports import SECTIONS, Archive, ImportRejected, restore_archive
+from backups.imports import Archive, ImportRejected, restore_archive
 from backups.models import (
     BackupConfig,
     BackupKind,
@@ -120,7 +120,10 @@ def backup_create(record: BackupRecord, *, progress=None) -> BackupRecord:
         store = location_storage(record.location)
         with os.fdopen(handle, "w+b") as stream:
             manifest = export_zip(stream, progress=progress, blob_store=store)
-        with open(partial, "rb") as stream, Archive(stream, progress=progress, blob_store=store):
+        with (
+            open(partial, "rb") as stream,
+            Archive(stream, progress=progress, blob_store=store, read_data=False),
+        ):
             pass  # every member and every file is read back and checked against the manifest
         record.sha256 = _sha256_of(partial)
         record.size_bytes = partial.stat().st_size
@@ -239,9 +242,9 @@ def archive_verify(
     with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         return {
             "valid": True,
-            "format_version": archive.data.get("format_version", 1),
+            "format_version": archive.data.version,
             "has_manifest": archive.has_manifest,
-            "record_counts": {key: len(archive.data[key]) for key in SECTIONS},
+            "record_counts": dict(archive.data.counts),
             "file_count": len(archive.blobs) + len(archive.external),
             "warnings": archive.warnings,
         }

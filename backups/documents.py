@@ -1,0 +1,197 @@
+"""The JSON document of an import file or an archive's data.json, read a section at a time.
+
+A JSON export of 100,000 purchases parsed whole takes several hundred megabytes. Read as a
+stream (ijson), the document is checked in one pass, and each section's records are then walked
+when they are imported, so memory stays flat whatever the size of the file.
+"""
+
+import codecs
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+import ijson
+
+from backups.formats import FORMAT_VERSION
+
+SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported at all; nothing was changed. The message says why."""
+
+
+class Document:
+    """A checked JSON export: its format version, settings, and records section by section."""
+
+    version: int = 1
+    settings = None
+    counts: dict[str, int]
+
+    def records(self, section: str) -> Iterator:
+        raise NotImplementedError
+
+
+class DictDocument(Document):
+    """A document already in memory (what `json_document` returns, checked)."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.version = data.get("format_version", 1)
+        self.settings = data.get("settings")
+        self.counts = {key: len(data[key]) for key in SECTIONS}
+
+    def records(self, section: str) -> Iterator:
+        return iter(self.data[section])
+
+
+class StreamedDocument(Document):
+    """A document read from a stream: OPEN returns the binary stream afresh for each pass.
+
+    The first pass checks the whole document (JSON syntax, the shape of the export) and counts
+    the records; a file that fails is parsed whole once more by `json_document`, for the exact
+    place of its error.
+    """
+
+    def __init__(self, open_stream: Callable):
+        self.open_stream = open_stream
+        try:
+            self._check()
+        except (ijson.JSONError, UnicodeDecodeError, ValueError):
+            self._rejected_with_reason()
+
+    def _stream(self):
+        stream = self.open_stream()
+        head = stream.read(len(codecs.BOM_UTF8))
+        return _Prefixed(b"" if head == codecs.BOM_UTF8 else head, stream)
+
+    def _check(self) -> None:
+        self.counts = dict.fromkeys(SECTIONS, 0)
+        present, version = set(), 1
+        with self._stream() as stream:
+            events = ijson.parse(stream)
+            first = next(events, None)
+            if first is None or first[1] != "start_map":
+                raise ImportRejected(
+                    "The file is not a Spends Tracker export: its top level is not an object."
+                )
+            for prefix, event, value in events:
+                if prefix == "format_version" and event != "map_key":
+                    scalar = event in ("number", "boolean", "null", "string")
+                    version = value if scalar else f"<{event}>"
+                elif prefix in SECTIONS and event not in ("map_key", "end_array"):
+                    if event not in ("start_array", "null"):
+                        raise ImportRejected(f'"{prefix}" must be a list of records.')
+                    present.add(prefix)
+                elif (
+                    prefix.endswith(".item")
+                    and prefix[:-5] in SECTIONS
+                    and event not in ("map_key", "end_map", "end_array")  # one per record
+                ):
+                    self.counts[prefix[:-5]] += 1
+        self.version = check_version(version)
+        if not present:
+            raise ImportRejected(
+                "The file is not a Spends Tracker export: it has none of "
+                + ", ".join(SECTIONS)
+                + "."
+            )
+        if self.version >= 2:
+            with self._stream() as stream:
+                self.settings = next(ijson.items(stream, "settings"), None)
+
+    def _rejected_with_reason(self):
+        with self._stream() as stream:
+            raw = stream.read()
+        data = json_document(raw)  # raises ImportRejected saying where the file is wrong
+        # The stream parser refused what Python's parser reads (NaN, say): use that reading.
+        self.__class__ = DictDocument
+        DictDocument.__init__(self, data)
+
+    def records(self, section: str) -> Iterator:
+        with self._stream() as stream:
+            yield from ijson.items(stream, f"{section}.item")
+
+
+class _Prefixed:
+    """A binary stream with HEAD (the bytes read from it to look for a BOM) put back."""
+
+    def __init__(self, head: bytes, stream):
+        self.head, self.stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.head:
+            return self.stream.read(size)
+        if size is None or size < 0:
+            data, self.head = self.head + self.stream.read(), b""
+            return data
+        data, self.head = self.head[:size], self.head[size:]
+        if len(data) < size:
+            data += self.stream.read(size - len(data))
+        return data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stream.close()
+
+
+class rewound:
+    """FILE from its start, for one more pass; closing it leaves FILE open."""
+
+    def __init__(self, file):
+        file.seek(0)
+        self.file = file
+
+    def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    def close(self) -> None:
+        pass
+
+
+def check_version(version) -> int:
+    if isinstance(version, Decimal):  # how the stream parser reads 2.5
+        version = float(version)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ImportRejected(f"format_version {version!r} is not a format version.")
+    if version > FORMAT_VERSION:
+        raise ImportRejected(
+            f"The file has format version {version}, written by a newer Spends Tracker; "
+            f"this one reads versions 1 to {FORMAT_VERSION}."
+        )
+    return version
+
+
+def json_document(raw: bytes) -> dict:
+    """Parse a JSON export whole and check its shape; raise ImportRejected when it is not one."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"The file is not UTF-8 text (invalid byte at position {error.start})."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRejected(
+            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise ImportRejected(f"The file is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise ImportRejected(
+            "The file is not a Spends Tracker export: its top level is not an object."
+        )
+    data["format_version"] = check_version(data.get("format_version", 1))
+    if not any(key in data for key in SECTIONS):
+        raise ImportRejected(
+            "The file is not a Spends Tracker export: it has none of " + ", ".join(SECTIONS) + "."
+        )
+    for key in SECTIONS:
+        if data.get(key) is None:
+            data[key] = []
+        elif not isinstance(data[key], list):
+            raise ImportRejected(f'"{key}" must be a list of records.')
+    return data
