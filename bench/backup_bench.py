@@ -66,21 +66,36 @@ def attach_files(gib: float) -> int:
     return len(blobs)
 
 
+# Runs a manage.py command and then prints its own peak resident memory. (The kernel's
+# ru_maxrss of a child also counts what it inherited before exec from this process, which holds
+# the generated files; VmHWM belongs to the command's own address space only.)
+RUNNER = """
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+from django.core.management import execute_from_command_line
+try:
+    execute_from_command_line(["manage.py", *sys.argv[1:]])
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM"))
+    print("PEAK", int(peak.split()[1]) // 1024, file=sys.stderr)
+"""
+
+
 def run(*arguments: str) -> tuple[float, float, str]:
     """Run a manage.py command; return its seconds, its own peak RSS in MiB, and its output."""
     began = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *arguments],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    finished = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(ROOT), *arguments],
+        capture_output=True,
         text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "spends_tracker.settings"},
     )
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - began
-    if status != 0:
-        raise SystemExit(f"{' '.join(arguments)} failed:\n{output}")
-    return elapsed, usage.ru_maxrss / 1024, output
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{finished.stdout}{finished.stderr}")
+    peak = float(finished.stderr.rsplit("PEAK", 1)[1])
+    return elapsed, peak, finished.stdout
 
 
 def folder_mib(folder: Path) -> float:
