@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 
 from backups.exports import export_zip
@@ -124,4 +125,25 @@ def test_an_archive_moves_to_the_other_database_and_back_unchanged(other_databas
     manage(other_database, other, "backups_export", "--format", "zip", "-o", str(tmp_path / "b"))
 
     assert "purchases added: 2" in summary
+    assert contents((tmp_path / "b").read_bytes()) == contents(original.getvalue())
+
+
+def test_a_backup_restores_on_the_other_database(other_database, tmp_path, settings):
+    """A stored backup (archive plus its folder's shared files) restores across databases."""
+    preferences_update(currency_code="EUR")
+    kettle = PurchaseFactory(product_name="Kettle", price=Decimal("39.90"))
+    WarrantyFactory(purchase=kettle, warranty_end=datetime.date(2027, 5, 31), voided=True)
+    attachment_add(
+        purchase=kettle, upload=SimpleUploadedFile("scan.png", b"\x89PNG scan"), file_type="photo"
+    )
+    call_command("backups_create", stdout=io.StringIO(), stderr=io.StringIO())
+    (archive,) = Path(settings.SPENDS_BACKUPS_DIR).glob("backup_*.zip")
+    original = io.BytesIO()
+    export_zip(original)
+
+    other = tmp_path / "other"
+    manage(other_database, other, "migrate", "--no-input")
+    manage(other_database, other, "backups_restore", str(archive), "--no-input")
+    manage(other_database, other, "backups_export", "--format", "zip", "-o", str(tmp_path / "b"))
+
     assert contents((tmp_path / "b").read_bytes()) == contents(original.getvalue())
