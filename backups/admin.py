@@ -5,7 +5,7 @@ from django.urls import path
 
 from backups import services
 from backups.imports import ImportRejected
-from backups.jobs import JobBusy, job_create
+from backups.jobs import JobBusy, job_active, job_create
 from backups.models import BackupConfig, BackupRecord, Job, JobKind
 
 
@@ -76,6 +76,8 @@ class BackupRecordAdmin(admin.ModelAdmin):
         """Start a backup in the background (the button above the list)."""
         if request.method == "POST" and self.has_view_permission(request):
             try:
+                if job_active() is not None:
+                    raise JobBusy()
                 record = services.backup_record_new()
                 job_create(JobKind.BACKUP, backup=record)
             except (services.BackupError, JobBusy) as error:

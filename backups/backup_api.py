@@ -92,8 +92,12 @@ def create_backup(request):
         record = services.backup_record_new(note=note)
     except services.BackupError as error:
         raise HttpError(400, str(error)) from None
-    job = _started(JobKind.BACKUP, backup=record)
-    return Status(202, job_out(job))
+    try:
+        job = job_create(JobKind.BACKUP, backup=record)
+    except JobBusy as busy:  # another one started in between: leave no pending record
+        record.delete()
+        raise HttpError(409, str(busy)) from None
+    return Status(202, job_out(Job.objects.select_related("backup").get(pk=job.pk)))
 
 
 @router.get("/backup/status", response={200: BackupStatusOut, **COMMON_ERRORS})

@@ -227,7 +227,11 @@ def _blob_into_store(blob, blob_store, path: str) -> dict:
     The copy is checked against the blob's SHA-256 whenever the backup is verified or restored.
     """
     shared = shared_blob_name(blob.name)
-    if not blob_store.exists(shared):
+    present = blob_store.exists(shared)
+    if present and blob_store.size(shared) != blob.size:
+        blob_store.delete(shared)  # cut short by a backup that was killed: copy it again
+        present = False
+    if not present:
         with default_storage.open(blob.name, "rb") as source:
             saved = blob_store.save(shared, File(source, name=shared))
         if saved != shared:  # written meanwhile by another backup: the same content

@@ -8,17 +8,18 @@ whose worker stopped reporting is marked failed instead of staying "running" for
 
 import datetime
 import logging
+import threading
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from backups.models import BackupRecord, BackupStatus, Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 2  # progress is written at most this often
+HEARTBEAT_SECONDS = 2  # progress is written at most this often, the heartbeat this often
 
 
 class JobBusy(Exception):
@@ -141,6 +142,8 @@ def job_run(job_id, *, progress=None) -> Job | None:
     if not claimed:
         return None
     job = Job.objects.get(pk=job_id)
+    heartbeat = _Heartbeat(job.pk)
+    heartbeat.start()
     try:
         result = _handlers()[job.kind](job, progress)
     except Exception as error:
@@ -148,8 +151,41 @@ def job_run(job_id, *, progress=None) -> Job | None:
         _finish(job, JobStatus.FAILED, error=str(error) or type(error).__name__)
     else:
         _finish(job, JobStatus.COMPLETED, result=result)
+    finally:
+        heartbeat.stop()
     job.refresh_from_db()
     return job
+
+
+class _Heartbeat(threading.Thread):
+    """Tells the database every few seconds that the job's process is alive.
+
+    A thread of its own has a connection of its own: its writes commit at once, even while the
+    job holds a long transaction (a restore's import), so a job is declared dead only when its
+    process is. (On SQLite a write waits while another transaction writes; the job's own lock
+    then also keeps anyone from marking it failed.)
+    """
+
+    def __init__(self, job_id):
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # busy: the next beat will do
+                    logger.debug("Heartbeat of job %s skipped", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
 
 
 def _finish(job: Job, status: str, *, result=None, error: str | None = None) -> None:

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -73,9 +74,17 @@ def location_storage(location: str):
 
 
 def scratch_dir() -> Path:
-    """Where archives are written before they are verified and moved into place."""
+    """Where archives are written before they are verified and moved into place.
+
+    Files older than a day are what a killed backup or restore left behind: removed here.
+    """
     folder = Path(settings.SPENDS_BACKUPS_DIR) / ".partial"
     folder.mkdir(parents=True, exist_ok=True)
+    day_ago = time.time() - 24 * 3600
+    for leftover in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < day_ago:
+                leftover.unlink()
     return folder
 
 
@@ -332,8 +341,9 @@ def backup_restore(stream, *, progress=None, blob_store=None) -> dict:
 
     Order: check the whole archive (nothing changes if it fails); take a restore point; replace
     the database content and put the archive's missing files in the store in one transaction;
-    then check the store against the rows (missing files mark attachments unavailable, files no
-    longer referenced are removed — the restore point keeps them).
+    then check the store against the rows (missing files mark attachments unavailable; files no
+    longer referenced are reported, not deleted: they may be the only copy of a file added after
+    the backup).
     """
     with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         point = backup_create(
@@ -341,9 +351,14 @@ def backup_restore(stream, *, progress=None, blob_store=None) -> dict:
             progress=progress,
         )
         report = restore_archive(archive, progress=progress)
-    check = blob_store_check(delete_orphans=True)
+    check = blob_store_check()
     for name in check.missing:
         report.warn(f"{name}: this attachment file is in neither the archive nor the store")
+    if check.orphans:  # kept: they may be the only copy of a file (from after the backup)
+        report.warn(
+            f"{len(check.orphans)} files in the uploads folder belong to no attachment now; "
+            "`purchases_check_storage --delete-orphans` removes them"
+        )
     result = report.as_dict()
     result.update(restore_point_id=point.id, mode="replace", files_missing=len(check.missing))
     return result

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from backups import services
-from backups.jobs import JobBusy, job_create, job_run
+from backups.jobs import JobBusy, job_active, job_create, job_run
 from backups.models import BackupKind, JobKind, JobStatus, Location
 from spends_tracker.progress import progress_bars
 
@@ -34,10 +34,16 @@ class Command(BaseCommand):
 
 def run_backup(command, *, kind: str, note: str = "", location: str | None = None):
     """Create and run a backup job in this process; return its completed BackupRecord."""
+    if job_active() is not None:
+        raise CommandError(str(JobBusy()))
     try:
         record = services.backup_record_new(kind, location=location, note=note)
+    except services.BackupError as error:
+        raise CommandError(str(error)) from None
+    try:
         job = job_create(JobKind.BACKUP, backup=record, enqueue=False)
-    except (services.BackupError, JobBusy) as error:
+    except JobBusy as error:  # another one started in between
+        record.delete()
         raise CommandError(str(error)) from None
     with progress_bars(command.stderr._out) as bars:
         job = job_run(job.pk, progress=bars)
