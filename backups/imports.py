@@ -287,7 +287,7 @@ def _delete_all_rows() -> None:
     VersionedQuerySet.delete(Attachment.objects.all())  # not through the blob store: files stay
     Blob.objects.all().delete()
     for model in (Warranty, Purchase, Retailer, Brand, Preference):
-        model.objects.all().delete()
+        model.objects.all().delete_in_batches()
 
 
 def _lossless(document: Document) -> bool:

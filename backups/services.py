@@ -484,7 +484,7 @@ def data_reset_all() -> dict[str, int]:
     deleted = {
         "uploads_deleted": attachments_delete(attachments=Attachment.objects.all()),
         "warranties": Warranty.objects.all().delete()[0],
-        "purchases": Purchase.objects.all().delete()[0],
+        "purchases": Purchase.objects.all().delete_in_batches(),
         "retailers": Retailer.objects.all().delete()[0],
         "brands": Brand.objects.all().delete()[0],
         "settings": Preference.objects.all().delete()[0],

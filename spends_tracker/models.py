@@ -82,6 +82,18 @@ class VersionedQuerySet(models.QuerySet):
         data_changed()
         return deleted
 
+    def delete_in_batches(self, size: int = 2000) -> int:
+        """Delete these rows a batch at a time; return how many went.
+
+        Deleting rows that others cascade from makes Django load every one of them first; in
+        batches, deleting 100,000 purchases takes the memory of 2,000. Call it in a transaction
+        to keep it all-or-nothing.
+        """
+        deleted = 0
+        while batch := list(self.values_list("pk", flat=True)[:size]):
+            deleted += self.model.objects.filter(pk__in=batch).delete()[0]
+        return deleted
+
     def update_each(self, changes) -> int:
         """Give each row its own values: CHANGES yields (primary key, {field: value}).
 
