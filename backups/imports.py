@@ -50,10 +50,10 @@ from backups.documents import (
 )
 from backups.formats import CSV_COLUMNS, csv_text
 from backups.parsing import parse_id
-from backups.records import RecordError, record_id
+from backups.records import RecordError, record_id, record_key
 from catalog.models import Brand, CatalogEntry, Retailer
 from preferences.models import Preference
-from preferences.selectors import PREFERENCE_DEFAULTS
+from preferences.selectors import PREFERENCE_DEFAULTS, preferred_currency_code
 from purchases.blobs import delete_files, store_file
 from purchases.models import Attachment, Blob, Purchase
 from spends_tracker import clock
@@ -429,6 +429,7 @@ class _RecordImport:
         self.failed_purchases: set[str] = set()
         self.blobs_to_store: dict[str, str] = {}  # sha256 -> blob name
         self.keep_future = False  # a restore of a version 2 archive keeps every purchase
+        self.default_currency = preferred_currency_code()  # decision D10, read once
 
     # -- what is in the database already
 
@@ -498,7 +499,7 @@ class _RecordImport:
             if not isinstance(record, dict):
                 self.report.error(f"{label}: is not an object; skipped")
                 continue
-            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            key, uid = record_key(record.get("id"))
             try:
                 values = records.catalog_entry_fields(record, lossless=self.lossless)
             except RecordError as error:
@@ -555,7 +556,8 @@ class _RecordImport:
             if key in self.ids[kind]:
                 return self.ids[kind][key]
             if self._exists(model, parse_id(key)):
-                return parse_id(key)
+                self.ids[kind][key] = parse_id(key)
+                return self.ids[kind][key]
         if (
             isinstance(name, str)
             and name.strip()
@@ -603,9 +605,11 @@ class _RecordImport:
         if not isinstance(record, dict):
             self.report.error(f"{label}: is not an object; skipped")
             return None
-        key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+        key, uid = record_key(record.get("id"))
         try:
-            values = records.purchase_fields(record, lossless=self.lossless)
+            values = records.purchase_fields(
+                record, lossless=self.lossless, default_currency=self.default_currency
+            )
             warranty_end = records.optional_date(record, "warranty_end")
         except RecordError as error:
             self.report.error(f"{label}: {error}; skipped")
@@ -636,17 +640,19 @@ class _RecordImport:
         self._load_existing(Purchase, (item.uid for item in batch))
         new, updated, warranties, warranty_ends = [], [], [], []
         for item in batch:
-            values = {
-                **item.values,
-                "retailer_id": self._catalog_ref(Retailer, *item.retailer, item.label),
-                "brand_id": self._catalog_ref(Brand, *item.brand, item.label),
-            }
-            if item.uid in self.present[Purchase]:
+            exists = item.uid in self.present[Purchase]
+            if exists:
                 self.ids["purchases"][item.key] = item.uid
                 self.report.outcome(item.label, "update" if self.update else "skip", item.uid)
                 if not self.update:
                     self.counts["purchases_skipped_existing"] += 1
                     continue
+            values = {
+                **item.values,
+                "retailer_id": self._catalog_ref(Retailer, *item.retailer, item.label),
+                "brand_id": self._catalog_ref(Brand, *item.brand, item.label),
+            }
+            if exists:
                 values["updated_at"] = values["updated_at"] or timezone.now()
                 purchase = Purchase(id=item.uid, **values)
                 updated.append(purchase)
@@ -726,7 +732,7 @@ class _RecordImport:
             except RecordError as error:
                 self.report.error(f"{label}: {error}; skipped")
                 continue
-            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            key, uid = record_key(record.get("id"))
             if self._claimed("warranties", key, label):
                 continue
             batch.append((label, key, uid, values, record_id(record.get("purchase_id"))))
@@ -777,7 +783,7 @@ class _RecordImport:
             except RecordError as error:
                 self.report.error(f"{label}: {error}; skipped")
                 continue
-            key, uid = record_id(record.get("id")), parse_id(record.get("id"))
+            key, uid = record_key(record.get("id"))
             if self._claimed("files", key, label):
                 continue
             parsed.append((label, key, uid, values, record_id(record.get("purchase_id"))))

@@ -10,8 +10,10 @@ legacy readers treat blank text as "not given".
 """
 
 import datetime
+import functools
 import math
 import re
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -26,7 +28,10 @@ from warranties.models import Warranty, WarrantyStatus
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _BLOB_EXTENSION = re.compile(r"(\.[^/\\\x00]{1,15})?")
-_MAX_INTEGER = 2_147_483_647  # the largest value of an integer column on PostgreSQL
+_MAX_INTEGER = 2_147_483_647
+PURCHASE_STATUSES = PurchaseStatus.values
+WARRANTY_STATUSES = WarrantyStatus.values
+FILE_TYPES = FileType.values  # the largest value of an integer column on PostgreSQL
 
 
 class RecordError(ValueError):
@@ -52,8 +57,13 @@ def _text_value(value, *, max_length: int | None, lossless: bool) -> str | None:
     return parsing.parse_text(value, max_length=max_length)
 
 
+@functools.cache
+def _max_length(model, field: str) -> int | None:
+    return model._meta.get_field(field).max_length
+
+
 def _text(record: dict, key: str, model, *, lossless: bool, field: str | None = None):
-    max_length = model._meta.get_field(field or key).max_length
+    max_length = _max_length(model, field or key)
     return _read(record, key, _text_value, max_length=max_length, lossless=lossless)
 
 
@@ -97,9 +107,10 @@ def _quantity(value) -> int:
     return int(number)
 
 
-def _currency_code(value) -> str:
+def _currency_code(value, default: str | None = None) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
-        return preferred_currency_code()  # decision D10: what new purchases default to
+        # Decision D10: what new purchases default to (an importer looks it up once).
+        return default or preferred_currency_code()
     code = str(value).strip().upper()
     if not _CURRENCY_CODE.fullmatch(code):
         raise ValueError(f"{value!r} is not a three-letter currency code")
@@ -117,12 +128,17 @@ def timestamps(record: dict) -> dict:
 
 def record_id(value) -> str | None:
     """The key under which a file refers to a record: the UUID when valid, else the raw text."""
+    return record_key(value)[0]
+
+
+def record_key(value) -> tuple[str | None, uuid.UUID | None]:
+    """A record's key (see `record_id`) and its id as a UUID (None when it is not one)."""
     parsed = parsing.parse_id(value)
     if parsed is not None:
-        return str(parsed)
+        return str(parsed), parsed
     if value is None or str(value).strip() == "":
-        return None
-    return str(value).strip()
+        return None, None
+    return str(value).strip(), None
 
 
 def catalog_entry_fields(record: dict, *, lossless: bool) -> dict:
@@ -146,7 +162,7 @@ PURCHASE_TEXT_FIELDS = [
 ]
 
 
-def purchase_fields(record: dict, *, lossless: bool) -> dict:
+def purchase_fields(record: dict, *, lossless: bool, default_currency: str | None = None) -> dict:
     """A purchase's own fields (retailer and brand are resolved by the importer).
 
     Missing optional keys take the defaults of API.md §4.1: the preferred currency, quantity 1,
@@ -156,13 +172,13 @@ def purchase_fields(record: dict, *, lossless: bool) -> dict:
     return {
         "product_name": _required_text(record, "product_name", Purchase, lossless=lossless),
         "price": _read(record, "price", parsing.parse_money),
-        "currency_code": _read(record, "currency_code", _currency_code),
+        "currency_code": _read(record, "currency_code", _currency_code, default_currency),
         "purchase_date": _required_date(record, "purchase_date"),
         "tax_deductible": _read(record, "tax_deductible", parsing.parse_flag),
         "quantity": _read(record, "quantity", _quantity),
         "return_deadline": _read(record, "return_deadline", parsing.parse_date),
         "status": (
-            _read(record, "status", parsing.parse_enum, PurchaseStatus.values)
+            _read(record, "status", parsing.parse_enum, PURCHASE_STATUSES)
             if status not in (None, "")
             else PurchaseStatus.RECEIVED
         ),
@@ -179,7 +195,7 @@ def warranty_fields(record: dict, *, lossless: bool) -> dict:
         raise RecordError(f"warranty_end: {end} is before warranty_start {start}")
     status = record.get("status")
     voided = status not in (None, "") and (
-        _read(record, "status", parsing.parse_enum, WarrantyStatus.values) == WarrantyStatus.VOIDED
+        _read(record, "status", parsing.parse_enum, WARRANTY_STATUSES) == WarrantyStatus.VOIDED
     )
     return {
         "warranty_start": start,
@@ -223,7 +239,7 @@ def attachment_fields(record: dict, *, lossless: bool) -> dict:
     return {
         "filename": filename,
         "file_type": (
-            _read(record, "file_type", parsing.parse_enum, FileType.values)
+            _read(record, "file_type", parsing.parse_enum, FILE_TYPES)
             if file_type not in (None, "")
             else FileType.OTHER
         ),

@@ -3,7 +3,7 @@ import uuid
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import Field, StrictBool, StrictInt, create_model
 
 from backups.imports import CSV_COUNTS, JSON_COUNTS, ZIP_COUNTS
 from spends_tracker.schemas import BodySchema
@@ -122,9 +122,10 @@ class BackupConfigOut(Schema):
 class BackupConfigIn(BodySchema):
     """Partial: keys left out keep their value (clarification K10)."""
 
-    backup_enabled: bool | None = None
+    # Strict: 0, "yes" or "7" are not what the schema says, and are refused (422).
+    backup_enabled: StrictBool | None = None
     backup_frequency: Literal["daily", "weekly", "monthly"] | None = None
-    backup_retention: int | None = Field(None, ge=1, le=365)
+    backup_retention: StrictInt | None = Field(None, ge=1, le=365)
     backup_location: Literal["local", "offsite"] | None = None
 
 

@@ -165,3 +165,12 @@ def test_reset_takes_a_restore_point_that_brings_everything_back(
 
     assert Purchase.objects.get().product_name == "Kettle"
     assert Attachment.objects.get().blob.missing is False
+
+
+@pytest.mark.parametrize(
+    "body", [{"backup_enabled": 0}, {"backup_enabled": "yes"}, {"backup_retention": "7"}]
+)
+def test_config_takes_only_the_types_it_documents(api_client, body):
+    response = api_client.put("/api/backup/config", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert api_client.get("/api/backup/config").json()["backup_retention"] == 7
