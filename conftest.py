@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: settings for a fast, isolated run, and personas."""
 
+import socket
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -61,3 +63,17 @@ def api_client(api_user):
 
     _, raw_token = api_token_create(user=api_user, name="test script")
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """An S3-compatible object store on a free local port, for the tests of S3 storage."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()

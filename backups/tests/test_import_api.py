@@ -8,7 +8,6 @@ runs the same importer on a file on disk and fails with a one-line CommandError.
 
 import contextlib
 import datetime
-import hashlib
 import io
 import json
 import uuid
@@ -22,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from preferences.models import Preference
@@ -67,15 +67,6 @@ NEW_FILE = "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def upload_path(content: bytes, extension: str = ".pdf") -> str:
-    digest = sha256(content)
-    return f"uploads/{digest[:2]}/{digest[2:4]}/{digest}{extension}"
 
 
 @pytest.fixture(autouse=True)

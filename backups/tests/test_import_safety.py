@@ -10,7 +10,6 @@ not fatal: those records are skipped and reported, the rest is imported.
 import contextlib
 import csv
 import datetime
-import hashlib
 import io
 import json
 import struct
@@ -28,6 +27,7 @@ from django.test import override_settings
 from backups import imports
 from backups.exports import export_json_chunks
 from backups.imports import ImportRejected, import_csv, import_json, import_zip
+from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from preferences.models import Preference
@@ -53,15 +53,6 @@ NEW_WARRANTY = "e2c4a6b8-0d1f-4e3a-9b5c-7d9e1f3a5b7c"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def upload_path(content: bytes, extension: str = ".pdf") -> str:
-    digest = sha256(content)
-    return f"uploads/{digest[:2]}/{digest[2:4]}/{digest}{extension}"
 
 
 def store_name(content: bytes, extension: str = ".pdf") -> str:

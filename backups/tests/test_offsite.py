@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import io
 import json
-import socket
 import uuid
 import zipfile
 from decimal import Decimal
@@ -21,7 +20,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from moto.server import ThreadedMotoServer
 
 from backups import services
 from backups.exports import export_zip
@@ -40,21 +38,6 @@ CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": 
 
 
 # -- The object store ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 class Bucket:

@@ -2,12 +2,10 @@
 through STORAGES: the same API calls upload, share, download, check and release blobs."""
 
 import hashlib
-import socket
 
 import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from moto.server import ThreadedMotoServer
 
 from purchases.models import Blob
 from purchases.services import blob_store_check
@@ -17,21 +15,6 @@ pytestmark = pytest.mark.django_db
 
 BUCKET = "spends-attachments"
 CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
