@@ -19,9 +19,21 @@ $(BIN)/.installed: pyproject.toml
 	@test -f .env || { printf 'SECRET_KEY=%s\n' "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env && echo "Wrote .env with a new SECRET_KEY"; }
 	touch $@
 
+# Front-end libraries, pinned in package.json, copied from npm's node_modules into static/vendor.
+ASSETS := static/vendor/.built
+$(ASSETS): package.json package-lock.json scripts/build_static.mjs
+	npm ci --no-audit --no-fund
+	npm run build
+
+# The browser tests drive Debian's Chromium through Playwright (never a browser of its own).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 # The development server runs with DEBUG on unless the environment says otherwise.
 run: export DEBUG ?= true
-run: $(BIN)/.installed
+run: $(BIN)/.installed $(ASSETS)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py purchases_demo
 	$(BIN)/python manage.py spends_ensure_admin
@@ -31,7 +43,7 @@ run: $(BIN)/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(ASSETS) $(CHROMIUM)
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
@@ -52,4 +64,4 @@ demo: $(BIN)/.installed
 	$(BIN)/python manage.py purchases_demo --purchases 60
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache node_modules static/vendor

@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: settings for a fast, isolated run, and personas."""
 
+import io
+import os
 import socket
 
 import pytest
@@ -77,3 +79,158 @@ def s3_endpoint():
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
+
+
+# --- Pages in a real browser (Playwright driving the system's Chromium) ----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS_DIR = settings.BASE_DIR / "build" / "screenshots"
+# Without these, Chromium keeps trying to reach outside services at start and on every page.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an event loop in this thread; the test's own ORM calls
+    # are still plain synchronous code, so Django's guard against async contexts is lifted.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """What went wrong in the browser during a test: console errors and failed requests.
+
+    A test that provokes an error answer on purpose (a validation error, say) declares it with
+    `expect_status(422)`; everything else is a failure of the test.
+    """
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.expected_statuses: set[int] = set()
+
+    def expect_status(self, status: int) -> None:
+        self.expected_statuses.add(status)
+
+    def watch(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        # The browser logs every error answer to the console too; those are judged by status.
+        expected = any(f"status of {status}" in message.text for status in self.expected_statuses)
+        if message.type == "error" and not expected:
+            self.problems.append(f"console: {message.text}")
+
+    def _on_request_failed(self, request) -> None:
+        # Aborted requests are the ones a navigation cancels, not failures.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} {request.failure}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400 and response.status not in self.expected_statuses:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def _browser_context(browser, live_server, user, **context_options):
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    context = browser.new_context(base_url=live_server.url, **context_options)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+    return context
+
+
+@pytest.fixture
+def page_problems():
+    return PageProblems()
+
+
+@pytest.fixture
+def anonymous_page(browser, live_server, page_problems):
+    """A browser tab with no session, against the live test server."""
+    context = _browser_context(browser, live_server, None)
+    page = context.new_page()
+    page_problems.watch(page)
+    yield page
+    context.close()
+    assert not page_problems.problems, "\n".join(page_problems.problems)
+
+
+@pytest.fixture
+def signed_in_page(browser, live_server, api_user, page_problems):
+    """A browser tab signed in as the household's owner, against the live test server.
+
+    The test fails if the page logged a console error or a request failed (unless expected).
+    """
+    context = _browser_context(browser, live_server, api_user)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page_problems.watch(page)
+    yield page
+    context.close()
+    assert not page_problems.problems, "\n".join(page_problems.problems)
+
+
+@pytest.fixture
+def phone_page(browser, live_server, api_user, page_problems):
+    """Like signed_in_page, on a phone-sized screen."""
+    context = _browser_context(
+        browser,
+        live_server,
+        api_user,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page_problems.watch(page)
+    yield page
+    context.close()
+    assert not page_problems.problems, "\n".join(page_problems.problems)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot as a test artifact: `screenshot(page, "dashboard")`."""
+
+    def take(page, name: str) -> None:
+        SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS_DIR / f"{name}.png", full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo household: realistic purchases, warranties in every state, the default catalog."""
+    from django.core.management import call_command
+
+    call_command("purchases_demo", purchases=24, seed=7, stdout=io.StringIO())

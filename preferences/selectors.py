@@ -19,7 +19,10 @@ def preferences_get() -> dict[str, str]:
     return {key: stored.get(key) or default for key, default in PREFERENCE_DEFAULTS.items()}
 
 
-def preferred_currency_code() -> str:
-    """Return the currency new purchases default to: the setting when it is a 3-letter code."""
-    value = preferences_get()["currency_code"].strip().upper()
+def preferred_currency_code(preferences: dict[str, str] | None = None) -> str:
+    """Return the currency new purchases default to: the setting when it is a 3-letter code.
+
+    PREFERENCES, when the caller has read them already, saves the query.
+    """
+    value = (preferences or preferences_get())["currency_code"].strip().upper()
     return value if _CURRENCY_CODE.fullmatch(value) else DEFAULT_CURRENCY_CODE

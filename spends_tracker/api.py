@@ -24,6 +24,7 @@ from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
+from reminders.api import router as reminders_router
 from spends_tracker.auth import API_AUTH, BearerToken, open_mode
 from warranties.api import router as warranties_router
 
@@ -191,4 +192,5 @@ api.add_router("", preferences_router)
 api.add_router("", analytics_router)
 api.add_router("", backups_router)
 api.add_router("", backup_jobs_router)
+api.add_router("", reminders_router)
 api.add_router("", catch_all_router)  # last: only what no other route matched

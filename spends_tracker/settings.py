@@ -237,6 +237,7 @@ INSTALLED_APPS = [
     "warranties",
     "analytics",
     "backups",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "spends_tracker.context_processors.household",
             ],
         },
     },
@@ -310,6 +312,42 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Email --------------------------------------------------------------------------------------
+
+# Reminders go out through Django's email backend, configured by one address (django-environ):
+# smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS) or smtp+ssl://...:465 (TLS). Without
+# it, email reminders are off (with DEBUG on, the console shows them); webhooks and the calendar
+# feed work either way.
+_email_url = _secret("EMAIL_URL")
+SPENDS_EMAIL_CONFIGURED = bool(_email_url) or DEBUG
+if _email_url:
+    try:
+        _email = env.email_url_config(_email_url)
+    except ImproperlyConfigured as exc:
+        SPENDS_CONFIG_ERRORS.append(
+            (
+                "spends.E010",
+                f"EMAIL_URL is not a usable mail server address: {exc}.",
+                "Use smtp://user:password@host:25, smtp+tls://... (STARTTLS, port 587) or"
+                " smtp+ssl://... (TLS, port 465); percent-encode special characters.",
+            )
+        )
+        SPENDS_EMAIL_CONFIGURED = DEBUG
+    else:
+        EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+        EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+        EMAIL_PORT = _email["EMAIL_PORT"] or 25
+        EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+        EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+        EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+        EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A mail server that does not answer must not hold the reminders command forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Spends Tracker <spends@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Spends Tracker -----------------------------------------------------------------------------
 
 # The API without authentication, for a trusted single-user install on a private network only
@@ -322,7 +360,10 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api(/.*)?$"
 CORS_ALLOW_CREDENTIALS = False
 
-LOGIN_URL = "admin:login"
+# The pages' own sign-in; the admin keeps its own form.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "analytics:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Directories the app writes to; checked for writability by spends_tracker.checks.
 SPENDS_WRITABLE_DIRS = {

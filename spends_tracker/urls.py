@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from spends_tracker.api import api
 
@@ -9,8 +8,15 @@ admin.site.site_title = "Spends Tracker"
 admin.site.index_title = "Purchases, warranties and where the money goes"
 
 urlpatterns = [
-    # Until the dashboard pages exist, the admin is the application's front page.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("analytics.urls")),
+    path("inventory/", include("purchases.urls")),
+    path("warranties/", include("warranties.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("data/", include("backups.urls")),
+    path("settings/", include("preferences.urls")),
+    path("accounts/", include("accounts.urls")),
+    # The calendar feed: a secret URL that calendar apps fetch without a session.
+    path("calendar/", include("reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import ApiToken
+from accounts.services import api_token_create, api_token_revoke
+
+
+@login_required
+def profile(request):
+    """The signed-in person's page: their API tokens, created here and shown once."""
+    raw_token = None
+    error = None
+    if request.method == "POST":
+        try:
+            _, raw_token = api_token_create(user=request.user, name=request.POST.get("name", ""))
+        except ValueError as exc:
+            error = str(exc)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"tokens": tokens, "raw_token": raw_token, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    api_token_revoke(token=token)
+    messages.success(request, f'The token "{token.name}" no longer works.')
+    return redirect("accounts:profile")

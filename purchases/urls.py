@@ -1,0 +1,9 @@
+from django.urls import path
+
+from purchases import views
+
+app_name = "purchases"
+
+urlpatterns = [
+    path("", views.purchase_list, name="list"),
+]

@@ -1,0 +1,77 @@
+"""The calendar feed (RFC 5545): one all-day event per deadline, with an alarm per threshold.
+
+Calendar clients poll the feed and match events by UID, so a UID names the deadline for good
+(its kind and the warranty's or purchase's id): a moved date moves the event, a deleted
+purchase removes it. DTSTAMP is the record's last change rather than the time of the request,
+so an unchanged household yields the same feed byte for byte.
+"""
+
+import datetime
+
+import icalendar
+
+from reminders.models import DeadlineKind, ReminderPreferences
+from reminders.selectors import Deadline, deadline_queryset
+
+# Deadlines stay in the calendar this long after they pass, then drop out of it.
+PAST_DAYS = 90
+# Alarms ring at this hour (local time on the phone) on the day they are due.
+ALARM_HOUR = 9
+SUMMARIES = {
+    DeadlineKind.WARRANTY: "Warranty ends: {name}",
+    DeadlineKind.RETURN: "Last day to return: {name}",
+}
+UID_DOMAIN = "spends-tracker"
+
+
+def deadline_uid(deadline: Deadline) -> str:
+    return f"{deadline.kind}-{deadline.source_id}@{UID_DOMAIN}"
+
+
+def _event(deadline: Deadline, thresholds: list[int]) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", deadline_uid(deadline))
+    event.add("dtstamp", deadline.changed_at.astimezone(datetime.UTC))
+    event.add("last-modified", deadline.changed_at.astimezone(datetime.UTC))
+    # All-day: DTSTART is a DATE and DTEND the next day (exclusive), as RFC 5545 §3.6.1 says.
+    event.add("dtstart", deadline.due_date)
+    event.add("dtend", deadline.due_date + datetime.timedelta(days=1))
+    summary = SUMMARIES[deadline.kind].format(name=deadline.product_name)
+    event.add("summary", summary)
+    if deadline.detail:
+        event.add("description", deadline.detail)
+    event.add("categories", ["Warranty" if deadline.kind == DeadlineKind.WARRANTY else "Return"])
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    for days in thresholds:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", datetime.timedelta(days=-days, hours=ALARM_HOUR))
+        event.add_component(alarm)
+    return event
+
+
+def feed_calendar(preferences: ReminderPreferences, *, today: datetime.date) -> bytes:
+    """Return the iCalendar document of the deadlines PREFERENCES ask to be reminded of.
+
+    Every future deadline of the chosen kinds, and those of the last PAST_DAYS days; one query.
+    """
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Spends Tracker//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Spends Tracker deadlines")
+    calendar.add("x-wr-caldesc", "Warranty ends and return deadlines")
+    # Ask clients to poll twice a day (RFC 7986 and the older Microsoft property).
+    calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    if preferences.kinds:
+        rows = deadline_queryset(
+            start=today - datetime.timedelta(days=PAST_DAYS),
+            kinds=preferences.kinds,
+            today=today,
+        )
+        for row in rows:
+            calendar.add_component(_event(Deadline.from_row(row), preferences.thresholds))
+    return calendar.to_ical()

@@ -1,0 +1,597 @@
+"""Reminder preferences, the calendar feed's token, and sending reminders.
+
+How a reminder goes out once (the command `reminders_send`, run daily from cron):
+
+1. **Plan.** For every active person, the deadlines of the kinds they chose from today to today +
+   their largest threshold (one query for everyone: `selectors.deadline_queryset`), and for each
+   deadline the thresholds it has reached (days left <= threshold) that have no `ReminderSent`
+   row yet. A deadline that reached several (the command did not run for a while, or the
+   deadline was entered late) is **one** entry of the digest, and every one of those thresholds
+   is recorded. Deadlines already past are not reminded of.
+2. **Record.** One transaction per person writes the day's `ReminderDigest` (unique per person
+   and day), the `ReminderSent` rows (unique per person, deadline and threshold) and one pending
+   `ReminderDelivery` per channel. When another run got there first, a unique constraint fails,
+   the transaction rolls back, and this run leaves that person alone.
+3. **Deliver.** Every open delivery (pending, or failed on an earlier run) is claimed with a
+   lease (a conditional UPDATE, so two runs never send it at once), sent, then marked sent; a
+   failure is recorded with its error and retried by the next run for RETRY_DAYS, then given up.
+   Failures and give-ups are counted in the command's summary, and the command exits non-zero.
+
+Which side errs: the claim is committed before sending and the "sent" mark is written after,
+because an SMTP server or a webhook cannot share our transaction. A crash between the two
+sends that delivery again once its lease expires — a duplicate, never a miss. A crash before
+the send leaves a pending delivery that the next run sends.
+
+A person gets at most one digest a day: a deadline that reaches a threshold after today's
+digest was written waits for tomorrow's.
+"""
+
+import dataclasses
+import datetime
+import json
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reminders.models import (
+    MAX_THRESHOLD_DAYS,
+    MAX_THRESHOLDS,
+    Channel,
+    DeadlineKind,
+    DeliveryStatus,
+    ReminderDelivery,
+    ReminderDigest,
+    ReminderPreferences,
+    ReminderSent,
+)
+from reminders.selectors import Deadline, deadline_queryset, reminder_preferences_get
+from spends_tracker import clock
+
+# Longer than the slowest send (SMTP and webhook time-outs): a lease still running means that
+# some run is sending this delivery right now.
+LEASE = datetime.timedelta(minutes=10)
+# A failing delivery is retried by every run for this long; its deadlines are stale after that.
+RETRY_DAYS = 7
+WEBHOOK_TIMEOUT_SECONDS = 10
+WEBHOOK_SCHEMES = ("http", "https")
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+KIND_LABELS = {
+    DeadlineKind.WARRANTY: "warranty ends",
+    DeadlineKind.RETURN: "last day to return",
+}
+
+
+class ReminderError(Exception):
+    """A reminder cannot be sent as asked; the message says why, in one sentence."""
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def _clean_thresholds(value) -> list[int]:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Choose at least one threshold (days before a deadline).")
+    if len(value) > MAX_THRESHOLDS:
+        raise ValidationError(f"Choose at most {MAX_THRESHOLDS} thresholds.")
+    for days in value:
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise ValidationError("Each threshold is a whole number of days.")
+        if not 0 <= days <= MAX_THRESHOLD_DAYS:
+            raise ValidationError(f"Each threshold is between 0 and {MAX_THRESHOLD_DAYS} days.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each threshold may be given once.")
+    return sorted(value, reverse=True)
+
+
+def _clean_kinds(value) -> list[str]:
+    if not isinstance(value, list) or any(kind not in DeadlineKind.values for kind in value):
+        raise ValidationError(f"Kinds are chosen from {', '.join(DeadlineKind.values)}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Each kind may be given once.")
+    return [kind for kind in DeadlineKind.values if kind in value]
+
+
+def _clean_email(value) -> str | None:
+    value = (value or "").strip()
+    if value:
+        validate_email(value)
+    return value or None
+
+
+def _clean_webhook_url(value) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in WEBHOOK_SCHEMES or not parts.hostname or any(c.isspace() for c in value):
+        raise ValidationError("The webhook URL must be an http:// or https:// address.")
+    if len(value) > ReminderPreferences._meta.get_field("webhook_url").max_length:
+        raise ValidationError("The webhook URL is too long.")
+    return value
+
+
+_CLEANERS = {
+    "thresholds": _clean_thresholds,
+    "kinds": _clean_kinds,
+    "email": _clean_email,
+    "webhook_url": _clean_webhook_url,
+    "email_enabled": bool,
+}
+
+
+@transaction.atomic
+def reminder_preferences_update(*, user: AbstractBaseUser, **changes) -> ReminderPreferences:
+    """Change USER's reminder preferences given in CHANGES; absent keys stay as they are.
+
+    Keys: `thresholds` (1 to 10 distinct whole days from 0 to 365), `kinds` (a subset of
+    "warranty" and "return"; empty: no reminders), `email_enabled`, `email` (empty or None: the
+    account's address), `webhook_url` (http or https; empty or None: none). Raise
+    ValidationError naming each bad field; nothing is changed then.
+    """
+    preferences, _ = ReminderPreferences.objects.select_for_update().get_or_create(user=user)
+    errors = {}
+    for field, value in changes.items():
+        if field not in _CLEANERS:
+            continue
+        try:
+            setattr(preferences, field, _CLEANERS[field](value))
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    preferences.save()
+    return preferences
+
+
+@transaction.atomic
+def reminder_feed_regenerate(*, user: AbstractBaseUser) -> ReminderPreferences:
+    """Give USER's calendar feed a new secret token; the previous feed URL stops working."""
+    preferences, _ = ReminderPreferences.objects.select_for_update().get_or_create(user=user)
+    # 32 random bytes: the token is the feed's only credential.
+    preferences.feed_token = secrets.token_urlsafe(32)
+    preferences.save(update_fields=["feed_token"])
+    return preferences
+
+
+@transaction.atomic
+def reminder_feed_revoke(*, user: AbstractBaseUser) -> ReminderPreferences:
+    """Switch USER's calendar feed off: its URL answers 404 until a new one is made."""
+    preferences, _ = ReminderPreferences.objects.select_for_update().get_or_create(user=user)
+    preferences.feed_token = None
+    preferences.save(update_fields=["feed_token"])
+    return preferences
+
+
+# --- Channels and messages ----------------------------------------------------------------------
+
+
+def email_available() -> bool:
+    """Return whether this install can send email (EMAIL_URL is set, or debug's console)."""
+    return settings.SPENDS_EMAIL_CONFIGURED
+
+
+def reminder_channels(preferences: ReminderPreferences) -> list[str]:
+    """Return the channels that can reach the owner of PREFERENCES now."""
+    channels = []
+    if preferences.email_enabled and preferences.recipient and email_available():
+        channels.append(Channel.EMAIL)
+    if preferences.webhook_url:
+        channels.append(Channel.WEBHOOK)
+    return channels
+
+
+def _entry(deadline: Deadline, thresholds: list[int]) -> dict:
+    return {
+        "kind": deadline.kind,
+        "source_id": str(deadline.source_id),
+        "purchase_id": str(deadline.purchase_id),
+        "product_name": deadline.product_name,
+        "due_date": deadline.due_date.isoformat(),
+        "detail": deadline.detail,
+        "thresholds": thresholds,
+    }
+
+
+def _when(days_left: int) -> str:
+    if days_left == 0:
+        return "today"
+    if days_left == 1:
+        return "tomorrow"
+    if days_left > 1:
+        return f"in {days_left} days"
+    return f"{-days_left} day{'s' if days_left < -1 else ''} ago"
+
+
+def digest_message(entries: list[dict], *, today: datetime.date, test: bool = False):
+    """Return the subject, the text and the JSON payload of a digest of ENTRIES on TODAY.
+
+    "In N days" is counted from TODAY, the day it is sent, so a retried digest stays true.
+    """
+    items = []
+    lines = []
+    for entry in entries:
+        due = datetime.date.fromisoformat(entry["due_date"])
+        days_left = (due - today).days
+        label = KIND_LABELS.get(entry["kind"], entry["kind"])
+        detail = f" ({entry['detail']})" if entry.get("detail") else ""
+        lines.append(
+            f"- {entry['product_name']}{detail}: {label} {_when(days_left)}, {due:%a %d %b %Y}"
+        )
+        items.append({**entry, "days_left": days_left})
+    if test:
+        subject = "Spends Tracker: test reminder"
+        intro = "This is a test reminder: reminders reach you here."
+    elif len(entries) == 1:
+        entry = items[0]
+        label = KIND_LABELS.get(entry["kind"], entry["kind"])
+        subject = f"Spends Tracker: {entry['product_name']}, {label} {_when(entry['days_left'])}"
+        intro = "A deadline is coming up:"
+    else:
+        subject = f"Spends Tracker: {len(entries)} deadlines coming up"
+        intro = "These deadlines are coming up:"
+    if test:
+        intro += " These deadlines are coming up:" if lines else " No deadline is coming up."
+    text = "\n".join([intro, "", *lines, ""]) if lines else intro + "\n"
+    subject = " ".join(subject.split())  # a line break in a product name must not end the header
+    payload = {
+        "title": subject,
+        "message": text,
+        "day": today.isoformat(),
+        "test": test,
+        "deadlines": items,
+    }
+    return subject, text, payload
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirected POST turns into a GET without the body, and its 200 would hide the loss.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_webhook_opener = urllib.request.build_opener(_RefuseRedirects)
+
+
+def _post_webhook(url: str, payload: dict) -> None:
+    if urllib.parse.urlsplit(url).scheme not in WEBHOOK_SCHEMES:
+        raise ReminderError("The webhook URL must be an http:// or https:// address.")
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "Spends Tracker reminders"},
+    )
+    try:
+        with _webhook_opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
+            response.read(64 * 1024)
+    except urllib.error.HTTPError as error:
+        raise ReminderError(f"The webhook answered HTTP {error.code} {error.reason}.") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ReminderError(f"The webhook could not be reached: {reason}.") from None
+
+
+def _send_email(address: str, subject: str, text: str) -> None:
+    if not email_available():
+        raise ReminderError("Email is not configured on this server (EMAIL_URL).")
+    try:
+        EmailMessage(subject, text, to=[address]).send(fail_silently=False)
+    except OSError as error:  # smtplib's errors are OSErrors, and so are refused connections
+        raise ReminderError(f"The email could not be sent: {error}.") from None
+
+
+def _send(channel: str, preferences: ReminderPreferences, subject, text, payload) -> None:
+    if channel == Channel.EMAIL:
+        _send_email(preferences.recipient, subject, text)
+    else:
+        _post_webhook(preferences.webhook_url, payload)
+
+
+def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
+    """Send USER a test reminder through each of their channels now; record nothing.
+
+    It lists the deadlines their preferences would remind of within their largest threshold (at
+    most ten). Return one `{channel, ok, error}` per channel; raise ReminderError when USER has
+    no channel at all.
+    """
+    preferences = reminder_preferences_get(user)
+    channels = reminder_channels(preferences)
+    if not channels:
+        raise ReminderError(
+            "No way to reach you: switch email reminders on with an address"
+            + ("" if email_available() else " (and configure EMAIL_URL on the server)")
+            + ", or set a webhook URL."
+        )
+    today = clock.today()
+    deadlines = deadline_queryset(
+        start=today,
+        end=today + datetime.timedelta(days=max(preferences.thresholds)),
+        kinds=preferences.kinds,
+        today=today,
+    )[:10]
+    entries = [_entry(Deadline.from_row(row), []) for row in deadlines]
+    subject, text, payload = digest_message(entries, today=today, test=True)
+    results = []
+    for channel in channels:
+        try:
+            _send(channel, preferences, subject, text, payload)
+        except ReminderError as error:
+            results.append({"channel": channel, "ok": False, "error": str(error)})
+        else:
+            results.append({"channel": channel, "ok": True, "error": None})
+    return results
+
+
+# --- Planning -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class PlannedDigest:
+    """What one person is due to be reminded of today, before it is recorded."""
+
+    user: AbstractBaseUser
+    channels: list[str]
+    entries: list[dict]
+    records: list[tuple[str, str, datetime.date, int]]  # kind, source id, deadline, threshold
+
+
+@dataclasses.dataclass
+class ReminderPlan:
+    today: datetime.date
+    digests: list[PlannedDigest]
+    unreachable: list[PlannedDigest]  # due, but no channel reaches the person
+    already_today: int  # people whose digest of today exists
+
+
+def reminder_plan(*, today: datetime.date | None = None) -> ReminderPlan:
+    """Return what each active person is due to be reminded of on TODAY; write nothing.
+
+    Three queries whatever the number of deadlines: the people with their preferences, the
+    deadlines of the widest window anyone asked for, and the thresholds already recorded.
+    """
+    today = today or clock.today()
+    people = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("reminder_preferences")
+        .order_by("pk")
+    )
+    preferences = {}
+    for person in people:
+        try:
+            preferences[person.pk] = person.reminder_preferences
+        except ReminderPreferences.DoesNotExist:
+            preferences[person.pk] = ReminderPreferences(user=person)
+    wanted = [prefs for prefs in preferences.values() if prefs.kinds and prefs.thresholds]
+    plan = ReminderPlan(today=today, digests=[], unreachable=[], already_today=0)
+    if not wanted:
+        return plan
+    horizon = max(max(prefs.thresholds) for prefs in wanted)
+    kinds = sorted({kind for prefs in wanted for kind in prefs.kinds})
+    deadlines = [
+        Deadline.from_row(row)
+        for row in deadline_queryset(
+            start=today, end=today + datetime.timedelta(days=horizon), kinds=kinds, today=today
+        )
+    ]
+    recorded = {
+        (user_id, kind, str(source_id), deadline, threshold)
+        for user_id, kind, source_id, deadline, threshold in ReminderSent.objects.filter(
+            deadline__gte=today
+        ).values_list("user_id", "kind", "source_id", "deadline", "threshold")
+    }
+    done_today = set(ReminderDigest.objects.filter(day=today).values_list("user_id", flat=True))
+    for person in people:
+        prefs = preferences[person.pk]
+        if person.pk in done_today:
+            plan.already_today += 1
+            continue
+        planned = PlannedDigest(
+            user=person, channels=reminder_channels(prefs), entries=[], records=[]
+        )
+        for deadline in deadlines:
+            if deadline.kind not in prefs.kinds:
+                continue
+            days_left = deadline.days_left(today)
+            source = str(deadline.source_id)
+            reached = [
+                threshold
+                for threshold in prefs.thresholds
+                if days_left <= threshold
+                and (person.pk, deadline.kind, source, deadline.due_date, threshold) not in recorded
+            ]
+            if reached:
+                planned.entries.append(_entry(deadline, sorted(reached, reverse=True)))
+                planned.records.extend(
+                    (deadline.kind, source, deadline.due_date, threshold) for threshold in reached
+                )
+        if planned.entries:
+            (plan.digests if planned.channels else plan.unreachable).append(planned)
+    return plan
+
+
+def reminder_digest_record(planned: PlannedDigest, *, today: datetime.date):
+    """Write PLANNED's digest, its thresholds and its pending deliveries in one transaction.
+
+    Return the digest, or None when another run recorded this person's digest of TODAY, or one
+    of these thresholds, first (then nothing is written).
+    """
+    try:
+        with transaction.atomic():
+            digest = ReminderDigest.objects.create(
+                user=planned.user, day=today, entries=planned.entries
+            )
+            ReminderSent.objects.bulk_create(
+                ReminderSent(
+                    user=planned.user,
+                    kind=kind,
+                    source_id=source,
+                    deadline=deadline,
+                    threshold=threshold,
+                    digest=digest,
+                )
+                for kind, source, deadline, threshold in planned.records
+            )
+            ReminderDelivery.objects.bulk_create(
+                ReminderDelivery(digest=digest, channel=channel) for channel in planned.channels
+            )
+    except IntegrityError:
+        return None
+    return digest
+
+
+# --- Delivery -----------------------------------------------------------------------------------
+
+
+def _claim(delivery: ReminderDelivery, now: datetime.datetime) -> bool:
+    """Take DELIVERY for this run until now + LEASE; False when it is taken or done."""
+    return bool(
+        ReminderDelivery.objects.filter(pk=delivery.pk, status__in=OPEN_STATUSES)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + LEASE)
+    )
+
+
+def _delivery_mark_sent(delivery: ReminderDelivery) -> None:
+    now = timezone.now()
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT,
+        attempts=F("attempts") + 1,
+        last_error=None,
+        last_attempt_at=now,
+        sent_at=now,
+        claimed_until=None,
+        updated_at=now,
+    )
+
+
+def _delivery_mark(delivery: ReminderDelivery, status: str, error: str) -> None:
+    now = timezone.now()
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        attempts=F("attempts") + (status == DeliveryStatus.FAILED),
+        last_error=error,
+        last_attempt_at=now,
+        claimed_until=None,
+        updated_at=now,
+    )
+
+
+def reminder_delivery_send(delivery: ReminderDelivery, *, today: datetime.date) -> str:
+    """Send DELIVERY through its channel now; return its new status, or "busy".
+
+    "busy": another run holds it. The person's current preferences decide where it goes, so a
+    corrected address or webhook URL is used by the retry; a channel switched off since
+    cancels it.
+    """
+    if not _claim(delivery, timezone.now()):
+        return "busy"
+    preferences = reminder_preferences_get(delivery.digest.user)
+    if delivery.channel == Channel.EMAIL and not (
+        preferences.email_enabled and preferences.recipient
+    ):
+        _delivery_mark(delivery, DeliveryStatus.CANCELLED, "Email reminders were switched off.")
+        return DeliveryStatus.CANCELLED
+    if delivery.channel == Channel.WEBHOOK and not preferences.webhook_url:
+        _delivery_mark(delivery, DeliveryStatus.CANCELLED, "The webhook URL was removed.")
+        return DeliveryStatus.CANCELLED
+    subject, text, payload = digest_message(delivery.digest.entries, today=today)
+    try:
+        _send(delivery.channel, preferences, subject, text, payload)
+    except Exception as error:  # any failure is recorded and retried, never lost
+        message = str(error) if isinstance(error, ReminderError) else repr(error)
+        _delivery_mark(delivery, DeliveryStatus.FAILED, message)
+        delivery.last_error = message
+        return DeliveryStatus.FAILED
+    _delivery_mark_sent(delivery)
+    return DeliveryStatus.SENT
+
+
+@dataclasses.dataclass
+class ReminderRunReport:
+    today: datetime.date
+    dry_run: bool = False
+    digests: list[PlannedDigest] = dataclasses.field(default_factory=list)
+    unreachable: list[PlannedDigest] = dataclasses.field(default_factory=list)
+    already_today: int = 0
+    taken_by_other_run: int = 0
+    sent: Counter = dataclasses.field(default_factory=Counter)
+    failed: list[ReminderDelivery] = dataclasses.field(default_factory=list)
+    cancelled: int = 0
+    retried: int = 0  # deliveries of earlier digests tried again
+    abandoned: int = 0
+    to_retry: list[ReminderDelivery] = dataclasses.field(default_factory=list)  # dry run
+
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def reminders_send(
+    *,
+    today: datetime.date | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ReminderRunReport:
+    """Record and send today's reminder digests, and retry the deliveries that failed before.
+
+    With DRY_RUN, write and send nothing: the report says what would be sent and retried.
+    """
+    today = today or clock.today()
+    progress = progress or (lambda stage, done, total: None)
+    plan = reminder_plan(today=today)
+    report = ReminderRunReport(
+        today=today,
+        dry_run=dry_run,
+        unreachable=plan.unreachable,
+        already_today=plan.already_today,
+    )
+    cutoff = timezone.now() - datetime.timedelta(days=RETRY_DAYS)
+    open_deliveries = ReminderDelivery.objects.filter(status__in=OPEN_STATUSES)
+    if dry_run:
+        report.digests = plan.digests
+        report.to_retry = list(
+            open_deliveries.filter(created_at__gte=cutoff).select_related("digest__user")
+        )
+        return report
+
+    for done, planned in enumerate(plan.digests, start=1):
+        if reminder_digest_record(planned, today=today) is None:
+            report.taken_by_other_run += 1
+        else:
+            report.digests.append(planned)
+        progress("Recording reminders", done, len(plan.digests))
+
+    report.abandoned = open_deliveries.filter(created_at__lt=cutoff).update(
+        status=DeliveryStatus.ABANDONED, claimed_until=None, updated_at=timezone.now()
+    )
+    due = list(
+        open_deliveries.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()))
+        .select_related("digest__user")
+        .order_by("created_at", "channel")
+    )
+    for done, delivery in enumerate(due, start=1):
+        if delivery.digest.day != today:
+            report.retried += 1
+        status = reminder_delivery_send(delivery, today=today)
+        if status == DeliveryStatus.SENT:
+            report.sent[delivery.channel] += 1
+        elif status == DeliveryStatus.FAILED:
+            report.failed.append(delivery)
+        elif status == DeliveryStatus.CANCELLED:
+            report.cancelled += 1
+        progress("Sending reminders", done, len(due))
+    return report

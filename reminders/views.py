@@ -1,0 +1,35 @@
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
+
+from reminders.feed import feed_calendar
+from reminders.models import ReminderPreferences
+from spends_tracker import clock
+
+MAX_TOKEN_LENGTH = ReminderPreferences._meta.get_field("feed_token").max_length
+
+
+@require_safe
+def calendar_feed(request, token: str):
+    """Serve a person's calendar feed; the secret token in the URL is the only credential.
+
+    No session is needed (calendar apps have none). An unknown or revoked token, or the token
+    of a deactivated account, answers 404 — the same answer, so the URL reveals nothing.
+    """
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise Http404("No such calendar.")
+    preferences = (
+        ReminderPreferences.objects.select_related("user")
+        .filter(feed_token=token, user__is_active=True)
+        .first()
+    )
+    if preferences is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(
+        feed_calendar(preferences, today=clock.today()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="spends-tracker-deadlines.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    # The URL is a secret: keep it out of referrers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

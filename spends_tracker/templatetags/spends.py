@@ -1,0 +1,19 @@
+"""Template filters of the pages: money and dates in the household's formats."""
+
+from django import template
+
+from preferences.formats import format_day, format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency_code):
+    """`{{ purchase.price|money:purchase.currency_code }}` → "$1,249.50"."""
+    return format_money(amount, currency_code)
+
+
+@register.filter
+def day(value, date_format):
+    """`{{ purchase.purchase_date|day:household.date_format }}` → "03/14/2025"."""
+    return format_day(value, date_format)

@@ -1,0 +1,39 @@
+// The page frame: the menu on narrow screens, the theme button, and the "/" search shortcut.
+document.addEventListener("alpine:init", () => {
+  const ICONS = { light: "bi-sun", dark: "bi-moon-stars", system: "bi-circle-half" };
+  const NEXT = { light: "dark", dark: "system", system: "light" };
+
+  window.Alpine.data("appShell", () => ({
+    menuOpen: false,
+    theme: window.spendsTheme.chosen(),
+
+    init() {
+      window.addEventListener("theme-changed", (event) => {
+        this.theme = event.detail;
+      });
+    },
+    toggleMenu() {
+      this.menuOpen = !this.menuOpen;
+    },
+    get menuClass() {
+      return this.menuOpen ? "show" : "";
+    },
+    get themeIcon() {
+      return ICONS[this.theme];
+    },
+    get themeLabel() {
+      return `Theme: ${this.theme} (click to change)`;
+    },
+    cycleTheme() {
+      window.spendsTheme.set(NEXT[this.theme]);
+    },
+    onKeydown(event) {
+      const target = event.target;
+      const typing = target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+      if (event.key === "/" && !typing && this.$refs.globalSearch) {
+        event.preventDefault();
+        this.$refs.globalSearch.focus();
+      }
+    },
+  }));
+});
