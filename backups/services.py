@@ -446,6 +446,12 @@ def backup_download(record: BackupRecord):
 
 # -- Schedule --------------------------------------------------------------------------------------
 
+# Cron starts the scheduler at the same minute each hour, a second earlier or later each time. A
+# backup is due this much before its time, so that one recorded a second later than the run
+# that took the previous one is not put off to the next hour (the schedule would drift by an
+# hour at a time).
+SCHEDULE_SLACK = datetime.timedelta(minutes=10)
+
 
 def backup_next_due(config: BackupConfig) -> datetime.datetime | None:
     """When the next scheduled backup is due (None: scheduled backups are off).

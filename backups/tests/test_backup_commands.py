@@ -148,3 +148,21 @@ def test_monthly_schedule_follows_calendar_months(purchases):
     jan31 = datetime.datetime(2025, 1, 31, 3, 0, tzinfo=datetime.UTC)
     BackupRecord.objects.filter(pk=record.pk).update(created_at=jan31)
     assert backup_next_due(config) == datetime.datetime(2025, 2, 28, 3, 0, tzinfo=datetime.UTC)
+
+
+def test_scheduled_daily_backup_keeps_its_hour_when_cron_runs_a_moment_early(purchases):
+    BackupConfig.objects.update_or_create(pk=1, defaults={"enabled": True, "frequency": "daily"})
+    run("backups_scheduled")
+    record = BackupRecord.objects.get()
+    # The next day's run starts 30 seconds earlier in the hour than yesterday's backup was recorded.
+    backdate(record, hours=23, minutes=59, seconds=30)
+    assert "written" in run("backups_scheduled")
+    assert BackupRecord.objects.filter(kind=BackupKind.SCHEDULED).count() == 2
+
+
+def test_scheduled_daily_backup_is_not_taken_hours_early(purchases):
+    BackupConfig.objects.update_or_create(pk=1, defaults={"enabled": True, "frequency": "daily"})
+    run("backups_scheduled")
+    backdate(BackupRecord.objects.get(), hours=23)
+    assert "Nothing to do" in run("backups_scheduled")
+    assert BackupRecord.objects.count() == 1

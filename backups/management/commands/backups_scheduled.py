@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if due is None:
             self.stdout.write("Scheduled backups are off.")
             return
-        if due > timezone.now():
+        if due - services.SCHEDULE_SLACK > timezone.now():
             self.stdout.write(f"Nothing to do: the next backup is due at {due:%Y-%m-%d %H:%M %Z}.")
             return
         running = job_active()
