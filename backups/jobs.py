@@ -130,6 +130,14 @@ def _handlers():
     }
 
 
+def _refusals() -> tuple[type[Exception], ...]:
+    """The errors whose message is the whole story: logged without a traceback."""
+    from backups import services
+    from backups.documents import ImportRejected
+
+    return (ImportRejected, services.BackupError)
+
+
 def job_run(job_id, *, progress=None) -> Job | None:
     """Run a pending job to its end; return it, or None if it was not pending any more.
 
@@ -147,7 +155,10 @@ def job_run(job_id, *, progress=None) -> Job | None:
     try:
         result = _handlers()[job.kind](job, progress)
     except Exception as error:
-        logger.exception("The %s job %s failed", job.kind, job.pk)
+        if isinstance(error, _refusals()):  # a damaged archive, a missing backup: not a bug
+            logger.warning("The %s job %s failed: %s", job.kind, job.pk, error)
+        else:
+            logger.exception("The %s job %s failed", job.kind, job.pk)
         _finish(job, JobStatus.FAILED, error=str(error) or type(error).__name__)
     else:
         _finish(job, JobStatus.COMPLETED, result=result)

@@ -166,3 +166,14 @@ def test_scheduled_daily_backup_is_not_taken_hours_early(purchases):
     backdate(BackupRecord.objects.get(), hours=23)
     assert "Nothing to do" in run("backups_scheduled")
     assert BackupRecord.objects.count() == 1
+
+
+def test_a_refused_restore_is_logged_in_one_line_without_a_traceback(purchases, tmp_path, caplog):
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(b"PK\x03\x04 cut off after four bytes")
+    with pytest.raises(CommandError, match="not a ZIP archive"):
+        run("backups_restore", str(damaged), "--no-input")
+    [logged] = [record for record in caplog.records if record.name == "backups.jobs"]
+    assert logged.levelname == "WARNING" and logged.exc_info is None
+    assert "The file is not a ZIP archive." in logged.getMessage()
+    assert Purchase.objects.count() == 3
