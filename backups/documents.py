@@ -176,7 +176,7 @@ def json_document(raw: bytes) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportRejected(
-            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+            f"The file is not valid JSON: {error.msg}: line {error.lineno}, column {error.colno}."
         ) from None
     except (ValueError, RecursionError) as error:
         raise ImportRejected(f"The file is not valid JSON: {error}.") from None

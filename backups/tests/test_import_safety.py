@@ -338,6 +338,14 @@ def test_truncated_json_is_refused_naming_the_line_and_column(household, tmp_pat
     assert f"column {expected.value.colno}" in message
 
 
+def test_json_cut_off_inside_a_text_is_refused_in_one_plain_sentence(household, tmp_path):
+    message = rejected(tmp_path, import_json, b'{"purchases": [{"product_name": "Kett')
+
+    assert message == (
+        "The file is not valid JSON: Unterminated string starting at: line 1, column 33."
+    )
+
+
 @pytest.mark.parametrize(
     "raw",
     [b"[]", b'[{"purchases": []}]', b'"purchases"', b"42", b"null", b"true"],
