@@ -483,7 +483,7 @@ def _delivery_mark(delivery: ReminderDelivery, status: str, error: str) -> None:
     now = timezone.now()
     ReminderDelivery.objects.filter(pk=delivery.pk).update(
         status=status,
-        attempts=F("attempts") + (status == DeliveryStatus.FAILED),
+        attempts=F("attempts") + int(status == DeliveryStatus.FAILED),
         last_error=error,
         last_attempt_at=now,
         claimed_until=None,

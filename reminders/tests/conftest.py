@@ -1,0 +1,81 @@
+import datetime
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from purchases.tests.factories import PurchaseFactory
+from warranties.tests.factories import WarrantyFactory
+
+TODAY = datetime.date(2025, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def email_configured(settings):
+    """An install with a mail server (EMAIL_URL set); the test backend keeps mail in an outbox."""
+    settings.SPENDS_EMAIL_CONFIGURED = True
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Fix "today" (it is read from spends_tracker.clock); call it with a date to move it."""
+    state = {"day": TODAY}
+    monkeypatch.setattr("spends_tracker.clock.today", lambda: state["day"])
+
+    def move(day: datetime.date | None = None) -> datetime.date:
+        if day is not None:
+            state["day"] = day
+        return state["day"]
+
+    return move
+
+
+def warranty_ending(day: datetime.date, **fields):
+    purchase = PurchaseFactory(purchase_date=datetime.date(2024, 1, 1), **fields)
+    return WarrantyFactory(
+        purchase=purchase, warranty_start=purchase.purchase_date, warranty_end=day
+    )
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        server = self.server
+        server.requests.append(
+            {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
+        )
+        status = server.statuses.pop(0) if server.statuses else 200
+        self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook_server():
+    """An HTTP server on 127.0.0.1 that records JSON POSTs and answers with `statuses` in turn."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.requests = []
+    server.statuses = []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/topic"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/topic"
