@@ -70,6 +70,9 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
   `settings_applied`, `mode` and `dry_run`. A missing `currency_code` in a file takes the
   preferred currency. A ZIP entry outside the archive, a link, a file whose content does not match
   its name, or a disagreement with the manifest refuses the whole archive (400, nothing changed).
+- `GET /api/deadlines` lists upcoming warranty ends and return deadlines. `/api/reminders/*` are
+  the calling person's reminder preferences, test reminder and calendar feed URL; with the API
+  open to everyone they answer 403 (there is no person).
 """
 
 
