@@ -57,3 +57,20 @@ def check_open_api(app_configs, **kwargs):
             id="spends.W001",
         )
     ]
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_static_files_collected(app_configs, **kwargs):
+    """Warn when production settings would serve pages without collected static files."""
+    from spends_tracker.security import static_manifest_exists
+
+    if settings.DEBUG or static_manifest_exists():
+        return []
+    return [
+        Warning(
+            f"Static files have not been collected into STATIC_ROOT ({settings.STATIC_ROOT}): "
+            "pages would load without their styles and scripts.",
+            hint="Run `manage.py collectstatic --no-input` (the container image does it at build).",
+            id="spends.W002",
+        )
+    ]

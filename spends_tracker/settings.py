@@ -11,6 +11,7 @@ of printing a traceback.
 """
 
 import contextlib
+import datetime
 import zoneinfo
 from pathlib import Path
 
@@ -152,7 +153,8 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": SPENDS_BACKUPS_DIR},
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Served by the app itself through WhiteNoise: compressed, with content-hashed names.
+    "staticfiles": {"BACKEND": "spends_tracker.security.StaticFilesStorage"},
 }
 
 # Offsite backups (backup_location "offsite"): an S3-compatible bucket through django-storages,
@@ -225,6 +227,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "corsheaders",
+    "csp",
+    "axes",
     "import_export",
     "ninja",
     "django_tasks",
@@ -241,7 +245,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request carries its id.
+    "spends_tracker.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "spends_tracker.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Before CommonMiddleware, so /api paths are normalised before APPEND_SLASH looks at them.
     "spends_tracker.middleware.ApiCompatibilityMiddleware",
@@ -251,6 +259,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Index INCLUDE columns are a PostgreSQL optimisation for the analytics; SQLite builds the same
@@ -303,14 +313,97 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 
 # --- Logging ------------------------------------------------------------------------------------
 
+# One JSON object per line on standard output (LOG_FORMAT=text for a terminal), each with the id
+# of the request it belongs to; anything that looks like a credential is masked.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "spends_tracker.observability.RequestIdFilter"},
+        "redact": {"()": "spends_tracker.observability.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "spends_tracker.observability.JsonFormatter"},
+        "text": {"()": "spends_tracker.observability.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own "Not Found: /path" lines repeat what the request line already says.
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# --- Security -----------------------------------------------------------------------------------
+# Production defaults; see docs/deployment.md. Cookies travel over HTTPS only unless DEBUG is on
+# (SECURE_COOKIES=false for a plain-HTTP install on a trusted network). HSTS, the HTTPS redirect and
+# trusting a reverse proxy's X-Forwarded-Proto are opt-in: they are only right behind TLS.
+SECURE_COOKIES = _bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", False)
+# The container's health check calls the app over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/?$"]
+if _bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = _bool("USE_X_FORWARDED_HOST", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content security policy of the pages (django-csp): no inline script, no eval, nothing from
+# elsewhere. The API and the admin get their own (spends_tracker.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws form controls with data: SVG images
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Static files: WhiteNoise serves what collectstatic gathered (far-future caching for hashed names);
+# with DEBUG on it also finds them in the apps, so runserver needs no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins from one address lock it out
+# of every login form (the pages' and the admin's) for LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+if _bool("SECURE_PROXY_SSL_HEADER", False):
+    # Behind the reverse proxy every request comes from the proxy: the client is the address the
+    # proxy appended last to X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Email --------------------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""gunicorn's configuration for production (the container image and `make prod-smoke`).
+
+Every value comes from the environment, so the same file serves a small home server and a bigger
+one: GUNICORN_WORKERS processes with GUNICORN_THREADS threads each, a request that takes longer
+than GUNICORN_TIMEOUT seconds restarts its worker. Logs go to standard output as JSON lines, like
+the application's own; the application logs each request itself (with its request id), so
+gunicorn's access log stays off.
+"""
+
+import os
+
+bind = f"{os.environ.get('GUNICORN_BIND_HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# A worker is replaced after this many requests (with jitter), bounding any slow leak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+# Heartbeat files in memory rather than on the container's overlay file system.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket: it would be written to the home folder, outside the data folders.
+control_socket_disable = True
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "spends_tracker.observability.RedactSecretsFilter"}},
+    "formatters": {"json": {"()": "spends_tracker.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["redact"],
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False}
+    },
+}

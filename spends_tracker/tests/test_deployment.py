@@ -1,0 +1,142 @@
+"""The container image and the compose stack, checked by parsing them (Docker is not needed)."""
+
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.reliability.stack import crontab_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ["migrate", "web", "worker", "scheduler"]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def stages():
+    """Return the Dockerfile's stages: name -> list of (instruction, arguments)."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    stages, current = {}, None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        instruction, _, arguments = line.partition(" ")
+        instruction = instruction.upper()
+        if instruction == "FROM":
+            match = re.fullmatch(r"(\S+)\s+AS\s+(\S+)", arguments.strip(), re.IGNORECASE)
+            assert match, f"every stage is named: {line}"
+            current = match[2]
+            stages[current] = [("FROM", match[1])]
+        else:
+            assert current, f"instruction before FROM: {line}"
+            stages[current].append((instruction, " ".join(arguments.split())))
+    return stages
+
+
+def _instructions(stage, name):
+    return [arguments for instruction, arguments in stage if instruction == name]
+
+
+def test_the_image_builds_assets_in_node_and_dependencies_in_their_own_stage(stages):
+    assert list(stages)[-1] == "runtime"
+    assert _instructions(stages["assets"], "FROM")[0].startswith("node:")
+    assert "npm ci && npm run build" in _instructions(stages["assets"], "RUN")
+    assert any("pip install" in run for run in _instructions(stages["build"], "RUN"))
+    assert "slim" in _instructions(stages["runtime"], "FROM")[0]
+    for copy in _instructions(stages["runtime"], "COPY"):
+        source = re.match(r"--from=(\S+)", copy)
+        assert source is None or source[1] in stages, copy
+
+
+def test_the_image_runs_gunicorn_as_an_unprivileged_user_with_a_database_health_check(stages):
+    runtime = stages["runtime"]
+    assert _instructions(runtime, "USER") == ["spends"]
+    assert any("collectstatic --no-input" in run for run in _instructions(runtime, "RUN"))
+    assert _instructions(runtime, "CMD") == [
+        '["gunicorn", "--config", "gunicorn.conf.py", "spends_tracker.wsgi"]'
+    ]
+    (healthcheck,) = _instructions(runtime, "HEALTHCHECK")
+    assert healthcheck.endswith('CMD ["python", "docker/healthcheck.py"]')
+    assert "/api/health" in (ROOT / "docker" / "healthcheck.py").read_text()
+
+
+def test_the_scheduler_binary_is_checked_against_its_checksum(stages):
+    (download,) = [
+        run for run in _instructions(stages["supercronic"], "RUN") if "releases/download" in run
+    ]
+    assert "sha1sum --check" in download
+
+
+def test_the_build_context_leaves_out_secrets_and_local_state():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", ".git", ".venv", "data", "node_modules", "static/vendor"} <= set(ignored)
+
+
+def test_compose_runs_the_database_migrations_web_worker_and_scheduler(compose):
+    services = compose["services"]
+    assert set(services) == {"db", *APP_SERVICES}
+    assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
+    assert services["web"]["command"][0] == "gunicorn"
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert services["scheduler"]["command"][0] == "supercronic"
+    assert services["scheduler"]["command"][-1] == "docker/crontab"
+
+
+def test_the_scheduler_runs_the_cron_safe_backup_command_hourly():
+    lines = [
+        line.split()
+        for line in (ROOT / "docker" / "crontab").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert [line[:5] for line in lines] == [["0", "*", "*", "*", "*"]]
+    assert crontab_commands() == [["python", "manage.py", "backups_scheduled"]]
+
+
+def test_every_service_waits_for_a_healthy_database_and_the_migrations(compose):
+    services = compose["services"]
+    assert services["db"]["healthcheck"]["test"][0] == "CMD-SHELL"
+    assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    for name in ["web", "worker", "scheduler"]:
+        depends = services[name]["depends_on"]
+        assert depends["db"] == {"condition": "service_healthy"}, name
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
+    for name in ["worker", "scheduler"]:
+        assert services[name]["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "docker/healthcheck.py"]
+
+
+def test_data_lives_on_volumes_and_configuration_comes_from_the_env_file(compose):
+    assert set(compose["volumes"]) == {"postgres", "uploads"}
+    assert "postgres:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        assert service["env_file"] == ".env"
+        assert "uploads:/data/uploads" in service["volumes"]
+        assert any(volume.endswith(":/data/backups") for volume in service["volumes"])
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert "${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
+        assert service["read_only"] is True
+        assert service["cap_drop"] == ["ALL"]
+
+
+def test_the_web_port_is_published_on_loopback_unless_configured(compose):
+    (port,) = compose["services"]["web"]["ports"]
+    assert port.startswith("${SPENDS_BIND_ADDRESS:-127.0.0.1}:")
+
+
+def test_gunicorn_takes_workers_and_timeouts_from_the_environment(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "5")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "45")
+    monkeypatch.setenv("PORT", "9123")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["workers"], config["timeout"], config["bind"]) == (5, 45, "0.0.0.0:9123")
+    assert config["accesslog"] is None and config["errorlog"] == "-"
+    assert config["control_socket_disable"] is True

@@ -1,0 +1,201 @@
+"""Secure defaults: deploy checks, cookies, headers and content security policy, login throttling,
+request ids in the logs and no secret in them."""
+
+import io
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.admin import site
+from django.urls import reverse
+
+from accounts.services import api_token_create
+from spends_tracker.observability import JsonFormatter, RedactSecretsFilter, RequestIdFilter
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij"
+TLS_PROFILE = {
+    "SECURE_PROXY_SSL_HEADER": "true",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+}
+
+
+def _manage(*args, **env):
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": KEY,
+        "SPENDS_ENV_FILE": os.devnull,
+        "DATABASE_URL": "sqlite:///:memory:",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _deploy_issues(**env):
+    result = _manage("check", "--deploy", "--fail-level", "CRITICAL", **env)
+    return set(re.findall(r"\((\w+\.\w\d+)\)", result.stdout + result.stderr))
+
+
+def test_check_deploy_is_clean_with_the_production_profile(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    assert _deploy_issues(**TLS_PROFILE, STATIC_ROOT=str(tmp_path)) == set()
+
+
+def test_check_deploy_names_only_the_tls_opt_ins_when_they_are_off(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    assert _deploy_issues(STATIC_ROOT=str(tmp_path)) == {"security.W004", "security.W008"}
+
+
+def test_check_deploy_warns_when_static_files_were_not_collected(tmp_path):
+    assert "spends.W002" in _deploy_issues(**TLS_PROFILE, STATIC_ROOT=str(tmp_path / "none"))
+
+
+def _settings(*names, **env):
+    code = (
+        "from django.conf import settings; import json; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
+    )
+    result = _manage("shell", "-c", code, **env)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_cookies_are_secure_unless_debug_or_switched_off():
+    names = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_SSL_HEADER")
+    assert _settings(*names) == dict.fromkeys(names[:2], True) | {"SECURE_PROXY_SSL_HEADER": None}
+    assert _settings(*names, DEBUG="true")["SESSION_COOKIE_SECURE"] is False
+    assert _settings(*names, SECURE_COOKIES="false")["CSRF_COOKIE_SECURE"] is False
+    behind_proxy = _settings(*names, SECURE_PROXY_SSL_HEADER="true")
+    assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_secrets_are_read_from_files(tmp_path):
+    (tmp_path / "key").write_text(KEY + "\n")
+    assert _settings("SECRET_KEY", SECRET_KEY="", SECRET_KEY_FILE=str(tmp_path / "key")) == {
+        "SECRET_KEY": KEY
+    }
+
+
+def _policy(response) -> dict:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split("; ")}
+
+
+@pytest.mark.django_db
+def test_pages_get_a_strict_policy_the_api_none_at_all_and_the_admin_inline_styles(client):
+    pages = _policy(client.get("/"))
+    assert pages["script-src"] == ["'self'"] and pages["style-src"] == ["'self'"]
+    assert pages["frame-ancestors"] == ["'none'"] and pages["object-src"] == ["'none'"]
+    api = client.get("/api/purchases")
+    assert _policy(api)["default-src"] == ["'none'"]
+    for header, value in [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY")]:
+        assert api[header] == value
+    assert api["Referrer-Policy"] == "same-origin"
+    admin = _policy(client.get("/admin/login/"))
+    assert admin["script-src"] == ["'self'"]
+    assert admin["style-src"] == ["'self'", "'unsafe-inline'"]
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
+
+
+def _admin_urls():
+    urls = [reverse("admin:index")]
+    for model in site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+    return urls
+
+
+@pytest.mark.django_db
+def test_the_admin_runs_no_inline_script_so_script_src_self_holds(admin_client):
+    for url in _admin_urls():
+        response = admin_client.get(url)
+        if response.status_code != 200:  # models without an add form
+            continue
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), url
+        assert not EVENT_HANDLER.search(html), url
+        assert not JS_URL.search(html), url
+
+
+@pytest.mark.django_db
+def test_too_many_failed_logins_lock_the_address_out(client, django_user_model, settings):
+    django_user_model.objects.create_superuser("boss", password="the-right-password-1")
+    url = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        refused = client.post(url, {"username": "boss", "password": "guess"})
+        assert refused.status_code == 200  # the form again, with its error
+    assert client.post(url, {"username": "boss", "password": "guess"}).status_code == 429
+    locked = client.post(url, {"username": "boss", "password": "the-right-password-1"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    other = client.post(
+        url, {"username": "boss", "password": "the-right-password-1"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302  # another address is not affected
+
+
+@pytest.fixture
+def log_output():
+    """Capture log records the way production writes them: JSON, with request ids, redacted."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactSecretsFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.INFO)
+    yield stream
+    root.setLevel(previous)
+    root.removeHandler(handler)
+
+
+@pytest.mark.django_db
+def test_each_request_gets_an_id_in_its_response_and_its_log_lines(client, log_output):
+    response = client.get("/api/health")
+    request_id = response["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    lines = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    (line,) = [line for line in lines if line["logger"] == "spends_tracker.request"]
+    assert line["request_id"] == request_id
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/api/health", 200)
+    assert client.get("/api/health", HTTP_X_REQUEST_ID="proxy-id-1234")["X-Request-ID"] == (
+        "proxy-id-1234"
+    )
+    forged = client.get("/api/health", HTTP_X_REQUEST_ID="bad id\nwith a new line")
+    assert re.fullmatch(r"[0-9a-f]{32}", forged["X-Request-ID"])
+
+
+@pytest.mark.django_db
+def test_no_token_or_password_reaches_the_logs(client, api_user, log_output):
+    _, raw = api_token_create(user=api_user, name="script")
+    client.get("/api/purchases?limit=5", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/purchases", HTTP_AUTHORIZATION=f"Bearer {raw}x")
+    client.post(reverse("admin:login"), {"username": "owner", "password": "wrong-password-9"})
+    logging.getLogger("somewhere").warning(
+        "calling with Authorization: Bearer %s and password=hunter2 via postgres://u:pw@db/x", raw
+    )
+    output = log_output.getvalue()
+    assert "GET /api/purchases 200" in output
+    for secret in (raw, "wrong-password-9", "hunter2", ":pw@"):
+        assert secret not in output
+    assert "Bearer [redacted]" in output
