@@ -1,12 +1,9 @@
-from decimal import Decimal
-
 from django.contrib import admin
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
 from import_export.admin import ExportActionMixin, ImportExportMixin
 
 from backups.resources import BrandResource, RetailerResource
 from catalog.models import Brand, Retailer
+from catalog.selectors import catalog_entries_with_totals
 from preferences.selectors import preferred_currency_code
 
 
@@ -22,19 +19,8 @@ class CatalogEntryAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     readonly_fields = ["id", "created_at", "updated_at"]
 
     def get_queryset(self, request):
-        currency = preferred_currency_code()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                purchase_count=Count("purchases"),
-                total_spent=Coalesce(
-                    Sum("purchases__price", filter=Q(purchases__currency_code=currency)),
-                    Value(Decimal("0.00")),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                ),
-                total_currency=Value(currency),
-            )
+        return catalog_entries_with_totals(
+            super().get_queryset(request), currency=preferred_currency_code()
         )
 
     @admin.display(description="purchases", ordering="purchase_count")

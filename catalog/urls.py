@@ -6,4 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.catalog_list, name="list"),
+    path("defaults/", views.load_defaults, name="load_defaults"),
 ]

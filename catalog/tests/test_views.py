@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Brand, Retailer
+from catalog.tests.factories import BrandFactory, RetailerFactory
+from preferences.services import preferences_update
+from purchases.tests.factories import PurchaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(client, api_user):
+    client.force_login(api_user)
+    return client
+
+
+def test_the_page_needs_a_login(client):
+    response = client.get(reverse("catalog:list"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_entries_show_their_purchase_counts_and_totals_in_the_household_currency(owner_client):
+    preferences_update(currency_code="EUR")
+    shop = RetailerFactory(name="Corner Shop")
+    maker = BrandFactory(name="Acme")
+    PurchaseFactory(retailer=shop, brand=maker, price=Decimal("1010.10"), currency_code="EUR")
+    PurchaseFactory(retailer=shop, brand=maker, price=Decimal("5.05"), currency_code="EUR")
+    PurchaseFactory(retailer=shop, brand=maker, price=Decimal("999.00"), currency_code="USD")
+    RetailerFactory(name="Unused Store")
+
+    response = owner_client.get(reverse("catalog:list"))
+
+    assert response.status_code == 200
+    retailers = {entry.name: entry for entry in response.context["retailers"]}
+    assert retailers["Corner Shop"].purchase_count == 3
+    assert retailers["Corner Shop"].total_spent == Decimal("1015.15")
+    assert retailers["Unused Store"].purchase_count == 0
+    assert response.context["brands"][0].total_spent == Decimal("1015.15")
+    # Rendered on the page in the household's format, the USD purchase left out of the sum.
+    assert response.text.count("€1,015.15") == 2
+    assert "€0.00" in response.text
+    assert "$" not in response.text.split('id="retailers-list"')[1].split("</section>")[0]
+
+
+def test_a_retailer_with_a_same_named_brand_is_flagged(owner_client):
+    RetailerFactory(name="Apple")
+    BrandFactory(name="apple")
+
+    response = owner_client.get(reverse("catalog:list"))
+
+    assert "also a brand" in response.text
+
+
+def test_the_page_runs_a_fixed_number_of_queries(owner_client, django_assert_num_queries):
+    for _ in range(15):
+        PurchaseFactory()
+    # Session, user, the preferences twice (the page frame's and the totals' currency),
+    # retailers, brands.
+    with django_assert_num_queries(6):
+        response = owner_client.get(reverse("catalog:list"))
+    assert len(response.context["retailers"]) == 15
+    assert len(response.context["brands"]) == 15
+
+
+def test_an_empty_catalog_offers_the_usual_entries_and_loading_them_adds_them(owner_client):
+    response = owner_client.get(reverse("catalog:list"))
+    assert "No retailers yet" in response.text
+    assert "Add the usual retailers and brands" in response.text
+
+    response = owner_client.post(reverse("catalog:load_defaults"), follow=True)
+
+    assert Retailer.objects.exists()
+    assert Brand.objects.exists()
+    assert "Add the usual retailers and brands" not in response.text
+    assert f"Added {Retailer.objects.count()} retailers" in response.text
+
+
+def test_loading_the_usual_entries_is_a_post(owner_client):
+    assert owner_client.get(reverse("catalog:load_defaults")).status_code == 405
