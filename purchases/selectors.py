@@ -22,6 +22,11 @@ SORT_FIELDS = {
     "product_name": ["product_name", "created_at", "id"],
 }
 
+# Warranty states beyond the effective statuses, as the admin's filter offers them: the primary
+# warranty is active and ends within EXPIRING_SOON_DAYS, or the purchase has no warranty at all.
+WARRANTY_STATE_EXPIRING = "EXPIRING"
+WARRANTY_STATE_NONE = "NONE"
+
 
 def purchase_list(
     *,
@@ -40,7 +45,8 @@ def purchase_list(
 
     SEARCH is a case-insensitive substring of the product name, model, serial and order numbers,
     notes, tags, or the retailer's or brand's name. WARRANTY_STATUS filters on the effective status
-    of each purchase's primary warranty. SORT is a key of SORT_FIELDS, "-" first for descending.
+    of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or WARRANTY_STATE_NONE.
+    SORT is a key of SORT_FIELDS, "-" first for descending.
     """
     purchases = Purchase.objects.with_details()
     if search and search.strip():
@@ -67,9 +73,15 @@ def purchase_list(
         purchases = purchases.filter(purchase_date__gte=date_from)
     if date_to:
         purchases = purchases.filter(purchase_date__lte=date_to)
-    if warranty_status:
-        primary_ids = Warranty.objects.in_status(warranty_status).values("id")
-        purchases = purchases.filter(primary_warranty_id__in=primary_ids)
+    if warranty_status == WARRANTY_STATE_NONE:
+        purchases = purchases.filter(primary_warranty_id__isnull=True)
+    elif warranty_status:
+        primaries = (
+            Warranty.objects.expiring()
+            if warranty_status == WARRANTY_STATE_EXPIRING
+            else Warranty.objects.in_status(warranty_status)
+        )
+        purchases = purchases.filter(primary_warranty_id__in=primaries.values("id"))
     if tag and tag.strip():
         purchases = purchases.filter(tags__icontains=tag.strip())
     if currency_code:

@@ -1,7 +1,122 @@
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from catalog.selectors import brand_list, retailer_list
+from purchases.forms import PAGE_SIZES, PurchaseFilterForm
+from purchases.models import FileType, PurchaseStatus
+from purchases.selectors import purchase_list as purchase_list_query
+from spends_tracker import clock
+
+DEFAULT_PAGE_SIZE = 20
+# What the currency field offers (API.md §2.2); any other three-letter code can be typed.
+CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "INR"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort: str | None = None  # the selector's sort key, when the column can be sorted by
+    hideable: bool = True
+    shown_by_default: bool = True
+
+
+# The orders offered on narrow screens, where the table has no header row to click.
+SORT_CHOICES = [
+    ("-created_at", "Newest added"),
+    ("created_at", "Oldest added"),
+    ("-purchase_date", "Newest bought"),
+    ("purchase_date", "Oldest bought"),
+    ("-price", "Most expensive"),
+    ("price", "Cheapest"),
+    ("product_name", "Name, A to Z"),
+    ("-product_name", "Name, Z to A"),
+]
+
+COLUMNS = [
+    Column("product", "Product", sort="product_name", hideable=False),
+    Column("price", "Price", sort="price"),
+    Column("retailer", "Retailer"),
+    Column("brand", "Brand"),
+    Column("purchase_date", "Bought", sort="purchase_date"),
+    Column("status", "Status"),
+    Column("warranty", "Warranty"),
+    Column("tags", "Tags"),
+    Column("quantity", "Quantity", shown_by_default=False),
+    Column("model_number", "Model", shown_by_default=False),
+    Column("serial_number", "Serial number", shown_by_default=False),
+    Column("order_number", "Order number", shown_by_default=False),
+    Column("tax_deductible", "Tax deductible", shown_by_default=False),
+    Column("return_deadline", "Return by", shown_by_default=False),
+    Column("created_at", "Added", sort="created_at", shown_by_default=False),
+]
+
+
+def _headers(current_sort: str) -> list[dict]:
+    """Return the table's column headers, each with the sort a click asks for and its aria-sort.
+
+    A click on the sorted column reverses it; on another column names and prices start with
+    A and the cheapest, dates with the newest.
+    """
+    headers = []
+    for column in COLUMNS:
+        header = {"key": column.key, "label": column.label, "next": None, "aria": None}
+        if column.sort == current_sort:
+            header.update(next=f"-{column.sort}", aria="ascending")
+        elif column.sort and current_sort == f"-{column.sort}":
+            header.update(next=column.sort, aria="descending")
+        elif column.sort:
+            ascending_first = column.sort in {"product_name", "price"}
+            header["next"] = column.sort if ascending_first else f"-{column.sort}"
+        headers.append(header)
+    return headers
 
 
 @login_required
 def purchase_list(request):
-    return render(request, "purchases/purchase_list.html")
+    """The inventory: purchases filtered, sorted and paged by the query string.
+
+    The purchase form on this page saves through the JSON API; `?new=1` opens it empty and
+    `?edit=<id>` opens it on a purchase.
+    """
+    filters = PurchaseFilterForm(request.GET)
+    arguments = filters.selector_arguments()
+    per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
+    page = Paginator(purchase_list_query(**arguments), per_page).get_page(request.GET.get("page"))
+    retailers = list(retailer_list())
+    brands = list(brand_list())
+    form_data = {
+        "retailers": [{"id": str(r.id), "name": r.name, "is_brand": r.is_brand} for r in retailers],
+        "brands": [{"id": str(b.id), "name": b.name} for b in brands],
+        "currencies": CURRENCIES,
+        "file_types": [{"value": value, "label": label} for value, label in FileType.choices],
+        "today": clock.today().isoformat(),
+        "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
+    }
+    columns = [
+        {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
+    ]
+    context = {
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+        "filters": filters,
+        "values": filters.cleaned_data,
+        "filtered": any(arguments[name] for name in PurchaseFilterForm.FILTERS),
+        "active_filter_count": filters.active_filter_count(),
+        "sort": arguments["sort"],
+        "sort_choices": SORT_CHOICES,
+        "headers": _headers(arguments["sort"]),
+        "hideable_columns": columns,
+        "retailers": retailers,
+        "brands": brands,
+        "statuses": PurchaseStatus.choices,
+        "warranty_states": filters.fields["warranty_status"].choices[1:],
+        "page_sizes": PAGE_SIZES,
+        "per_page": per_page,
+        "form_data": form_data,
+    }
+    return render(request, "purchases/purchase_list.html", context)

@@ -1,7 +1,35 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from warranties.forms import STATE_EXPIRING, STATES, WarrantyFilterForm
+from warranties.selectors import warranty_list as warranty_list_query
+from warranties.selectors import warranty_list_expiring
+
+PAGE_SIZE = 25
 
 
 @login_required
 def warranty_list(request):
-    return render(request, "warranties/warranty_list.html")
+    """All warranties with their effective status, soonest end first; void and un-void here.
+
+    `?state=` narrows to one state; `?days=N` to the active ones ending within N days.
+    """
+    filters = WarrantyFilterForm(request.GET)
+    state, days = filters.value("state"), filters.value("days")
+    if days:
+        warranties = warranty_list_expiring(days=days)
+    elif state == STATE_EXPIRING:
+        warranties = warranty_list_query(expiring_soon=True)
+    else:
+        warranties = warranty_list_query(status=state)
+    page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+        "state": None if days else state,
+        "days": days,
+        "states": STATES,
+        "filtered": bool(state or days),
+    }
+    return render(request, "warranties/warranty_list.html", context)

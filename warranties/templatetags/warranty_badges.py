@@ -1,0 +1,55 @@
+"""How a warranty's state looks on the pages: one badge, the same on every page."""
+
+import datetime
+
+from django import template
+
+from spends_tracker import clock
+from warranties.models import EXPIRING_SOON_DAYS, WarrantyStatus
+
+register = template.Library()
+
+# (label, Bootstrap badge classes) of each state; "expiring" is an active warranty near its end.
+BADGES = {
+    WarrantyStatus.ACTIVE: ("Active", "text-bg-success"),
+    "EXPIRING": ("Expiring", "text-bg-warning"),
+    WarrantyStatus.EXPIRED: ("Expired", "text-bg-secondary"),
+    WarrantyStatus.VOIDED: ("Voided", "text-bg-danger"),
+}
+
+
+def badge_of(status: str | None, end: datetime.date | None, today: datetime.date | None = None):
+    """Return (label, css classes) of a warranty in STATUS ending on END, or None without one."""
+    if not status:
+        return None
+    today = today or clock.today()
+    if status == WarrantyStatus.ACTIVE and end and (end - today).days <= EXPIRING_SOON_DAYS:
+        status = "EXPIRING"
+    return BADGES[status]
+
+
+@register.inclusion_tag("warranties/partials/badge.html")
+def warranty_badge(status, end):
+    """`{% warranty_badge warranty.effective_status warranty.warranty_end %}`."""
+    badge = badge_of(status, end)
+    return {"label": badge[0] if badge else None, "css": badge[1] if badge else ""}
+
+
+@register.filter
+def days_left(end: datetime.date | None) -> str:
+    """`{{ warranty.warranty_end|days_left }}` → "ends today", "ended 3 days ago"."""
+    if end is None:
+        return ""
+    days = (end - clock.today()).days
+    if days == 0:
+        return "ends today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"ended {-days} day{'s' if days != -1 else ''} ago"
+
+
+@register.filter
+def unvoided_badge(warranty) -> tuple[str, str]:
+    """The (label, css classes) WARRANTY shows when it is not voided: for un-voiding in place."""
+    end = warranty.warranty_end
+    return badge_of(WarrantyStatus.EXPIRED if end < clock.today() else WarrantyStatus.ACTIVE, end)

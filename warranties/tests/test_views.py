@@ -1,0 +1,87 @@
+"""The warranties page: every warranty with its effective status, filtered by state or window."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from purchases.tests.factories import PurchaseFactory
+from spends_tracker import clock
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("warranties:list")
+
+
+@pytest.fixture
+def client(client, api_user):
+    client.force_login(api_user)
+    return client
+
+
+@pytest.fixture
+def warranties():
+    today = clock.today()
+    made = {}
+    for name, end_in_days, voided in [
+        ("Long", 400, False),
+        ("Soon", 10, False),
+        ("Ninety", 80, False),
+        ("Lapsed", -3, False),
+        ("Voided", 200, True),
+    ]:
+        purchase = PurchaseFactory(product_name=name, purchase_date=today - datetime.timedelta(700))
+        made[name] = WarrantyFactory(
+            purchase=purchase, warranty_end=today + datetime.timedelta(end_in_days), voided=voided
+        )
+    return made
+
+
+def products(response):
+    return [warranty.purchase.product_name for warranty in response.context["page"]]
+
+
+def test_all_warranties_soonest_end_first_with_their_status(client, warranties):
+    response = client.get(URL)
+
+    assert products(response) == ["Lapsed", "Soon", "Ninety", "Voided", "Long"]
+    content = response.content.decode()
+    assert '<span class="badge text-bg-warning">Expiring</span>' in content
+    assert '<span class="badge text-bg-danger">Voided</span>' in content
+    assert "10 days left" in content
+    assert "ended 3 days ago" in content
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("ACTIVE", ["Soon", "Ninety", "Long"]),
+        ("EXPIRING", ["Soon"]),
+        ("EXPIRED", ["Lapsed"]),
+        ("VOIDED", ["Voided"]),
+    ],
+)
+def test_filter_by_state(client, warranties, state, expected):
+    assert products(client.get(URL, {"state": state})) == expected
+
+
+def test_expiring_within_a_number_of_days(client, warranties):
+    response = client.get(URL, {"days": "90"})
+
+    assert products(response) == ["Soon", "Ninety"]
+    assert "within the next 90 days" in response.content.decode()
+
+
+def test_a_window_out_of_bounds_is_ignored(client, warranties):
+    assert len(products(client.get(URL, {"days": "5000", "state": "purple"}))) == 5
+
+
+def test_an_empty_list_says_how_to_add_one(client):
+    assert "No warranties yet" in client.get(URL).content.decode()
+
+
+def test_a_page_of_warranties_takes_five_queries(client, warranties, django_assert_num_queries):
+    # session, user, preferences, count, page (purchases joined)
+    with django_assert_num_queries(5):
+        client.get(URL)
