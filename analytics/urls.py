@@ -6,4 +6,5 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("demo-data/", views.demo_load, name="demo_load"),
 ]

@@ -1,7 +1,103 @@
+"""The dashboard page: the figures of the analytics API, rendered on the server at first paint."""
+
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from analytics import selectors
+from analytics.schemas import DistributionOut, SpendingOut, TimelineOut, TopProductsOut
+from purchases.demo import purchases_load_demo
+from reminders.selectors import Deadline, deadline_queryset
+from spends_tracker import clock
+from warranties.models import EXPIRING_SOON_DAYS
+
+# The window of the spending chart at first paint and of the warranty timeline (months before
+# and after this one): a year reads at a glance; the chart's own menu asks the API for more.
+CHART_MONTHS = 12
+RECENT_LIMIT = 5
+DEADLINES_SHOWN = 8
+TOP_PRODUCTS_SHOWN = 10
+# What `make demo` loads (manage.py purchases_demo --purchases 60).
+DEMO_PURCHASES = 60
+
+
+def _chart_figures(currency: str) -> dict:
+    """Return the charts' data in the API's own shapes, so the charts read both alike."""
+    spending = selectors.spending_by_month(currency=currency, months=CHART_MONTHS)
+    timeline = {
+        "timeline": selectors.warranty_timeline(months=CHART_MONTHS),
+        "summary": selectors.warranty_counts(),
+    }
+    distribution = {
+        "retailers": selectors.spending_by_retailer(currency=currency),
+        "brands": selectors.spending_by_brand(currency=currency),
+    }
+    products = selectors.top_products(currency=currency, sort_by="count", limit=TOP_PRODUCTS_SHOWN)
+    return {
+        "currency": currency,
+        "months": CHART_MONTHS,
+        **SpendingOut.model_validate(
+            {"spending_over_time": spending, "currency": currency}
+        ).model_dump(mode="json"),
+        **TimelineOut.model_validate(timeline).model_dump(mode="json"),
+        **DistributionOut.model_validate(distribution).model_dump(mode="json"),
+        **TopProductsOut.model_validate({"top_products": products}).model_dump(mode="json"),
+    }
+
+
+def _upcoming_deadlines(today) -> list[tuple[Deadline, int]]:
+    """The next warranty ends and return deadlines within the "expiring soon" window."""
+    rows = deadline_queryset(
+        start=today, end=today + datetime.timedelta(days=EXPIRING_SOON_DAYS), today=today
+    )[:DEADLINES_SHOWN]
+    return [(deadline, deadline.days_left(today)) for deadline in map(Deadline.from_row, rows)]
+
+
+def _other_currencies_note(summary: dict) -> str:
+    count = summary["other_currency_count"]
+    if not count:
+        return ""
+    purchases = "purchase" if count == 1 else "purchases"
+    return f"{summary['currency']} only; {count} {purchases} in other currencies not counted"
 
 
 @login_required
 def dashboard(request):
-    return render(request, "analytics/dashboard.html")
+    """KPI cards, charts and lists; a first-run page while there are no purchases at all."""
+    currency = selectors.resolve_currency(None)
+    summary = selectors.analytics_summary(currency=currency)
+    context = {
+        "summary": summary,
+        "currency": currency,
+        "other_currencies_note": _other_currencies_note(summary),
+    }
+    if summary["total_items"] + summary["other_currency_count"] == 0:
+        return render(
+            request,
+            "analytics/dashboard.html",
+            {**context, "first_run": True, "demo_purchases": DEMO_PURCHASES},
+        )
+    today = clock.today()
+    context.update(
+        charts=_chart_figures(currency),
+        deadlines=_upcoming_deadlines(today),
+        expiring_soon_days=EXPIRING_SOON_DAYS,
+        recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT),
+        recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT),
+    )
+    return render(request, "analytics/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def demo_load(request):
+    """Load the demo household, as `manage.py purchases_demo --purchases 60` does."""
+    added = purchases_load_demo(count=DEMO_PURCHASES)
+    if added:
+        messages.success(request, f"Loaded {added} demo purchases with their warranties.")
+    else:
+        messages.info(request, "The demo purchases are already loaded.")
+    return redirect("analytics:dashboard")

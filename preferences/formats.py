@@ -7,8 +7,8 @@ The API sends plain values (API.md C7, C8); the pages format them with the `curr
 import datetime
 from decimal import Decimal
 
+from django.utils import numberformat
 from django.utils.dateformat import format as format_date_pattern
-from django.utils.formats import number_format
 
 # The setting's values (API.md §2.2) as Django date format patterns; "" is the default.
 DATE_PATTERNS = {
@@ -39,7 +39,10 @@ def format_money(amount: Decimal | None, currency_code: str) -> str:
         return ""
     code = (currency_code or "").strip().upper()
     symbol = CURRENCY_SYMBOLS.get(code, f"{code} " if code else "")
-    digits = number_format(abs(amount), decimal_pos=2, use_l10n=False, force_grouping=True)
+    # Grouped by threes whatever the locale settings say (Django's NUMBER_GROUPING defaults to 0).
+    digits = numberformat.format(
+        abs(amount), ".", decimal_pos=2, grouping=3, thousand_sep=",", force_grouping=True
+    )
     sign = "-" if amount < 0 else ""
     return f"{sign}{symbol}{digits}"
 

@@ -1,0 +1,173 @@
+"""The dashboard page: the analytics API's figures at first paint, the first-run page, demo data."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from preferences.services import preferences_update
+from purchases.demo import purchases_load_demo
+from purchases.models import Purchase
+from purchases.tests.factories import PurchaseFactory
+from spends_tracker import clock
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, api_user):
+    client.force_login(api_user)
+    return client
+
+
+def days_from_today(days: int) -> datetime.date:
+    return clock.today() + datetime.timedelta(days=days)
+
+
+def chart_figures(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="dashboard-charts" type="application/json">')
+    start = html.index(">", start) + 1
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_the_dashboard_asks_for_a_sign_in():
+    response = Client().get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_an_empty_database_shows_the_first_run_page(client):
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.context["first_run"] is True
+    assert 'href="/inventory/?new=1"' in html
+    assert 'href="/data/"' in html
+    assert 'action="/demo-data/"' in html
+    assert "dashboard-charts" not in html
+
+
+def test_the_figures_are_those_of_the_analytics_api(client, api_client):
+    for price in ("10.00", "20.50", "1249.99"):
+        purchase = PurchaseFactory(price=Decimal(price), purchase_date=days_from_today(-40))
+        WarrantyFactory(purchase=purchase, warranty_end=days_from_today(100))
+    PurchaseFactory(price=Decimal("5.00"), tax_deductible=True, purchase_date=days_from_today(-3))
+
+    response = client.get("/")
+
+    summary = api_client.get("/api/analytics/summary").json()
+    assert response.context["summary"]["total_spent"] == Decimal(summary["total_spent"])
+    html = response.content.decode()
+    assert "$1,285.49" in html  # total spent
+    assert "$321.37" in html  # 1285.49 / 4, rounded half-up
+    figures = chart_figures(response)
+    for url, key in [
+        ("/api/analytics/spending?months=12", "spending_over_time"),
+        ("/api/analytics/warranties/timeline?months=12", "timeline"),
+        ("/api/analytics/retailers", "retailers"),
+        ("/api/analytics/brands", "brands"),
+        ("/api/analytics/top-products?limit=10", "top_products"),
+    ]:
+        assert figures[key] == api_client.get(url).json()[key], url
+
+
+def test_purchases_in_other_currencies_are_left_out_and_counted(client):
+    PurchaseFactory(price=Decimal("100.00"), currency_code="USD")
+    PurchaseFactory(price=Decimal("999.00"), currency_code="EUR")
+    PurchaseFactory(price=Decimal("999.00"), currency_code="GBP")
+
+    html = client.get("/").content.decode()
+
+    assert "$100.00" in html
+    assert "2 purchases in other currencies not counted" in html
+
+
+def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(client):
+    kettle = PurchaseFactory(product_name="Kettle")
+    WarrantyFactory(purchase=kettle, warranty_end=days_from_today(12))
+    WarrantyFactory(
+        purchase=PurchaseFactory(product_name="Old radio"), warranty_end=days_from_today(-1)
+    )
+    WarrantyFactory(
+        purchase=PurchaseFactory(product_name="Far TV"), warranty_end=days_from_today(90)
+    )
+    PurchaseFactory(product_name="Jacket", return_deadline=days_from_today(1))
+
+    response = client.get("/")
+
+    listed = [(d.product_name, d.kind, days) for d, days in response.context["deadlines"]]
+    assert listed == [("Jacket", "return", 1), ("Kettle", "warranty", 12)]
+    html = response.content.decode()
+    assert "1 day left" in html
+    assert "12 days left" in html
+
+
+def test_money_and_dates_follow_the_household_settings(client):
+    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
+    PurchaseFactory(
+        product_name="Toaster",
+        price=Decimal("1234.50"),
+        currency_code="EUR",
+        purchase_date=datetime.date(2025, 3, 14),
+    )
+
+    html = client.get("/").content.decode()
+
+    assert "€1,234.50" in html
+    assert "14.03.2025" in html
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(client, django_assert_num_queries):
+    def visit():
+        cache.clear()
+        assert client.get("/").status_code == 200
+
+    WarrantyFactory(warranty_end=days_from_today(5))
+    with django_assert_num_queries(26):
+        visit()
+    for _ in range(10):
+        WarrantyFactory(warranty_end=days_from_today(5))
+        PurchaseFactory(return_deadline=days_from_today(3))
+    with django_assert_num_queries(26):
+        visit()
+
+
+def test_a_second_visit_reads_the_figures_from_the_cache(client, django_assert_num_queries):
+    WarrantyFactory(warranty_end=days_from_today(5))
+    client.get("/")
+
+    with django_assert_num_queries(15):
+        client.get("/")
+
+
+def test_loading_demo_data_adds_the_demo_purchases_once(client):
+    response = client.post("/demo-data/", follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert Purchase.objects.count() == 60
+    assert "Loaded 60 demo purchases" in response.content.decode()
+    assert "charts" in response.context
+
+    again = client.post("/demo-data/", follow=True)
+    assert Purchase.objects.count() == 60
+    assert "already loaded" in again.content.decode()
+
+
+def test_the_demo_data_is_that_of_the_command(client):
+    client.post("/demo-data/")
+    loaded = set(Purchase.objects.values_list("id", flat=True))
+    Purchase.objects.all().delete()
+
+    purchases_load_demo(count=60)
+    assert set(Purchase.objects.values_list("id", flat=True)) == loaded
+
+
+def test_demo_data_is_loaded_by_a_post_only(client):
+    assert client.get("/demo-data/").status_code == 405
+    assert Purchase.objects.count() == 0

@@ -1,0 +1,245 @@
+// One chart of the dashboard (its kind in data-chart), drawn with Chart.js from the figures the
+// server put on the page (#dashboard-charts, in the shapes of the analytics API).
+document.addEventListener("alpine:init", () => {
+  const COLORS = {
+    blue: "#0d6efd", green: "#198754", orange: "#fd7e14", red: "#dc3545", teal: "#20c997",
+    purple: "#6f42c1", yellow: "#ffc107", pink: "#d63384", cyan: "#0dcaf0", indigo: "#6610f2",
+    gray: "#adb5bd",
+  };
+  const SLICES = ["blue", "teal", "orange", "purple", "pink", "yellow", "cyan", "indigo"].map((name) => COLORS[name]);
+  // Doughnuts show the largest entries and put the rest together, so the legend stays readable.
+  const SLICES_SHOWN = 7;
+  let figures = null;
+
+  function pageFigures() {
+    if (figures === null) {
+      const element = document.getElementById("dashboard-charts");
+      figures = element ? JSON.parse(element.textContent) : {};
+    }
+    return figures;
+  }
+
+  function themeColors() {
+    const style = window.getComputedStyle(document.documentElement);
+    return {
+      text: style.getPropertyValue("--bs-secondary-color").trim() || "#6c757d",
+      grid: style.getPropertyValue("--bs-border-color-translucent").trim() || "rgba(0,0,0,.1)",
+      surface: style.getPropertyValue("--bs-body-bg").trim() || "#fff",
+    };
+  }
+
+  function money(amount) {
+    return window.spendsFormat.money(amount, pageFigures().currency);
+  }
+
+  function plural(count, word) {
+    return `${count} ${word}${count === 1 ? "" : "s"}`;
+  }
+
+  // Chart.js plots numbers; the money strings are parsed for drawing only, and every label shows
+  // the exact string the server sent.
+  function spendingChart(months) {
+    return {
+      type: "bar",
+      data: {
+        labels: months.map((bucket) => bucket.month),
+        datasets: [
+          {
+            label: "Spent",
+            data: months.map((bucket) => parseFloat(bucket.total_amount)),
+            amounts: months.map((bucket) => bucket.total_amount),
+            backgroundColor: COLORS.blue,
+            borderRadius: 3,
+            yAxisID: "y",
+            order: 2,
+          },
+          {
+            label: "Items",
+            type: "line",
+            data: months.map((bucket) => bucket.item_count),
+            borderColor: COLORS.orange,
+            backgroundColor: COLORS.orange,
+            cubicInterpolationMode: "monotone",
+            pointRadius: 3,
+            yAxisID: "items",
+            order: 1,
+          },
+        ],
+      },
+      options: {
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          y: { beginAtZero: true, ticks: { callback: (value) => money(Number(value).toFixed(0)).replace(/\.00$/, "") } },
+          items: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item) => (item.dataset.amounts
+                ? `Spent: ${money(item.dataset.amounts[item.dataIndex])}`
+                : `Items: ${item.raw}`),
+            },
+          },
+        },
+      },
+    };
+  }
+
+  function timelineChart(months) {
+    return {
+      type: "bar",
+      data: {
+        labels: months.map((bucket) => bucket.month),
+        datasets: [
+          { label: "Active", data: months.map((b) => b.active - b.expiring_soon), backgroundColor: COLORS.green },
+          { label: "Expiring soon", data: months.map((b) => b.expiring_soon), backgroundColor: COLORS.orange },
+          { label: "Expired", data: months.map((b) => b.expired), backgroundColor: COLORS.gray },
+        ],
+      },
+      options: {
+        interaction: { mode: "index", intersect: false },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    };
+  }
+
+  function shareChart(shares, surface) {
+    const counted = shares.filter((share) => share.count > 0);
+    const shown = counted.slice(0, SLICES_SHOWN);
+    const rest = counted.slice(SLICES_SHOWN);
+    const slices = shown.map((share) => ({ label: share.name, count: share.count, total: share.total_spent }));
+    if (rest.length) {
+      slices.push({
+        label: `Other (${rest.length})`,
+        count: rest.reduce((sum, share) => sum + share.count, 0),
+        total: null,
+      });
+    }
+    const whole = counted.reduce((sum, share) => sum + share.count, 0);
+    return {
+      type: "doughnut",
+      data: {
+        labels: slices.map((slice) => slice.label),
+        datasets: [{
+          data: slices.map((slice) => slice.count),
+          backgroundColor: slices.map((slice, index) => (slice.total === null ? COLORS.gray : SLICES[index % SLICES.length])),
+          borderColor: surface,
+        }],
+      },
+      options: {
+        plugins: {
+          legend: { position: window.innerWidth < 576 ? "bottom" : "right", labels: { boxWidth: 12 } },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const slice = slices[item.dataIndex];
+                const share = `${Math.round((slice.count * 100) / whole)}%`;
+                const total = slice.total === null ? "" : `, ${money(slice.total)}`;
+                return ` ${plural(slice.count, "purchase")} (${share})${total}`;
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  function topProductsChart(products) {
+    return {
+      type: "bar",
+      data: {
+        labels: products.map((product) => product.product_name),
+        datasets: [{ label: "Bought", data: products.map((product) => product.count), backgroundColor: COLORS.teal, borderRadius: 3 }],
+      },
+      options: {
+        indexAxis: "y",
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0 } },
+          y: { ticks: { callback(value) { const name = this.getLabelForValue(value); return name.length > 22 ? `${name.slice(0, 21)}…` : name; } } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const product = products[item.dataIndex];
+                return ` ${plural(product.count, "time")}, ${money(product.total_spent)} in all, ${money(product.avg_price)} on average`;
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  // What each kind draws, and whether there is anything to draw.
+  const KINDS = {
+    spending: { rows: (data) => data.spending_over_time, build: spendingChart, hasData: (rows) => rows.some((b) => b.item_count > 0) },
+    timeline: { rows: (data) => data.timeline, build: timelineChart, hasData: (rows) => rows.length > 0 },
+    retailers: { rows: (data) => data.retailers, build: shareChart, hasData: (rows) => rows.some((s) => s.count > 0) },
+    brands: { rows: (data) => data.brands, build: shareChart, hasData: (rows) => rows.some((s) => s.count > 0) },
+    top_products: { rows: (data) => data.top_products, build: topProductsChart, hasData: (rows) => rows.length > 0 },
+  };
+
+  window.Alpine.data("dashboardChart", () => {
+    // Kept out of Alpine's reactive state: Chart.js must not be wrapped in a proxy.
+    let chart = null;
+    let rows = [];
+
+    return {
+      kind: "",
+      empty: false,
+      loading: false,
+      months: "",
+
+      init() {
+        this.kind = this.$el.dataset.chart;
+        const data = pageFigures();
+        this.months = String(data.months || "");
+        rows = KINDS[this.kind].rows(data) || [];
+        this.draw();
+        window.addEventListener("theme-changed", () => this.draw());
+      },
+
+      draw() {
+        const kind = KINDS[this.kind];
+        if (chart) chart.destroy();
+        chart = null;
+        this.empty = !kind.hasData(rows);
+        if (this.empty) return;
+        const colors = themeColors();
+        const config = kind.build(rows, colors.surface);
+        const Chart = window.Chart;
+        Chart.defaults.color = colors.text;
+        Chart.defaults.borderColor = colors.grid;
+        Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
+        const canvas = this.$refs.canvas;
+        delete canvas.dataset.drawn;
+        config.options = {
+          ...config.options,
+          responsive: true,
+          maintainAspectRatio: false,
+          // Marks the end of the first animation, for whoever waits for the finished picture.
+          animation: { onComplete: () => { canvas.dataset.drawn = "true"; } },
+        };
+        chart = new Chart(canvas, config);
+      },
+
+      async reload() {
+        this.loading = true;
+        try {
+          const answer = await window.api.get("analytics/spending", {
+            months: this.months,
+            currency: pageFigures().currency,
+          });
+          rows = answer.spending_over_time;
+          this.draw();
+        } catch (error) {
+          window.notify(error.message, "error");
+        } finally {
+          this.loading = false;
+        }
+      },
+    };
+  });
+});
