@@ -26,6 +26,7 @@ from backups.schemas import (
     JobOut,
     VerifyOut,
 )
+from backups.selectors import backup_config_info, backup_last_completed, backup_list
 from purchases.blobs import streamed_uploads
 from spends_tracker.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
 
@@ -106,7 +107,7 @@ def backup_status(request):
     jobs_fail_abandoned()
     job = Job.objects.select_related("backup").order_by("-created_at").first()
     completed = BackupRecord.objects.filter(status=BackupStatus.COMPLETED)
-    last = completed.order_by("-created_at").first()
+    last = backup_last_completed()
     state = "idle"
     if job is not None and job.status != JobStatus.COMPLETED:
         state = job.status
@@ -125,14 +126,14 @@ def backup_status(request):
 @router.get("/backup/list", response={200: Page[BackupInfoOut], **COMMON_ERRORS})
 def list_backups(request, page: Query[PageQuery]):
     """Stored backups, newest first."""
-    listing = paginate(BackupRecord.objects.order_by("-created_at", "-id"), **page.dict())
+    listing = paginate(backup_list(), **page.dict())
     listing["items"] = [services.backup_info(record) for record in listing["items"]]
     return listing
 
 
 @router.get("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
 def get_backup_config(request):
-    return _config_out(BackupConfig.current())
+    return backup_config_info(BackupConfig.current())
 
 
 @router.put("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
@@ -149,18 +150,7 @@ def update_backup_config(request, payload: BackupConfigIn):
     for field, value in changes.items():
         setattr(config, field, value)
     config.save()
-    return _config_out(config)
-
-
-def _config_out(config: BackupConfig) -> dict:
-    return {
-        "backup_enabled": config.enabled,
-        "backup_frequency": config.frequency,
-        "backup_retention": config.retention,
-        "backup_location": config.location,
-        "offsite_available": "backups_offsite" in settings.STORAGES,
-        "next_backup_due": services.backup_next_due(config),
-    }
+    return backup_config_info(config)
 
 
 RESTORE_BODY = {

@@ -1,7 +1,44 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from backups.jobs import job_active
+from backups.models import BackupConfig, Frequency, Location
+from backups.selectors import backup_config_info, backup_last_completed, backup_list
+
+# Older backups stay reachable through the API and the admin; the page shows the recent ones.
+LISTED_BACKUPS = 50
+
+
+def _age(moment) -> str:
+    """'2 days ago', 'just now': how long ago MOMENT was, to the largest unit."""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
 
 
 @login_required
 def data_management(request):
-    return render(request, "backups/data_management.html")
+    """Export, import, backups and the reset, with the stored backups listed at first paint."""
+    backups = list(backup_list()[: LISTED_BACKUPS + 1])
+    last = backup_last_completed()
+    active = job_active()
+    return render(
+        request,
+        "backups/data_management.html",
+        {
+            "backups": backups[:LISTED_BACKUPS],
+            "more_backups": len(backups) > LISTED_BACKUPS,
+            "last_backup": last,
+            "last_backup_age": _age(last.created_at) if last else "",
+            "frequencies": Frequency.choices,
+            "locations": Location.choices,
+            "page_data": {
+                "config": backup_config_info(BackupConfig.current()),
+                "active_job": {"id": str(active.pk), "kind": active.kind} if active else None,
+            },
+        },
+    )
