@@ -233,7 +233,7 @@ document.addEventListener("alpine:init", () => {
       try {
         const [purchase, files] = await Promise.all([window.api.get(`purchases/${id}`), window.api.get(`files/${id}`)]);
         this.fill(purchase);
-        this.attachments = files;
+        this.attachments = files.map((file) => ({ ...file, removing: false }));
         this.loading = false;
         this.$nextTick(() => this.$refs.productName.focus());
       } catch (error) {
@@ -522,7 +522,9 @@ document.addEventListener("alpine:init", () => {
         const attachment = await uploadWithProgress(`/api/files/${this.purchaseId}`, form, (percent) => {
           this.uploadProgress = percent;
         });
-        if (!this.attachments.some((item) => item.id === attachment.id)) this.attachments.push(attachment);
+        if (!this.attachments.some((item) => item.id === attachment.id)) {
+          this.attachments.push({ ...attachment, removing: false });
+        }
         window.notify(`Attached “${attachment.filename}”.`, "success");
         return true;
       } catch (error) {
