@@ -157,3 +157,18 @@ def test_the_data_page_on_a_phone(phone_page, demo_data, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     screenshot(page, "data-phone")
+
+
+def test_the_restore_dialog_in_the_dark_theme(signed_in_page, demo_data, screenshot):
+    page = signed_in_page
+    page.goto("/data/")
+    page.evaluate("window.spendsTheme.set('dark')")
+    _backup_now(page)
+
+    page.get_by_role("button", name=re.compile("^Restore backup")).click()
+    dialog = page.get_by_role("dialog", name=re.compile("Restore the backup"))
+    expect(dialog.get_by_label("Type RESTORE to confirm")).to_be_focused()
+    screenshot(page, "data-restore-dark")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert BackupRecord.objects.count() == 1

@@ -102,3 +102,20 @@ def test_deleting_an_entry_in_use_is_refused_unless_the_purchases_are_kept(signe
     expect(_row(page, "retailer", "Unused Store")).to_have_count(0)
     assert not Retailer.objects.filter(name="Unused Store").exists()
     expect(page).to_have_url(re.compile(r"/catalog/$"))
+
+
+def test_the_delete_dialog_in_the_dark_theme(signed_in_page, demo_data, screenshot):
+    page = signed_in_page
+    page.goto("/catalog/")
+    page.evaluate("window.spendsTheme.set('dark')")
+    amazon = Retailer.objects.get(name="Amazon")
+
+    page.get_by_role("button", name="Delete Amazon").click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"{amazon.purchases.count()} purchases refer to it")
+    expect(dialog.get_by_role("button", name='Keep "Amazon"')).to_be_focused()
+    screenshot(page, "catalog-delete-dark")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Delete Amazon")).to_be_focused()
