@@ -9,8 +9,8 @@ import functools
 import logging
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, connection
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, ValidationError
+from django.db import DataError, IntegrityError, connection
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Schema, Status
@@ -132,6 +132,12 @@ def file_too_large(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=413)
 
 
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    """A JSON body beyond DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read (413)."""
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
 @api.exception_handler(IntegrityError)
 def conflicting_data(request, exc):
     logger.warning("Integrity error in %s %s: %s", request.method, request.path, exc)
@@ -142,6 +148,14 @@ def conflicting_data(request, exc):
 
 @api.exception_handler(Exception)
 def unexpected_error(request, exc):
+    if isinstance(exc, ValueError | DataError) and "NUL (0x00)" in str(exc):
+        # PostgreSQL text cannot hold NUL characters (in a body or a query parameter).
+        error = {
+            "type": "value_error",
+            "loc": ["body"],
+            "msg": "Text cannot contain NUL characters.",
+        }
+        return api.create_response(request, {"detail": [error]}, status=422)
     logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, {"detail": "Internal server error"}, status=500)
 

@@ -199,3 +199,21 @@ def test_no_token_or_password_reaches_the_logs(client, api_user, log_output):
     for secret in (raw, "wrong-password-9", "hunter2", ":pw@"):
         assert secret not in output
     assert "Bearer [redacted]" in output
+
+
+@pytest.mark.django_db
+def test_a_body_beyond_the_upload_limit_is_refused_with_413(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"product_name": "' + "x" * 2000 + '", "price": 1, "purchase_date": "2026-01-01"}'
+    response = api_client.post("/api/purchases", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
+
+
+@pytest.mark.django_db
+def test_text_with_a_nul_character_never_crashes_the_api(api_client):
+    body = {"product_name": "nul\x00byte", "price": 1, "purchase_date": "2026-01-01"}
+    created = api_client.post("/api/purchases", body, content_type="application/json")
+    searched = api_client.get("/api/purchases", {"search": "a\x00b"})
+    # SQLite stores the character; PostgreSQL cannot, and the API says so with a 422.
+    assert created.status_code in (201, 422) and searched.status_code in (200, 422)
