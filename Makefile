@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fuzz bench format demo clean
+.PHONY: run test lint fuzz bench format demo clean prod-smoke reliability reliability-short
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,19 @@ lint: $(BIN)/.installed
 # Schema-driven fuzzing of the API (schemathesis); FUZZ_EXAMPLES and FUZZ_SECONDS bound it.
 fuzz: $(BIN)/.installed
 	scripts/api_fuzz.sh
+
+# The production process layout of compose.yaml without Docker (gunicorn + PostgreSQL + worker +
+# one scheduled backup) on a scratch database of the PostgreSQL server on 127.0.0.1:5432.
+prod-smoke: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability.smoke
+
+# Load, faults, bad input and access against the same layout (docs/deployment.md); the full form
+# takes about ten minutes, the short one (CI) a few.
+reliability: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability
+
+reliability-short: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability --short
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
