@@ -6,8 +6,8 @@ import time
 
 from tests.reliability import access, faults, hostile, load
 
-FULL = {"purchases": 100_000, "clients": 16, "seconds": 60, "fault_seconds": 20}
-SHORT = {"purchases": 10_000, "clients": 8, "seconds": 15, "fault_seconds": 8}
+FULL = {"purchases": 100_000, "clients": 16, "seconds": 60, "fault_seconds": 20, "stale": 15}
+SHORT = {"purchases": 5_000, "clients": 8, "seconds": 15, "fault_seconds": 6, "stale": 6}
 
 
 def main() -> int:
@@ -22,7 +22,9 @@ def main() -> int:
         "load": lambda: load.run(
             purchases=size["purchases"], clients=size["clients"], seconds=size["seconds"]
         ),
-        "faults": lambda: faults.run(purchases=size["purchases"], seconds=size["fault_seconds"]),
+        "faults": lambda: faults.run(
+            purchases=size["purchases"], seconds=size["fault_seconds"], stale_seconds=size["stale"]
+        ),
     }
     started = time.monotonic()
     outcome = {}

@@ -15,7 +15,8 @@ import requests
 from tests.reliability.load import load_dataset
 from tests.reliability.stack import Stack
 
-# A job silent this long has lost its worker (SPENDS_JOB_STALE_SECONDS), short for the test.
+# A job silent this long has lost its worker (SPENDS_JOB_STALE_SECONDS), short for the test; it
+# must stay above a backup's snapshot and a restore's transaction, which write no heartbeat.
 STALE_SECONDS = 15
 
 
@@ -150,7 +151,7 @@ def backup_killed(stack: Stack, results: list) -> str | None:
     stack.kill("worker")
     check(results, running, "the backup was running when the worker was killed")
     stack.start("worker")
-    time.sleep(STALE_SECONDS + 1)
+    time.sleep(stack.stale_seconds + 1)
     status = api.get(f"{stack.base}/api/jobs/{job['id']}").json()
     check(
         results, status["status"] == "failed", f"the job is failed, not stuck ({status['status']})"
@@ -189,7 +190,7 @@ def restore_killed(stack: Stack, results: list, backup_id: str) -> None:
     stack.kill("worker")
     check(results, writing, "the restore was replacing the data when the worker was killed")
     stack.start("worker")
-    time.sleep(STALE_SECONDS + 1)
+    time.sleep(stack.stale_seconds + 1)
     status = api.get(f"{stack.base}/api/jobs/{job['id']}").json()
     check(
         results, status["status"] == "failed", f"the job is failed, not stuck ({status['status']})"
@@ -197,13 +198,14 @@ def restore_killed(stack: Stack, results: list, backup_id: str) -> None:
     check(results, fingerprint(stack) == before, "the data is exactly as before the restore")
 
 
-def run(*, purchases: int, seconds: float) -> bool:
+def run(*, purchases: int, seconds: float, stale_seconds: int = STALE_SECONDS) -> bool:
     results: list[bool] = []
     print(f"== faults ({purchases:,} purchases)")
     with Stack(
         "spends_reliability_faults",
-        extra_env={"SPENDS_JOB_STALE_SECONDS": str(STALE_SECONDS)},
+        extra_env={"SPENDS_JOB_STALE_SECONDS": str(stale_seconds)},
     ) as stack:
+        stack.stale_seconds = stale_seconds
         try:
             stack.create_database()
             stack.migrate()
