@@ -56,8 +56,10 @@ COPY --from=supercronic /usr/local/bin/supercronic /usr/local/bin/supercronic
 # The code belongs to root and is read-only for the app; only /data is writable.
 COPY . /app
 COPY --from=assets /src/static/vendor /app/static/vendor
+# Settings create the uploads' scratch folder on import: give /data back to the app's user after.
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --no-input --verbosity 0 \
-    && python -m compileall -q /app
+    && python -m compileall -q /app \
+    && chown -R spends:spends /data
 USER spends
 EXPOSE 8000
 VOLUME ["/data/uploads", "/data/backups"]

@@ -58,7 +58,11 @@ def test_the_image_builds_assets_in_node_and_dependencies_in_their_own_stage(sta
 def test_the_image_runs_gunicorn_as_an_unprivileged_user_with_a_database_health_check(stages):
     runtime = stages["runtime"]
     assert _instructions(runtime, "USER") == ["spends"]
-    assert any("collectstatic --no-input" in run for run in _instructions(runtime, "RUN"))
+    (collect,) = [run for run in _instructions(runtime, "RUN") if "collectstatic" in run]
+    assert "collectstatic --no-input" in collect
+    # Settings make the uploads' scratch folder while collectstatic runs (as root): it must
+    # belong to the app's user in the volume the image seeds.
+    assert collect.endswith("chown -R spends:spends /data")
     assert _instructions(runtime, "CMD") == [
         '["gunicorn", "--config", "gunicorn.conf.py", "spends_tracker.wsgi"]'
     ]
