@@ -15,6 +15,8 @@ import ijson
 from backups.formats import FORMAT_VERSION
 
 SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
+# An export nests three deep (object, section, record); hand-edited files may add a little.
+MAX_DEPTH = 32
 
 
 class ImportRejected(Exception):
@@ -69,24 +71,43 @@ class StreamedDocument(Document):
         self.counts = dict.fromkeys(SECTIONS, 0)
         present, version = set(), 1
         with self._stream() as stream:
-            events = ijson.parse(stream)
+            # ijson.parse would name every event's path, each as long as its depth: a few
+            # hundred kilobytes of "[[[[…" would take gigabytes. The path is followed here
+            # instead, and only as deep as an export goes.
+            events = ijson.basic_parse(stream)
             first = next(events, None)
-            if first is None or first[1] != "start_map":
+            if first is None or first[0] != "start_map":
                 raise ImportRejected(
                     "The file is not a Spends Tracker export: its top level is not an object."
                 )
-            for prefix, event, value in events:
-                if prefix == "format_version" and event != "map_key":
+            path: list = [None]  # map keys and "item"s from the top object to the value
+            for event, value in events:
+                if event == "map_key":
+                    path[-1] = value
+                    continue
+                if event in ("end_map", "end_array"):
+                    path.pop()
+                prefix = ".".join(map(str, path)) if len(path) <= 2 else ""
+                if event == "start_map":
+                    path.append(None)
+                elif event == "start_array":
+                    path.append("item")
+                if len(path) > MAX_DEPTH:
+                    raise ImportRejected(
+                        "The file is not a Spends Tracker export: its values nest more than "
+                        f"{MAX_DEPTH} levels deep."
+                    )
+                if prefix == "format_version":
                     scalar = event in ("number", "boolean", "null", "string")
                     version = value if scalar else f"<{event}>"
-                elif prefix in SECTIONS and event not in ("map_key", "end_array"):
+                elif prefix in SECTIONS and event != "end_array":
                     if event not in ("start_array", "null"):
                         raise ImportRejected(f'"{prefix}" must be a list of records.')
                     present.add(prefix)
                 elif (
                     prefix.endswith(".item")
                     and prefix[:-5] in SECTIONS
-                    and event not in ("map_key", "end_map", "end_array")  # one per record
+                    and event not in ("end_map", "end_array")  # one per record
                 ):
                     self.counts[prefix[:-5]] += 1
         self.version = check_version(version)

@@ -14,6 +14,7 @@ import io
 import json
 import struct
 import tempfile
+import tracemalloc
 import uuid
 import zipfile
 from pathlib import Path
@@ -362,6 +363,21 @@ def test_json_nested_too_deeply_is_refused(household, tmp_path):
 
     # Refused either way: as JSON too deep to parse, or as not an export (not an object).
     assert "not valid JSON" in message or "top level is not an object" in message
+
+
+def test_json_nested_deeply_inside_an_export_is_refused_without_using_much_memory(
+    household, tmp_path
+):
+    raw = b'{"format_version": 2, "purchases": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    tracemalloc.start()
+    try:
+        message = rejected(tmp_path, import_json, raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert "nest more than 32 levels deep" in message
+    assert peak < 10_000_000  # the file is 10 kB; naming each value's path took 60 MB
 
 
 def test_an_object_without_any_section_is_refused(household, tmp_path):
