@@ -1,6 +1,7 @@
 """Template filters of the pages: money and dates in the household's formats."""
 
 from django import template
+from django.utils.html import json_script
 
 from preferences.formats import format_day, format_money
 
@@ -17,3 +18,9 @@ def money(amount, currency_code):
 def day(value, date_format):
     """`{{ purchase.purchase_date|day:household.date_format }}` → "03/14/2025"."""
     return format_day(value, date_format)
+
+
+@register.simple_tag(takes_context=True)
+def household_json(context):
+    """The household's formats as a JSON script element, for static/js/format.js."""
+    return json_script(dict(context.get("household") or {}), "household-data")
