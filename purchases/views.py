@@ -100,7 +100,12 @@ def purchase_list(request):
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
     ]
+    # Links keep the filters but must not open the form again.
+    query = request.GET.copy()
+    for opener in ("new", "edit"):
+        query.pop(opener, None)
     context = {
+        "query": query,
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
         "filters": filters,

@@ -25,6 +25,7 @@ def warranty_list(request):
         warranties = warranty_list_query(status=state)
     page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "query": request.GET,
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
         "state": None if days else state,

@@ -160,3 +160,12 @@ def test_a_page_of_purchases_with_warranties_takes_eight_queries(client, django_
     with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["page"]) == 15
+
+
+def test_links_on_a_page_opened_with_the_form_do_not_open_it_again(client):
+    PurchaseFactory.create_batch(3, tags="x")
+
+    content = client.get(URL, {"new": "1", "per_page": "10", "tag": "x"}).content.decode()
+
+    assert "?per_page=10&amp;tag=x&amp;sort=price" in content
+    assert "new=1" not in content
