@@ -27,8 +27,11 @@ TLS_PROFILE = {
 
 
 def _manage(*args, **env):
+    # Only what a deployment would have: not the variables the test run itself sets (such as
+    # DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests, which check --deploy rightly reports).
+    inherited = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
     environment = {
-        **os.environ,
+        **inherited,
         "DEBUG": "false",
         "SECRET_KEY": KEY,
         "SPENDS_ENV_FILE": os.devnull,
