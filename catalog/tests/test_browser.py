@@ -48,6 +48,7 @@ def test_adding_and_renaming_and_a_name_conflict(signed_in_page, page_problems):
     field.fill("Bike Barn")
     field.press("Enter")
     expect(_row(page, "retailer", "Bike Barn")).to_be_visible()
+    expect(page.get_by_role("button", name="Rename Bike Barn")).to_be_focused()
     assert Retailer.objects.filter(name="Bike Barn").exists()
 
     page_problems.expect_status(409)

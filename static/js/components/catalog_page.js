@@ -62,10 +62,12 @@ document.addEventListener("alpine:init", () => {
       const id = this.editingId;
       this.editingId = null;
       this.renameError = "";
-      this.$nextTick(() => {
-        const button = document.querySelector(`button[data-id="${id}"][aria-label^="Rename"]`);
-        if (button) button.focus();
-      });
+      this.$nextTick(() => this.focusRenameButton(id));
+    },
+
+    focusRenameButton(id) {
+      const button = document.querySelector(`button[data-id="${id}"][aria-label^="Rename"]`);
+      if (button) button.focus();
     },
 
     async saveRename() {
@@ -82,9 +84,11 @@ document.addEventListener("alpine:init", () => {
       try {
         const entry = await window.api.put(`${this.editingKind}/${this.editingId}`, { name });
         const kind = this.editingKind;
+        const id = this.editingId;
         this.editingId = null;
         this.renameError = "";
         await this.refresh(kind);
+        this.focusRenameButton(id);
         window.notify(`Renamed "${this.editingName}" to "${entry.name}".`, "success");
       } catch (error) {
         // 409: another entry has the name; 422: the name is not acceptable.
