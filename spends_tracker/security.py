@@ -4,8 +4,13 @@ The pages run Alpine's CSP build and receive their data through `json_script`, s
 inline script and no `eval`: `script-src 'self'`. The JSON API serves no active content at all and
 gets `default-src 'none'`. The Django admin is the one place that relaxes anything: its import and
 export forms (django-import-export) carry a few `style` attributes, so only there inline styles are
-allowed; scripts stay `'self'` everywhere.
+allowed, and the one inline event handler of its export form is allowed by its hash
+(`'unsafe-hashes'` admits exactly the handlers whose hashes are listed, nothing else); scripts
+otherwise stay `'self'` everywhere.
 """
+
+import base64
+import hashlib
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -15,6 +20,15 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 API_POLICY = {"default-src": [NONE], "frame-ancestors": [NONE], "base-uri": [NONE]}
 
+# Inline event handlers of the admin's third-party templates, allowed by hash: the "select all"
+# box of django-import-export's export form.
+ADMIN_EVENT_HANDLERS = ["onSelectToggleChange(event)"]
+
+
+def _hash_source(code: str) -> str:
+    digest = hashlib.sha256(code.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
 
 def policy_for(path: str) -> dict:
     """Return the policy directives for a request path."""
@@ -22,7 +36,12 @@ def policy_for(path: str) -> dict:
     if path == "/api" or (path.startswith("/api/") and not path.startswith("/api/docs")):
         return API_POLICY
     if path.startswith("/admin/"):
-        return {**pages, "style-src": [SELF, UNSAFE_INLINE]}
+        handlers = [_hash_source(code) for code in ADMIN_EVENT_HANDLERS]
+        return {
+            **pages,
+            "script-src": [SELF, "'unsafe-hashes'", *handlers],
+            "style-src": [SELF, UNSAFE_INLINE],
+        }
     return pages
 
 
