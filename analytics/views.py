@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from analytics import selectors
+from analytics.cache import cached_figure
 from analytics.schemas import DistributionOut, SpendingOut, TimelineOut, TopProductsOut
 from purchases.demo import purchases_load_demo
+from reminders.models import DeadlineKind
 from reminders.selectors import Deadline, deadline_queryset
 from spends_tracker import clock
 from warranties.models import EXPIRING_SOON_DAYS
@@ -48,12 +50,22 @@ def _chart_figures(currency: str) -> dict:
     }
 
 
-def _upcoming_deadlines(today) -> list[tuple[Deadline, int]]:
-    """The next warranty ends and return deadlines within the "expiring soon" window."""
-    rows = deadline_queryset(
-        start=today, end=today + datetime.timedelta(days=EXPIRING_SOON_DAYS), today=today
-    )[:DEADLINES_SHOWN]
-    return [(deadline, deadline.days_left(today)) for deadline in map(Deadline.from_row, rows)]
+@cached_figure
+def _upcoming_deadlines(*, limit: int, today: datetime.date) -> list[Deadline]:
+    """The next LIMIT warranty ends and return deadlines within the "expiring soon" window.
+
+    One query per kind, each stopping after LIMIT rows in date order: a union of both kinds would
+    join every warranty ending in the window to its purchase before sorting.
+    """
+    end = today + datetime.timedelta(days=EXPIRING_SOON_DAYS)
+    deadlines = [
+        Deadline.from_row(row)
+        for kind in DeadlineKind.values
+        for row in deadline_queryset(start=today, end=end, kinds=[kind], today=today)[:limit]
+    ]
+    # The order of deadline_queryset: date, then kind, then id.
+    deadlines.sort(key=lambda deadline: (deadline.due_date, deadline.kind, deadline.source_id))
+    return deadlines[:limit]
 
 
 def _other_currencies_note(summary: dict) -> str:
@@ -83,7 +95,10 @@ def dashboard(request):
     today = clock.today()
     context.update(
         charts=_chart_figures(currency),
-        deadlines=_upcoming_deadlines(today),
+        deadlines=[
+            (deadline, deadline.days_left(today))
+            for deadline in _upcoming_deadlines(limit=DEADLINES_SHOWN, today=today)
+        ],
         expiring_soon_days=EXPIRING_SOON_DAYS,
         recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT),
         recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT),

@@ -108,6 +108,18 @@ def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(c
     assert "12 days left" in html
 
 
+def test_expiring_soon_shows_the_eight_soonest_of_both_kinds(client):
+    for days in range(5, 15):
+        WarrantyFactory(warranty_end=days_from_today(days))
+    for days in (3, 1, 30):
+        PurchaseFactory(return_deadline=days_from_today(days))
+
+    response = client.get("/")
+
+    listed = [(d.kind, days) for d, days in response.context["deadlines"]]
+    assert listed == [("return", 1), ("return", 3)] + [("warranty", d) for d in range(5, 11)]
+
+
 def test_money_and_dates_follow_the_household_settings(client):
     preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
     PurchaseFactory(
@@ -129,12 +141,12 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, django_assert
         assert client.get("/").status_code == 200
 
     WarrantyFactory(warranty_end=days_from_today(5))
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(29):
         visit()
     for _ in range(10):
         WarrantyFactory(warranty_end=days_from_today(5))
         PurchaseFactory(return_deadline=days_from_today(3))
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(29):
         visit()
 
 
