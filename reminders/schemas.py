@@ -3,7 +3,7 @@ import uuid
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from reminders.models import MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
 from spends_tracker.schemas import BodySchema, PageQuery
@@ -46,7 +46,8 @@ class ReminderPreferencesIn(BodySchema):
         Annotated[list[ThresholdDays], Field(min_length=1, max_length=MAX_THRESHOLDS)] | None
     ) = Field(None, description="1 to 10 distinct whole days from 0 to 365, e.g. [30, 7, 1].")
     kinds: list[KindName] | None = Field(None, description="Empty: no reminders.")
-    email_enabled: bool | None = None
+    # Strict: 0 or "yes" is not what the schema says, and is refused (422).
+    email_enabled: StrictBool | None = None
     email: Annotated[str, Field(max_length=254)] | None = None
     webhook_url: Annotated[str, Field(max_length=500)] | None = None
 

@@ -229,3 +229,12 @@ def test_deadlines_page_is_two_queries(api_client, today, django_assert_max_num_
     with django_assert_max_num_queries(4):
         response = api_client.get("/api/deadlines?days=60&limit=10&skip=10")
     assert [item["days_left"] for item in response.json()["items"]] == list(range(10, 20))
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", "true"])
+def test_email_enabled_must_be_a_json_boolean(api_client, value):
+    response = api_client.put(
+        "/api/reminders/preferences", {"email_enabled": value}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
