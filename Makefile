@@ -44,7 +44,7 @@ run: $(BIN)/.installed $(ASSETS)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed $(ASSETS) $(CHROMIUM)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
