@@ -73,6 +73,8 @@ document.addEventListener("alpine:init", () => {
           items: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
         },
         plugins: {
+          // The line is drawn over the bars (its lower `order`); the legend keeps "Spent" first.
+          legend: { labels: { sort: (a, b) => a.datasetIndex - b.datasetIndex } },
           tooltip: {
             callbacks: {
               label: (item) => (item.dataset.amounts
