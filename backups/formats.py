@@ -6,6 +6,7 @@ Version 2 is what this application writes: enums as plain values, ISO 8601 datet
 """
 
 import datetime
+import operator
 
 from spends_tracker.money import quantize_money
 
@@ -29,6 +30,10 @@ def money(value) -> str:
 
 def _id(value) -> str | None:
     return str(value) if value else None
+
+
+# Each record reads the attributes of a model instance, or of a row of `values_list(...,
+# named=True)` with the same names (what exports use: instances cost far more to build).
 
 
 def retailer_record(retailer) -> dict:
@@ -103,10 +108,6 @@ def attachment_record(attachment) -> dict:
     }
 
 
-def _name(related) -> str | None:
-    return related.name if related else None
-
-
 # CSV of purchases (§6.2): the 13 columns of the existing application's file, in its order, then
 # the columns this application adds. Each is (header, value of a purchase record or purchase).
 CSV_LEGACY_COLUMNS = [
@@ -164,12 +165,14 @@ def csv_text(cell: str) -> str | None:
     return cell
 
 
+_in_csv_order = operator.itemgetter(*CSV_COLUMNS)
+
+
 def purchase_csv_row(purchase) -> list[str]:
-    """One CSV row; PURCHASE needs retailer, brand and `primary_warranty_end` loaded."""
+    """One CSV row; PURCHASE also has `retailer_name`, `brand_name` and `primary_warranty_end`
+    (see `backups.exports.purchase_csv_rows`)."""
     record = purchase_record(purchase)
-    record.update(
-        retailer_name=_name(purchase.retailer),
-        brand_name=_name(purchase.brand),
-        warranty_end=iso_date(purchase.primary_warranty_end),
-    )
-    return [csv_cell(record[column]) for column in CSV_COLUMNS]
+    record["retailer_name"] = purchase.retailer_name
+    record["brand_name"] = purchase.brand_name
+    record["warranty_end"] = iso_date(purchase.primary_warranty_end)
+    return [csv_cell(value) for value in _in_csv_order(record)]

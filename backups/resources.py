@@ -14,7 +14,8 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from backups.formats import CSV_COLUMNS, csv_cell, csv_text, purchase_csv_row, retailer_record
+from backups.exports import purchase_csv_rows
+from backups.formats import CSV_COLUMNS, csv_cell, csv_text, retailer_record
 from backups.imports import CSV_REQUIRED_COLUMNS, ImportRejected, import_records
 from catalog.models import Brand, Retailer
 from purchases.models import Purchase
@@ -135,14 +136,9 @@ class PurchaseResource(_RecordResource):
     required = CSV_REQUIRED_COLUMNS
 
     def records(self, queryset):
-        purchases = (
-            Purchase.objects.filter(pk__in=queryset.values("pk"))
-            .select_related("retailer", "brand")
-            .with_primary_warranty()
-            .order_by("created_at", "id")
-        )
-        for purchase in purchases.iterator(chunk_size=2000):
-            yield dict(zip(CSV_COLUMNS, purchase_csv_row(purchase), strict=True))
+        purchases = Purchase.objects.filter(pk__in=queryset.values("pk"))
+        for row in purchase_csv_rows(purchases):
+            yield dict(zip(CSV_COLUMNS, row, strict=True))
 
     def display(self, record):
         return {"product_name": record.get("product_name") or ""}
