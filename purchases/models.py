@@ -131,6 +131,13 @@ class Purchase(VersionedModel):
         indexes = [
             models.Index(fields=["purchase_date"], name="purchase_date_idx"),
             models.Index(fields=["status"], name="purchase_status_idx"),
+            # Upcoming return deadlines (reminders, the dashboard): few purchases have one, so
+            # the partial index stays small and costs imports little.
+            models.Index(
+                fields=["return_deadline"],
+                condition=Q(return_deadline__isnull=False),
+                name="purchase_return_deadline_idx",
+            ),
             # Analytics group one currency's purchases by month, retailer, brand or product
             # and sum their prices: with the price included (PostgreSQL), each is answered from
             # an index alone.
