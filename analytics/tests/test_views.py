@@ -183,3 +183,28 @@ def test_the_demo_data_is_that_of_the_command(client):
 def test_demo_data_is_loaded_by_a_post_only(client):
     assert client.get("/demo-data/").status_code == 405
     assert Purchase.objects.count() == 0
+
+
+def test_the_warranty_cards_lead_to_the_warranties_in_that_state(client):
+    WarrantyFactory(
+        purchase=PurchaseFactory(product_name="Kettle"), warranty_end=days_from_today(12)
+    )
+    WarrantyFactory(
+        purchase=PurchaseFactory(product_name="Old radio"), warranty_end=days_from_today(-1)
+    )
+    WarrantyFactory(
+        purchase=PurchaseFactory(product_name="Far TV"), warranty_end=days_from_today(400)
+    )
+    html = client.get("/").content.decode()
+
+    for testid, shown in [
+        ("kpi-active", {"Kettle", "Far TV"}),
+        ("kpi-expiring", {"Kettle"}),
+        ("kpi-expired", {"Old radio"}),
+    ]:
+        # The card's link wraps its figure: the last href before the figure is the card's.
+        before = html[: html.index(f'data-testid="{testid}"')]
+        start = before.rindex('href="') + len('href="')
+        link = before[start : before.index('"', start)]
+        listed = client.get(link.replace("&amp;", "&")).content.decode()
+        assert {name for name in ("Kettle", "Old radio", "Far TV") if name in listed} == shown
