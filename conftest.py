@@ -54,6 +54,13 @@ def api_user(django_user_model):
 
 
 @pytest.fixture
+def owner_client(client, api_user):
+    """A browser session signed in as the household's owner, for the pages."""
+    client.force_login(api_user)
+    return client
+
+
+@pytest.fixture
 def api_client(api_user):
     """A script calling the API with a personal token (`Authorization: Bearer …`).
 

@@ -18,12 +18,6 @@ from warranties.tests.factories import WarrantyFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
 def days_from_today(days: int) -> datetime.date:
     return clock.today() + datetime.timedelta(days=days)
 
@@ -42,8 +36,8 @@ def test_the_dashboard_asks_for_a_sign_in():
     assert response["Location"] == "/accounts/login/?next=/"
 
 
-def test_an_empty_database_shows_the_first_run_page(client):
-    response = client.get("/")
+def test_an_empty_database_shows_the_first_run_page(owner_client):
+    response = owner_client.get("/")
 
     html = response.content.decode()
     assert response.context["first_run"] is True
@@ -53,13 +47,13 @@ def test_an_empty_database_shows_the_first_run_page(client):
     assert "dashboard-charts" not in html
 
 
-def test_the_figures_are_those_of_the_analytics_api(client, api_client):
+def test_the_figures_are_those_of_the_analytics_api(owner_client, api_client):
     for price in ("10.00", "20.50", "1249.99"):
         purchase = PurchaseFactory(price=Decimal(price), purchase_date=days_from_today(-40))
         WarrantyFactory(purchase=purchase, warranty_end=days_from_today(100))
     PurchaseFactory(price=Decimal("5.00"), tax_deductible=True, purchase_date=days_from_today(-3))
 
-    response = client.get("/")
+    response = owner_client.get("/")
 
     summary = api_client.get("/api/analytics/summary").json()
     assert response.context["summary"]["total_spent"] == Decimal(summary["total_spent"])
@@ -77,18 +71,18 @@ def test_the_figures_are_those_of_the_analytics_api(client, api_client):
         assert figures[key] == api_client.get(url).json()[key], url
 
 
-def test_purchases_in_other_currencies_are_left_out_and_counted(client):
+def test_purchases_in_other_currencies_are_left_out_and_counted(owner_client):
     PurchaseFactory(price=Decimal("100.00"), currency_code="USD")
     PurchaseFactory(price=Decimal("999.00"), currency_code="EUR")
     PurchaseFactory(price=Decimal("999.00"), currency_code="GBP")
 
-    html = client.get("/").content.decode()
+    html = owner_client.get("/").content.decode()
 
     assert "$100.00" in html
     assert "2 purchases in other currencies not counted" in html
 
 
-def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(client):
+def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(owner_client):
     kettle = PurchaseFactory(product_name="Kettle")
     WarrantyFactory(purchase=kettle, warranty_end=days_from_today(12))
     WarrantyFactory(
@@ -99,7 +93,7 @@ def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(c
     )
     PurchaseFactory(product_name="Jacket", return_deadline=days_from_today(1))
 
-    response = client.get("/")
+    response = owner_client.get("/")
 
     listed = [(d.product_name, d.kind, days) for d, days in response.context["deadlines"]]
     assert listed == [("Jacket", "return", 1), ("Kettle", "warranty", 12)]
@@ -108,19 +102,19 @@ def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(c
     assert "12 days left" in html
 
 
-def test_expiring_soon_shows_the_eight_soonest_of_both_kinds(client):
+def test_expiring_soon_shows_the_eight_soonest_of_both_kinds(owner_client):
     for days in range(5, 15):
         WarrantyFactory(warranty_end=days_from_today(days))
     for days in (3, 1, 30):
         PurchaseFactory(return_deadline=days_from_today(days))
 
-    response = client.get("/")
+    response = owner_client.get("/")
 
     listed = [(d.kind, days) for d, days in response.context["deadlines"]]
     assert listed == [("return", 1), ("return", 3)] + [("warranty", d) for d in range(5, 11)]
 
 
-def test_money_and_dates_follow_the_household_settings(client):
+def test_money_and_dates_follow_the_household_settings(owner_client):
     preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
     PurchaseFactory(
         product_name="Toaster",
@@ -129,16 +123,16 @@ def test_money_and_dates_follow_the_household_settings(client):
         purchase_date=datetime.date(2025, 3, 14),
     )
 
-    html = client.get("/").content.decode()
+    html = owner_client.get("/").content.decode()
 
     assert "€1,234.50" in html
     assert "14.03.2025" in html
 
 
-def test_the_number_of_queries_does_not_grow_with_the_data(client, django_assert_num_queries):
+def test_the_number_of_queries_does_not_grow_with_the_data(owner_client, django_assert_num_queries):
     def visit():
         cache.clear()
-        assert client.get("/").status_code == 200
+        assert owner_client.get("/").status_code == 200
 
     WarrantyFactory(warranty_end=days_from_today(5))
     with django_assert_num_queries(29):
@@ -150,29 +144,29 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, django_assert
         visit()
 
 
-def test_a_second_visit_reads_the_figures_from_the_cache(client, django_assert_num_queries):
+def test_a_second_visit_reads_the_figures_from_the_cache(owner_client, django_assert_num_queries):
     WarrantyFactory(warranty_end=days_from_today(5))
-    client.get("/")
+    owner_client.get("/")
 
     with django_assert_num_queries(15):
-        client.get("/")
+        owner_client.get("/")
 
 
-def test_loading_demo_data_adds_the_demo_purchases_once(client):
-    response = client.post("/demo-data/", follow=True)
+def test_loading_demo_data_adds_the_demo_purchases_once(owner_client):
+    response = owner_client.post("/demo-data/", follow=True)
 
     assert response.redirect_chain == [("/", 302)]
     assert Purchase.objects.count() == 60
     assert "Loaded 60 demo purchases" in response.content.decode()
     assert "charts" in response.context
 
-    again = client.post("/demo-data/", follow=True)
+    again = owner_client.post("/demo-data/", follow=True)
     assert Purchase.objects.count() == 60
     assert "already loaded" in again.content.decode()
 
 
-def test_the_demo_data_is_that_of_the_command(client):
-    client.post("/demo-data/")
+def test_the_demo_data_is_that_of_the_command(owner_client):
+    owner_client.post("/demo-data/")
     loaded = set(Purchase.objects.values_list("id", flat=True))
     Purchase.objects.all().delete()
 
@@ -180,12 +174,12 @@ def test_the_demo_data_is_that_of_the_command(client):
     assert set(Purchase.objects.values_list("id", flat=True)) == loaded
 
 
-def test_demo_data_is_loaded_by_a_post_only(client):
-    assert client.get("/demo-data/").status_code == 405
+def test_demo_data_is_loaded_by_a_post_only(owner_client):
+    assert owner_client.get("/demo-data/").status_code == 405
     assert Purchase.objects.count() == 0
 
 
-def test_the_warranty_cards_lead_to_the_warranties_in_that_state(client):
+def test_the_warranty_cards_lead_to_the_warranties_in_that_state(owner_client):
     WarrantyFactory(
         purchase=PurchaseFactory(product_name="Kettle"), warranty_end=days_from_today(12)
     )
@@ -195,7 +189,7 @@ def test_the_warranty_cards_lead_to_the_warranties_in_that_state(client):
     WarrantyFactory(
         purchase=PurchaseFactory(product_name="Far TV"), warranty_end=days_from_today(400)
     )
-    html = client.get("/").content.decode()
+    html = owner_client.get("/").content.decode()
 
     for testid, shown in [
         ("kpi-active", {"Kettle", "Far TV"}),
@@ -206,5 +200,5 @@ def test_the_warranty_cards_lead_to_the_warranties_in_that_state(client):
         before = html[: html.index(f'data-testid="{testid}"')]
         start = before.rindex('href="') + len('href="')
         link = before[start : before.index('"', start)]
-        listed = client.get(link.replace("&amp;", "&")).content.decode()
+        listed = owner_client.get(link.replace("&amp;", "&")).content.decode()
         assert {name for name in ("Kettle", "Old radio", "Far TV") if name in listed} == shown

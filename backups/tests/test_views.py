@@ -9,12 +9,6 @@ from backups.models import BackupConfig, BackupKind, BackupRecord, BackupStatus,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner_client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
 def _backup(backup_id, *, days_ago, **fields):
     return BackupRecord.objects.create(
         id=backup_id,

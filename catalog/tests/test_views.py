@@ -11,12 +11,6 @@ from purchases.tests.factories import PurchaseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner_client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
 def test_the_page_needs_a_login(client):
     response = client.get(reverse("catalog:list"))
 

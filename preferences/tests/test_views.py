@@ -7,12 +7,6 @@ from preferences.services import preferences_update
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
 def test_the_settings_page_asks_for_a_sign_in(django_user_model):
     from django.test import Client
 
@@ -22,10 +16,10 @@ def test_the_settings_page_asks_for_a_sign_in(django_user_model):
     assert response["Location"] == "/accounts/login/?next=/settings/"
 
 
-def test_the_stored_settings_are_chosen_and_every_date_format_has_an_example(client):
+def test_the_stored_settings_are_chosen_and_every_date_format_has_an_example(owner_client):
     preferences_update(currency_code="GBP", date_format="YYYY-MM-DD")
 
-    html = client.get("/settings/").content.decode()
+    html = owner_client.get("/settings/").content.decode()
 
     assert '<option value="GBP" selected>' in html
     assert 'value="YYYY-MM-DD" x-model="dateFormat" checked' in html
@@ -34,17 +28,17 @@ def test_the_stored_settings_are_chosen_and_every_date_format_has_an_example(cli
     assert "£1,249.50" in html
 
 
-def test_a_currency_the_form_does_not_offer_is_shown_as_typed(client):
+def test_a_currency_the_form_does_not_offer_is_shown_as_typed(owner_client):
     preferences_update(currency_code="SEK")
 
-    response = client.get("/settings/")
+    response = owner_client.get("/settings/")
 
     html = response.content.decode()
     assert '<option value="other" selected>' in html
     assert "SEK 1,249.50" in html
 
 
-def test_the_page_makes_a_fixed_number_of_queries(client, django_assert_num_queries):
+def test_the_page_makes_a_fixed_number_of_queries(owner_client, django_assert_num_queries):
     # Session, user, the household's formats for the page frame, the preferences for the form.
     with django_assert_num_queries(4):
-        assert client.get("/settings/").status_code == 200
+        assert owner_client.get("/settings/").status_code == 200

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("purchases:list")
 
 
-@pytest.fixture
-def client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
 def names(response):
     return [purchase.product_name for purchase in response.context["page"]]
 
@@ -35,36 +29,38 @@ def test_the_inventory_needs_a_signed_in_person():
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_search_ignores_case_and_looks_at_retailer_names(client):
+def test_search_ignores_case_and_looks_at_retailer_names(owner_client):
     PurchaseFactory(product_name="Electric Kettle")
     PurchaseFactory(product_name="Toaster", retailer=RetailerFactory(name="Kettle Corner"))
     PurchaseFactory(product_name="Lamp")
 
-    response = client.get(URL, {"search": "KETTLE"})
+    response = owner_client.get(URL, {"search": "KETTLE"})
 
     assert sorted(names(response)) == ["Electric Kettle", "Toaster"]
     assert 'value="KETTLE"' in response.content.decode()
 
 
-def test_filters_combine_and_are_kept_in_the_form(client):
+def test_filters_combine_and_are_kept_in_the_form(owner_client):
     brand = BrandFactory(name="Bosch")
     PurchaseFactory(product_name="Drill", brand=brand, status=PurchaseStatus.ORDERED)
     PurchaseFactory(product_name="Saw", brand=brand, status=PurchaseStatus.RECEIVED)
     PurchaseFactory(product_name="Phone", status=PurchaseStatus.ORDERED)
 
-    response = client.get(URL, {"brand_id": str(brand.pk), "status": "ORDERED"})
+    response = owner_client.get(URL, {"brand_id": str(brand.pk), "status": "ORDERED"})
 
     assert names(response) == ["Drill"]
     assert response.context["active_filter_count"] == 2
     assert f'<option value="{brand.pk}" selected>Bosch</option>' in response.content.decode()
 
 
-def test_date_range_and_tag_filters(client):
+def test_date_range_and_tag_filters(owner_client):
     PurchaseFactory(product_name="Old", purchase_date=datetime.date(2022, 1, 5), tags="work")
     PurchaseFactory(product_name="Mid", purchase_date=datetime.date(2023, 6, 1), tags="work,desk")
     PurchaseFactory(product_name="New", purchase_date=datetime.date(2024, 3, 1), tags="home")
 
-    response = client.get(URL, {"date_from": "2022-06-01", "date_to": "2024-12-31", "tag": "WORK"})
+    response = owner_client.get(
+        URL, {"date_from": "2022-06-01", "date_to": "2024-12-31", "tag": "WORK"}
+    )
 
     assert names(response) == ["Mid"]
 
@@ -79,7 +75,7 @@ def test_date_range_and_tag_filters(client):
         ("NONE", ["Bare"]),
     ],
 )
-def test_the_warranty_filter_takes_the_states_of_the_admin(client, state, expected):
+def test_the_warranty_filter_takes_the_states_of_the_admin(owner_client, state, expected):
     today = clock.today()
     year_ago = today - datetime.timedelta(days=365)
     for name, end, voided in [
@@ -92,28 +88,28 @@ def test_the_warranty_filter_takes_the_states_of_the_admin(client, state, expect
         WarrantyFactory(purchase=purchase, warranty_end=end, voided=voided)
     PurchaseFactory(product_name="Bare")
 
-    response = client.get(URL, {"warranty_status": state})
+    response = owner_client.get(URL, {"warranty_status": state})
 
     assert sorted(names(response)) == sorted(expected)
 
 
-def test_sorting_by_a_column_and_the_header_link_reverses_it(client):
+def test_sorting_by_a_column_and_the_header_link_reverses_it(owner_client):
     for name, price in [("B", "20.00"), ("A", "30.00"), ("C", "10.00")]:
         PurchaseFactory(product_name=name, price=Decimal(price))
 
-    response = client.get(URL, {"sort": "price", "search": "", "status": ""})
+    response = owner_client.get(URL, {"sort": "price", "search": "", "status": ""})
 
     assert names(response) == ["C", "B", "A"]
     price_header = next(h for h in response.context["headers"] if h["key"] == "price")
     assert price_header == {"key": "price", "label": "Price", "next": "-price", "aria": "ascending"}
     assert 'aria-sort="ascending"' in response.content.decode()
-    assert names(client.get(URL, {"sort": "-product_name"})) == ["C", "B", "A"]
+    assert names(owner_client.get(URL, {"sort": "-product_name"})) == ["C", "B", "A"]
 
 
-def test_values_that_do_not_parse_are_ignored(client):
+def test_values_that_do_not_parse_are_ignored(owner_client):
     PurchaseFactory(product_name="Kept")
 
-    response = client.get(
+    response = owner_client.get(
         URL, {"date_from": "yesterday", "brand_id": "42", "sort": "colour", "per_page": "7"}
     )
 
@@ -121,18 +117,18 @@ def test_values_that_do_not_parse_are_ignored(client):
     assert names(response) == ["Kept"]
 
 
-def test_pages_hold_the_chosen_number_of_purchases(client):
+def test_pages_hold_the_chosen_number_of_purchases(owner_client):
     PurchaseFactory.create_batch(12)
 
-    first = client.get(URL, {"per_page": "10"})
-    second = client.get(URL, {"per_page": "10", "page": "2"})
+    first = owner_client.get(URL, {"per_page": "10"})
+    second = owner_client.get(URL, {"per_page": "10", "page": "2"})
 
     assert len(first.context["page"]) == 10
     assert len(second.context["page"]) == 2
     assert "?per_page=10&amp;page=2" in first.content.decode()
 
 
-def test_prices_and_dates_follow_the_household_preferences(client):
+def test_prices_and_dates_follow_the_household_preferences(owner_client):
     from preferences.services import preferences_update
 
     preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
@@ -140,32 +136,34 @@ def test_prices_and_dates_follow_the_household_preferences(client):
         price=Decimal("1249.50"), currency_code="EUR", purchase_date=datetime.date(2024, 3, 14)
     )
 
-    content = client.get(URL).content.decode()
+    content = owner_client.get(URL).content.decode()
 
     assert "€1,249.50" in content
     assert "14.03.2024" in content
 
 
-def test_an_empty_inventory_invites_the_first_purchase(client):
-    content = client.get(URL).content.decode()
+def test_an_empty_inventory_invites_the_first_purchase(owner_client):
+    content = owner_client.get(URL).content.decode()
 
     assert "No purchases yet" in content
     assert "Add your first purchase" in content
 
 
-def test_a_page_of_purchases_with_warranties_takes_eight_queries(client, django_assert_num_queries):
+def test_a_page_of_purchases_with_warranties_takes_eight_queries(
+    owner_client, django_assert_num_queries
+):
     for _ in range(15):
         WarrantyFactory.create_batch(2, purchase=PurchaseFactory())
     # session, user, preferences, count, page, warranties of the page, retailers, brands
     with django_assert_num_queries(8):
-        response = client.get(URL)
+        response = owner_client.get(URL)
     assert len(response.context["page"]) == 15
 
 
-def test_links_on_a_page_opened_with_the_form_do_not_open_it_again(client):
+def test_links_on_a_page_opened_with_the_form_do_not_open_it_again(owner_client):
     PurchaseFactory.create_batch(3, tags="x")
 
-    content = client.get(URL, {"new": "1", "per_page": "10", "tag": "x"}).content.decode()
+    content = owner_client.get(URL, {"new": "1", "per_page": "10", "tag": "x"}).content.decode()
 
     assert "?per_page=10&amp;tag=x&amp;sort=price" in content
     assert "new=1" not in content

@@ -15,12 +15,6 @@ URL = reverse("warranties:list")
 
 
 @pytest.fixture
-def client(client, api_user):
-    client.force_login(api_user)
-    return client
-
-
-@pytest.fixture
 def warranties():
     today = clock.today()
     made = {}
@@ -42,8 +36,8 @@ def products(response):
     return [warranty.purchase.product_name for warranty in response.context["page"]]
 
 
-def test_all_warranties_soonest_end_first_with_their_status(client, warranties):
-    response = client.get(URL)
+def test_all_warranties_soonest_end_first_with_their_status(owner_client, warranties):
+    response = owner_client.get(URL)
 
     assert products(response) == ["Lapsed", "Soon", "Ninety", "Voided", "Long"]
     content = response.content.decode()
@@ -62,26 +56,28 @@ def test_all_warranties_soonest_end_first_with_their_status(client, warranties):
         ("VOIDED", ["Voided"]),
     ],
 )
-def test_filter_by_state(client, warranties, state, expected):
-    assert products(client.get(URL, {"state": state})) == expected
+def test_filter_by_state(owner_client, warranties, state, expected):
+    assert products(owner_client.get(URL, {"state": state})) == expected
 
 
-def test_expiring_within_a_number_of_days(client, warranties):
-    response = client.get(URL, {"days": "90"})
+def test_expiring_within_a_number_of_days(owner_client, warranties):
+    response = owner_client.get(URL, {"days": "90"})
 
     assert products(response) == ["Soon", "Ninety"]
     assert "within the next 90 days" in response.content.decode()
 
 
-def test_a_window_out_of_bounds_is_ignored(client, warranties):
-    assert len(products(client.get(URL, {"days": "5000", "state": "purple"}))) == 5
+def test_a_window_out_of_bounds_is_ignored(owner_client, warranties):
+    assert len(products(owner_client.get(URL, {"days": "5000", "state": "purple"}))) == 5
 
 
-def test_an_empty_list_says_how_to_add_one(client):
-    assert "No warranties yet" in client.get(URL).content.decode()
+def test_an_empty_list_says_how_to_add_one(owner_client):
+    assert "No warranties yet" in owner_client.get(URL).content.decode()
 
 
-def test_a_page_of_warranties_takes_five_queries(client, warranties, django_assert_num_queries):
+def test_a_page_of_warranties_takes_five_queries(
+    owner_client, warranties, django_assert_num_queries
+):
     # session, user, preferences, count, page (purchases joined)
     with django_assert_num_queries(5):
-        client.get(URL)
+        owner_client.get(URL)
