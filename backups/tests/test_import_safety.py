@@ -941,28 +941,36 @@ def test_a_crash_after_the_files_are_stored_removes_them_and_keeps_the_rows_out(
 
 
 def test_a_crash_midway_through_a_json_import_changes_nothing(household, tmp_path):
+    real_insert_rows = imports._insert_rows
+
+    def warranties_crash(model, objs):
+        if model is Warranty:
+            raise SimulatedCrash
+        real_insert_rows(model, objs)
+
     with (
         nothing_changes(tmp_path),
-        mock.patch.object(Warranty.objects, "bulk_create", side_effect=SimulatedCrash),
+        mock.patch.object(imports, "_insert_rows", warranties_crash),
         pytest.raises(SimulatedCrash),
     ):
         import_json(io.BytesIO(as_json(new_records(SEEDED_RECEIPT))))
 
 
 def test_a_crash_in_a_later_batch_of_a_csv_import_changes_nothing(household, tmp_path):
-    real_bulk_create = Purchase.objects.bulk_create
+    real_insert_rows = imports._insert_rows
     batches = []
 
-    def second_batch_crashes(objs, *args, **kwargs):
-        batches.append(len(objs))
-        if len(batches) == 2:
-            raise SimulatedCrash
-        return real_bulk_create(objs, *args, **kwargs)
+    def second_batch_crashes(model, objs):
+        if model is Purchase:
+            batches.append(len(objs))
+            if len(batches) == 2:
+                raise SimulatedCrash
+        real_insert_rows(model, objs)
 
     raw = csv_bytes([CSV_HEADER] + [csv_row(index) for index in range(1500)])
     with (
         nothing_changes(tmp_path),
-        mock.patch.object(Purchase.objects, "bulk_create", second_batch_crashes),
+        mock.patch.object(imports, "_insert_rows", second_batch_crashes),
         pytest.raises(SimulatedCrash),
     ):
         import_csv(io.BytesIO(raw))

@@ -1,9 +1,12 @@
 """Every write to the household's data gives it a new version, whatever path it takes."""
 
 import datetime
+import io
 
 import pytest
 
+from analytics.selectors import analytics_summary
+from backups.imports import import_csv
 from catalog.models import Retailer
 from catalog.tests.factories import RetailerFactory
 from preferences.services import preferences_update
@@ -46,6 +49,24 @@ def test_warranty_and_preference_writes_change_the_version():
         )
     )
     assert changes_version(lambda: preferences_update(currency_code="EUR"))
+
+
+def test_an_import_changes_the_version_so_no_figure_cached_before_it_is_served():
+    """Imports insert new purchases and warranties with COPY on PostgreSQL, outside the ORM."""
+    cached = analytics_summary(currency="EUR")
+    before = data_version()
+
+    import_csv(
+        io.BytesIO(
+            b"product_name,price,currency_code,purchase_date,warranty_end\n"
+            b"Kettle,25.00,EUR,2025-01-02,2099-01-02\n"
+        )
+    )
+
+    assert data_version() != before
+    summary = analytics_summary(currency="EUR")
+    assert summary["total_items"] == cached["total_items"] + 1
+    assert summary["active_warranties"] == cached["active_warranties"] + 1
 
 
 def test_reads_do_not_change_the_version():
