@@ -179,15 +179,21 @@ def page_problems():
     return PageProblems()
 
 
-@pytest.fixture
-def anonymous_page(browser, live_server, page_problems):
-    """A browser tab with no session, against the live test server."""
-    context = _browser_context(browser, live_server, None)
+def _watched_page(context, page_problems, *, timeout_ms: int | None = None):
+    """Yield a new tab of CONTEXT; afterwards close it and fail on any problem it saw."""
     page = context.new_page()
+    if timeout_ms is not None:
+        page.set_default_timeout(timeout_ms)
     page_problems.watch(page)
     yield page
     context.close()
     assert not page_problems.problems, "\n".join(page_problems.problems)
+
+
+@pytest.fixture
+def anonymous_page(browser, live_server, page_problems):
+    """A browser tab with no session, against the live test server."""
+    yield from _watched_page(_browser_context(browser, live_server, None), page_problems)
 
 
 @pytest.fixture
@@ -197,12 +203,7 @@ def signed_in_page(browser, live_server, api_user, page_problems):
     The test fails if the page logged a console error or a request failed (unless expected).
     """
     context = _browser_context(browser, live_server, api_user)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page_problems.watch(page)
-    yield page
-    context.close()
-    assert not page_problems.problems, "\n".join(page_problems.problems)
+    yield from _watched_page(context, page_problems, timeout_ms=10_000)
 
 
 @pytest.fixture
@@ -216,12 +217,7 @@ def phone_page(browser, live_server, api_user, page_problems):
         is_mobile=True,
         has_touch=True,
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page_problems.watch(page)
-    yield page
-    context.close()
-    assert not page_problems.problems, "\n".join(page_problems.problems)
+    yield from _watched_page(context, page_problems, timeout_ms=10_000)
 
 
 @pytest.fixture
