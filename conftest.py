@@ -154,6 +154,29 @@ class PageProblems:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
+def _live_server_class(*args, connections_override=None, **kwargs):
+    """The live test server: threaded, except over an in-memory SQLite database.
+
+    There every request shares the test's one SQLite connection (Django hands it to the server,
+    since another connection would see another, empty, database), and two requests using it at
+    once can lock each other up for good: a page whose charts fetch four figures at once did.
+    One request at a time is then the safe way; Django closes each connection after its answer
+    when the server is not threaded, so the browser never waits on a kept-alive one.
+    """
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
+
+    if connections_override:
+        return WSGIServer(*args, **kwargs)
+    return ThreadedWSGIServer(*args, connections_override=connections_override, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_one_request_at_a_time_on_sqlite():
+    from django.test.testcases import LiveServerThread
+
+    LiveServerThread.server_class = staticmethod(_live_server_class)
+
+
 def _browser_context(browser, live_server, user, **context_options):
     from django.conf import settings as django_settings
     from django.test import Client
