@@ -72,6 +72,52 @@ def test_the_spending_chart_shows_another_period_from_the_api(signed_in_page, de
     )
 
 
+def test_the_charts_draw_the_figures_of_the_analytics_api(signed_in_page, demo_data, api_client):
+    page = signed_in_page
+    with page.expect_response(re.compile(r"/api/analytics/top-products\?")) as top_products:
+        page.goto("/")
+    wait_for_charts(page)
+    assert "sort_by=count" in top_products.value.url
+    assert "limit=10" in top_products.value.url
+
+    charts = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll("[data-chart]")].map((box) => {
+            const chart = window.Chart.getChart(box.querySelector("canvas"));
+            const { labels, datasets } = chart.data;
+            return [box.dataset.chart, { labels, data: datasets[0].data }];
+        }))"""
+    )
+    spending = api_client.get("/api/analytics/spending?months=12").json()["spending_over_time"]
+    assert charts["spending"]["labels"] == [bucket["month"] for bucket in spending]
+    assert charts["spending"]["data"] == [float(bucket["total_amount"]) for bucket in spending]
+    products = api_client.get("/api/analytics/top-products?limit=10").json()["top_products"]
+    assert charts["top_products"]["labels"] == [product["product_name"] for product in products]
+    assert charts["top_products"]["data"] == [product["count"] for product in products]
+
+
+def test_a_chart_that_cannot_load_says_so_and_tries_again(signed_in_page, demo_data, page_problems):
+    page = signed_in_page
+    page_problems.expect_status(503)
+    answers = iter(["fail"])
+
+    def first_request_fails(route):
+        if next(answers, "pass") == "fail":
+            route.fulfill(status=503, json={"detail": "The database is busy."})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/api/analytics/top-products\?"), first_request_fails)
+    page.goto("/")
+
+    card = page.get_by_role("region", name="Top products")
+    expect(card.get_by_role("alert")).to_contain_text("The database is busy.")
+    expect(page.get_by_test_id("kpi-items")).to_have_text(str(Purchase.objects.count()))
+    card.get_by_role("button", name="Try again").click()
+    wait_for_charts(page)
+    expect(card.get_by_role("alert")).to_be_hidden()
+    assert drawn_charts(page)["top_products"] > 0
+
+
 def test_expiring_soon_lists_the_next_deadlines_with_days_left(signed_in_page):
     today = clock.today()
     WarrantyFactory(

@@ -1,5 +1,6 @@
-// One chart of the dashboard (its kind in data-chart), drawn with Chart.js from the figures the
-// server put on the page (#dashboard-charts, in the shapes of the analytics API).
+// One chart of the dashboard (its kind in data-chart), drawn with Chart.js from the analytics API.
+// The page paints first with its cards and lists; the charts' figures follow from the API, so the
+// first byte never waits for them (#dashboard-charts holds only the currency and the periods).
 document.addEventListener("alpine:init", () => {
   const COLORS = {
     blue: "#0d6efd", green: "#198754", orange: "#fd7e14", red: "#dc3545", teal: "#20c997",
@@ -9,14 +10,28 @@ document.addEventListener("alpine:init", () => {
   const SLICES = ["blue", "teal", "orange", "purple", "pink", "yellow", "cyan", "indigo"].map((name) => COLORS[name]);
   // Doughnuts show the largest entries and put the rest together, so the legend stays readable.
   const SLICES_SHOWN = 7;
-  let figures = null;
+  let settings = null;
+  // One request per endpoint, whichever charts read it (retailers and brands share an answer).
+  const answers = new Map();
 
-  function pageFigures() {
-    if (figures === null) {
+  function pageSettings() {
+    if (settings === null) {
       const element = document.getElementById("dashboard-charts");
-      figures = element ? JSON.parse(element.textContent) : {};
+      settings = element ? JSON.parse(element.textContent) : {};
     }
-    return figures;
+    return settings;
+  }
+
+  function fetchOnce(path, query) {
+    const key = `${path}?${new URLSearchParams(query)}`;
+    if (!answers.has(key)) {
+      // A failed request is forgotten, so that a retry asks again.
+      answers.set(key, window.api.get(path, query).catch((error) => {
+        answers.delete(key);
+        throw error;
+      }));
+    }
+    return answers.get(key);
   }
 
   function themeColors() {
@@ -29,7 +44,7 @@ document.addEventListener("alpine:init", () => {
   }
 
   function money(amount) {
-    return window.spendsFormat.money(amount, pageFigures().currency);
+    return window.spendsFormat.money(amount, pageSettings().currency);
   }
 
   function plural(count, word) {
@@ -174,13 +189,39 @@ document.addEventListener("alpine:init", () => {
     };
   }
 
-  // What each kind draws, and whether there is anything to draw.
+  // Where each kind's figures come from, what it draws, and whether there is anything to draw.
   const KINDS = {
-    spending: { rows: (data) => data.spending_over_time, build: spendingChart, hasData: (rows) => rows.some((b) => b.item_count > 0) },
-    timeline: { rows: (data) => data.timeline, build: timelineChart, hasData: (rows) => rows.length > 0 },
-    retailers: { rows: (data) => data.retailers, build: shareChart, hasData: (rows) => rows.some((s) => s.count > 0) },
-    brands: { rows: (data) => data.brands, build: shareChart, hasData: (rows) => rows.some((s) => s.count > 0) },
-    top_products: { rows: (data) => data.top_products, build: topProductsChart, hasData: (rows) => rows.length > 0 },
+    spending: {
+      source: (page, months) => ["analytics/spending", { months, currency: page.currency }],
+      rows: (data) => data.spending_over_time,
+      build: spendingChart,
+      hasData: (rows) => rows.some((b) => b.item_count > 0),
+    },
+    timeline: {
+      source: (page) => ["analytics/warranties/timeline", { months: page.months }],
+      rows: (data) => data.timeline,
+      build: timelineChart,
+      hasData: (rows) => rows.length > 0,
+    },
+    retailers: {
+      source: (page) => ["analytics/retailers", { currency: page.currency }],
+      rows: (data) => data.retailers,
+      build: shareChart,
+      hasData: (rows) => rows.some((s) => s.count > 0),
+    },
+    brands: {
+      // The retailers endpoint answers with both lists (API.md): one request for both charts.
+      source: (page) => ["analytics/retailers", { currency: page.currency }],
+      rows: (data) => data.brands,
+      build: shareChart,
+      hasData: (rows) => rows.some((s) => s.count > 0),
+    },
+    top_products: {
+      source: (page) => ["analytics/top-products", { currency: page.currency, sort_by: "count", limit: page.top_products }],
+      rows: (data) => data.top_products,
+      build: topProductsChart,
+      hasData: (rows) => rows.length > 0,
+    },
   };
 
   window.Alpine.data("dashboardChart", () => {
@@ -191,22 +232,37 @@ document.addEventListener("alpine:init", () => {
     return {
       kind: "",
       empty: false,
-      loading: false,
+      loading: true,
+      failed: "",
       months: "",
 
       init() {
         this.kind = this.$el.dataset.chart;
-        const data = pageFigures();
-        this.months = String(data.months || "");
-        rows = KINDS[this.kind].rows(data) || [];
-        this.draw();
+        this.months = String(pageSettings().months || "");
         window.addEventListener("theme-changed", () => this.draw());
+        this.load();
+      },
+
+      // Fetch the figures (for the first paint, another period, or again after a failure) and draw.
+      async load() {
+        const [path, query] = KINDS[this.kind].source(pageSettings(), this.months);
+        this.loading = true;
+        this.failed = "";
+        try {
+          rows = KINDS[this.kind].rows(await fetchOnce(path, query)) || [];
+          this.loading = false;
+          this.draw();
+        } catch (error) {
+          this.loading = false;
+          this.failed = `This chart could not be loaded. ${error.message}`;
+        }
       },
 
       draw() {
         const kind = KINDS[this.kind];
         if (chart) chart.destroy();
         chart = null;
+        if (this.loading || this.failed) return;
         this.empty = !kind.hasData(rows);
         if (this.empty) return;
         const colors = themeColors();
@@ -225,22 +281,6 @@ document.addEventListener("alpine:init", () => {
           animation: { onComplete: () => { canvas.dataset.drawn = "true"; } },
         };
         chart = new Chart(canvas, config);
-      },
-
-      async reload() {
-        this.loading = true;
-        try {
-          const answer = await window.api.get("analytics/spending", {
-            months: this.months,
-            currency: pageFigures().currency,
-          });
-          rows = answer.spending_over_time;
-          this.draw();
-        } catch (error) {
-          window.notify(error.message, "error");
-        } finally {
-          this.loading = false;
-        }
       },
     };
   });
