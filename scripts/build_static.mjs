@@ -10,6 +10,7 @@ const vendor = join(root, "static", "vendor");
 // [source under node_modules/, destination under static/vendor/]
 const files = [
   ["@alpinejs/csp/dist/cdn.min.js", "alpine/alpine-csp.min.js"],
+  ["@alpinejs/focus/dist/cdn.min.js", "alpine/alpine-focus.min.js"],
   ["chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"],
   ["bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"],
   ["bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"],

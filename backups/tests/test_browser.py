@@ -60,7 +60,9 @@ def test_an_export_comes_back_after_a_reset_through_the_import_preview(
     reset_button = page.get_by_role("button", name="Delete all data")
     expect(reset_button).to_be_disabled()
     page.get_by_label("Type DELETE to confirm").fill("DELETE")
-    reset_button.click()
+    with page.expect_request(re.compile(r"/api/data/reset-all$")) as reset_request:
+        reset_button.click()
+    assert reset_request.value.post_data is None  # API.md §5.8: no body
     expect(page.get_by_test_id("reset-result")).to_be_visible()
     assert Purchase.objects.count() == 0
     restore_point = BackupRecord.objects.get(kind="restore_point")
@@ -165,10 +167,15 @@ def test_the_restore_dialog_in_the_dark_theme(signed_in_page, demo_data, screens
     page.evaluate("window.spendsTheme.set('dark')")
     _backup_now(page)
 
-    page.get_by_role("button", name=re.compile("^Restore backup")).click()
+    opener = page.get_by_role("button", name=re.compile("^Restore backup"))
+    opener.click()
     dialog = page.get_by_role("dialog", name=re.compile("Restore the backup"))
     expect(dialog.get_by_label("Type RESTORE to confirm")).to_be_focused()
     screenshot(page, "data-restore-dark")
+    for _ in range(6):  # keyboard focus goes round the dialog, never to the page behind it
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
     assert BackupRecord.objects.count() == 1

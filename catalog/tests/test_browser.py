@@ -105,6 +105,22 @@ def test_deleting_an_entry_in_use_is_refused_unless_the_purchases_are_kept(signe
     expect(page).to_have_url(re.compile(r"/catalog/$"))
 
 
+def test_the_delete_dialog_counts_purchases_added_since_the_page_loaded(signed_in_page):
+    page = signed_in_page
+    shop = RetailerFactory(name="Quiet Shop")
+    page.goto("/catalog/")
+    expect(_row(page, "retailer", "Quiet Shop").get_by_role("cell").nth(1)).to_have_text("0")
+    PurchaseFactory(retailer=shop)  # as from another tab, after this page was drawn
+
+    page.get_by_role("button", name="Delete Quiet Shop").click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text('"Quiet Shop" is not deleted: 1 purchase refers to it.')
+    clear = dialog.get_by_role("button", name="Keep the purchases, clear the retailer")
+    expect(clear).to_be_enabled()
+    assert Retailer.objects.filter(pk=shop.pk).exists()
+
+
 def test_the_delete_dialog_in_the_dark_theme(signed_in_page, demo_data, screenshot):
     page = signed_in_page
     page.goto("/catalog/")
@@ -117,6 +133,9 @@ def test_the_delete_dialog_in_the_dark_theme(signed_in_page, demo_data, screensh
     expect(dialog).to_contain_text(f"{amazon.purchases.count()} purchases refer to it")
     expect(dialog.get_by_role("button", name='Keep "Amazon"')).to_be_focused()
     screenshot(page, "catalog-delete-dark")
+    for _ in range(5):  # the close button, the two choices, and round again: never the page
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("button", name="Delete Amazon")).to_be_focused()

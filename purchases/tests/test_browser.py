@@ -209,6 +209,25 @@ def test_add_edit_and_delete_a_purchase_with_a_warranty_and_an_attachment(
     assert not Warranty.objects.exists()
 
 
+def test_keyboard_focus_stays_in_the_purchase_form_until_it_closes(signed_in_page, demo_data):
+    page = signed_in_page
+    page.goto("/inventory/")
+    opener = page.get_by_role("button", name="Add purchase").first
+    opener.focus()
+    page.keyboard.press("Enter")
+    form = page.get_by_role("dialog", name="Add a purchase")
+    expect(form.get_by_label("Product name")).to_be_focused()
+
+    in_form = "() => document.activeElement.closest('[role=dialog]') !== null"
+    for key in ["Shift+Tab"] * 3 + ["Tab"] * 40:
+        page.keyboard.press(key)
+        assert page.evaluate(in_form), f"focus left the form after {key}"
+
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(opener).to_be_focused()
+
+
 def test_a_file_the_server_finds_too_large_is_refused_with_a_clear_message(
     signed_in_page, page_problems, demo_data, settings
 ):

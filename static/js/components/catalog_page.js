@@ -12,6 +12,7 @@ document.addEventListener("alpine:init", () => {
     draft: "",
     renameError: "",
     deleting: null,
+    counting: false,
 
     async add(event) {
       const kind = event.currentTarget.dataset.kind;
@@ -98,10 +99,22 @@ document.addEventListener("alpine:init", () => {
       }
     },
 
-    askDelete(event) {
+    async askDelete(event) {
       const { kind, singular, id, name, count } = event.currentTarget.dataset;
       this.deleting = { kind, singular, id, name, count: Number(count) };
       this.$nextTick(() => this.$refs.deleteCancel.focus());
+      // The page's count may be stale (a purchase added in another tab), and the API's delete
+      // clears the reference on every purchase: ask for the count now, before anyone confirms.
+      this.counting = true;
+      try {
+        const page = await window.api.get("purchases", { [`${singular}_id`]: id, limit: 1 });
+        if (this.deleting && this.deleting.id === id) this.deleting = { ...this.deleting, count: page.total };
+      } catch (error) {
+        window.notify(`The purchases of "${name}" could not be counted: ${error.message}`, "error");
+        this.closeDelete();
+      } finally {
+        this.counting = false;
+      }
     },
 
     closeDelete() {

@@ -260,7 +260,9 @@ document.addEventListener("alpine:init", () => {
       this.open = false;
       this.loading = false;
       document.body.classList.remove("modal-open");
-      if (this.returnFocusTo && this.returnFocusTo.focus) this.returnFocusTo.focus();
+      // After the focus trap lets go (it pulls back any focus that leaves the form while open).
+      const opener = this.returnFocusTo;
+      if (opener && opener.focus) this.$nextTick(() => opener.focus());
     },
     // ?new=1 and ?edit= open the form once; a reload after saving must not open it again.
     forgetUrlRequest() {
