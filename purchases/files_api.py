@@ -3,9 +3,12 @@
 import datetime
 import uuid
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from ninja import File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -132,23 +135,31 @@ DOWNLOAD = {
     200: None,
     **ERRORS,
 }
+# The purchase form previews PDF receipts in a frame of our own pages; no other site may frame a
+# file, and the rest of the API forbids every frame.
+FRAMED_BY_OUR_PAGES = decorate_view(
+    xframe_options_sameorigin, csp_replace({"frame-ancestors": [SELF]})
+)
 DOWNLOAD_DOC = {"responses": {"200": {"description": "The file's bytes", "content": {"*/*": {}}}}}
 
 
 # The literal paths come before /files/{purchase_id}/{file_id}, which would match them too.
 @router.get("/files/file/{file_id}/download", response=DOWNLOAD, openapi_extra=DOWNLOAD_DOC)
+@FRAMED_BY_OUR_PAGES
 def download_file(request, file_id: str):
     """The file, inline for images and PDF, as a download otherwise."""
     return _download(file_id)
 
 
 @router.get("/files/{file_id}/preview", response=DOWNLOAD, openapi_extra=DOWNLOAD_DOC)
+@FRAMED_BY_OUR_PAGES
 def preview_file(request, file_id: str):
     """Alias of /files/file/{file_id}/download."""
     return _download(file_id)
 
 
 @router.get("/files/{file_id}/download", response=DOWNLOAD, openapi_extra=DOWNLOAD_DOC)
+@FRAMED_BY_OUR_PAGES
 def download_file_alias(request, file_id: str):
     """Alias of /files/file/{file_id}/download."""
     return _download(file_id)

@@ -491,6 +491,10 @@ def test_download_returns_the_exact_bytes_with_the_stored_type(api_client, path)
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'inline; filename="photo.png"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Framed by the purchase form's preview, and by no other site; still no active content.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "default-src 'none'" in policy
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,24 @@ document.addEventListener("alpine:init", () => {
     get previewUrl() {
       return this.previewFile ? this.downloadUrl(this.previewFile) : "";
     },
+    get previewIsPdf() {
+      return Boolean(this.previewFile && this.isPdf(this.previewFile));
+    },
+    // Alpine's CSP build binds nothing on an iframe, so the PDF's frame is made here; it follows
+    // the previewed file (x-effect) and is gone when no PDF is previewed.
+    showPdfPreview() {
+      const box = this.$el;
+      const url = this.previewIsPdf ? this.previewUrl : "";
+      const current = box.querySelector("iframe");
+      if (current && current.getAttribute("src") === url) return;
+      box.replaceChildren();
+      if (!url) return;
+      const frame = document.createElement("iframe");
+      frame.className = "w-100 border-0";
+      frame.title = this.previewAlt;
+      frame.src = url;
+      box.append(frame);
+    },
     get previewAlt() {
       return this.previewFile ? `Preview of ${this.previewFile.filename}` : "";
     },
