@@ -62,6 +62,15 @@ class RedactSecretsFilter(logging.Filter):
         return True
 
 
+class WithoutTracebackFilter(logging.Filter):
+    """Keep the message, drop the traceback: for refusals of bad requests (a foreign Host header)
+    that Django logs with its exception, which says nothing the message does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        return True
+
+
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged as a field.
 _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 

@@ -322,6 +322,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "spends_tracker.observability.RequestIdFilter"},
         "redact": {"()": "spends_tracker.observability.RedactSecretsFilter"},
+        "without_traceback": {"()": "spends_tracker.observability.WithoutTracebackFilter"},
     },
     "formatters": {
         "json": {"()": "spends_tracker.observability.JsonFormatter"},
@@ -341,6 +342,8 @@ LOGGING = {
         # Django's own "Not Found: /path" lines repeat what the request line already says.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # A request for another host name is the client's mistake (or a scan): one line, no trace.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
 }
 

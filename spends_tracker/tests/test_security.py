@@ -215,6 +215,17 @@ def test_no_token_or_password_reaches_the_logs(client, api_user, log_output):
 
 
 @pytest.mark.django_db
+def test_a_foreign_host_header_is_refused_with_one_log_line_and_no_traceback(client, log_output):
+    response = client.get("/api/health", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    lines = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    (refusal,) = [line for line in lines if line["logger"] == "django.security.DisallowedHost"]
+    assert "evil.example" in refusal["message"]
+    assert "Traceback" not in log_output.getvalue()
+
+
+@pytest.mark.django_db
 def test_a_body_beyond_the_upload_limit_is_refused_with_413(api_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = '{"product_name": "' + "x" * 2000 + '", "price": 1, "purchase_date": "2026-01-01"}'
