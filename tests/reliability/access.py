@@ -6,18 +6,12 @@ import re
 
 import requests
 
-from tests.reliability.stack import Stack
+from tests.reliability.stack import APP_PAGES, Stack
 
 SAMPLE_ID = "0b9f2a4e-5c1d-4e8a-9f3b-6d7c8e9fa0b1"
 PUBLIC = {("GET", "/api"), ("GET", "/api/health")}
 PAGES = [
-    "/",
-    "/inventory/",
-    "/warranties/",
-    "/catalog/",
-    "/data/",
-    "/settings/",
-    "/accounts/profile/",
+    *APP_PAGES,
     "/admin/",
     "/admin/purchases/purchase/",
     "/api/docs",

@@ -138,6 +138,16 @@ def import_killed(stack: Stack, results: list, export: Path) -> None:
     check(results, fingerprint(stack) == before, "after the restart the data is as before it")
 
 
+def job_failed_after_restart(stack: Stack, results: list, api, job_id: str) -> None:
+    """Start the killed worker again; once the job's lease is stale it must be failed, not stuck."""
+    stack.start("worker")
+    time.sleep(stack.stale_seconds + 1)
+    status = api.get(f"{stack.base}/api/jobs/{job_id}").json()
+    check(
+        results, status["status"] == "failed", f"the job is failed, not stuck ({status['status']})"
+    )
+
+
 def backup_killed(stack: Stack, results: list) -> str | None:
     """Kill the worker during a backup; return the id of the backup taken after it."""
     print("== SIGKILL of the worker during a backup")
@@ -150,12 +160,7 @@ def backup_killed(stack: Stack, results: list) -> str | None:
     )
     stack.kill("worker")
     check(results, running, "the backup was running when the worker was killed")
-    stack.start("worker")
-    time.sleep(stack.stale_seconds + 1)
-    status = api.get(f"{stack.base}/api/jobs/{job['id']}").json()
-    check(
-        results, status["status"] == "failed", f"the job is failed, not stuck ({status['status']})"
-    )
+    job_failed_after_restart(stack, results, api, job["id"])
     state = api.get(f"{stack.base}/api/backup/status").json()["state"]
     check(results, state != "running", f"backup status says {state}")
     after = sorted(p.name for p in (stack.data / "backups").glob("*.zip"))
@@ -189,12 +194,7 @@ def restore_killed(stack: Stack, results: list, backup_id: str) -> None:
     writing = wait_for(lambda: app_writing(stack), timeout=300, interval=0.05)
     stack.kill("worker")
     check(results, writing, "the restore was replacing the data when the worker was killed")
-    stack.start("worker")
-    time.sleep(stack.stale_seconds + 1)
-    status = api.get(f"{stack.base}/api/jobs/{job['id']}").json()
-    check(
-        results, status["status"] == "failed", f"the job is failed, not stuck ({status['status']})"
-    )
+    job_failed_after_restart(stack, results, api, job["id"])
     check(results, fingerprint(stack) == before, "the data is exactly as before the restore")
 
 

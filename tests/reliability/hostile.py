@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from tests.reliability.stack import ROOT, Stack
+from tests.reliability.stack import APP_PAGES, ROOT, Stack
 
 MARK = uuid.uuid4().hex[:8]
 TEXTS = [
@@ -347,13 +347,7 @@ def pages_escape(h: Hostile, stack: Stack) -> int:
         headers={"Referer": f"{stack.base}/admin/login/"},
     )
     urls = [
-        "/",
-        "/inventory/",
-        "/warranties/",
-        "/catalog/",
-        "/data/",
-        "/settings/",
-        "/accounts/profile/",
+        *APP_PAGES,
         "/admin/purchases/purchase/",
         "/admin/catalog/retailer/",
         "/admin/catalog/brand/",

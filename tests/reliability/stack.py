@@ -22,6 +22,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PG_SERVER = os.environ.get("RELIABILITY_PG", "postgres://postgres@127.0.0.1:5432")
+# The application's own pages (the admin's are listed where they are read).
+APP_PAGES = [
+    "/",
+    "/inventory/",
+    "/warranties/",
+    "/catalog/",
+    "/data/",
+    "/settings/",
+    "/accounts/profile/",
+]
 
 
 def compose_services() -> dict:
