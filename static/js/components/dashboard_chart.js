@@ -189,6 +189,13 @@ document.addEventListener("alpine:init", () => {
     };
   }
 
+  // The retailers endpoint answers with both lists (API.md): one request for both share charts.
+  const SHARES = {
+    source: (page) => ["analytics/retailers", { currency: page.currency }],
+    build: shareChart,
+    hasData: (rows) => rows.some((share) => share.count > 0),
+  };
+
   // Where each kind's figures come from, what it draws, and whether there is anything to draw.
   const KINDS = {
     spending: {
@@ -203,19 +210,8 @@ document.addEventListener("alpine:init", () => {
       build: timelineChart,
       hasData: (rows) => rows.length > 0,
     },
-    retailers: {
-      source: (page) => ["analytics/retailers", { currency: page.currency }],
-      rows: (data) => data.retailers,
-      build: shareChart,
-      hasData: (rows) => rows.some((s) => s.count > 0),
-    },
-    brands: {
-      // The retailers endpoint answers with both lists (API.md): one request for both charts.
-      source: (page) => ["analytics/retailers", { currency: page.currency }],
-      rows: (data) => data.brands,
-      build: shareChart,
-      hasData: (rows) => rows.some((s) => s.count > 0),
-    },
+    retailers: { ...SHARES, rows: (data) => data.retailers },
+    brands: { ...SHARES, rows: (data) => data.brands },
     top_products: {
       source: (page) => ["analytics/top-products", { currency: page.currency, sort_by: "count", limit: page.top_products }],
       rows: (data) => data.top_products,
