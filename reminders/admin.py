@@ -1,12 +1,33 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from reminders.models import ReminderDelivery, ReminderDigest, ReminderPreferences, ReminderSent
+from reminders.services import reminder_preferences_clean
+
+
+class ReminderPreferencesForm(forms.ModelForm):
+    """The admin's form checks what the API checks (reminders.services)."""
+
+    class Meta:
+        model = ReminderPreferences
+        fields = ["user", "thresholds", "kinds", "email_enabled", "email", "webhook_url"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned.update(reminder_preferences_clean(cleaned))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return cleaned
 
 
 @admin.register(ReminderPreferences)
 class ReminderPreferencesAdmin(admin.ModelAdmin):
     """Each person's reminder preferences; the feed token is changed only from the profile."""
 
+    form = ReminderPreferencesForm
     list_display = ["user", "thresholds", "kinds", "email_enabled", "has_webhook", "has_feed"]
     readonly_fields = ["feed_token"]
 

@@ -38,6 +38,10 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled (channel switched off)"
 
 
+# Deliveries still to be sent: new, or failed and to be retried.
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
 def default_thresholds() -> list[int]:
     return list(DEFAULT_THRESHOLDS)
 
@@ -182,6 +186,3 @@ class ReminderDelivery(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_channel_display()} of {self.digest}: {self.get_status_display()}"
-
-    def is_open(self) -> bool:
-        return self.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field, StrictBool
 
 from reminders.models import MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
-from spends_tracker.schemas import BodySchema, PageQuery
+from spends_tracker.schemas import BodySchema, PageQuery, optional_text
 
 KindName = Literal["warranty", "return"]
 # Strict: a threshold is a JSON number of whole days, not "7" or true.
@@ -48,8 +48,8 @@ class ReminderPreferencesIn(BodySchema):
     kinds: list[KindName] | None = Field(None, description="Empty: no reminders.")
     # Strict: 0 or "yes" is not what the schema says, and is refused (422).
     email_enabled: StrictBool | None = None
-    email: Annotated[str, Field(max_length=254)] | None = None
-    webhook_url: Annotated[str, Field(max_length=500)] | None = None
+    email: optional_text(254) = None
+    webhook_url: optional_text(500) = None
 
 
 class TestResultOut(Schema):

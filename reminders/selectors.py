@@ -9,7 +9,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce
 
 from purchases.models import Purchase
-from reminders.models import DeadlineKind, ReminderDelivery, ReminderPreferences
+from reminders.models import OPEN_STATUSES, DeadlineKind, ReminderDelivery, ReminderPreferences
 from spends_tracker import clock
 from warranties.models import Warranty, WarrantyStatus, warranty_status_conditions
 
@@ -160,7 +160,7 @@ def reminder_preferences_get(user: AbstractBaseUser) -> ReminderPreferences:
 def reminder_deliveries_open(user: AbstractBaseUser):
     """Return USER's deliveries not yet sent (pending or failing), oldest first."""
     return (
-        ReminderDelivery.objects.filter(digest__user=user, status__in=["pending", "failed"])
+        ReminderDelivery.objects.filter(digest__user=user, status__in=OPEN_STATUSES)
         .select_related("digest")
         .order_by("created_at", "channel")
     )

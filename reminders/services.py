@@ -49,6 +49,7 @@ from django.utils import timezone
 from reminders.models import (
     MAX_THRESHOLD_DAYS,
     MAX_THRESHOLDS,
+    OPEN_STATUSES,
     Channel,
     DeadlineKind,
     DeliveryStatus,
@@ -67,7 +68,6 @@ LEASE = datetime.timedelta(minutes=10)
 RETRY_DAYS = 7
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_SCHEMES = ("http", "https")
-OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 KIND_LABELS = {
     DeadlineKind.WARRANTY: "warranty ends",
@@ -133,6 +133,23 @@ _CLEANERS = {
 }
 
 
+def reminder_preferences_clean(changes: dict) -> dict:
+    """Return CHANGES to reminder preferences checked and normalised (unknown keys left out);
+    raise ValidationError naming each bad field. The API and the admin both check through here:
+    a bad value stored by either would stop the daily send for everybody."""
+    cleaned, errors = {}, {}
+    for field, value in changes.items():
+        if field not in _CLEANERS:
+            continue
+        try:
+            cleaned[field] = _CLEANERS[field](value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def reminder_preferences_update(*, user: AbstractBaseUser, **changes) -> ReminderPreferences:
     """Change USER's reminder preferences given in CHANGES; absent keys stay as they are.
@@ -142,17 +159,10 @@ def reminder_preferences_update(*, user: AbstractBaseUser, **changes) -> Reminde
     account's address), `webhook_url` (http or https; empty or None: none). Raise
     ValidationError naming each bad field; nothing is changed then.
     """
+    cleaned = reminder_preferences_clean(changes)
     preferences, _ = ReminderPreferences.objects.select_for_update().get_or_create(user=user)
-    errors = {}
-    for field, value in changes.items():
-        if field not in _CLEANERS:
-            continue
-        try:
-            setattr(preferences, field, _CLEANERS[field](value))
-        except ValidationError as error:
-            errors[field] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    for field, value in cleaned.items():
+        setattr(preferences, field, value)
     preferences.save()
     return preferences
 
@@ -466,29 +476,23 @@ def _claim(delivery: ReminderDelivery, now: datetime.datetime) -> bool:
     )
 
 
-def _delivery_mark_sent(delivery: ReminderDelivery) -> None:
+def _delivery_mark(delivery: ReminderDelivery, status: str, error: str | None = None) -> None:
+    """Record an attempt's outcome (a cancellation is no attempt) and release the claim."""
     now = timezone.now()
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENT,
-        attempts=F("attempts") + 1,
-        last_error=None,
-        last_attempt_at=now,
-        sent_at=now,
-        claimed_until=None,
-        updated_at=now,
-    )
-
-
-def _delivery_mark(delivery: ReminderDelivery, status: str, error: str) -> None:
-    now = timezone.now()
+    sent = {"sent_at": now} if status == DeliveryStatus.SENT else {}
     ReminderDelivery.objects.filter(pk=delivery.pk).update(
         status=status,
-        attempts=F("attempts") + int(status == DeliveryStatus.FAILED),
+        attempts=F("attempts") + int(status in (DeliveryStatus.SENT, DeliveryStatus.FAILED)),
         last_error=error,
         last_attempt_at=now,
         claimed_until=None,
         updated_at=now,
+        **sent,
     )
+
+
+def _delivery_mark_sent(delivery: ReminderDelivery) -> None:
+    _delivery_mark(delivery, DeliveryStatus.SENT)
 
 
 def reminder_delivery_send(delivery: ReminderDelivery, *, today: datetime.date) -> str:
