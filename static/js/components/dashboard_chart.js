@@ -3,7 +3,7 @@
 // first byte never waits for them (#dashboard-charts holds only the currency and the periods).
 document.addEventListener("alpine:init", () => {
   const COLORS = {
-    blue: "#0d6efd", green: "#198754", orange: "#fd7e14", red: "#dc3545", teal: "#20c997",
+    blue: "#0d6efd", green: "#198754", orange: "#fd7e14", teal: "#20c997",
     purple: "#6f42c1", yellow: "#ffc107", pink: "#d63384", cyan: "#0dcaf0", indigo: "#6610f2",
     gray: "#adb5bd",
   };

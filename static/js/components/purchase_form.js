@@ -32,9 +32,11 @@ document.addEventListener("alpine:init", () => {
     return trimmed === "" ? null : trimmed;
   }
 
-  function csrfToken() {
-    const meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
+  // [label, classes] of a warranty's badge; a warranty un-voided in the form shows as active
+  // until it is saved and the server says otherwise.
+  function badgeOf(warranty) {
+    if (warranty.voided) return BADGES.VOIDED;
+    return BADGES[warranty.status === "VOIDED" ? "ACTIVE" : warranty.status];
   }
 
   function formatSize(bytes) {
@@ -85,7 +87,7 @@ document.addEventListener("alpine:init", () => {
       const request = new XMLHttpRequest();
       request.open("POST", url);
       request.setRequestHeader("Accept", "application/json");
-      request.setRequestHeader("X-CSRFToken", csrfToken());
+      request.setRequestHeader("X-CSRFToken", window.api.csrfToken());
       request.upload.addEventListener("progress", (event) => {
         if (event.lengthComputable) onProgress(Math.round((event.loaded * 100) / event.total));
       });
@@ -100,8 +102,7 @@ document.addEventListener("alpine:init", () => {
           resolve(body);
           return;
         }
-        const detail = body && typeof body.detail === "string" ? body.detail : `The server answered ${request.status}.`;
-        reject(new window.api.ApiError(detail, request.status, body));
+        reject(window.api.errorOf(request.status, request.statusText, body));
       });
       request.addEventListener("error", () => {
         reject(new window.api.ApiError("The upload did not reach the server. Check your connection and try again.", 0, null));
@@ -357,12 +358,10 @@ document.addEventListener("alpine:init", () => {
       return warranty.errors[name] || "";
     },
     warrantyBadge(warranty) {
-      if (warranty.voided) return BADGES.VOIDED[0];
-      return BADGES[warranty.status === "VOIDED" ? "ACTIVE" : warranty.status][0];
+      return badgeOf(warranty)[0];
     },
     warrantyBadgeClass(warranty) {
-      if (warranty.voided) return BADGES.VOIDED[1];
-      return BADGES[warranty.status === "VOIDED" ? "ACTIVE" : warranty.status][1];
+      return badgeOf(warranty)[1];
     },
     voidLabel(warranty) {
       return warranty.voided ? "Un-void" : "Void";
