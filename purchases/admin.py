@@ -7,22 +7,20 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 
 from backups.resources import PurchaseResource
 from purchases.models import Attachment, Purchase
-from purchases.selectors import SEARCH_FIELDS
+from purchases.selectors import SEARCH_FIELDS, WARRANTY_STATE_NONE
 from purchases.services import attachment_add, attachments_delete, purchases_mark_received
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
-
-NO_WARRANTY = "NONE"
 
 
 class PrimaryWarrantyStateFilter(WarrantyStateFilter):
     """Filter purchases by the state of their primary warranty."""
 
     def lookups(self, request, model_admin):
-        return [*super().lookups(request, model_admin), (NO_WARRANTY, "No warranty")]
+        return [*super().lookups(request, model_admin), (WARRANTY_STATE_NONE, "No warranty")]
 
     def queryset(self, request, queryset):
-        if self.value() == NO_WARRANTY:
+        if self.value() == WARRANTY_STATE_NONE:
             return queryset.filter(primary_warranty_id__isnull=True)
         if self.value() is None:
             return queryset

@@ -4,16 +4,10 @@ from django import forms
 
 from purchases.models import PurchaseStatus
 from purchases.schemas import SortKey
-from purchases.selectors import WARRANTY_STATE_EXPIRING, WARRANTY_STATE_NONE
-from warranties.models import EXPIRING_SOON_DAYS, WarrantyStatus
+from purchases.selectors import WARRANTY_STATE_NONE
+from warranties.models import WARRANTY_STATES
 
-WARRANTY_STATES = [
-    (WarrantyStatus.ACTIVE, "Active"),
-    (WARRANTY_STATE_EXPIRING, f"Expiring within {EXPIRING_SOON_DAYS} days"),
-    (WarrantyStatus.EXPIRED, "Expired"),
-    (WarrantyStatus.VOIDED, "Voided"),
-    (WARRANTY_STATE_NONE, "No warranty"),
-]
+PURCHASE_WARRANTY_STATES = [*WARRANTY_STATES, (WARRANTY_STATE_NONE, "No warranty")]
 PAGE_SIZES = [10, 20, 50, 100]
 DEFAULT_SORT = "-created_at"
 
@@ -31,7 +25,9 @@ class PurchaseFilterForm(forms.Form):
     brand_id = forms.UUIDField(required=False)
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
-    warranty_status = forms.ChoiceField(choices=[("", "Any"), *WARRANTY_STATES], required=False)
+    warranty_status = forms.ChoiceField(
+        choices=[("", "Any"), *PURCHASE_WARRANTY_STATES], required=False
+    )
     tag = forms.CharField(max_length=255, required=False)
     sort = forms.ChoiceField(choices=[(key, key) for key in get_args(SortKey)], required=False)
     per_page = forms.TypedChoiceField(

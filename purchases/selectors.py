@@ -22,9 +22,7 @@ SORT_FIELDS = {
     "product_name": ["product_name", "created_at", "id"],
 }
 
-# Warranty states beyond the effective statuses, as the admin's filter offers them: the primary
-# warranty is active and ends within EXPIRING_SOON_DAYS, or the purchase has no warranty at all.
-WARRANTY_STATE_EXPIRING = "EXPIRING"
+# The purchases' warranty state beyond warranties.models.WARRANTY_STATES: no warranty at all.
 WARRANTY_STATE_NONE = "NONE"
 
 
@@ -76,11 +74,7 @@ def purchase_list(
     if warranty_status == WARRANTY_STATE_NONE:
         purchases = purchases.filter(primary_warranty_id__isnull=True)
     elif warranty_status:
-        primaries = (
-            Warranty.objects.expiring()
-            if warranty_status == WARRANTY_STATE_EXPIRING
-            else Warranty.objects.in_status(warranty_status)
-        )
+        primaries = Warranty.objects.in_state(warranty_status)
         purchases = purchases.filter(primary_warranty_id__in=primaries.values("id"))
     if tag and tag.strip():
         purchases = purchases.filter(tags__icontains=tag.strip())

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from catalog.selectors import brand_list, retailer_list
-from purchases.forms import PAGE_SIZES, PurchaseFilterForm
+from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
 from spends_tracker import clock
@@ -119,7 +119,7 @@ def purchase_list(request):
         "retailers": retailers,
         "brands": brands,
         "statuses": PurchaseStatus.choices,
-        "warranty_states": filters.fields["warranty_status"].choices[1:],
+        "warranty_states": PURCHASE_WARRANTY_STATES,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
         "form_data": form_data,

@@ -1,9 +1,7 @@
 from django.contrib import admin, messages
 
-from warranties.models import EXPIRING_SOON_DAYS, Warranty, WarrantyStatus
+from warranties.models import WARRANTY_STATES, Warranty, WarrantyStatus
 from warranties.services import warranties_set_voided
-
-STATE_EXPIRING = "EXPIRING"
 
 
 class WarrantyStateFilter(admin.SimpleListFilter):
@@ -13,12 +11,7 @@ class WarrantyStateFilter(admin.SimpleListFilter):
     parameter_name = "warranty_state"
 
     def lookups(self, request, model_admin):
-        return [
-            (WarrantyStatus.ACTIVE, "Active"),
-            (STATE_EXPIRING, f"Expiring within {EXPIRING_SOON_DAYS} days"),
-            (WarrantyStatus.EXPIRED, "Expired"),
-            (WarrantyStatus.VOIDED, "Voided"),
-        ]
+        return WARRANTY_STATES
 
     def queryset(self, request, queryset):
         return self.filter_warranties(queryset)
@@ -26,10 +19,8 @@ class WarrantyStateFilter(admin.SimpleListFilter):
     def filter_warranties(self, warranties):
         """Return WARRANTIES narrowed to the chosen state (all of them when none is chosen)."""
         state = self.value()
-        if state == STATE_EXPIRING:
-            return warranties.expiring()
-        if state in WarrantyStatus.values:
-            return warranties.in_status(state)
+        if state in dict(WARRANTY_STATES):
+            return warranties.in_state(state)
         return warranties
 
 

@@ -15,6 +15,17 @@ class WarrantyStatus(models.TextChoices):
     VOIDED = "VOIDED", "Voided"
 
 
+# The states a person filters warranties by: the effective statuses, with "expiring soon" (active
+# and ending within EXPIRING_SOON_DAYS) as a state of its own.
+WARRANTY_STATE_EXPIRING = "EXPIRING"
+WARRANTY_STATES = [
+    (WarrantyStatus.ACTIVE, "Active"),
+    (WARRANTY_STATE_EXPIRING, f"Expiring within {EXPIRING_SOON_DAYS} days"),
+    (WarrantyStatus.EXPIRED, "Expired"),
+    (WarrantyStatus.VOIDED, "Voided"),
+]
+
+
 def warranty_status_conditions(today: datetime.date) -> dict[str, Q]:
     """Return, for each effective status, the condition a warranty meets on TODAY.
 
@@ -52,6 +63,10 @@ class WarrantyQuerySet(VersionedQuerySet):
 
     def in_status(self, status: str, today: datetime.date | None = None):
         return self.filter(warranty_status_conditions(today or clock.today())[status])
+
+    def in_state(self, state: str):
+        """Narrow to one of WARRANTY_STATES."""
+        return self.expiring() if state == WARRANTY_STATE_EXPIRING else self.in_status(state)
 
     def expiring(self, within_days: int = EXPIRING_SOON_DAYS, today: datetime.date | None = None):
         """Return the active warranties that end within WITHIN_DAYS days of TODAY (inclusive)."""

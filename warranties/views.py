@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from warranties.forms import STATE_EXPIRING, STATES, WarrantyFilterForm
+from warranties.forms import WarrantyFilterForm
+from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
 from warranties.selectors import warranty_list as warranty_list_query
 from warranties.selectors import warranty_list_expiring
 
@@ -19,7 +20,7 @@ def warranty_list(request):
     state, days = filters.value("state"), filters.value("days")
     if days:
         warranties = warranty_list_expiring(days=days)
-    elif state == STATE_EXPIRING:
+    elif state == WARRANTY_STATE_EXPIRING:
         warranties = warranty_list_query(expiring_soon=True)
     else:
         warranties = warranty_list_query(status=state)
@@ -30,7 +31,7 @@ def warranty_list(request):
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
         "state": None if days else state,
         "days": days,
-        "states": STATES,
+        "states": WARRANTY_STATES,
         "filtered": bool(state or days),
     }
     return render(request, "warranties/warranty_list.html", context)

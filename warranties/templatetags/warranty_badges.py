@@ -5,14 +5,14 @@ import datetime
 from django import template
 
 from spends_tracker import clock
-from warranties.models import EXPIRING_SOON_DAYS, WarrantyStatus
+from warranties.models import EXPIRING_SOON_DAYS, WARRANTY_STATE_EXPIRING, WarrantyStatus
 
 register = template.Library()
 
 # (label, Bootstrap badge classes) of each state; "expiring" is an active warranty near its end.
 BADGES = {
     WarrantyStatus.ACTIVE: ("Active", "text-bg-success"),
-    "EXPIRING": ("Expiring", "text-bg-warning"),
+    WARRANTY_STATE_EXPIRING: ("Expiring", "text-bg-warning"),
     WarrantyStatus.EXPIRED: ("Expired", "text-bg-secondary"),
     WarrantyStatus.VOIDED: ("Voided", "text-bg-danger"),
 }
@@ -24,7 +24,7 @@ def badge_of(status: str | None, end: datetime.date | None, today: datetime.date
         return None
     today = today or clock.today()
     if status == WarrantyStatus.ACTIVE and end and (end - today).days <= EXPIRING_SOON_DAYS:
-        status = "EXPIRING"
+        status = WARRANTY_STATE_EXPIRING
     return BADGES[status]
 
 
