@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 from analytics import selectors
 from analytics.cache import cached_figure
 from purchases.demo import purchases_load_demo
-from reminders.models import DeadlineKind
-from reminders.selectors import Deadline, deadline_queryset
+from reminders.selectors import Deadline, deadline_list_upcoming
 from spends_tracker import clock
 from warranties.models import EXPIRING_SOON_DAYS
 
@@ -36,20 +35,8 @@ def _chart_settings(currency: str) -> dict:
 
 @cached_figure
 def _upcoming_deadlines(*, limit: int, today: datetime.date) -> list[Deadline]:
-    """The next LIMIT warranty ends and return deadlines within the "expiring soon" window.
-
-    One query per kind, each stopping after LIMIT rows in date order: a union of both kinds would
-    join every warranty ending in the window to its purchase before sorting.
-    """
-    end = today + datetime.timedelta(days=EXPIRING_SOON_DAYS)
-    deadlines = [
-        Deadline.from_row(row)
-        for kind in DeadlineKind.values
-        for row in deadline_queryset(start=today, end=end, kinds=[kind], today=today)[:limit]
-    ]
-    # The order of deadline_queryset: date, then kind, then id.
-    deadlines.sort(key=lambda deadline: (deadline.due_date, deadline.kind, deadline.source_id))
-    return deadlines[:limit]
+    """The next LIMIT warranty ends and return deadlines within the "expiring soon" window."""
+    return deadline_list_upcoming(days=EXPIRING_SOON_DAYS, today=today, limit=limit)
 
 
 def _other_currencies_note(summary: dict) -> str:

@@ -139,14 +139,31 @@ def deadline_queryset(
 
 
 def deadline_list_upcoming(
-    *, days: int, kinds: list[str] | None = None, today: datetime.date | None = None
+    *,
+    days: int,
+    kinds: list[str] | None = None,
+    today: datetime.date | None = None,
+    limit: int | None = None,
 ) -> list[Deadline]:
-    """Return the deadlines from TODAY to TODAY + DAYS (inclusive), soonest first: one query."""
+    """Return the deadlines from TODAY to TODAY + DAYS (inclusive), soonest first; the first
+    LIMIT of them when given.
+
+    One query; with LIMIT, one per kind, each stopping after LIMIT rows in date order: the union
+    of both kinds would join every warranty ending in the window to its purchase before sorting.
+    """
     today = today or clock.today()
-    rows = deadline_queryset(
-        start=today, end=today + datetime.timedelta(days=days), kinds=kinds, today=today
-    )
-    return [Deadline.from_row(row) for row in rows]
+    end = today + datetime.timedelta(days=days)
+    if limit is None:
+        rows = deadline_queryset(start=today, end=end, kinds=kinds, today=today)
+        return [Deadline.from_row(row) for row in rows]
+    deadlines = [
+        Deadline.from_row(row)
+        for kind in (DeadlineKind.values if kinds is None else kinds)
+        for row in deadline_queryset(start=today, end=end, kinds=[kind], today=today)[:limit]
+    ]
+    # The order of deadline_queryset: date, then kind, then id.
+    deadlines.sort(key=lambda deadline: (deadline.due_date, deadline.kind, deadline.source_id))
+    return deadlines[:limit]
 
 
 def reminder_preferences_get(user: AbstractBaseUser) -> ReminderPreferences:
