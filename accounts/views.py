@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken
+from accounts.selectors import api_token_list
 from accounts.services import api_token_create, api_token_revoke
 
 
@@ -17,7 +18,7 @@ def profile(request):
             _, raw_token = api_token_create(user=request.user, name=request.POST.get("name", ""))
         except ValueError as exc:
             error = str(exc)
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = api_token_list(user=request.user)
     return render(
         request,
         "accounts/profile.html",

@@ -20,6 +20,8 @@ DATE_PATTERNS = {
 }
 DEFAULT_DATE_PATTERN = DATE_PATTERNS["MM/DD/YYYY"]
 
+# The currencies the forms offer (API.md §2.2); any other 3-letter code can be typed.
+OFFERED_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "INR"]
 CURRENCY_SYMBOLS = {
     "USD": "$",
     "EUR": "€",

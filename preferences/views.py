@@ -4,11 +4,9 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from preferences.formats import DATE_PATTERNS, format_day, format_money
+from preferences.formats import DATE_PATTERNS, OFFERED_CURRENCIES, format_day, format_money
 from preferences.selectors import preferences_get
 
-# The currencies the form offers (API.md §2.2); any other 3-letter code can be typed.
-OFFERED_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "INR"]
 DATE_FORMAT_NAMES = {
     "short": "Short",
     "MM/DD/YYYY": "Month/day/year",

@@ -30,16 +30,18 @@ def _hash_source(code: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+_ADMIN_HANDLER_SOURCES = [_hash_source(code) for code in ADMIN_EVENT_HANDLERS]
+
+
 def policy_for(path: str) -> dict:
     """Return the policy directives for a request path."""
     pages = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
     if path == "/api" or (path.startswith("/api/") and not path.startswith("/api/docs")):
         return API_POLICY
     if path.startswith("/admin/"):
-        handlers = [_hash_source(code) for code in ADMIN_EVENT_HANDLERS]
         return {
             **pages,
-            "script-src": [SELF, "'unsafe-hashes'", *handlers],
+            "script-src": [SELF, "'unsafe-hashes'", *_ADMIN_HANDLER_SOURCES],
             "style-src": [SELF, UNSAFE_INLINE],
         }
     return pages

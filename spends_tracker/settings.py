@@ -361,7 +361,9 @@ SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", False)
 # The container's health check calls the app over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^api/health/?$"]
-if _bool("SECURE_PROXY_SSL_HEADER", False):
+# Behind a TLS-terminating reverse proxy (docs/deployment.md): its headers are trusted.
+BEHIND_PROXY = _bool("SECURE_PROXY_SSL_HEADER", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = _bool("USE_X_FORWARDED_HOST", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -402,7 +404,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
-if _bool("SECURE_PROXY_SSL_HEADER", False):
+if BEHIND_PROXY:
     # Behind the reverse proxy every request comes from the proxy: the client is the address the
     # proxy appended last to X-Forwarded-For.
     AXES_IPWARE_PROXY_COUNT = 1
