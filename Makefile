@@ -1,22 +1,33 @@
 # Spends Tracker — every command sets up what it needs first (virtual environment, dependencies).
-#   make run    set up, migrate, create the admin login on first run, and serve on SQLite
-#               (with the background worker that runs backups and restores)
-#   make test   set up and run the test suite (SQLite unless DATABASE_URL says otherwise)
+#   make run    set up (runtime dependencies only), migrate, create the admin login on first run,
+#               and serve on SQLite with the background worker and the scheduler
+#   make test   set up (runtime + development dependencies) and run the test suite
+#               (SQLite unless DATABASE_URL says otherwise)
+#   make lock   re-resolve requirements/*.txt from pyproject.toml (the only place to change a version)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
 
-.PHONY: run test lint fuzz bench format demo clean prod-smoke reliability reliability-short
+.PHONY: run test lint fuzz bench format demo clean lock prod-smoke compose-smoke reliability reliability-short
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --editable ".[dev]"
+# Dependencies come only from the lock files, every file checked against its hash. The project
+# itself is not installed: manage.py, pytest and gunicorn run it from this folder.
+# The runtime set (make run, the image) and the development set (make test) have stamps of their
+# own, so `make run` never installs test tools and `make test` adds them to the same environment.
+$(BIN)/.runtime: $(RUNTIME_LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --requirement $(RUNTIME_LOCK)
 	@# A local .env with a secret key of its own, so that every manage.py command works here.
 	@test -f .env || { printf 'SECRET_KEY=%s\n' "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env && echo "Wrote .env with a new SECRET_KEY"; }
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime $(DEV_LOCK)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --requirement $(DEV_LOCK)
 	touch $@
 
 # Front-end libraries, pinned in package.json, copied from npm's node_modules into static/vendor.
@@ -33,46 +44,49 @@ $(CHROMIUM):
 
 # The development server runs with DEBUG on unless the environment says otherwise.
 run: export DEBUG ?= true
-run: $(BIN)/.installed $(ASSETS)
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py purchases_demo
-	$(BIN)/python manage.py spends_ensure_admin
-	@echo "Spends Tracker: http://$(HOST):$(PORT)/admin/"
-	@# The worker that runs backups and restores in the background stops with the server.
-	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+# spends_run migrates, loads the default catalog, creates the admin login on first run, then runs
+# the development server, the job worker and the scheduler together (docs/deployment.md).
+run: $(BIN)/.runtime $(ASSETS)
+	$(BIN)/python manage.py spends_run --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed $(ASSETS) $(CHROMIUM)
+test: $(BIN)/.dev $(ASSETS) $(CHROMIUM)
 	$(BIN)/pytest -n auto
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 # Schema-driven fuzzing of the API (schemathesis); FUZZ_EXAMPLES and FUZZ_SECONDS bound it.
-fuzz: $(BIN)/.installed
+fuzz: $(BIN)/.dev
 	scripts/api_fuzz.sh
 
 # The production process layout of compose.yaml without Docker (gunicorn + PostgreSQL + worker +
 # one scheduled backup) on a scratch database of the PostgreSQL server on 127.0.0.1:5432.
-prod-smoke: $(BIN)/.installed
+prod-smoke: $(BIN)/.dev
 	$(BIN)/python -m tests.reliability.smoke
 
 # Load, faults, bad input and access against the same layout (docs/deployment.md); the full form
 # takes about ten minutes, the short one (CI) a few.
-reliability: $(BIN)/.installed
+reliability: $(BIN)/.dev
 	$(BIN)/python -m tests.reliability
 
-reliability-short: $(BIN)/.installed
+reliability-short: $(BIN)/.dev
 	$(BIN)/python -m tests.reliability --short
 
-format: $(BIN)/.installed
+# Resolve the newest versions pyproject.toml allows, with every file's hash, for Python 3.11 on any
+# platform. The development set is held to the runtime set's versions.
+lock: $(BIN)/.dev
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+		--generate-hashes --output-file $(RUNTIME_LOCK)
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+		--generate-hashes --extra dev --constraint $(RUNTIME_LOCK) --output-file $(DEV_LOCK)
+
+format: $(BIN)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 demo: export DEBUG ?= true
-demo: $(BIN)/.installed
+demo: $(BIN)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py purchases_demo --purchases 60
 

@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -81,3 +82,18 @@ def api_token_authenticate(raw: str) -> AbstractBaseUser | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before), pk=token.pk
         ).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def administrator_ensure(*, username: str = "admin", password: str = "") -> str | None:
+    """Create a superuser called USERNAME when the database has none; return its password.
+
+    The password is PASSWORD, or a random one when it is empty. Returns None (and changes
+    nothing) when a superuser exists already: a first-run helper, never a way to reset one.
+    """
+    user_model = get_user_model()
+    if user_model.objects.filter(is_superuser=True).exists():
+        return None
+    password = password or secrets.token_urlsafe(12)
+    user_model.objects.create_superuser(username=username, email="", password=password)
+    return password

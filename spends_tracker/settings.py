@@ -342,6 +342,8 @@ LOGGING = {
         # Django's own "Not Found: /path" lines repeat what the request line already says.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # The scheduler logs each duty's outcome itself (spends_tracker.scheduler).
+        "apscheduler": {"level": "WARNING"},
         # A request for another host name is the client's mistake (or a scan): one line, no trace.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },

@@ -1,7 +1,15 @@
-import secrets
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from accounts.services import administrator_ensure
+
+
+def credentials_message(username: str, password: str) -> str:
+    """The lines that show a new administrator's credentials (printed by `spends_run` too)."""
+    return (
+        "Created the administrator account.\n"
+        f"  username: {username}\n  password: {password}\n"
+        "Write the password down: it is not shown again."
+    )
 
 
 class Command(BaseCommand):
@@ -19,19 +27,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, password, **options):
-        user_model = get_user_model()
-        if user_model.objects.filter(is_superuser=True).exists():
+        password = administrator_ensure(username=username, password=password)
+        if password is None:
             self.stdout.write(
                 "An administrator account exists already. Forgot its password? "
                 "Run: .venv/bin/python manage.py changepassword <username>"
             )
             return
-        password = password or secrets.token_urlsafe(12)
-        user_model.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Created the administrator account.\n"
-                f"  username: {username}\n  password: {password}\n"
-                "Write the password down: it is not shown again."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(credentials_message(username, password)))

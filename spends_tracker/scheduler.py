@@ -1,0 +1,127 @@
+"""The app's periodic duties and the one scheduler that runs them (`manage.py spends_scheduler`).
+
+Every duty is a cron-safe management command: it decides by itself whether there is work (a
+backup due by the schedule set in the app, a reminder threshold reached) and records what it did,
+so running it late, again, or right after a restart never does the work twice. That is why the
+scheduler also runs every duty once when it starts: a backup that fell due while it was stopped
+is made then, not at the next hour.
+
+Compose's `scheduler` service and `make run` run the scheduler (APScheduler, in one process); a
+bare-metal install can instead run `manage.py spends_scheduler --once` from cron every hour.
+"""
+
+import datetime
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+# How often a running scheduler touches its heartbeat file (docker/healthcheck.py reads its age).
+HEARTBEAT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Duty:
+    command: str
+    cron: str  # minute hour day month weekday, in TIME_ZONE
+
+    def run(self) -> bool:
+        """Run the duty's command in this process; return whether it succeeded.
+
+        Never raises: a failing duty is logged and retried at its next run, and must not stop
+        the others. Database connections are closed around it, as Django does around a request,
+        because the scheduler lives for months.
+        """
+        close_old_connections()
+        started = time.monotonic()
+        try:
+            call_command(self.command)
+        except CommandError as exc:
+            logger.warning("%s failed: %s", self.command, exc)
+            return False
+        except Exception:
+            logger.exception("%s failed", self.command)
+            return False
+        finally:
+            close_old_connections()
+        logger.info("%s done in %.1f s", self.command, time.monotonic() - started)
+        return True
+
+
+DUTIES = (
+    # Backs up only when the schedule set in the app says a backup is due, then prunes.
+    Duty("backups_scheduled", "0 * * * *"),
+    # Sends each person's digest once a day and retries failed deliveries.
+    Duty("reminders_send", "5 * * * *"),
+)
+
+
+def duties_run_once() -> bool:
+    """Run every duty once, in order; return whether all succeeded."""
+    results = [duty.run() for duty in DUTIES]
+    return all(results)
+
+
+def heartbeat_touch(path: Path) -> None:
+    path.touch()  # sets the modification time to now, creating the file if needed
+
+
+def scheduler_build(*, heartbeat_file: Path | None = None) -> BlockingScheduler:
+    """The long-lived scheduler: every duty at start, then on its cron line.
+
+    Duties run one at a time on one thread (a backup and a digest never compete); the heartbeat
+    has a thread of its own, so a long backup does not make the process look dead.
+    """
+    scheduler = BlockingScheduler(
+        timezone=settings.TIME_ZONE,
+        executors={"default": ThreadPoolExecutor(1), "heartbeat": ThreadPoolExecutor(1)},
+        # A run missed while the machine slept is made once, late, rather than several times.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    for duty in DUTIES:
+        scheduler.add_job(
+            duty.run,
+            CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE),
+            id=duty.command,
+            name=duty.command,
+            next_run_time=now,
+        )
+    if heartbeat_file is not None:
+        heartbeat_touch(heartbeat_file)
+        scheduler.add_job(
+            heartbeat_touch,
+            IntervalTrigger(seconds=HEARTBEAT_SECONDS),
+            args=[heartbeat_file],
+            id="heartbeat",
+            executor="heartbeat",
+        )
+    return scheduler
+
+
+def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
+    """Run the scheduler until SIGTERM or SIGINT; a duty under way is finished first."""
+    scheduler = scheduler_build(heartbeat_file=heartbeat_file)
+
+    def stop(signum, frame):
+        logger.info("Scheduler stopping (signal %s)", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logger.info(
+        "Scheduler started: %s",
+        ", ".join(f"{duty.command} at '{duty.cron}'" for duty in DUTIES),
+    )
+    scheduler.start()

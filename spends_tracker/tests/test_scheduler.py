@@ -1,0 +1,194 @@
+"""The scheduler (`spends_scheduler`) and the all-in-one `make run` process (`spends_run`)."""
+
+import datetime
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import requests
+from apscheduler.triggers.cron import CronTrigger
+from django.core.management import CommandError, call_command, get_commands
+
+from backups.models import BackupConfig, BackupKind, BackupRecord
+from spends_tracker import scheduler
+from spends_tracker.scheduler import DUTIES, Duty
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def enable_daily_backups():
+    config = BackupConfig.current()
+    config.enabled = True
+    config.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_the_duties_once_makes_the_due_backup_and_a_second_run_does_nothing():
+    enable_daily_backups()
+    call_command("spends_scheduler", "--once", stdout=StringIO())
+    assert BackupRecord.objects.filter(kind=BackupKind.SCHEDULED).count() == 1
+
+    call_command("spends_scheduler", "--once", stdout=StringIO())
+    assert BackupRecord.objects.filter(kind=BackupKind.SCHEDULED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_duty_is_logged_and_the_next_duties_still_run(monkeypatch, caplog):
+    ran = []
+    monkeypatch.setattr(
+        scheduler,
+        "DUTIES",
+        (Duty("no_such_command", "0 * * * *"), Duty("reminders_send", "5 * * * *")),
+    )
+    monkeypatch.setattr(
+        scheduler, "call_command", lambda name: ran.append(name) or call_command(name)
+    )
+    with pytest.raises(CommandError, match="A periodic duty failed"):
+        call_command("spends_scheduler", "--once")
+    assert ran == ["no_such_command", "reminders_send"]
+    assert "no_such_command failed: Unknown command" in caplog.text
+
+
+def test_the_scheduler_runs_every_duty_at_start_then_hourly_with_a_heartbeat(tmp_path):
+    heartbeat = tmp_path / "heartbeat"
+    built = scheduler.scheduler_build(heartbeat_file=heartbeat)
+    assert heartbeat.exists()
+
+    jobs = {job.id: job for job in built.get_jobs()}
+    assert set(jobs) == {duty.command for duty in DUTIES} | {"heartbeat"}
+    now = datetime.datetime.now(datetime.UTC)
+    for duty in DUTIES:
+        job = jobs[duty.command]
+        assert abs((job.next_run_time - now).total_seconds()) < 5, "runs at start"
+        assert isinstance(job.trigger, CronTrigger)
+        assert str(job.trigger) == str(CronTrigger.from_crontab(duty.cron)), duty.command
+        assert job.executor == "default"
+    # A long backup must not stall the heartbeat: it has its own thread.
+    assert jobs["heartbeat"].executor == "heartbeat"
+    assert jobs["heartbeat"].trigger.interval == datetime.timedelta(
+        seconds=scheduler.HEARTBEAT_SECONDS
+    )
+
+
+def test_every_duty_is_hourly_and_names_a_command_of_the_app():
+    commands = get_commands()
+    for duty in DUTIES:
+        assert duty.command in commands
+        minute, hour, *rest = duty.cron.split()
+        assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"]
+
+
+# --- make run: spends_run as a process ----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Return the processes whose parent is PID, with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def _wait_for(predicate, timeout=60, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process table from /proc")
+def test_make_run_serves_with_worker_and_scheduler_restarts_the_worker_and_stops_all(tmp_path):
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
+    }
+    env.update(
+        DEBUG="true",
+        SPENDS_DATA_DIR=str(tmp_path / "data"),
+        SPENDS_ENV_FILE=str(tmp_path / "no.env"),
+    )
+    output = tmp_path / "output.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "spends_run", "--port", str(port)],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        banner = _wait_for(
+            lambda: "Press Ctrl-C" in output.read_text() and output.read_text(),
+            what="the banner",
+        )
+        # The address is the app's own page, and the first run repeats the credentials last.
+        assert f"Spends Tracker is running at http://127.0.0.1:{port}/\n" in banner
+        assert "/admin/" not in banner
+        passwords = re.findall(r"password: (\S+)", banner)
+        assert len(passwords) == 2 and passwords[0] == passwords[1]
+        assert banner.rindex("password:") > banner.index("running at")
+
+        session = requests.Session()
+        login = session.get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert login.status_code == 200
+        signed_in = session.post(
+            f"http://127.0.0.1:{port}/accounts/login/",
+            data={
+                "username": "admin",
+                "password": passwords[0],
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+        )
+        assert signed_in.url == f"http://127.0.0.1:{port}/", "signed in with the printed password"
+
+        children = _children(process.pid)
+        kinds = sorted(re.search(r"manage\.py (\w+)", cmd)[1] for cmd in children.values())
+        assert kinds == ["db_worker", "runserver", "spends_scheduler"]
+        (worker,) = [pid for pid, cmd in children.items() if "db_worker" in cmd]
+        os.kill(worker, signal.SIGKILL)
+        _wait_for(
+            lambda: (
+                [pid for pid, cmd in _children(process.pid).items() if "db_worker" in cmd]
+                not in ([], [worker])
+            ),
+            what="a new worker",
+        )
+        assert "The worker stopped" in output.read_text()
+
+        grandchildren = {pid for child in _children(process.pid) for pid in _children(child)} | set(
+            _children(process.pid)
+        )
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=40) == 0
+        for pid in grandchildren:
+            _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 10, f"{pid} to exit")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
