@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.reliability.stack import crontab_commands
-
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ["migrate", "web", "worker", "scheduler"]
+APP_SERVICES = ["prepare", "migrate", "web", "worker", "scheduler"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +45,8 @@ def _instructions(stage, name):
 def test_the_image_builds_assets_in_node_and_dependencies_in_their_own_stage(stages):
     assert list(stages)[-1] == "runtime"
     assert _instructions(stages["assets"], "FROM")[0].startswith("node:")
-    assert "npm ci && npm run build" in _instructions(stages["assets"], "RUN")
+    (build,) = _instructions(stages["assets"], "RUN")
+    assert build.startswith("npm ci ") and build.endswith(" && npm run build")
     assert any("pip install" in run for run in _instructions(stages["build"], "RUN"))
     assert "slim" in _instructions(stages["runtime"], "FROM")[0]
     for copy in _instructions(stages["runtime"], "COPY"):
@@ -66,21 +65,38 @@ def test_the_image_runs_gunicorn_as_an_unprivileged_user_with_a_database_health_
     assert _instructions(runtime, "CMD") == [
         '["gunicorn", "--config", "gunicorn.conf.py", "spends_tracker.wsgi"]'
     ]
+    assert _instructions(runtime, "VOLUME") == ['["/data"]']
     (healthcheck,) = _instructions(runtime, "HEALTHCHECK")
     assert healthcheck.endswith('CMD ["python", "docker/healthcheck.py"]')
     assert "/api/health" in (ROOT / "docker" / "healthcheck.py").read_text()
 
 
-def test_the_scheduler_binary_is_checked_against_its_checksum(stages):
-    (download,) = [
-        run for run in _instructions(stages["supercronic"], "RUN") if "releases/download" in run
+def test_the_image_installs_only_locked_hashed_python_dependencies(stages):
+    (install,) = [run for run in _instructions(stages["build"], "RUN") if "pip install" in run]
+    assert "--require-hashes --requirement /tmp/requirements.txt" in install
+    assert "COPY requirements/runtime.txt /tmp/requirements.txt" in [
+        f"COPY {copy}" for copy in _instructions(stages["build"], "COPY")
     ]
-    assert "sha1sum --check" in download
+    lines = (ROOT / "requirements" / "runtime.txt").read_text().splitlines()
+    pins = [line for line in lines if line and not line.startswith((" ", "#"))]
+    assert pins and all("==" in pin for pin in pins), "every requirement pinned"
+    assert not any(re.search(r"pytest|ruff|schemathesis|playwright|moto", pin) for pin in pins)
+
+
+def test_the_build_downloads_nothing_outside_the_package_registries():
+    text = (ROOT / "Dockerfile").read_text()
+    assert not re.search(r"\b(curl|wget)\b|https?://|^ADD ", text, re.MULTILINE)
+    # A `# syntax=` line would make BuildKit fetch its front end from an image registry.
+    assert not text.startswith("# syntax")
 
 
 def test_the_build_context_leaves_out_secrets_and_local_state():
-    ignored = (ROOT / ".dockerignore").read_text().split()
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    ignored = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     assert {".env", ".git", ".venv", "data", "node_modules", "static/vendor"} <= set(ignored)
+    # Every app of the project is in the image: no ignore line names one.
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps and not apps & {line.strip("/") for line in ignored}
 
 
 def test_compose_runs_the_database_migrations_web_worker_and_scheduler(compose):
@@ -89,42 +105,53 @@ def test_compose_runs_the_database_migrations_web_worker_and_scheduler(compose):
     assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
     assert services["web"]["command"][0] == "gunicorn"
     assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
-    assert services["scheduler"]["command"][0] == "supercronic"
-    assert services["scheduler"]["command"][-1] == "docker/crontab"
+    assert services["scheduler"]["command"][:3] == ["python", "manage.py", "spends_scheduler"]
 
 
-def test_the_scheduler_runs_the_cron_safe_backup_command_hourly():
-    lines = [
-        line.split()
-        for line in (ROOT / "docker" / "crontab").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    assert [line[:5] for line in lines] == [["0", "*", "*", "*", "*"]]
-    assert crontab_commands() == [["python", "manage.py", "backups_scheduled"]]
+def test_only_the_web_service_uses_the_web_health_check(compose):
+    services = compose["services"]
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "docker/healthcheck.py"]
+    heartbeat = services["scheduler"]["command"][-1]
+    assert services["scheduler"]["healthcheck"]["test"][-2:] == ["--heartbeat", heartbeat]
+    for name in ["prepare", "migrate", "worker"]:
+        assert services[name]["healthcheck"] == {"disable": True}, name
+
+
+def test_the_prepare_service_may_only_change_owners_of_the_data_folders(compose):
+    prepare = compose["services"]["prepare"]
+    assert prepare["user"] == "0:0"
+    assert prepare["cap_drop"] == ["ALL"] and prepare["cap_add"] == ["CHOWN"]
+    assert prepare["network_mode"] == "none" and prepare["restart"] == "no"
+    assert prepare["command"] == ["chown", "10001:10001", "/data", "/data/backups"]
+    assert compose["services"]["migrate"]["depends_on"]["prepare"] == {
+        "condition": "service_completed_successfully"
+    }
 
 
 def test_every_service_waits_for_a_healthy_database_and_the_migrations(compose):
     services = compose["services"]
     assert services["db"]["healthcheck"]["test"][0] == "CMD-SHELL"
     assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
-    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
     for name in ["web", "worker", "scheduler"]:
         depends = services[name]["depends_on"]
         assert depends["db"] == {"condition": "service_healthy"}, name
         assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
     for name in ["worker", "scheduler"]:
         assert services[name]["depends_on"]["web"] == {"condition": "service_healthy"}
-    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "docker/healthcheck.py"]
 
 
 def test_data_lives_on_volumes_and_configuration_comes_from_the_env_file(compose):
-    assert set(compose["volumes"]) == {"postgres", "uploads"}
+    assert set(compose["volumes"]) == {"postgres", "data"}
     assert "postgres:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
     for name in APP_SERVICES:
         service = compose["services"][name]
         assert service["env_file"] == ".env"
-        assert "uploads:/data/uploads" in service["volumes"]
-        assert any(volume.endswith(":/data/backups") for volume in service["volumes"])
+        # The whole data folder is writable under a read-only root (settings check it).
+        assert "data:/data" in service["volumes"]
+        (backups,) = [volume for volume in service["volumes"] if volume.endswith(":/data/backups")]
+        # The host folder defaults to one under data/, never the source tree (backups/ is an app).
+        assert backups.startswith("${SPENDS_BACKUPS_HOST_DIR:-./data/"), backups
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert "${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
         assert service["read_only"] is True

@@ -2,9 +2,9 @@
 
 On a scratch PostgreSQL database: collectstatic as the image build does, compose's `migrate`
 command, then its `web` (gunicorn) and `worker` commands, healthy by compose's own health check;
-one run of the scheduler's crontab command; a backup through the API run by the worker; pages,
-static files and headers as a browser sees them; JSON logs with request ids and no secret; a clean
-shutdown. Exits 1 on the first thing that is wrong.
+its `scheduler` command, which makes the due backup at start; a backup through the API run by the
+worker; pages, static files and headers as a browser sees them; JSON logs with request ids and no
+secret; a clean shutdown. Exits 1 on the first thing that is wrong.
 """
 
 import json
@@ -12,7 +12,7 @@ import re
 import sys
 import time
 
-from tests.reliability.stack import Stack, crontab_commands
+from tests.reliability.stack import Stack
 
 TLS_PROFILE = {
     "SECURE_PROXY_SSL_HEADER": "true",
@@ -93,17 +93,23 @@ def main() -> int:
         check("immutable" in asset.headers.get("Cache-Control", ""), "cached for good (immutable)")
         check(asset.headers.get("Content-Encoding") == "gzip", "compressed")
 
-        print("== the scheduler's crontab, once")
+        print("== the scheduler: the due backup at start, healthy by its heartbeat")
         api.put(
             f"{base}/api/backup/config", json={"backup_enabled": True, "backup_frequency": "daily"}
         )
-        for command in crontab_commands():
-            run = stack.run(*command)
-            print("  " + run.stdout.strip())
-        backups = api.get(f"{base}/api/backup/list").json()["items"]
+        stack.start("scheduler")
+        deadline = time.monotonic() + 60
+        backups = []
+        while time.monotonic() < deadline and not (
+            backups and backups[0]["status"] not in ("pending", "running")
+        ):
+            time.sleep(0.5)
+            backups = api.get(f"{base}/api/backup/list").json()["items"]
         check(len(backups) == 1 and backups[0]["status"] == "completed", "it took the due backup")
-        again = stack.run(*crontab_commands()[0])
-        check("Nothing to do" in again.stdout, "an hour later there is nothing to do")
+        check(stack.healthy("scheduler"), "compose's health check passes on its heartbeat")
+        check(stack.stop("scheduler") == 0, "the scheduler stops cleanly on SIGTERM")
+        again = stack.manage("spends_scheduler", "--once")
+        check("Nothing to do" in again.stdout, "run again (as from cron), there is nothing to do")
 
         print("== a backup through the API, run by the worker")
         accepted = api.post(f"{base}/api/backup/create")
@@ -126,7 +132,7 @@ def main() -> int:
         check(stack.stop("web") == 0, "gunicorn stops cleanly on SIGTERM")
     except Exception as exc:
         print(f"FAILED: {exc}")
-        for service in ("web", "worker"):
+        for service in ("web", "worker", "scheduler"):
             print(f"--- {service} log (end)\n{stack.log(service)[-4000:]}")
         return 1
     finally:

@@ -38,13 +38,12 @@ def compose_services() -> dict:
     return yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
 
 
-def crontab_commands() -> list[list[str]]:
-    """Return the commands of docker/crontab (what the scheduler service runs)."""
-    commands = []
-    for line in (ROOT / "docker" / "crontab").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            commands.append(line.split()[5:])
-    return commands
+def in_scratch(arguments: list[str], work: Path) -> list[str]:
+    """Return compose's ARGUMENTS with paths in /tmp (a tmpfs in compose) moved into WORK."""
+    return [
+        str(work / arg.removeprefix("/tmp/")) if arg.startswith("/tmp/") else arg
+        for arg in arguments
+    ]
 
 
 def free_port() -> int:
@@ -126,8 +125,8 @@ class Stack:
     # --- processes --------------------------------------------------------------------------
 
     def start(self, service: str) -> subprocess.Popen:
-        """Start compose's web or worker service with its own command."""
-        command = compose_services()[service]["command"]
+        """Start compose's web, worker or scheduler service with its own command."""
+        command = in_scratch(compose_services()[service]["command"], self.work)
         log = open(self.work / f"{service}.log", "a")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             command,
@@ -143,8 +142,10 @@ class Stack:
             self.wait_healthy()
         return process
 
-    def healthy(self) -> bool:
-        healthcheck = compose_services()["web"]["healthcheck"]["test"][1:]  # after "CMD"
+    def healthy(self, service: str = "web") -> bool:
+        """Run compose's health check of SERVICE against the running process."""
+        test = compose_services()[service]["healthcheck"]["test"][1:]  # after "CMD"
+        healthcheck = in_scratch(test, self.work)
         return (
             subprocess.run(healthcheck, cwd=ROOT, env=self.env, capture_output=True).returncode == 0
         )
