@@ -65,6 +65,12 @@ fuzz: $(BIN)/.dev
 prod-smoke: $(BIN)/.dev
 	$(BIN)/python -m tests.reliability.smoke
 
+# The image built and compose.yaml run under Docker as a user would (tests/compose/smoke.py):
+# starts (or installs) the engine when missing, builds stand-ins of unreachable base images,
+# and stops and removes everything it started.
+compose-smoke: $(BIN)/.dev
+	$(BIN)/python -m tests.compose.smoke
+
 # Load, faults, bad input and access against the same layout (docs/deployment.md); the full form
 # takes about ten minutes, the short one (CI) a few.
 reliability: $(BIN)/.dev
@@ -75,11 +81,15 @@ reliability-short: $(BIN)/.dev
 
 # Resolve the newest versions pyproject.toml allows, with every file's hash, for Python 3.11 on any
 # platform. The development set is held to the runtime set's versions.
+# Versions already locked stay unless pyproject.toml excludes them; `make lock LOCK_FLAGS=--upgrade`
+# moves everything to the newest allowed release.
+LOCK_FLAGS ?=
 lock: $(BIN)/.dev
 	$(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
-		--generate-hashes --output-file $(RUNTIME_LOCK)
+		--generate-hashes $(LOCK_FLAGS) --output-file $(RUNTIME_LOCK)
 	$(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
-		--generate-hashes --extra dev --constraint $(RUNTIME_LOCK) --output-file $(DEV_LOCK)
+		--generate-hashes $(LOCK_FLAGS) --extra dev --constraint $(RUNTIME_LOCK) \
+		--output-file $(DEV_LOCK)
 
 format: $(BIN)/.dev
 	$(BIN)/ruff check --fix .
