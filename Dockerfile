@@ -8,9 +8,11 @@
 # --- Front-end libraries: pinned in package-lock.json, copied into static/vendor/ ----------------
 FROM node:22-bookworm-slim AS assets
 WORKDIR /src
+# No calls to the registry beyond the packages themselves (audit, funding, new-version checks).
+ENV NPM_CONFIG_AUDIT=false NPM_CONFIG_FUND=false NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY package.json package-lock.json ./
 COPY scripts/build_static.mjs scripts/
-RUN npm ci --no-audit --no-fund && npm run build
+RUN npm ci && npm run build
 
 # --- Python dependencies, installed into a virtual environment copied whole into the runtime ------
 FROM python:3.11-slim-bookworm AS build
