@@ -54,9 +54,14 @@ def spending_by_period(request, query: Query[PeriodQuery]):
         raise ValidationError(
             [{"type": "value_error", "loc": ["query", "end_date"], "msg": END_BEFORE_START}]
         )
-    period = selectors.spending_in_period(
-        currency=currency, start_date=query.start_date, end_date=end_date
-    )
+    try:
+        period = selectors.spending_in_period(
+            currency=currency, start_date=query.start_date, end_date=end_date
+        )
+    except selectors.PeriodTooLong as error:
+        raise ValidationError(
+            [{"type": "value_error", "loc": ["query", "end_date"], "msg": str(error)}]
+        ) from None
     return {
         "spending_over_time": period["buckets"],
         "currency": currency,

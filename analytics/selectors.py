@@ -49,12 +49,24 @@ def first_of_month(day: datetime.date) -> datetime.date:
 
 
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """Return the first day of every calendar month from FIRST's month to LAST's, inclusive."""
-    months, month = [], first_of_month(first)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
+    """Return the first day of every calendar month from FIRST's month to LAST's, inclusive.
+
+    Counted, not stepped past LAST: the month after December 9999 cannot be represented.
+    """
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [add_months(first_of_month(first), n) for n in range(max(count, 0))]
+
+
+# A period of spending per month spans at most this many months (a hundred years).
+MAX_PERIOD_MONTHS = 1200
+
+
+class PeriodTooLong(ValueError):
+    def __init__(self):
+        super().__init__(
+            f"The period may span at most {MAX_PERIOD_MONTHS // 12} years "
+            f"({MAX_PERIOD_MONTHS:,} months); choose a later start_date or an earlier end_date."
+        )
 
 
 def resolve_currency(currency: str | None) -> str:
@@ -170,20 +182,20 @@ def spending_in_period(
     """Spending per month from START_DATE to END_DATE (inclusive), every month present.
 
     START_DATE defaults to the earliest purchase in CURRENCY (to END_DATE when there is none),
-    END_DATE to today.
+    END_DATE to today. Raise PeriodTooLong past MAX_PERIOD_MONTHS months.
     """
     purchases = _purchases_in(currency)
     end_date = end_date or today or clock.today()
     if start_date is None:
         earliest = purchases.order_by("purchase_date").values_list("purchase_date", flat=True)
         start_date = min(earliest.first() or end_date, end_date)
+    months = months_between(start_date, end_date)
+    if len(months) > MAX_PERIOD_MONTHS:
+        raise PeriodTooLong
     totals = _monthly_totals(
         purchases.filter(purchase_date__gte=start_date, purchase_date__lte=end_date)
     )
-    buckets = [
-        totals.get(month, MonthTotal(month, ZERO, 0))
-        for month in months_between(start_date, end_date)
-    ]
+    buckets = [totals.get(month, MonthTotal(month, ZERO, 0)) for month in months]
     return {
         "buckets": buckets,
         "start_date": start_date,

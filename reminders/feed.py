@@ -33,9 +33,13 @@ def _event(deadline: Deadline, thresholds: list[int]) -> icalendar.Event:
     event.add("uid", deadline_uid(deadline))
     event.add("dtstamp", deadline.changed_at.astimezone(datetime.UTC))
     event.add("last-modified", deadline.changed_at.astimezone(datetime.UTC))
-    # All-day: DTSTART is a DATE and DTEND the next day (exclusive), as RFC 5545 §3.6.1 says.
+    # All-day: DTSTART is a DATE and DTEND the next day (exclusive), as RFC 5545 §3.6.1 says. The
+    # day after 9999-12-31 cannot be written: there a DURATION of one day says the same.
     event.add("dtstart", deadline.due_date)
-    event.add("dtend", deadline.due_date + datetime.timedelta(days=1))
+    if deadline.due_date < datetime.date.max:
+        event.add("dtend", deadline.due_date + datetime.timedelta(days=1))
+    else:
+        event.add("duration", datetime.timedelta(days=1))
     summary = SUMMARIES[deadline.kind].format(name=deadline.product_name)
     event.add("summary", summary)
     if deadline.detail:

@@ -875,3 +875,25 @@ def test_limits_default_to_10_and_reach_from_1_to_100(api_client, path):
         return len(data if isinstance(data, list) else next(iter(data.values())))
 
     assert (count(), count(limit=1), count(limit=100)) == (10, 1, 12)
+
+
+def test_spending_by_period_reaches_december_9999_and_refuses_a_longer_span(api_client):
+    buy("5.00", datetime.date(9999, 12, 31))
+    period = get_json(
+        api_client, "/spending/by-period", start_date="9999-11-15", end_date="9999-12-31"
+    )
+    assert period["spending_over_time"] == [
+        bucket("Nov 9999", "9999-11"),
+        bucket("Dec 9999", "9999-12", "5.00", 1),
+    ]
+
+    buy("1.00", datetime.date(2025, 1, 1))
+    response = get(api_client, "/spending/by-period", end_date="9999-12-31")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "end_date"]
+    assert "at most 100 years" in response.json()["detail"][0]["msg"]
+    # A hundred years exactly is allowed.
+    hundred_years = get_json(
+        api_client, "/spending/by-period", start_date="2025-01-01", end_date="2124-12-31"
+    )
+    assert len(hundred_years["spending_over_time"]) == 1200

@@ -126,3 +126,19 @@ def test_a_deactivated_account_s_feed_answers_404(today):
     prefs.user.save()
 
     assert Client().get(feed_url(prefs)).status_code == 404
+
+
+def test_a_deadline_on_the_last_representable_day_is_in_the_feed(today):
+    prefs = reminder_feed_regenerate(user=ReminderPreferencesFactory().user)
+    warranty_ending(datetime.date(9999, 12, 31), product_name="Lifetime pan")
+    PurchaseFactory(product_name="Soon", return_deadline=TODAY + 3 * DAY)
+
+    _, calendar = fetch(prefs)
+
+    events = {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+    assert set(events) == {"Warranty ends: Lifetime pan", "Last day to return: Soon"}
+    last = events["Warranty ends: Lifetime pan"]
+    assert last.decoded("DTSTART") == datetime.date(9999, 12, 31)
+    # One day long all the same: a DURATION, since no DTEND can follow that day.
+    assert "DTEND" not in last and last.decoded("DURATION") == DAY
+    assert events["Last day to return: Soon"].decoded("DTEND") == TODAY + 4 * DAY
