@@ -79,7 +79,11 @@ class BackupRecord(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     file_count = models.PositiveIntegerField(default=0, help_text="Attachment files inside.")
     record_counts = models.JSONField(default=dict, blank=True)
+    # The stored archive's checksum (verify and restore check it), and the checksum of the
+    # standalone archive a download returns, which is the one people are shown: an incremental
+    # backup keeps its attachment files apart, so the two files differ.
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    download_sha256 = models.CharField("SHA-256 of the download", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -88,12 +88,16 @@ def scratch_dir() -> Path:
     return folder
 
 
-def _sha256_of(path: Path) -> str:
+def _sha256_of_stream(stream) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(COPY_CHUNK):
-            digest.update(chunk)
+    while chunk := stream.read(COPY_CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sha256_of(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return _sha256_of_stream(stream)
 
 
 # -- Backup ----------------------------------------------------------------------------------------
@@ -136,6 +140,8 @@ def backup_create(record: BackupRecord, *, progress=None) -> BackupRecord:
             pass  # every member and every file is read back and checked against the manifest
         record.sha256 = _sha256_of(partial)
         record.size_bytes = partial.stat().st_size
+        with open(partial, "rb") as stream:
+            record.download_sha256 = _standalone_sha256(stream, store)
         _store_archive(partial, record)
     except Exception as error:
         partial.unlink(missing_ok=True)
@@ -197,7 +203,8 @@ def backup_info(record: BackupRecord) -> dict:
         "size_bytes": record.size_bytes,
         "file_count": record.file_count,
         "record_counts": record.record_counts,
-        "sha256": record.sha256,
+        # What people compare is the file they download (backup_download).
+        "sha256": record.download_sha256 or record.sha256,
         "status": record.status,
         "error": record.error,
         "kind": record.kind,
@@ -239,11 +246,9 @@ def archive_verify(
     data.json parses, and (for a stored backup) the archive's own checksum.
     """
     if expected_sha256:
-        digest = hashlib.sha256()
-        while chunk := stream.read(COPY_CHUNK):
-            digest.update(chunk)
+        actual = _sha256_of_stream(stream)
         stream.seek(0)
-        if digest.hexdigest() != expected_sha256:
+        if actual != expected_sha256:
             raise ImportRejected(
                 "The archive's checksum differs from the one recorded when it was made: "
                 "it is damaged or was altered."
@@ -413,33 +418,65 @@ def backup_verify_stored(record: BackupRecord, *, progress=None) -> dict:
         )
 
 
-def backup_download(record: BackupRecord):
-    """RECORD's archive made whole: the files kept in its location put back inside.
+# Members of a downloaded archive carry this time and are stored uncompressed, so that the same
+# backup always downloads as the same bytes, whose checksum the backup list shows.
+DOWNLOAD_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
 
-    Returns a temporary binary file (deleted on close) holding a standalone archive of §6.3
-    that restores anywhere, with a manifest of its own.
+
+def _download_member(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=DOWNLOAD_MEMBER_TIME)
+    info.compress_type = zipfile.ZIP_STORED
+    info.create_system = 3  # Unix, whatever the platform
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _standalone_write(stream, store, target) -> None:
+    """Write to TARGET (a seekable binary file) the archive of STREAM made whole.
+
+    The attachment files an incremental backup keeps in STORE are put back inside, with a
+    manifest of its own: a standalone archive of §6.3 that restores anywhere. Deterministic: the
+    same backup gives the same bytes.
     """
-    store = location_storage(record.location)
-    whole = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115 - the response closes it
     with (
-        backup_open(record) as stream,
         zipfile.ZipFile(stream) as source,
-        zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as whole,
     ):
         manifest = json.loads(source.read("manifest.json"))
         with (
             source.open("data.json") as data,
-            target.open("data.json", "w", force_zip64=True) as member,
+            whole.open(_download_member("data.json"), "w", force_zip64=True) as member,
         ):
             shutil.copyfileobj(data, member, COPY_CHUNK)
         for entry in manifest["blobs"]:
             kept = entry.pop("store", None)
             with (
                 store.open(kept, "rb") if kept else source.open(entry["path"]) as blob,
-                target.open(entry["path"], "w", force_zip64=True) as member,
+                whole.open(_download_member(entry["path"]), "w", force_zip64=True) as member,
             ):
                 shutil.copyfileobj(blob, member, COPY_CHUNK)
-        target.writestr("manifest.json", json.dumps(manifest, indent=2))
+        whole.writestr(_download_member("manifest.json"), json.dumps(manifest, indent=2))
+
+
+def _standalone_sha256(stream, store) -> str:
+    with tempfile.TemporaryFile(dir=scratch_dir()) as whole:
+        _standalone_write(stream, store, whole)
+        whole.seek(0)
+        return _sha256_of_stream(whole)
+
+
+def backup_download(record: BackupRecord):
+    """RECORD's archive made whole (`_standalone_write`), as a temporary file deleted on close.
+
+    A backup made before downloads were recorded gets its download checksum now.
+    """
+    whole = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115 - the response closes it
+    with backup_open(record) as stream:
+        _standalone_write(stream, location_storage(record.location), whole)
+    if not record.download_sha256:
+        whole.seek(0)
+        record.download_sha256 = _sha256_of_stream(whole)
+        BackupRecord.objects.filter(pk=record.pk).update(download_sha256=record.download_sha256)
     whole.seek(0)
     return whole
 

@@ -1,5 +1,6 @@
 """Incremental backups: a location keeps each attachment file once, for all its backups."""
 
+import hashlib
 import io
 import zipfile
 
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backups import services
 from backups.imports import ImportRejected, import_zip
-from backups.models import BackupKind
+from backups.models import BackupKind, BackupRecord
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
@@ -111,3 +112,37 @@ def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_cal
 
     assert list(shared_files().values()) == [b"%PDF new receipt"]
     assert services.backup_verify_stored(kept)["valid"]
+
+
+def test_the_download_is_the_file_whose_checksum_the_list_shows(api_client):
+    kettle = PurchaseFactory(product_name="Kettle")
+    attach(kettle, b"%PDF receipt", "receipt.pdf")
+    first = backup()
+    attach(PurchaseFactory(), b"\x89PNG photo", "photo.png")
+    second = backup()  # incremental: its receipt stays in the shared folder
+
+    listed = {item["id"]: item for item in api_client.get("/api/backup/list").json()["items"]}
+    for record in (first, second):
+        response = api_client.get(f"/api/backup/{record.id}/download")
+        content = b"".join(response.streaming_content)
+        assert hashlib.sha256(content).hexdigest() == listed[record.id]["sha256"]
+        again = b"".join(api_client.get(f"/api/backup/{record.id}/download").streaming_content)
+        assert again == content, "the same backup always downloads as the same bytes"
+    # The stored archive keeps its own checksum for verify and restore.
+    assert second.sha256 != second.download_sha256
+    services.backup_verify_stored(second)
+
+
+def test_a_backup_recorded_without_a_download_checksum_gets_it_at_its_first_download():
+    attach(PurchaseFactory(), b"%PDF receipt", "receipt.pdf")
+    record = backup()
+    expected = record.download_sha256
+    BackupRecord.objects.filter(pk=record.pk).update(download_sha256="")
+    record.refresh_from_db()
+    assert services.backup_info(record)["sha256"] == record.sha256  # as before, until then
+
+    with services.backup_download(record) as whole:
+        assert hashlib.sha256(whole.read()).hexdigest() == expected
+    record.refresh_from_db()
+    assert record.download_sha256 == expected
+    assert services.backup_info(record)["sha256"] == expected
