@@ -5,8 +5,8 @@ from django.urls import path
 
 from backups import services
 from backups.imports import ImportRejected
-from backups.jobs import JobBusy, job_active, job_create
-from backups.models import BackupConfig, BackupRecord, Job, JobKind
+from backups.jobs import JobBusy, backup_start
+from backups.models import BackupConfig, BackupRecord, Job
 
 
 @admin.register(BackupConfig)
@@ -76,10 +76,7 @@ class BackupRecordAdmin(admin.ModelAdmin):
         """Start a backup in the background (the button above the list)."""
         if request.method == "POST" and self.has_view_permission(request):
             try:
-                if job_active() is not None:
-                    raise JobBusy()
-                record = services.backup_record_new()
-                job_create(JobKind.BACKUP, backup=record)
+                record = backup_start().backup
             except (services.BackupError, JobBusy) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -10,8 +10,9 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from backups import imports, services
+from backups import imports
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
+from backups.jobs import JobBusy, data_reset_with_restore_point
 from backups.schemas import CsvImportOut, JsonImportOut, ResetOut, ZipImportOut
 from purchases.blobs import streamed_uploads
 from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
@@ -20,15 +21,20 @@ logger = logging.getLogger(__name__)
 router = Router(tags=["Data management"])
 
 
-@router.post("/data/reset-all", response={200: ResetOut, 500: ErrorOut, **COMMON_ERRORS})
+@router.post(
+    "/data/reset-all", response={200: ResetOut, 409: ErrorOut, 500: ErrorOut, **COMMON_ERRORS}
+)
 def reset_all(request):
     """Delete all data (not user accounts, tokens or backups), after taking a restore point.
 
     The restore point is a backup of everything as it was (decision D6); its id is in the
-    answer, and restoring it brings the data back. If it cannot be taken, nothing is deleted.
+    answer, and restoring it brings the data back. If it cannot be taken, nothing is deleted;
+    while another backup or restore is under way, 409 and nothing changes.
     """
     try:
-        deleted = services.data_reset_with_restore_point()
+        deleted = data_reset_with_restore_point()
+    except JobBusy as busy:
+        raise HttpError(409, str(busy)) from None
     except Exception as error:
         logger.exception("Reset failed")
         raise HttpError(500, f"Reset failed: {error}") from None

@@ -14,8 +14,8 @@ from ninja.errors import HttpError
 
 from backups import services
 from backups.imports import Archive, ImportRejected
-from backups.jobs import JobBusy, job_active, job_create, jobs_fail_abandoned
-from backups.models import BackupConfig, BackupRecord, BackupStatus, Job, JobKind, JobStatus
+from backups.jobs import JobBusy, backup_start, jobs_fail_abandoned, restore_start
+from backups.models import BackupConfig, BackupRecord, BackupStatus, Job, JobStatus
 from backups.schemas import (
     BackupConfigIn,
     BackupConfigOut,
@@ -58,12 +58,15 @@ def _record(backup_id: str) -> BackupRecord:
     return record
 
 
-def _started(kind: str, **kwargs) -> Job:
+def _started(start, **kwargs) -> dict:
+    """Start a job with START (backup_start or restore_start); its JSON, or 409/400."""
     try:
-        job = job_create(kind, **kwargs)
+        job = start(**kwargs)
     except JobBusy as busy:
         raise HttpError(409, str(busy)) from None
-    return Job.objects.select_related("backup").get(pk=job.pk)
+    except services.BackupError as error:
+        raise HttpError(400, str(error)) from None
+    return job_out(Job.objects.select_related("backup").get(pk=job.pk))
 
 
 @router.post(
@@ -87,18 +90,7 @@ def create_backup(request):
             note = BackupCreateIn.model_validate(json.loads(request.body)).note or ""
         except ValueError:
             raise HttpError(400, 'The body must be {"note": "…"} or empty.') from None
-    if job_active() is not None:
-        raise HttpError(409, str(JobBusy()))
-    try:
-        record = services.backup_record_new(note=note)
-    except services.BackupError as error:
-        raise HttpError(400, str(error)) from None
-    try:
-        job = job_create(JobKind.BACKUP, backup=record)
-    except JobBusy as busy:  # another one started in between: leave no pending record
-        record.delete()
-        raise HttpError(409, str(busy)) from None
-    return Status(202, job_out(Job.objects.select_related("backup").get(pk=job.pk)))
+    return Status(202, _started(backup_start, note=note))
 
 
 @router.get("/backup/status", response={200: BackupStatusOut, **COMMON_ERRORS})
@@ -183,8 +175,6 @@ def restore_backup(request: HttpRequest):
     restore runs in the background (202 with its job); it takes a restore point before it
     changes anything, and its report is the job's `result`.
     """
-    if job_active() is not None:
-        raise HttpError(409, str(JobBusy()))
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
         if upload is None:
@@ -192,7 +182,11 @@ def restore_backup(request: HttpRequest):
         if not (upload.name or "").lower().endswith(".zip"):
             raise HttpError(400, "Expected a .zip file")
         kept = _keep_upload(upload)
-        return Status(202, job_out(_started(JobKind.RESTORE, params={"upload": str(kept)})))
+        try:
+            return Status(202, _started(restore_start, upload=kept))
+        except HttpError:
+            kept.unlink(missing_ok=True)  # no job will delete it
+            raise
     try:
         body = json.loads(request.body or b"null")
         backup_id = BackupRestoreIn.model_validate(body).backup_id
@@ -200,11 +194,7 @@ def restore_backup(request: HttpRequest):
         raise HttpError(
             400, 'Send {"backup_id": "…"} as JSON, or the archive as multipart `file`.'
         ) from None
-    record = _record(backup_id)
-    if record.status != BackupStatus.COMPLETED:
-        raise HttpError(400, f"The backup {record.id} is {record.status}: it cannot be restored.")
-    job = _started(JobKind.RESTORE, params={"backup_id": record.id}, backup=record)
-    return Status(202, job_out(job))
+    return Status(202, _started(restore_start, backup=_record(backup_id)))
 
 
 def _keep_upload(upload) -> Path:

@@ -10,12 +10,15 @@ import datetime
 import logging
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from backups.models import BackupRecord, BackupStatus, Job, JobKind, JobStatus
+from backups import services
+from backups.documents import ImportRejected
+from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +92,74 @@ def job_create(kind: str, *, params: dict | None = None, backup=None, enqueue: b
     return job
 
 
+# -- Starting backups and restores: the one implementation behind the API, the admin, the
+# commands and the scheduler, which only translate JobBusy and BackupError into their words.
+
+
+def backup_start(
+    *,
+    kind: str = BackupKind.MANUAL,
+    note: str = "",
+    location: str | None = None,
+    enqueue: bool = True,
+) -> Job:
+    """Start a backup: its pending record and job, handed to the worker once committed.
+
+    Without ENQUEUE the caller runs the job (`job_run`). Raise JobBusy while another backup or
+    restore is under way, and BackupError when LOCATION is not configured; either way nothing
+    is left behind (the record and the job are created together or not at all).
+    """
+    if (active := job_active()) is not None:
+        raise JobBusy(active)
+    with transaction.atomic():
+        record = services.backup_record_new(kind, location=location, note=note)
+        return job_create(JobKind.BACKUP, backup=record, enqueue=enqueue)
+
+
+def restore_start(
+    *,
+    backup: BackupRecord | None = None,
+    path: Path | None = None,
+    upload: Path | None = None,
+    enqueue: bool = True,
+) -> Job:
+    """Start replacing all data with one archive; return the pending job.
+
+    The archive is BACKUP (a stored, completed backup), the file PATH, or UPLOAD (an uploaded
+    archive kept for the job, which deletes it when done). Raise JobBusy while another backup
+    or restore is under way, BackupError when BACKUP cannot be restored.
+    """
+    if (active := job_active()) is not None:
+        raise JobBusy(active)
+    if backup is not None:
+        if backup.status != BackupStatus.COMPLETED:
+            raise services.BackupError(
+                f"The backup {backup.id} is {backup.status}: it cannot be restored."
+            )
+        params = {"backup_id": backup.pk}
+    elif upload is not None:
+        params = {"upload": str(upload)}
+    elif path is not None:
+        params = {"path": str(path)}
+    else:
+        raise ValueError("restore_start needs a backup, a path or an upload")
+    return job_create(JobKind.RESTORE, params=params, backup=backup, enqueue=enqueue)
+
+
+def data_reset_with_restore_point() -> dict:
+    """Take a restore point, then delete everything (decision D6); return both results.
+
+    The restore point is a backup job like any other, so a reset waits its turn: JobBusy while
+    another backup or restore is under way. If the restore point fails, nothing is deleted.
+    """
+    job = backup_start(kind=BackupKind.RESTORE_POINT, note="Taken before a reset", enqueue=False)
+    job = job_run(job.pk)
+    if job.status != JobStatus.COMPLETED:
+        raise services.BackupError(job.error)
+    deleted = services.data_reset_all()
+    return {**deleted, "restore_point_id": job.backup_id}
+
+
 class JobProgress:
     """The `progress(stage, done, total)` callback of a job: writes progress and heartbeat.
 
@@ -122,20 +193,14 @@ class JobProgress:
 
 
 def _handlers():
-    from backups import services
-
     return {
         JobKind.BACKUP: services.backup_job,
         JobKind.RESTORE: services.restore_job,
     }
 
 
-def _refusals() -> tuple[type[Exception], ...]:
-    """The errors whose message is the whole story: logged without a traceback."""
-    from backups import services
-    from backups.documents import ImportRejected
-
-    return (ImportRejected, services.BackupError)
+# The errors whose message is the whole story: logged without a traceback.
+_REFUSALS = (ImportRejected, services.BackupError)
 
 
 def job_run(job_id, *, progress=None) -> Job | None:
@@ -155,7 +220,7 @@ def job_run(job_id, *, progress=None) -> Job | None:
     try:
         result = _handlers()[job.kind](job, progress)
     except Exception as error:
-        if isinstance(error, _refusals()):  # a damaged archive, a missing backup: not a bug
+        if isinstance(error, _REFUSALS):  # a damaged archive, a missing backup: not a bug
             logger.warning("The %s job %s failed: %s", job.kind, job.pk, error)
         else:
             logger.exception("The %s job %s failed", job.kind, job.pk)

@@ -533,10 +533,3 @@ def data_reset_all() -> dict[str, int]:
         "settings": Preference.objects.all().delete()[0],
     }
     return deleted
-
-
-def data_reset_with_restore_point() -> dict:
-    """Take a restore point, then delete everything (decision D6); return both results."""
-    point = backup_create(backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a reset"))
-    deleted = data_reset_all()
-    return {**deleted, "restore_point_id": point.id}

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from backups import services
-from backups.jobs import JobBusy, job_active, job_create, job_run
-from backups.models import BackupKind, JobKind, JobStatus, Location
+from backups.jobs import JobBusy, backup_start, job_run
+from backups.models import BackupKind, JobStatus, Location
 from spends_tracker.progress import progress_bars
 
 
@@ -34,20 +34,12 @@ class Command(BaseCommand):
 
 def run_backup(command, *, kind: str, note: str = "", location: str | None = None):
     """Create and run a backup job in this process; return its completed BackupRecord."""
-    if job_active() is not None:
-        raise CommandError(str(JobBusy()))
     try:
-        record = services.backup_record_new(kind, location=location, note=note)
-    except services.BackupError as error:
-        raise CommandError(str(error)) from None
-    try:
-        job = job_create(JobKind.BACKUP, backup=record, enqueue=False)
-    except JobBusy as error:  # another one started in between
-        record.delete()
+        job = backup_start(kind=kind, location=location, note=note, enqueue=False)
+    except (JobBusy, services.BackupError) as error:
         raise CommandError(str(error)) from None
     with progress_bars(command.stderr._out) as bars:
         job = job_run(job.pk, progress=bars)
     if job.status != JobStatus.COMPLETED:
         raise CommandError(f"The backup failed: {job.error}")
-    record.refresh_from_db()
-    return record
+    return job.backup

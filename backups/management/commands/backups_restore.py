@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.jobs import JobBusy, job_create, job_run
-from backups.models import BackupRecord, JobKind, JobStatus
+from backups import services
+from backups.jobs import JobBusy, job_run, restore_start
+from backups.models import BackupRecord, JobStatus
 from spends_tracker.progress import progress_bars
 
 
@@ -36,11 +37,14 @@ class Command(BaseCommand):
             )
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
-        params = {"backup_id": record.pk} if record else {"path": str(Path(backup).resolve())}
         try:
-            job = job_create(JobKind.RESTORE, params=params, backup=record, enqueue=False)
-        except JobBusy as error:
-            raise CommandError(str(error)) from None
+            job = restore_start(
+                backup=record,
+                path=None if record else Path(backup).resolve(),
+                enqueue=False,
+            )
+        except (JobBusy, services.BackupError) as error:
+            raise CommandError(f"{backup}: {error}") from None
         with progress_bars(self.stderr._out, log=verbosity > 1) as bars:
             job = job_run(job.pk, progress=bars)
         if job.status != JobStatus.COMPLETED:
