@@ -10,16 +10,19 @@ Uploads are hashed and measured while Django streams them to a temporary file
 before it is all read.
 """
 
+import contextlib
+import datetime
 import functools
 import hashlib
 import logging
 import os
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,26 @@ def streamed_uploads(limit_setting: str):
 
 
 use_hashing_upload_handler = streamed_uploads("SPENDS_ATTACHMENT_MAX_BYTES")
+
+
+# An upload's temporary file lives for one request; one this old was left by a crash.
+INCOMING_STALE_AFTER = datetime.timedelta(days=1)
+
+
+def incoming_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploads' temporary files a crash left behind; return how many.
+
+    Only files older than INCOMING_STALE_AFTER go, so an upload under way keeps its file.
+    """
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    cutoff = (now or timezone.now()).timestamp() - INCOMING_STALE_AFTER.total_seconds()
+    removed = 0
+    for leftover in folder.glob("*") if folder.is_dir() else []:
+        with contextlib.suppress(OSError):  # gone already, or a folder: not ours to remove
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                removed += 1
+    return removed
 
 
 # Magic numbers of the formats people attach; anything else keeps the type it was declared with.

@@ -4,7 +4,7 @@ Every duty is a cron-safe management command: it decides by itself whether there
 backup due by the schedule set in the app, a reminder threshold reached) and records what it did,
 so running it late, again, or right after a restart never does the work twice. That is why the
 scheduler also runs every duty once when it starts: a backup that fell due while it was stopped
-is made then, not at the next hour.
+is made then, not at the next hour (a duty whose time of day has not come yet waits for it).
 
 Compose's `scheduler` service and `make run` run the scheduler (APScheduler, in one process); a
 bare-metal install can instead run `manage.py spends_scheduler --once` from cron every hour.
@@ -16,6 +16,7 @@ import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -59,18 +60,31 @@ class Duty:
         return True
 
 
-DUTIES = (
-    # Backs up only when the schedule set in the app says a backup is due, then prunes.
-    Duty("backups_scheduled", "0 * * * *"),
-    # Sends each person's digest once a day and retries failed deliveries.
-    Duty("reminders_send", "5 * * * *"),
-)
+def duties() -> tuple[Duty, ...]:
+    """Every periodic duty of the app, with its schedule."""
+    return (
+        # Backs up only when the schedule set in the app says a backup is due, then prunes.
+        Duty("backups_scheduled", "0 * * * *"),
+        # Each person's digest once a day, from SPENDS_REMINDER_HOUR; the later runs of the day
+        # retry failed deliveries and catch up after a stop.
+        Duty("reminders_send", f"5 {settings.SPENDS_REMINDER_HOUR}-23 * * *"),
+        # Jobs whose worker died are marked failed; uploads' temporary files a crash left go.
+        Duty("spends_upkeep", "30 * * * *"),
+    )
 
 
 def duties_run_once() -> bool:
     """Run every duty once, in order; return whether all succeeded."""
-    results = [duty.run() for duty in DUTIES]
+    results = [duty.run() for duty in duties()]
     return all(results)
+
+
+def due_at_start(trigger: CronTrigger, now: datetime.datetime) -> bool:
+    """Whether TRIGGER would have fired earlier today: then a scheduler starting NOW runs the
+    duty at once (it may have been missed while stopped); otherwise it waits for its time."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    first = trigger.get_next_fire_time(None, midnight)
+    return first is not None and first <= now
 
 
 def heartbeat_touch(path: Path) -> None:
@@ -89,15 +103,11 @@ def scheduler_build(*, heartbeat_file: Path | None = None) -> BlockingScheduler:
         # A run missed while the machine slept is made once, late, rather than several times.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
-    now = datetime.datetime.now(datetime.UTC)
-    for duty in DUTIES:
-        scheduler.add_job(
-            duty.run,
-            CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE),
-            id=duty.command,
-            name=duty.command,
-            next_run_time=now,
-        )
+    now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
+    for duty in duties():
+        trigger = CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE)
+        at_start = {"next_run_time": now} if due_at_start(trigger, now) else {}
+        scheduler.add_job(duty.run, trigger, id=duty.command, name=duty.command, **at_start)
     if heartbeat_file is not None:
         heartbeat_touch(heartbeat_file)
         scheduler.add_job(
@@ -122,6 +132,6 @@ def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
     signal.signal(signal.SIGINT, stop)
     logger.info(
         "Scheduler started: %s",
-        ", ".join(f"{duty.command} at '{duty.cron}'" for duty in DUTIES),
+        ", ".join(f"{duty.command} at '{duty.cron}'" for duty in duties()),
     )
     scheduler.start()

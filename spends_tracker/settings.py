@@ -181,6 +181,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job reports every few seconds; one silent for this long has lost its worker.
 SPENDS_JOB_STALE_SECONDS = env.int("SPENDS_JOB_STALE_SECONDS", default=300)
 
+
+def _hour(name: str, default: int) -> int:
+    value = env.str(name, default=str(default)).strip()
+    if value.isdigit() and 0 <= int(value) <= 23:
+        return int(value)
+    SPENDS_CONFIG_ERRORS.append(
+        ("spends.E011", f"{name}={value!r} is not an hour of the day.", "Use 0 to 23.")
+    )
+    return default
+
+
+# The hour (TIME_ZONE) from which the scheduler sends the day's reminder digests; it tries again
+# every hour until midnight, so a digest missed while the scheduler was stopped still goes out.
+SPENDS_REMINDER_HOUR = _hour("SPENDS_REMINDER_HOUR", 8)
+
 # --- Database -----------------------------------------------------------------------------------
 
 _default_database_url = f"sqlite:///{SPENDS_DATA_DIR / 'db.sqlite3'}"

@@ -16,9 +16,10 @@ import requests
 from apscheduler.triggers.cron import CronTrigger
 from django.core.management import CommandError, call_command, get_commands
 
-from backups.models import BackupConfig, BackupKind, BackupRecord
+from backups.jobs import job_create
+from backups.models import BackupConfig, BackupKind, BackupRecord, Job, JobKind
 from spends_tracker import scheduler
-from spends_tracker.scheduler import DUTIES, Duty
+from spends_tracker.scheduler import Duty, due_at_start, duties
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -44,8 +45,8 @@ def test_a_failing_duty_is_logged_and_the_next_duties_still_run(monkeypatch, cap
     ran = []
     monkeypatch.setattr(
         scheduler,
-        "DUTIES",
-        (Duty("no_such_command", "0 * * * *"), Duty("reminders_send", "5 * * * *")),
+        "duties",
+        lambda: (Duty("no_such_command", "0 * * * *"), Duty("reminders_send", "5 * * * *")),
     )
     monkeypatch.setattr(
         scheduler, "call_command", lambda name: ran.append(name) or call_command(name)
@@ -56,33 +57,89 @@ def test_a_failing_duty_is_logged_and_the_next_duties_still_run(monkeypatch, cap
     assert "no_such_command failed: Unknown command" in caplog.text
 
 
-def test_the_scheduler_runs_every_duty_at_start_then_hourly_with_a_heartbeat(tmp_path):
-    heartbeat = tmp_path / "heartbeat"
-    built = scheduler.scheduler_build(heartbeat_file=heartbeat)
-    assert heartbeat.exists()
+def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today_with_a_heartbeat(
+    tmp_path, settings, monkeypatch
+):
+    settings.SPENDS_REMINDER_HOUR = 8
+    at = {"now": None}
+    real_datetime = datetime.datetime
 
-    jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {duty.command for duty in DUTIES} | {"heartbeat"}
-    now = datetime.datetime.now(datetime.UTC)
-    for duty in DUTIES:
-        job = jobs[duty.command]
-        assert abs((job.next_run_time - now).total_seconds()) < 5, "runs at start"
-        assert isinstance(job.trigger, CronTrigger)
-        assert str(job.trigger) == str(CronTrigger.from_crontab(duty.cron)), duty.command
-        assert job.executor == "default"
+    class Clock(real_datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return at["now"].astimezone(tz)
+
+    monkeypatch.setattr(scheduler.datetime, "datetime", Clock)
+    heartbeat = tmp_path / "heartbeat"
+    utc = datetime.UTC
+
+    at["now"] = real_datetime(2026, 12, 6, 3, 12, tzinfo=utc)  # before the reminder hour
+    jobs = {job.id: job for job in scheduler.scheduler_build(heartbeat_file=heartbeat).get_jobs()}
+    assert heartbeat.exists()
+    assert set(jobs) == {duty.command for duty in duties()} | {"heartbeat"}
+    started = {name for name, job in jobs.items() if getattr(job, "next_run_time", None)}
+    assert started == {"backups_scheduled", "spends_upkeep"}, "the digest waits for 08:05"
+
+    at["now"] = real_datetime(2026, 12, 6, 9, 0, tzinfo=utc)  # started late: catch up
+    jobs = {job.id: job for job in scheduler.scheduler_build().get_jobs()}
+    assert {name for name, job in jobs.items() if getattr(job, "next_run_time", None)} == {
+        "backups_scheduled",
+        "reminders_send",
+        "spends_upkeep",
+    }
+    for duty in duties():
+        assert str(jobs[duty.command].trigger) == str(CronTrigger.from_crontab(duty.cron))
+        assert jobs[duty.command].executor == "default"
     # A long backup must not stall the heartbeat: it has its own thread.
-    assert jobs["heartbeat"].executor == "heartbeat"
-    assert jobs["heartbeat"].trigger.interval == datetime.timedelta(
-        seconds=scheduler.HEARTBEAT_SECONDS
+    built = scheduler.scheduler_build(heartbeat_file=heartbeat)
+    (beat,) = [job for job in built.get_jobs() if job.id == "heartbeat"]
+    assert beat.executor == "heartbeat"
+    assert beat.trigger.interval == datetime.timedelta(seconds=scheduler.HEARTBEAT_SECONDS)
+
+
+def test_a_duty_is_due_at_start_when_its_cron_fired_earlier_today():
+    utc = datetime.UTC
+    daily_at_eight = CronTrigger.from_crontab("5 8-23 * * *", timezone=utc)
+    assert not due_at_start(daily_at_eight, datetime.datetime(2026, 12, 6, 8, 4, tzinfo=utc))
+    assert due_at_start(daily_at_eight, datetime.datetime(2026, 12, 6, 8, 5, tzinfo=utc))
+    assert due_at_start(daily_at_eight, datetime.datetime(2026, 12, 6, 23, 59, tzinfo=utc))
+    hourly = CronTrigger.from_crontab("0 * * * *", timezone=utc)
+    assert due_at_start(hourly, datetime.datetime(2026, 12, 6, 0, 1, tzinfo=utc))
+
+
+def test_the_reminder_digest_follows_the_configured_hour(settings):
+    settings.SPENDS_REMINDER_HOUR = 19
+    (reminders,) = [duty for duty in duties() if duty.command == "reminders_send"]
+    assert reminders.cron == "5 19-23 * * *"
+
+
+def test_every_duty_names_a_command_of_the_app():
+    commands = get_commands()
+    for duty in duties():
+        assert duty.command in commands
+        CronTrigger.from_crontab(duty.cron)  # a valid cron line
+
+
+@pytest.mark.django_db
+def test_upkeep_fails_abandoned_jobs_and_removes_stale_upload_leftovers(settings):
+    incoming = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    incoming.mkdir(parents=True, exist_ok=True)
+    stale, fresh = incoming / "stale.upload", incoming / "fresh.upload"
+    stale.write_bytes(b"left by a crash")
+    fresh.write_bytes(b"an upload under way")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(stale, (two_days_ago, two_days_ago))
+    job = job_create(JobKind.BACKUP, enqueue=False)
+    Job.objects.filter(pk=job.pk).update(
+        created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
     )
 
+    output = StringIO()
+    call_command("spends_upkeep", stdout=output)
 
-def test_every_duty_is_hourly_and_names_a_command_of_the_app():
-    commands = get_commands()
-    for duty in DUTIES:
-        assert duty.command in commands
-        minute, hour, *rest = duty.cron.split()
-        assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"]
+    assert "1 abandoned job(s) marked failed, 1 stale upload temporary file(s)" in output.getvalue()
+    assert not stale.exists() and fresh.exists()
+    assert Job.objects.get(pk=job.pk).status == "failed"
 
 
 # --- make run: spends_run as a process ----------------------------------------------------------

@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from spends_tracker.scheduler import DUTIES, duties_run_once, scheduler_run
+from spends_tracker.scheduler import duties, duties_run_once, scheduler_run
 
 
 class Command(BaseCommand):
     help = (
-        "Run the app's periodic duties (scheduled backups, reminder digests) on time, until "
-        "stopped: each once at start, then on its schedule. With --once, run each duty once and "
-        "exit (for cron): status 1 when one failed."
+        "Run the app's periodic duties (scheduled backups, reminder digests, upkeep) on time "
+        "until stopped: at start each one whose time has come today, then on its schedule. "
+        "With --once, run every duty once now and exit (for cron): status 1 when one failed."
     )
 
     def add_arguments(self, parser):
@@ -25,5 +25,5 @@ class Command(BaseCommand):
             scheduler_run(heartbeat_file=heartbeat_file)
             return
         if not duties_run_once():
-            names = ", ".join(duty.command for duty in DUTIES)
+            names = ", ".join(duty.command for duty in duties())
             raise CommandError(f"A periodic duty failed ({names}); its output says why.")
