@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import ApiToken
 from accounts.selectors import api_token_list
 from accounts.services import api_token_create, api_token_revoke
+from spends_tracker.heartbeats import background_context
 
 
 @login_required
@@ -22,7 +23,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"tokens": tokens, "raw_token": raw_token, "error": error},
+        {
+            "tokens": tokens,
+            "raw_token": raw_token,
+            "error": error,
+            **background_context(),
+        },
         status=400 if error else 200,
     )
 

@@ -1,7 +1,7 @@
 """Background jobs for backups and restores (decision D7, clarification K4).
 
 A job is a row of `Job` (state, progress, result) and a task on Django's task framework that
-runs it in the worker (`manage.py db_worker`); the scheduled-backup command runs its job in its
+runs it in the worker (`manage.py spends_worker`); the scheduled-backup command runs its job in its
 own process instead. At most one job is active at a time (a unique constraint), and a running job
 whose worker stopped reporting is marked failed instead of staying "running" forever.
 """
@@ -52,7 +52,7 @@ def jobs_fail_abandoned() -> int:
         (
             JobStatus.PENDING,
             {"created_at__lt": stale},
-            "No worker picked this job up; is `manage.py db_worker` running?",
+            "No worker picked this job up; is `manage.py spends_worker` running?",
         ),
     ]:
         abandoned = list(Job.objects.filter(status=status, **condition).values_list("pk", "backup"))

@@ -1,4 +1,4 @@
-"""Tasks run by the worker (`manage.py db_worker`): each runs one backup or restore job."""
+"""Tasks run by the worker (`manage.py spends_worker`): each runs one backup or restore job."""
 
 from django_tasks import task
 

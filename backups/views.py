@@ -8,6 +8,7 @@ from django.utils.timesince import timesince
 from backups.jobs import job_active
 from backups.models import BackupConfig, Frequency, Location
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
+from spends_tracker.heartbeats import background_context
 
 # Older backups stay reachable through the API and the admin; the page shows the recent ones.
 LISTED_BACKUPS = 50
@@ -34,6 +35,7 @@ def data_management(request):
             "more_backups": len(backups) > LISTED_BACKUPS,
             "last_backup": last,
             "last_backup_age": _age(last.created_at) if last else "",
+            **background_context(),
             "frequencies": Frequency.choices,
             "locations": Location.choices,
             "page_data": {

@@ -4,8 +4,8 @@ Without arguments (the web service, the image's HEALTHCHECK): the app answers GE
 with 200 (it touches the database). The request names the first host of ALLOWED_HOSTS, which the
 app accepts.
 
-With --heartbeat FILE (the scheduler): FILE was touched within the last --max-age seconds
-(default 180, three of the scheduler's one-minute heartbeats).
+With --heartbeat FILE (the scheduler, the worker): FILE was touched within the last --max-age
+seconds (default 180: three of the scheduler's one-minute heartbeats; the worker beats every 30 s).
 
 Standard library only, so it starts in a few milliseconds.
 """

@@ -5,15 +5,16 @@ Cross-cutting rules of API.md live here: authentication (C10), JSON errors with 
 that answers unknown paths with 401 before 404.
 """
 
+import datetime
 import functools
 import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, ValidationError
-from django.db import DataError, IntegrityError, connection
+from django.db import DataError, IntegrityError
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from analytics.api import router as analytics_router
@@ -26,6 +27,7 @@ from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
 from reminders.api import router as reminders_router
 from spends_tracker.auth import API_AUTH, BearerToken, open_mode
+from spends_tracker.heartbeats import heartbeat_status
 from warranties.api import router as warranties_router
 
 logger = logging.getLogger(__name__)
@@ -169,8 +171,20 @@ class WelcomeOut(Schema):
     docs: str
 
 
+class ProcessHealthOut(Schema):
+    last_seen: datetime.datetime | None = Field(description="Its last heartbeat (UTC).")
+    age_seconds: int | None
+    late: bool = Field(description="Silent for more than two of its heartbeat intervals.")
+
+
 class HealthOut(Schema):
     status: str
+    background: dict[str, ProcessHealthOut] | None = Field(
+        None, description="The scheduler's and the worker's heartbeats."
+    )
+    late: list[str] = Field(
+        default_factory=list, description="The background processes that are late."
+    )
 
 
 @public_router.get("", response=WelcomeOut, summary="Welcome", operation_id="welcome")
@@ -180,14 +194,31 @@ def welcome(request):
 
 @public_router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Health check")
 def health(request):
-    """Answer 200 once the database answers a query, 503 otherwise."""
+    """Answer 200 once the database answers a query, 503 otherwise.
+
+    The status is about the web part; `background` tells how long ago the scheduler and the
+    job worker last beat, and `late` names those silent for more than two intervals.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        processes = heartbeat_status()
     except Exception:
         logger.exception("Health check: the database does not answer")
         return Status(503, {"status": "database unavailable"})
-    return Status(200, {"status": "ok"})
+    return Status(
+        200,
+        {
+            "status": "ok",
+            "background": {
+                health.process: {
+                    "last_seen": health.beat_at,
+                    "age_seconds": health.age_seconds,
+                    "late": health.late,
+                }
+                for health in processes
+            },
+            "late": [health.process for health in processes if health.late],
+        },
+    )
 
 
 catch_all_router = Router()

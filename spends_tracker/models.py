@@ -123,3 +123,13 @@ class VersionedModel(TimeStampedModel):
         deleted = super().delete(*args, **kwargs)
         data_changed()
         return deleted
+
+
+class Heartbeat(models.Model):
+    """When a background process (the scheduler, the job worker) last said it was alive."""
+
+    process = models.CharField(primary_key=True, max_length=20)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.process} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -21,15 +21,13 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections
 
-logger = logging.getLogger(__name__)
+from spends_tracker.heartbeats import HeartbeatThread
 
-# How often a running scheduler touches its heartbeat file (docker/healthcheck.py reads its age).
-HEARTBEAT_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,19 +85,12 @@ def due_at_start(trigger: CronTrigger, now: datetime.datetime) -> bool:
     return first is not None and first <= now
 
 
-def heartbeat_touch(path: Path) -> None:
-    path.touch()  # sets the modification time to now, creating the file if needed
-
-
-def scheduler_build(*, heartbeat_file: Path | None = None) -> BlockingScheduler:
-    """The long-lived scheduler: every duty at start, then on its cron line.
-
-    Duties run one at a time on one thread (a backup and a digest never compete); the heartbeat
-    has a thread of its own, so a long backup does not make the process look dead.
-    """
+def scheduler_build() -> BlockingScheduler:
+    """The long-lived scheduler: each duty at start if its time has come today, then on its
+    cron line. Duties run one at a time on one thread: a backup and a digest never compete."""
     scheduler = BlockingScheduler(
         timezone=settings.TIME_ZONE,
-        executors={"default": ThreadPoolExecutor(1), "heartbeat": ThreadPoolExecutor(1)},
+        executors={"default": ThreadPoolExecutor(1)},
         # A run missed while the machine slept is made once, late, rather than several times.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
@@ -108,21 +99,16 @@ def scheduler_build(*, heartbeat_file: Path | None = None) -> BlockingScheduler:
         trigger = CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE)
         at_start = {"next_run_time": now} if due_at_start(trigger, now) else {}
         scheduler.add_job(duty.run, trigger, id=duty.command, name=duty.command, **at_start)
-    if heartbeat_file is not None:
-        heartbeat_touch(heartbeat_file)
-        scheduler.add_job(
-            heartbeat_touch,
-            IntervalTrigger(seconds=HEARTBEAT_SECONDS),
-            args=[heartbeat_file],
-            id="heartbeat",
-            executor="heartbeat",
-        )
     return scheduler
 
 
 def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
-    """Run the scheduler until SIGTERM or SIGINT; a duty under way is finished first."""
-    scheduler = scheduler_build(heartbeat_file=heartbeat_file)
+    """Run the scheduler until SIGTERM or SIGINT; a duty under way is finished first.
+
+    Its heartbeat (spends_tracker/heartbeats.py) beats on a thread of its own, so a long backup
+    does not make the process look dead; HEARTBEAT_FILE is touched with each beat.
+    """
+    scheduler = scheduler_build()
 
     def stop(signum, frame):
         logger.info("Scheduler stopping (signal %s)", signum)
@@ -134,4 +120,9 @@ def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
         "Scheduler started: %s",
         ", ".join(f"{duty.command} at '{duty.cron}'" for duty in duties()),
     )
-    scheduler.start()
+    heartbeat = HeartbeatThread("scheduler", file=heartbeat_file)
+    heartbeat.start()
+    try:
+        scheduler.start()
+    finally:
+        heartbeat.stop()

@@ -176,7 +176,7 @@ if SPENDS_BACKUP_S3_BUCKET:
     }
 
 # Backups and restores run as background jobs (decision D7) on Django's task framework (the
-# django-tasks backport), queued in the database and executed by `manage.py db_worker`.
+# django-tasks backport), queued in the database and executed by `manage.py spends_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job reports every few seconds; one silent for this long has lost its worker.
 SPENDS_JOB_STALE_SECONDS = env.int("SPENDS_JOB_STALE_SECONDS", default=300)

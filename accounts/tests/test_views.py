@@ -57,3 +57,10 @@ def test_nobody_can_revoke_another_persons_token(client, api_user):
     assert response.status_code == 404
     token.refresh_from_db()
     assert not token.is_revoked
+
+
+def test_the_profile_says_when_the_scheduler_that_sends_reminders_never_ran(client, api_user):
+    client.force_login(api_user)
+    page = client.get(reverse("accounts:profile")).text
+    assert "The scheduler has never run" in page
+    assert 'data-process="scheduler" data-late="true"' in page

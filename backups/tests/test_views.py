@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backups.models import BackupConfig, BackupKind, BackupRecord, BackupStatus, Job, JobKind
+from spends_tracker.models import Heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,25 @@ def test_the_page_runs_a_fixed_number_of_queries(owner_client, django_assert_num
     for day in range(1, 20):
         _backup(f"202501{day:02d}T100000Z", days_ago=day, file_count=day)
     # Session, user, preferences, abandoned jobs (two), the active job, the list, the last
-    # backup, the schedule.
-    with django_assert_num_queries(9):
+    # backup, the background processes' heartbeats, the schedule.
+    with django_assert_num_queries(10):
         response = owner_client.get(reverse("backups:data"))
     assert len(response.context["backups"]) == 19
+
+
+def test_the_page_warns_plainly_when_the_scheduler_or_the_worker_is_late(owner_client):
+    now = timezone.now()
+    Heartbeat.objects.create(process="worker", beat_at=now - datetime.timedelta(seconds=10))
+    Heartbeat.objects.create(process="scheduler", beat_at=now - datetime.timedelta(minutes=15))
+
+    page = owner_client.get(reverse("backups:data")).text
+
+    assert 'data-process="worker" data-late="false"' in page
+    assert 'data-process="scheduler" data-late="true"' in page
+    assert "The scheduler has not run for 15" in page
+    assert "scheduled backups and reminder digests are not being made" in page
+    assert "The job worker has" not in page
+
+    Heartbeat.objects.filter(process="scheduler").update(beat_at=now)
+    page = owner_client.get(reverse("backups:data")).text
+    assert 'data-testid="background-warning"' not in page

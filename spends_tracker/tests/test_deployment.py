@@ -103,16 +103,18 @@ def test_compose_runs_the_database_migrations_web_worker_and_scheduler(compose):
     assert set(services) == {"db", *APP_SERVICES}
     assert services["migrate"]["command"][-2:] == ["migrate", "--no-input"]
     assert services["web"]["command"][0] == "gunicorn"
-    assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "spends_worker"]
     assert services["scheduler"]["command"][:3] == ["python", "manage.py", "spends_scheduler"]
 
 
 def test_only_the_web_service_uses_the_web_health_check(compose):
     services = compose["services"]
     assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "docker/healthcheck.py"]
-    heartbeat = services["scheduler"]["command"][-1]
-    assert services["scheduler"]["healthcheck"]["test"][-2:] == ["--heartbeat", heartbeat]
-    for name in ["prepare", "migrate", "worker"]:
+    for name in ["scheduler", "worker"]:
+        (file,) = [arg for arg in services[name]["command"] if arg.startswith("--heartbeat-file=")]
+        heartbeat = file.removeprefix("--heartbeat-file=")
+        assert f"--heartbeat={heartbeat}" in services[name]["healthcheck"]["test"], name
+    for name in ["prepare", "migrate"]:
         assert services[name]["healthcheck"] == {"disable": True}, name
 
 

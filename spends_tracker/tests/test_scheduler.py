@@ -57,9 +57,7 @@ def test_a_failing_duty_is_logged_and_the_next_duties_still_run(monkeypatch, cap
     assert "no_such_command failed: Unknown command" in caplog.text
 
 
-def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today_with_a_heartbeat(
-    tmp_path, settings, monkeypatch
-):
+def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today(settings, monkeypatch):
     settings.SPENDS_REMINDER_HOUR = 8
     at = {"now": None}
     real_datetime = datetime.datetime
@@ -70,13 +68,11 @@ def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today_with_a_hea
             return at["now"].astimezone(tz)
 
     monkeypatch.setattr(scheduler.datetime, "datetime", Clock)
-    heartbeat = tmp_path / "heartbeat"
     utc = datetime.UTC
 
     at["now"] = real_datetime(2026, 12, 6, 3, 12, tzinfo=utc)  # before the reminder hour
-    jobs = {job.id: job for job in scheduler.scheduler_build(heartbeat_file=heartbeat).get_jobs()}
-    assert heartbeat.exists()
-    assert set(jobs) == {duty.command for duty in duties()} | {"heartbeat"}
+    jobs = {job.id: job for job in scheduler.scheduler_build().get_jobs()}
+    assert set(jobs) == {duty.command for duty in duties()}
     started = {name for name, job in jobs.items() if getattr(job, "next_run_time", None)}
     assert started == {"backups_scheduled", "spends_upkeep"}, "the digest waits for 08:05"
 
@@ -89,12 +85,6 @@ def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today_with_a_hea
     }
     for duty in duties():
         assert str(jobs[duty.command].trigger) == str(CronTrigger.from_crontab(duty.cron))
-        assert jobs[duty.command].executor == "default"
-    # A long backup must not stall the heartbeat: it has its own thread.
-    built = scheduler.scheduler_build(heartbeat_file=heartbeat)
-    (beat,) = [job for job in built.get_jobs() if job.id == "heartbeat"]
-    assert beat.executor == "heartbeat"
-    assert beat.trigger.interval == datetime.timedelta(seconds=scheduler.HEARTBEAT_SECONDS)
 
 
 def test_a_duty_is_due_at_start_when_its_cron_fired_earlier_today():
@@ -224,14 +214,23 @@ def test_make_run_serves_with_worker_and_scheduler_restarts_the_worker_and_stops
         )
         assert signed_in.url == f"http://127.0.0.1:{port}/", "signed in with the printed password"
 
+        health = _wait_for(
+            lambda: (
+                (body := requests.get(f"http://127.0.0.1:{port}/api/health").json())["late"] == []
+                and body
+            ),
+            what="the worker's and the scheduler's first heartbeats",
+        )
+        assert set(health["background"]) == {"scheduler", "worker"}
+
         children = _children(process.pid)
         kinds = sorted(re.search(r"manage\.py (\w+)", cmd)[1] for cmd in children.values())
-        assert kinds == ["db_worker", "runserver", "spends_scheduler"]
-        (worker,) = [pid for pid, cmd in children.items() if "db_worker" in cmd]
+        assert kinds == ["runserver", "spends_scheduler", "spends_worker"]
+        (worker,) = [pid for pid, cmd in children.items() if "spends_worker" in cmd]
         os.kill(worker, signal.SIGKILL)
         _wait_for(
             lambda: (
-                [pid for pid, cmd in _children(process.pid).items() if "db_worker" in cmd]
+                [pid for pid, cmd in _children(process.pid).items() if "spends_worker" in cmd]
                 not in ([], [worker])
             ),
             what="a new worker",

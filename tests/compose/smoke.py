@@ -173,7 +173,7 @@ EXPECTED_STATES = {
     "prepare": "exited 0",
     "migrate": "exited 0",
     "web": "running healthy",
-    "worker": "running",
+    "worker": "running healthy",
     "scheduler": "running healthy",
 }
 

@@ -6,6 +6,7 @@ the web server and the job worker with exactly the commands compose.yaml gives t
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -40,10 +41,7 @@ def compose_services() -> dict:
 
 def in_scratch(arguments: list[str], work: Path) -> list[str]:
     """Return compose's ARGUMENTS with paths in /tmp (a tmpfs in compose) moved into WORK."""
-    return [
-        str(work / arg.removeprefix("/tmp/")) if arg.startswith("/tmp/") else arg
-        for arg in arguments
-    ]
+    return [re.sub(r"(^|=)/tmp/", lambda m: f"{m[1]}{work}/", arg) for arg in arguments]
 
 
 def free_port() -> int:

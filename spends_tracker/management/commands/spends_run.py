@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
         commands = {
             "server": ["runserver", f"{host}:{port}"],
-            "worker": ["db_worker", "--no-reload", "--interval", "1"],
+            "worker": ["spends_worker", "--interval", "1"],
             "scheduler": ["spends_scheduler"],
         }
         processes = {name: self._start(argv) for name, argv in commands.items()}

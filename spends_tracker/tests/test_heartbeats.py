@@ -1,0 +1,103 @@
+"""Heartbeats of the scheduler and the worker, /api/health's report, and a worker that waits."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+from django.utils import timezone
+
+from spends_tracker.heartbeats import INTERVALS, HeartbeatThread, heartbeat_beat, heartbeat_status
+from spends_tracker.models import Heartbeat
+from spends_tracker.worker import PatientWorker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_process_never_seen_or_silent_for_two_intervals_is_late():
+    now = timezone.now()
+    Heartbeat.objects.create(process="scheduler", beat_at=now - datetime.timedelta(seconds=119))
+    status = {health.process: health for health in heartbeat_status(now=now)}
+    assert status["scheduler"].age_seconds == 119 and not status["scheduler"].late
+    assert status["worker"].beat_at is None and status["worker"].late
+
+    later = now + datetime.timedelta(seconds=2)
+    assert {h.process: h.late for h in heartbeat_status(now=later)}["scheduler"]
+
+
+def test_the_health_check_reports_the_background_processes_without_failing(client):
+    heartbeat_beat("worker")
+    response = client.get("/api/health")
+    assert response.status_code == 200  # the web part works, whatever the background does
+    body = response.json()
+    assert body["status"] == "ok" and body["late"] == ["scheduler"]
+    assert body["background"]["worker"]["late"] is False
+    assert body["background"]["worker"]["age_seconds"] <= 1
+    assert body["background"]["scheduler"] == {
+        "last_seen": None,
+        "age_seconds": None,
+        "late": True,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_beats_at_once_and_touches_its_file(tmp_path):
+    file = tmp_path / "beat"
+    thread = HeartbeatThread("worker", file=file)
+    thread.start()
+    try:
+        deadline = timezone.now() + datetime.timedelta(seconds=10)
+        while not Heartbeat.objects.filter(process="worker").exists():
+            assert timezone.now() < deadline, "no beat"
+    finally:
+        thread.stop()
+        thread.join(5)
+    assert file.exists() and not thread.is_alive()
+    assert set(INTERVALS) == {"scheduler", "worker"}
+
+
+def test_the_worker_waits_while_the_database_is_locked_and_carries_on():
+    worker = PatientWorker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    runs = []
+
+    def run_once(self):
+        runs.append(1)
+        if len(runs) < 3:
+            raise OperationalError("database is locked")
+
+    with (
+        mock.patch("django_tasks_db.management.commands.db_worker.Worker.run", run_once),
+        mock.patch("spends_tracker.worker.time.sleep") as sleep,
+    ):
+        worker.run()
+    assert len(runs) == 3 and sleep.call_count == 2
+
+
+def test_the_worker_still_stops_on_any_other_database_error():
+    worker = PatientWorker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    with (
+        mock.patch(
+            "django_tasks_db.management.commands.db_worker.Worker.run",
+            side_effect=OperationalError("no such table: django_tasks_database_dbtaskresult"),
+        ),
+        pytest.raises(OperationalError, match="no such table"),
+    ):
+        worker.run()

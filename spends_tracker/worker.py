@@ -1,0 +1,38 @@
+"""The job worker (`manage.py spends_worker`): django-tasks' database worker, made to last.
+
+Two things are added to the library's worker: a heartbeat (spends_tracker/heartbeats.py), so
+the pages and /api/health can tell when it stopped, and patience with SQLite: while another
+process holds the database's write lock (a long import), the library's worker can fail to begin
+its exclusive transaction and exit for good; this one waits and tries again.
+"""
+
+import logging
+import time
+
+from django.db import close_old_connections
+from django.db.utils import OperationalError
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.utils import is_locked_database_exception
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before looking for work again after the database was locked.
+LOCKED_PAUSE_SECONDS = 1.0
+
+
+class PatientWorker(Worker):
+    def run(self) -> None:
+        while self.running:
+            try:
+                super().run()
+                return
+            except OperationalError as error:
+                if not is_locked_database_exception(error):
+                    raise
+                logger.warning(
+                    "The database is locked by another writer; looking again in %.0f s",
+                    LOCKED_PAUSE_SECONDS,
+                )
+                self.startup_delay = False
+                close_old_connections()
+                time.sleep(LOCKED_PAUSE_SECONDS)
