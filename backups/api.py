@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import tempfile
 from typing import Literal
@@ -15,6 +16,12 @@ from backups.exports import export_csv_chunks, export_json_chunks, export_zip
 from backups.jobs import JobBusy, data_reset_with_restore_point
 from backups.schemas import CsvImportOut, JsonImportOut, ResetOut, ZipImportOut
 from purchases.blobs import streamed_uploads
+from spends_tracker.limits import (
+    NoFreeSlot,
+    export_slot_take,
+    held_while_streaming,
+    no_free_slot_response,
+)
 from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
 
 logger = logging.getLogger(__name__)
@@ -54,40 +61,58 @@ def _export_doc(media_type: str) -> dict:
     return {"responses": {"200": {"description": "The export", "content": {media_type: {}}}}}
 
 
+EXPORT_ERRORS = {**COMMON_ERRORS, 429: ErrorOut}
+
+
+def _streamed_export(chunks, content_type: str, filename: str):
+    try:
+        slot = export_slot_take()
+    except NoFreeSlot as error:
+        return no_free_slot_response(error)
+    response = StreamingHttpResponse(held_while_streaming(chunks, slot), content_type=content_type)
+    response["Content-Disposition"] = filename
+    return response
+
+
 @router.get(
     "/export/json",
-    response={200: None, **COMMON_ERRORS},
+    response={200: None, **EXPORT_ERRORS},
     openapi_extra=_export_doc("application/json"),
 )
 def export_json(request):
     """Everything as JSON (format version 2: records, settings), streamed."""
-    response = StreamingHttpResponse(export_json_chunks(), content_type="application/json")
-    response["Content-Disposition"] = _attachment_name("spends_export", "json")
-    return response
+    return _streamed_export(
+        export_json_chunks(), "application/json", _attachment_name("spends_export", "json")
+    )
 
 
 @router.get(
     "/export/csv",
-    response={200: None, **COMMON_ERRORS},
+    response={200: None, **EXPORT_ERRORS},
     openapi_extra=_export_doc("text/csv"),
 )
 def export_csv(request):
     """The purchases as CSV: the 13 legacy columns, then the newer ones; streamed."""
-    response = StreamingHttpResponse(export_csv_chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _attachment_name("spends_purchases", "csv")
-    return response
+    return _streamed_export(
+        export_csv_chunks(), "text/csv; charset=utf-8", _attachment_name("spends_purchases", "csv")
+    )
 
 
 @router.get(
     "/export/zip",
-    response={200: None, **COMMON_ERRORS},
+    response={200: None, **EXPORT_ERRORS},
     openapi_extra=_export_doc("application/zip"),
 )
 def export_zip_archive(request):
     """Everything with the attachment files: data.json, uploads/…, manifest.json."""
+    try:
+        slot = export_slot_take()
+    except NoFreeSlot as error:
+        return no_free_slot_response(error)
     # Deleted when the response, which owns it, is closed.
     archive = tempfile.TemporaryFile()  # noqa: SIM115
-    export_zip(archive)
+    with contextlib.closing(slot):  # sending the finished file is cheap: free the slot first
+        export_zip(archive)
     archive.seek(0)
     response = FileResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = _attachment_name("spends_backup", "zip")

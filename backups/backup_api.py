@@ -1,5 +1,6 @@
 """Backups, restores and their jobs (API.md §5.11, decisions D6-D8, clarifications K4, K10)."""
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from backups.schemas import (
 )
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
 from purchases.blobs import streamed_uploads
+from spends_tracker.limits import NoFreeSlot, export_slot_take, no_free_slot_response
 from spends_tracker.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
 
 router = Router(tags=["Backups"])
@@ -225,7 +227,7 @@ def get_job(request, job_id: str):
 
 @router.get(
     "/backup/{backup_id}/download",
-    response={200: None, **ERRORS},
+    response={200: None, 429: ErrorOut, **ERRORS},
     openapi_extra={
         "responses": {"200": {"description": "The archive", "content": {"application/zip": {}}}}
     },
@@ -233,7 +235,12 @@ def get_job(request, job_id: str):
 def download_backup(request, backup_id: str):
     record = _record(backup_id)
     try:
-        stream = services.backup_download(record)
+        slot = export_slot_take()
+    except NoFreeSlot as error:
+        return no_free_slot_response(error)
+    try:
+        with contextlib.closing(slot):  # assembling is the heavy part; sending the file is not
+            stream = services.backup_download(record)
     except services.BackupError as error:
         raise HttpError(404, str(error)) from None
     response = FileResponse(stream, content_type="application/zip", filename=record.filename)

@@ -45,15 +45,25 @@ def consistent_snapshot():
     """Run the reads inside one transaction that sees the database as of its start.
 
     SQLite (in WAL mode) gives a transaction one snapshot already; PostgreSQL's default level
-    would let each query see newer commits, so ask it for REPEATABLE READ.
+    would let each query see newer commits, so ask it for REPEATABLE READ. Either way the
+    transaction only reads: on SQLite it begins DEFERRED rather than with the write lock that
+    the settings' IMMEDIATE mode takes for writers, so an export never blocks a save.
     """
     if connection.in_atomic_block:  # the caller's transaction decides what it sees
         yield
         return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()  # sets transaction_mode from the settings
+        writers_mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
+        try:
+            with transaction.atomic():
+                yield
+        finally:
+            connection.transaction_mode = writers_mode
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
 
 

@@ -192,6 +192,10 @@ def _hour(name: str, default: int) -> int:
     return default
 
 
+# How many exports and backup downloads may run at once on this machine (spends_tracker/limits.py);
+# more are refused with 429 so that they never take every web thread.
+SPENDS_EXPORT_SLOTS = env.int("SPENDS_EXPORT_SLOTS", default=2)
+
 # The hour (TIME_ZONE) from which the scheduler sends the day's reminder digests; it tries again
 # every hour until midnight, so a digest missed while the scheduler was stopped still goes out.
 SPENDS_REMINDER_HOUR = _hour("SPENDS_REMINDER_HOUR", 8)

@@ -9,7 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from backups.exports import export_json_chunks
 from backups.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from preferences.services import preferences_update
@@ -145,3 +148,20 @@ def test_the_command_writes_each_format_to_a_file(household, tmp_path):
 def test_the_command_refuses_a_missing_folder(tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backups_export", "--output", str(tmp_path / "nowhere" / "x.json"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_reads_in_a_transaction_that_takes_no_write_lock():
+    PurchaseFactory()
+    with CaptureQueriesContext(connection) as queries:
+        b"".join(
+            chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in export_json_chunks()
+        )
+    begins = [query["sql"] for query in queries if query["sql"].startswith("BEGIN")]
+    if connection.vendor == "sqlite":
+        # IMMEDIATE (the writers' mode) would take SQLite's one write lock for the whole export.
+        assert begins == ["BEGIN DEFERRED"]
+        assert connection.transaction_mode == "IMMEDIATE", "the writers' mode is put back"
+    else:
+        isolation = [q["sql"] for q in queries if "ISOLATION LEVEL" in q["sql"]]
+        assert isolation == ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"]
