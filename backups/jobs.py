@@ -116,6 +116,13 @@ def backup_start(
         return job_create(JobKind.BACKUP, backup=record, enqueue=enqueue)
 
 
+def job_discard(job: Job) -> None:
+    """Remove a pending JOB that will not run, with its pending backup record."""
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).delete()
+        BackupRecord.objects.filter(pk=job.backup_id, status=BackupStatus.PENDING).delete()
+
+
 def restore_start(
     *,
     backup: BackupRecord | None = None,

@@ -22,7 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, note, location, **options):
-        backup = run_backup(self, kind=BackupKind.MANUAL, note=note, location=location)
+        try:
+            job = backup_start(kind=BackupKind.MANUAL, location=location, note=note, enqueue=False)
+        except (JobBusy, services.BackupError) as error:
+            raise CommandError(str(error)) from None
+        backup = run_backup(self, job)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backup {backup.id} written: {backup.filename}, {backup.size_bytes:,} bytes, "
@@ -32,12 +36,9 @@ class Command(BaseCommand):
         )
 
 
-def run_backup(command, *, kind: str, note: str = "", location: str | None = None):
-    """Create and run a backup job in this process; return its completed BackupRecord."""
-    try:
-        job = backup_start(kind=kind, location=location, note=note, enqueue=False)
-    except (JobBusy, services.BackupError) as error:
-        raise CommandError(str(error)) from None
+def run_backup(command, job):
+    """Run the pending backup JOB in this process, with progress bars on the command's
+    terminal; return its completed BackupRecord."""
     with progress_bars(command.stderr._out) as bars:
         job = job_run(job.pk, progress=bars)
     if job.status != JobStatus.COMPLETED:
