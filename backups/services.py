@@ -483,11 +483,11 @@ def backup_download(record: BackupRecord):
 
 # -- Schedule --------------------------------------------------------------------------------------
 
-# Cron starts the scheduler at the same minute each hour, a second earlier or later each time. A
-# backup is due this much before its time, so that one recorded a second later than the run
-# that took the previous one is not put off to the next hour (the schedule would drift by an
-# hour at a time).
-SCHEDULE_SLACK = datetime.timedelta(minutes=10)
+# The scheduler (every minute) or cron (every hour) starts backups_scheduled a second earlier or
+# later each time. A backup is due this much before its time, so that one recorded a second
+# later than the run that took the previous one is not put off to the next run (the schedule
+# would drift by a run at a time); less than a minute, so a minute's run never takes it early.
+SCHEDULE_SLACK = datetime.timedelta(seconds=50)
 
 
 def backup_next_due(config: BackupConfig) -> datetime.datetime | None:

@@ -11,7 +11,15 @@ class ReminderPreferencesForm(forms.ModelForm):
 
     class Meta:
         model = ReminderPreferences
-        fields = ["user", "thresholds", "kinds", "email_enabled", "email", "webhook_url"]
+        fields = [
+            "user",
+            "thresholds",
+            "kinds",
+            "email_enabled",
+            "email",
+            "webhook_url",
+            "apprise_urls",
+        ]
 
     def clean(self):
         cleaned = super().clean()

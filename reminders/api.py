@@ -56,6 +56,7 @@ def _preferences_out(request, preferences) -> dict:
         "recipient": preferences.recipient,
         "email_available": services.email_available(),
         "webhook_url": preferences.webhook_url,
+        "apprise_urls": preferences.apprise_urls,
         "channels": services.reminder_channels(preferences),
         "feed_url": _feed_url(request, preferences),
         "failing_deliveries": [

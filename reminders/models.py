@@ -18,6 +18,7 @@ from spends_tracker.models import TimeStampedModel
 DEFAULT_THRESHOLDS = [30, 7, 1]
 MAX_THRESHOLD_DAYS = 365
 MAX_THRESHOLDS = 10
+MAX_APPRISE_URLS = 10
 
 
 class DeadlineKind(models.TextChoices):
@@ -28,6 +29,7 @@ class DeadlineKind(models.TextChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     WEBHOOK = "webhook", "Webhook"
+    APPRISE = "apprise", "Apprise"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -78,6 +80,12 @@ class ReminderPreferences(TimeStampedModel):
         null=True,
         blank=True,
         help_text="Receives each digest as a JSON POST (e.g. an ntfy topic).",
+    )
+    apprise_urls = models.JSONField(
+        "notification URLs",
+        default=list,
+        blank=True,
+        help_text="Apprise URLs (ntfy, Gotify, Telegram, Discord, Matrix, …) that get each digest.",
     )
     feed_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 

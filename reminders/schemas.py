@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, StrictBool
 
-from reminders.models import MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
+from reminders.models import MAX_APPRISE_URLS, MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
 from spends_tracker.schemas import BodySchema, PageQuery, optional_text
 
 KindName = Literal["warranty", "return"]
@@ -31,6 +31,7 @@ class ReminderPreferencesOut(Schema):
     recipient: str | None = Field(description="Where email reminders go.")
     email_available: bool = Field(description="Whether the server is configured to send email.")
     webhook_url: str | None
+    apprise_urls: list[str] = Field(description="Apprise notification URLs that get each digest.")
     channels: list[str] = Field(description="The channels that reach this person now.")
     feed_url: str | None = Field(description="The secret calendar feed URL; null: none.")
     failing_deliveries: list[DeliveryOut] = Field(
@@ -50,6 +51,10 @@ class ReminderPreferencesIn(BodySchema):
     email_enabled: StrictBool | None = None
     email: optional_text(254) = None
     webhook_url: optional_text(500) = None
+    apprise_urls: (
+        Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=MAX_APPRISE_URLS)]
+        | None
+    ) = Field(None, description="Apprise URLs, e.g. ntfys://ntfy.sh/topic; [] or null: none.")
 
 
 class TestResultOut(Schema):

@@ -58,8 +58,10 @@ from reminders.models import (
     ReminderPreferences,
     ReminderSent,
 )
+from reminders.notifications import NotificationFailed, apprise_notify, apprise_urls_clean
 from reminders.selectors import Deadline, deadline_queryset, reminder_preferences_get
 from spends_tracker import clock
+from spends_tracker.outbound import TargetRefused, target_check
 
 # Longer than the slowest send (SMTP and webhook time-outs): a lease still running means that
 # some run is sending this delivery right now.
@@ -121,6 +123,10 @@ def _clean_webhook_url(value) -> str | None:
         raise ValidationError("The webhook URL must be an http:// or https:// address.")
     if len(value) > ReminderPreferences._meta.get_field("webhook_url").max_length:
         raise ValidationError("The webhook URL is too long.")
+    try:
+        target_check(parts.hostname, what="The webhook URL")
+    except TargetRefused as refused:
+        raise ValidationError(str(refused)) from None
     return value
 
 
@@ -129,6 +135,7 @@ _CLEANERS = {
     "kinds": _clean_kinds,
     "email": _clean_email,
     "webhook_url": _clean_webhook_url,
+    "apprise_urls": apprise_urls_clean,
     "email_enabled": bool,
 }
 
@@ -156,7 +163,9 @@ def reminder_preferences_update(*, user: AbstractBaseUser, **changes) -> Reminde
 
     Keys: `thresholds` (1 to 10 distinct whole days from 0 to 365), `kinds` (a subset of
     "warranty" and "return"; empty: no reminders), `email_enabled`, `email` (empty or None: the
-    account's address), `webhook_url` (http or https; empty or None: none). Raise
+    account's address), `webhook_url` (http or https; empty or None: none), `apprise_urls`
+    (Apprise URLs; empty or None: none). Public targets only, unless the operator allows
+    private ones (spends_tracker/outbound.py). Raise
     ValidationError naming each bad field; nothing is changed then.
     """
     cleaned = reminder_preferences_clean(changes)
@@ -201,6 +210,8 @@ def reminder_channels(preferences: ReminderPreferences) -> list[str]:
         channels.append(Channel.EMAIL)
     if preferences.webhook_url:
         channels.append(Channel.WEBHOOK)
+    if preferences.apprise_urls:
+        channels.append(Channel.APPRISE)
     return channels
 
 
@@ -277,8 +288,13 @@ _webhook_opener = urllib.request.build_opener(_RefuseRedirects)
 
 
 def _post_webhook(url: str, payload: dict) -> None:
-    if urllib.parse.urlsplit(url).scheme not in WEBHOOK_SCHEMES:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in WEBHOOK_SCHEMES:
         raise ReminderError("The webhook URL must be an http:// or https:// address.")
+    try:
+        target_check(parts.hostname, what="The webhook URL")
+    except TargetRefused as refused:
+        raise ReminderError(str(refused)) from None
     request = urllib.request.Request(
         url,
         data=json.dumps(payload).encode(),
@@ -290,9 +306,9 @@ def _post_webhook(url: str, payload: dict) -> None:
             response.read(64 * 1024)
     except urllib.error.HTTPError as error:
         raise ReminderError(f"The webhook answered HTTP {error.code} {error.reason}.") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise ReminderError(f"The webhook could not be reached: {reason}.") from None
+    except (urllib.error.URLError, OSError):
+        # Not the socket's reason: "refused" or "timed out" would map which ports answer.
+        raise ReminderError("The webhook could not be reached.") from None
 
 
 def _send_email(address: str, subject: str, text: str) -> None:
@@ -307,6 +323,11 @@ def _send_email(address: str, subject: str, text: str) -> None:
 def _send(channel: str, preferences: ReminderPreferences, subject, text, payload) -> None:
     if channel == Channel.EMAIL:
         _send_email(preferences.recipient, subject, text)
+    elif channel == Channel.APPRISE:
+        try:
+            apprise_notify(preferences.apprise_urls, title=subject, body=text)
+        except NotificationFailed as error:
+            raise ReminderError(str(error)) from None
     else:
         _post_webhook(preferences.webhook_url, payload)
 
@@ -324,7 +345,7 @@ def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
         raise ReminderError(
             "No way to reach you: switch email reminders on with an address"
             + ("" if email_available() else " (and configure EMAIL_URL on the server)")
-            + ", or set a webhook URL."
+            + ", or set a webhook or notification URL."
         )
     today = clock.today()
     deadlines = deadline_queryset(
@@ -513,6 +534,9 @@ def reminder_delivery_send(delivery: ReminderDelivery, *, today: datetime.date) 
     if delivery.channel == Channel.WEBHOOK and not preferences.webhook_url:
         _delivery_mark(delivery, DeliveryStatus.CANCELLED, "The webhook URL was removed.")
         return DeliveryStatus.CANCELLED
+    if delivery.channel == Channel.APPRISE and not preferences.apprise_urls:
+        _delivery_mark(delivery, DeliveryStatus.CANCELLED, "The notification URLs were removed.")
+        return DeliveryStatus.CANCELLED
     subject, text, payload = digest_message(delivery.digest.entries, today=today)
     try:
         _send(delivery.channel, preferences, subject, text, payload)
@@ -548,11 +572,14 @@ def reminders_send(
     *,
     today: datetime.date | None = None,
     dry_run: bool = False,
+    retry: bool = True,
     progress: Progress | None = None,
 ) -> ReminderRunReport:
     """Record and send today's reminder digests, and retry the deliveries that failed before.
 
     With DRY_RUN, write and send nothing: the report says what would be sent and retried.
+    Without RETRY, only deliveries never tried are sent (the scheduler's minute runs; failed
+    ones wait for a run with RETRY).
     """
     today = today or clock.today()
     progress = progress or (lambda stage, done, total: None)
@@ -582,11 +609,12 @@ def reminders_send(
     report.abandoned = open_deliveries.filter(created_at__lt=cutoff).update(
         status=DeliveryStatus.ABANDONED, claimed_until=None, updated_at=timezone.now()
     )
-    due = list(
-        open_deliveries.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()))
-        .select_related("digest__user")
-        .order_by("created_at", "channel")
+    due = open_deliveries.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now())
     )
+    if not retry:
+        due = due.filter(attempts=0)
+    due = list(due.select_related("digest__user").order_by("created_at", "channel"))
     for done, delivery in enumerate(due, start=1):
         if delivery.digest.day != today:
             report.retried += 1

@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 class Duty:
     command: str
     cron: str  # minute hour day month weekday, in TIME_ZONE
+    arguments: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return " ".join([self.command, *self.arguments])
 
     def run(self) -> bool:
         """Run the duty's command in this process; return whether it succeeded.
@@ -45,27 +50,31 @@ class Duty:
         close_old_connections()
         started = time.monotonic()
         try:
-            call_command(self.command)
+            call_command(self.command, *self.arguments)
         except CommandError as exc:
-            logger.warning("%s failed: %s", self.command, exc)
+            logger.warning("%s failed: %s", self.name, exc)
             return False
         except Exception:
-            logger.exception("%s failed", self.command)
+            logger.exception("%s failed", self.name)
             return False
         finally:
             close_old_connections()
-        logger.info("%s done in %.1f s", self.command, time.monotonic() - started)
+        logger.info("%s done in %.1f s", self.name, time.monotonic() - started)
         return True
 
 
 def duties() -> tuple[Duty, ...]:
     """Every periodic duty of the app, with its schedule."""
+    hours = f"{settings.SPENDS_REMINDER_HOUR}-23"
     return (
-        # Backs up only when the schedule set in the app says a backup is due, then prunes.
-        Duty("backups_scheduled", "0 * * * *"),
-        # Each person's digest once a day, from SPENDS_REMINDER_HOUR; the later runs of the day
-        # retry failed deliveries and catch up after a stop.
-        Duty("reminders_send", f"5 {settings.SPENDS_REMINDER_HOUR}-23 * * *"),
+        # Backs up when the schedule set in the app says a backup is due (a cheap question asked
+        # every minute, so a backup turned on is made within a minute), then prunes.
+        Duty("backups_scheduled", "* * * * *"),
+        # Each person's digest once a day from SPENDS_REMINDER_HOUR, sent within a minute of
+        # falling due (or of a setting that makes it due)...
+        Duty("reminders_send", f"* {hours} * * *", ("--no-retry",)),
+        # ... and deliveries that failed tried again once an hour, not every minute.
+        Duty("reminders_send", f"5 {hours} * * *"),
         # Jobs whose worker died are marked failed; uploads' temporary files a crash left go.
         Duty("spends_upkeep", "30 * * * *"),
     )
@@ -98,7 +107,7 @@ def scheduler_build() -> BlockingScheduler:
     for duty in duties():
         trigger = CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE)
         at_start = {"next_run_time": now} if due_at_start(trigger, now) else {}
-        scheduler.add_job(duty.run, trigger, id=duty.command, name=duty.command, **at_start)
+        scheduler.add_job(duty.run, trigger, id=duty.name, name=duty.name, **at_start)
     return scheduler
 
 
@@ -118,7 +127,7 @@ def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
     signal.signal(signal.SIGINT, stop)
     logger.info(
         "Scheduler started: %s",
-        ", ".join(f"{duty.command} at '{duty.cron}'" for duty in duties()),
+        ", ".join(f"{duty.name} at '{duty.cron}'" for duty in duties()),
     )
     heartbeat = HeartbeatThread("scheduler", file=heartbeat_file)
     heartbeat.start()

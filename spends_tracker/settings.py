@@ -192,6 +192,10 @@ def _hour(name: str, default: int) -> int:
     return default
 
 
+# Webhooks and Apprise notifications may reach loopback, link-local and private addresses only
+# when this is on (spends_tracker/outbound.py): for a household running ntfy on its own network.
+SPENDS_ALLOW_PRIVATE_TARGETS = _bool("SPENDS_ALLOW_PRIVATE_TARGETS", False)
+
 # How many exports and backup downloads may run at once on this machine (spends_tracker/limits.py);
 # more are refused with 429 so that they never take every web thread.
 SPENDS_EXPORT_SLOTS = env.int("SPENDS_EXPORT_SLOTS", default=2)

@@ -59,8 +59,12 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def webhook_server():
-    """An HTTP server on 127.0.0.1 that records JSON POSTs and answers with `statuses` in turn."""
+def webhook_server(settings):
+    """An HTTP server on 127.0.0.1 that records JSON POSTs and answers with `statuses` in turn.
+
+    Loopback is a private target: allowed here as an operator would allow a LAN's ntfy.
+    """
+    settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     server.requests = []
     server.statuses = []
@@ -73,9 +77,18 @@ def webhook_server():
 
 
 @pytest.fixture
-def closed_port_url():
-    """A URL on 127.0.0.1 where nothing listens."""
+def closed_port_url(settings):
+    """A URL on 127.0.0.1 where nothing listens (private targets allowed)."""
+    settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/topic"
+
+
+@pytest.fixture
+def owner(api_user):
+    """The API's user, with an email address of their own."""
+    api_user.email = "owner@example.org"
+    api_user.save()
+    return api_user

@@ -12,13 +12,6 @@ DAY = datetime.timedelta(days=1)
 JSON = "application/json"
 
 
-@pytest.fixture
-def owner(api_user):
-    api_user.email = "owner@example.org"
-    api_user.save()
-    return api_user
-
-
 @pytest.mark.parametrize(
     ("method", "path"),
     [
@@ -49,6 +42,7 @@ def test_preferences_start_with_the_defaults(api_client, owner):
         "recipient": "owner@example.org",
         "email_available": True,
         "webhook_url": None,
+        "apprise_urls": [],
         "channels": ["email"],
         "feed_url": None,
         "failing_deliveries": [],

@@ -1,11 +1,14 @@
 """The reminders panel of the profile page, in a real browser."""
 
 import re
+import threading
+from http.server import ThreadingHTTPServer
 
 from django.test import Client
 from playwright.sync_api import expect
 
 from reminders.models import ReminderPreferences
+from reminders.tests.test_notifications import _Received
 
 
 def test_reminder_preferences_are_saved_from_the_profile_page(signed_in_page, api_user, screenshot):
@@ -79,3 +82,38 @@ def test_the_calendar_feed_is_created_regenerated_and_turned_off(signed_in_page)
     page.get_by_role("button", name="Turn off").click()
     expect(page.get_by_role("button", name="Create a calendar feed")).to_be_visible()
     assert calendar_app.get(second_url).status_code == 404
+
+
+def test_a_notification_url_is_saved_tested_and_a_private_one_explained(
+    signed_in_page, page_problems, api_user, settings, screenshot
+):
+    page_problems.expect_status(422)
+    page = signed_in_page
+    page.goto("/accounts/profile/")
+    urls = page.get_by_label("Other services (notification URLs)")
+    urls.fill("json://192.168.1.20/reminders")
+    page.get_by_role("button", name="Save reminders").click()
+    expect(page.locator("#reminder-apprise")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("#reminder-apprise ~ .invalid-feedback")).to_contain_text("private network")
+    screenshot(page, "profile-apprise-refused")
+
+    settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Received)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.get_by_label("By email").uncheck()
+        urls.fill(f"json://127.0.0.1:{server.server_address[1]}/notify\n")
+        page.get_by_role("button", name="Save reminders").click()
+        expect(
+            page.get_by_role("status").filter(has_text="Reminder settings saved")
+        ).to_be_visible()
+        page.get_by_role("button", name="Send me a test reminder").click()
+        expect(page.get_by_role("status").filter(has_text="sent by apprise")).to_be_visible()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(server.received) == 1
+    assert ReminderPreferences.objects.get(user=api_user).apprise_urls == [
+        f"json://127.0.0.1:{server.server_address[1]}/notify"
+    ]

@@ -423,3 +423,23 @@ def test_a_mail_server_that_is_down_is_a_failure_retried_later(today, settings, 
     settings.EMAIL_PORT = real_port
     run()
     assert len(smtp_server.messages) == 1
+
+
+def test_a_run_without_retries_sends_new_digests_and_leaves_failed_ones(today, closed_port_url):
+    ReminderPreferencesFactory(email_enabled=False, webhook_url=closed_port_url)
+    warranty_ending(TODAY + 7 * DAY)
+
+    with pytest.raises(CommandError):
+        run()  # the first attempt fails
+    (delivery,) = ReminderDelivery.objects.all()
+    assert delivery.attempts == 1
+
+    output = run("--no-retry")  # the scheduler's minute run: nothing new, no retry
+    assert "0 email(s) and 0 webhook call(s) sent" in output
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.status == "failed"
+
+    with pytest.raises(CommandError):
+        run()  # the hourly run retries it
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2

@@ -72,19 +72,20 @@ def test_the_scheduler_runs_each_duty_at_start_if_its_time_came_today(settings, 
 
     at["now"] = real_datetime(2026, 12, 6, 3, 12, tzinfo=utc)  # before the reminder hour
     jobs = {job.id: job for job in scheduler.scheduler_build().get_jobs()}
-    assert set(jobs) == {duty.command for duty in duties()}
+    assert set(jobs) == {duty.name for duty in duties()}
     started = {name for name, job in jobs.items() if getattr(job, "next_run_time", None)}
-    assert started == {"backups_scheduled", "spends_upkeep"}, "the digest waits for 08:05"
+    assert started == {"backups_scheduled", "spends_upkeep"}, "the digests wait for 08:00"
 
     at["now"] = real_datetime(2026, 12, 6, 9, 0, tzinfo=utc)  # started late: catch up
     jobs = {job.id: job for job in scheduler.scheduler_build().get_jobs()}
     assert {name for name, job in jobs.items() if getattr(job, "next_run_time", None)} == {
         "backups_scheduled",
+        "reminders_send --no-retry",
         "reminders_send",
         "spends_upkeep",
     }
     for duty in duties():
-        assert str(jobs[duty.command].trigger) == str(CronTrigger.from_crontab(duty.cron))
+        assert str(jobs[duty.name].trigger) == str(CronTrigger.from_crontab(duty.cron))
 
 
 def test_a_duty_is_due_at_start_when_its_cron_fired_earlier_today():
@@ -97,10 +98,15 @@ def test_a_duty_is_due_at_start_when_its_cron_fired_earlier_today():
     assert due_at_start(hourly, datetime.datetime(2026, 12, 6, 0, 1, tzinfo=utc))
 
 
-def test_the_reminder_digest_follows_the_configured_hour(settings):
+def test_digests_go_out_within_a_minute_from_the_configured_hour_and_retries_hourly(settings):
     settings.SPENDS_REMINDER_HOUR = 19
-    (reminders,) = [duty for duty in duties() if duty.command == "reminders_send"]
-    assert reminders.cron == "5 19-23 * * *"
+    reminders = {duty.name: duty.cron for duty in duties() if duty.command == "reminders_send"}
+    assert reminders == {
+        "reminders_send --no-retry": "* 19-23 * * *",
+        "reminders_send": "5 19-23 * * *",
+    }
+    (backups,) = [duty for duty in duties() if duty.command == "backups_scheduled"]
+    assert backups.cron == "* * * * *", "a backup turned on is made within a minute"
 
 
 def test_every_duty_names_a_command_of_the_app():

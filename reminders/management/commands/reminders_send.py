@@ -19,10 +19,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Show what would be sent and retried; send and record nothing.",
         )
+        parser.add_argument(
+            "--no-retry",
+            action="store_false",
+            dest="retry",
+            help="Send only deliveries never tried; leave failed ones for a later run.",
+        )
 
-    def handle(self, *args, dry_run, verbosity, **options):
+    def handle(self, *args, dry_run, retry, verbosity, **options):
         with progress_bars(self.stderr._out) as bars:
-            report = reminders_send(dry_run=dry_run, progress=bars)
+            report = reminders_send(dry_run=dry_run, retry=retry, progress=bars)
         if dry_run:
             self._dry_run(report, verbosity)
             return

@@ -11,6 +11,7 @@ document.addEventListener("alpine:init", () => {
     email: "",
     recipient: "",
     webhookUrl: "",
+    appriseText: "",
     feedUrl: null,
     failingDeliveries: [],
     errors: {},
@@ -32,6 +33,7 @@ document.addEventListener("alpine:init", () => {
       this.email = preferences.email || "";
       this.recipient = preferences.recipient || "";
       this.webhookUrl = preferences.webhook_url || "";
+      this.appriseText = preferences.apprise_urls.join("\n");
       this.feedUrl = preferences.feed_url;
       this.failingDeliveries = preferences.failing_deliveries;
     },
@@ -60,6 +62,11 @@ document.addEventListener("alpine:init", () => {
             email_enabled: this.emailEnabled,
             email: this.email,
             webhook_url: this.webhookUrl,
+            // One URL per line; blank lines are dropped.
+            apprise_urls: this.appriseText
+              .split("\n")
+              .map((line) => line.trim())
+              .filter((line) => line !== ""),
           }),
         );
         window.notify("Reminder settings saved.");

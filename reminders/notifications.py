@@ -1,0 +1,85 @@
+"""Reminders through Apprise (https://github.com/caronc/apprise is its home; the package is on
+PyPI): one library for ntfy, Gotify, Telegram, Discord, Slack, Matrix, Pushover, Home Assistant,
+email and a hundred more services, each addressed by a URL such as `ntfys://ntfy.sh/my-topic`.
+
+Every URL is checked when it is saved and again before each send: Apprise must know its scheme,
+and a host the person typed must not be this server or a private network
+(spends_tracker/outbound.py). Errors never repeat what a service or a socket said, so they
+cannot tell which internal ports answer.
+"""
+
+import logging
+
+import apprise
+from django.core.exceptions import ValidationError
+
+from reminders.models import MAX_APPRISE_URLS
+from spends_tracker.outbound import TargetRefused, target_check
+
+logger = logging.getLogger(__name__)
+
+
+class NotificationFailed(Exception):
+    pass
+
+
+def _service(url: str):
+    """Apprise's object for URL, or None when Apprise does not know the URL."""
+    return apprise.Apprise.instantiate(url, suppress_exceptions=True)
+
+
+def _typed_host(service) -> str | None:
+    """The host name the person typed into the URL, if the service has one.
+
+    Self-hosted services (ntfy, Gotify, json://, Matrix…) carry a real host; cloud services keep
+    a token in that place (Telegram's bot token, a Discord webhook id) and always talk to their
+    own public servers. A host is taken to be one when it looks like one: a dotted name, an IP
+    address, or localhost.
+    """
+    host = (getattr(service, "host", None) or "").strip()
+    if host == "localhost" or "." in host or ":" in host:
+        return host
+    return None
+
+
+def apprise_urls_clean(value) -> list[str]:
+    """Return VALUE (a list of Apprise URLs; None or empty: none) checked, without duplicates;
+    raise ValidationError saying which one is wrong and why."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
+        raise ValidationError("Notification URLs are a list of texts.")
+    urls = list(dict.fromkeys(url.strip() for url in value if url.strip()))
+    if len(urls) > MAX_APPRISE_URLS:
+        raise ValidationError(f"At most {MAX_APPRISE_URLS} notification URLs.")
+    for position, url in enumerate(urls, start=1):
+        service = _service(url)
+        if service is None:
+            raise ValidationError(
+                f"Notification URL {position} is not one Apprise knows "
+                "(for example ntfys://ntfy.sh/my-topic or tgram://bot-token/chat-id)."
+            )
+        try:
+            target_check(_typed_host(service), what=f"Notification URL {position}")
+        except TargetRefused as refused:
+            raise ValidationError(str(refused)) from None
+    return urls
+
+
+def apprise_notify(urls: list[str], *, title: str, body: str) -> None:
+    """Send TITLE and BODY to every URL; raise NotificationFailed unless all accepted it."""
+    notifier = apprise.Apprise()
+    for position, url in enumerate(urls, start=1):
+        service = _service(url)
+        if service is None:
+            raise NotificationFailed(f"Notification URL {position} is not one Apprise knows.")
+        try:
+            target_check(_typed_host(service), what=f"Notification URL {position}")
+        except TargetRefused as refused:
+            raise NotificationFailed(str(refused)) from None
+        notifier.add(service)
+    if not notifier.notify(title=title, body=body):
+        # Apprise logs what the service answered; the person is told only that it failed.
+        raise NotificationFailed(
+            "A notification service did not accept the reminder; check its URL and try again."
+        )
