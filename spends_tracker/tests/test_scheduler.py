@@ -1,20 +1,26 @@
 """The scheduler (`spends_scheduler`) and the all-in-one `make run` process (`spends_run`)."""
 
 import datetime
+import email
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
 import pytest
 import requests
+from aiosmtpd.controller import Controller
 from apscheduler.triggers.cron import CronTrigger
 from django.core.management import CommandError, call_command, get_commands
+from django.db import connection
 
 from backups.jobs import job_create
 from backups.models import BackupConfig, BackupKind, BackupRecord, Job, JobKind
@@ -173,84 +179,200 @@ def _wait_for(predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process table from /proc")
-def test_make_run_serves_with_worker_and_scheduler_restarts_the_worker_and_stops_all(tmp_path):
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
-    }
-    env.update(
-        DEBUG="true",
-        SPENDS_DATA_DIR=str(tmp_path / "data"),
-        SPENDS_ENV_FILE=str(tmp_path / "no.env"),
-    )
-    output = tmp_path / "output.txt"
-    with output.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "spends_run", "--port", str(port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+class MakeRun:
+    """`manage.py spends_run` (what `make run` runs) on a fresh data folder, until closed."""
+
+    def __init__(self, tmp_path, **environment):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
+        }
+        env.update(
+            DEBUG="true",
+            SPENDS_DATA_DIR=str(tmp_path / "data"),
+            SPENDS_ENV_FILE=str(tmp_path / "no.env"),
+            **environment,
         )
-    try:
-        banner = _wait_for(
-            lambda: "Press Ctrl-C" in output.read_text() and output.read_text(),
+        self.data = tmp_path / "data"
+        self.output = tmp_path / "output.txt"
+        with self.output.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "spends_run", "--port", str(self.port)],
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.banner = _wait_for(
+            lambda: "Press Ctrl-C" in self.output.read_text() and self.output.read_text(),
             what="the banner",
         )
-        # The address is the app's own page, and the first run repeats the credentials last.
-        assert f"Spends Tracker is running at http://127.0.0.1:{port}/\n" in banner
-        assert "/admin/" not in banner
-        passwords = re.findall(r"password: (\S+)", banner)
-        assert len(passwords) == 2 and passwords[0] == passwords[1]
-        assert banner.rindex("password:") > banner.index("running at")
 
+    def sign_in(self) -> requests.Session:
+        """Sign in with the printed credentials; the session sends the CSRF header."""
+        password = re.findall(r"password: (\S+)", self.banner)[-1]
         session = requests.Session()
-        login = session.get(f"http://127.0.0.1:{port}/accounts/login/")
-        assert login.status_code == 200
+        assert session.get(f"{self.base}/accounts/login/").status_code == 200
         signed_in = session.post(
-            f"http://127.0.0.1:{port}/accounts/login/",
+            f"{self.base}/accounts/login/",
             data={
                 "username": "admin",
-                "password": passwords[0],
+                "password": password,
                 "csrfmiddlewaretoken": session.cookies["csrftoken"],
             },
         )
-        assert signed_in.url == f"http://127.0.0.1:{port}/", "signed in with the printed password"
+        assert signed_in.url == f"{self.base}/", "signed in with the printed password"
+        session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
+        return session
 
-        health = _wait_for(
-            lambda: (
-                (body := requests.get(f"http://127.0.0.1:{port}/api/health").json())["late"] == []
-                and body
-            ),
-            what="the worker's and the scheduler's first heartbeats",
-        )
-        assert set(health["background"]) == {"scheduler", "worker"}
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
-        children = _children(process.pid)
-        kinds = sorted(re.search(r"manage\.py (\w+)", cmd)[1] for cmd in children.values())
-        assert kinds == ["runserver", "spends_scheduler", "spends_worker"]
-        (worker,) = [pid for pid, cmd in children.items() if "spends_worker" in cmd]
-        os.kill(worker, signal.SIGKILL)
-        _wait_for(
-            lambda: (
-                [pid for pid, cmd in _children(process.pid).items() if "spends_worker" in cmd]
-                not in ([], [worker])
-            ),
-            what="a new worker",
-        )
-        assert "The worker stopped" in output.read_text()
 
-        grandchildren = {pid for child in _children(process.pid) for pid in _children(child)} | set(
-            _children(process.pid)
+@pytest.fixture
+def make_run(tmp_path):
+    started = []
+
+    def start(**environment) -> MakeRun:
+        started.append(MakeRun(tmp_path, **environment))
+        return started[-1]
+
+    yield start
+    for run in started:
+        run.close()
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads the process table from /proc")
+def test_make_run_serves_with_worker_and_scheduler_restarts_the_worker_and_stops_all(make_run):
+    run = make_run()
+    process, port, banner = run.process, run.port, run.banner
+    # The address is the app's own page, and the first run repeats the credentials last.
+    assert f"Spends Tracker is running at http://127.0.0.1:{port}/\n" in banner
+    assert "/admin/" not in banner
+    passwords = re.findall(r"password: (\S+)", banner)
+    assert len(passwords) == 2 and passwords[0] == passwords[1]
+    assert banner.rindex("password:") > banner.index("running at")
+    run.sign_in()
+
+    health = _wait_for(
+        lambda: (body := requests.get(f"{run.base}/api/health").json())["late"] == [] and body,
+        what="the worker's and the scheduler's first heartbeats",
+    )
+    assert set(health["background"]) == {"scheduler", "worker"}
+
+    children = _children(process.pid)
+    kinds = sorted(re.search(r"manage\.py (\w+)", cmd)[1] for cmd in children.values())
+    assert kinds == ["runserver", "spends_scheduler", "spends_worker"]
+    (worker,) = [pid for pid, cmd in children.items() if "spends_worker" in cmd]
+    os.kill(worker, signal.SIGKILL)
+    _wait_for(
+        lambda: (
+            [pid for pid, cmd in _children(process.pid).items() if "spends_worker" in cmd]
+            not in ([], [worker])
+        ),
+        what="a new worker",
+    )
+    assert "The worker stopped" in run.output.read_text()
+
+    grandchildren = {pid for child in _children(process.pid) for pid in _children(child)} | set(
+        _children(process.pid)
+    )
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=40) == 0
+    for pid in grandchildren:
+        _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 10, f"{pid} to exit")
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+class _Notified(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.server.received.append(
+            json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         )
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=40) == 0
-        for pid in grandchildren:
-            _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 10, f"{pid} to exit")
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="make run is the SQLite set-up; the SQLite run covers it"
+)
+def test_make_run_makes_a_due_backup_and_delivers_a_digest_by_mail_and_apprise_once(make_run):
+    inbox = _Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    smtp.start()
+    apprise_target = ThreadingHTTPServer(("127.0.0.1", 0), _Notified)
+    apprise_target.received = []
+    threading.Thread(target=apprise_target.serve_forever, daemon=True).start()
+    try:
+        run = make_run(
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+            SPENDS_ALLOW_PRIVATE_TARGETS="true",  # the household's own notification server
+            SPENDS_REMINDER_HOUR="0",
+        )
+        session = run.sign_in()
+        started = time.monotonic()
+        # What a person does on the Data and Profile pages, through the same API.
+        purchase = session.post(
+            f"{run.base}/api/purchases",
+            json={
+                "product_name": "Espresso machine",
+                "price": "249.00",
+                "purchase_date": "2025-01-10",
+            },
+        ).json()
+        ends = (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=7)).isoformat()
+        warranty = session.post(
+            f"{run.base}/api/warranties",
+            json={
+                "purchase_id": purchase["id"],
+                "warranty_start": "2025-01-10",
+                "warranty_end": ends,
+            },
+        )
+        assert warranty.status_code == 201, warranty.text
+        assert session.put(f"{run.base}/api/backup/config", json={"backup_enabled": True}).ok
+        preferences = session.put(
+            f"{run.base}/api/reminders/preferences",
+            json={
+                "email": "household@example.org",
+                "apprise_urls": [f"json://127.0.0.1:{apprise_target.server_address[1]}/digest"],
+            },
+        )
+        assert preferences.json()["channels"] == ["email", "apprise"], preferences.text
+
+        def done():
+            backups = session.get(f"{run.base}/api/backup/list").json()["items"]
+            completed = [b for b in backups if b["status"] == "completed"]
+            return completed and inbox.messages and apprise_target.received and completed
+
+        backups = _wait_for(done, timeout=120, what="the backup and the digest")
+        elapsed = time.monotonic() - started
+        time.sleep(5)  # a second backup or digest would show by now
+
+        assert elapsed < 120
+        (backup,) = session.get(f"{run.base}/api/backup/list").json()["items"]
+        assert backup["kind"] == "scheduled" and backup == backups[0]
+        assert (run.data / "backups" / backup["filename"]).is_file()
+        assert len(inbox.messages) == 1 and len(apprise_target.received) == 1
+        assert "Espresso machine" in inbox.messages[0].as_string()
+        assert "Espresso machine" in apprise_target.received[0]["message"]
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        smtp.stop()
+        apprise_target.shutdown()
+        apprise_target.server_close()
