@@ -1,14 +1,12 @@
 """The reminders panel of the profile page, in a real browser."""
 
 import re
-import threading
-from http.server import ThreadingHTTPServer
 
 from django.test import Client
 from playwright.sync_api import expect
 
 from reminders.models import ReminderPreferences
-from reminders.tests.test_notifications import _Received
+from spends_tracker.testing import json_post_recorder
 
 
 def test_reminder_preferences_are_saved_from_the_profile_page(signed_in_page, api_user, screenshot):
@@ -98,22 +96,16 @@ def test_a_notification_url_is_saved_tested_and_a_private_one_explained(
     screenshot(page, "profile-apprise-refused")
 
     settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Received)
-    server.received = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with json_post_recorder() as server:
         page.get_by_label("By email").uncheck()
-        urls.fill(f"json://127.0.0.1:{server.server_address[1]}/notify\n")
+        urls.fill(f"json://127.0.0.1:{server.port}/notify\n")
         page.get_by_role("button", name="Save reminders").click()
         expect(
             page.get_by_role("status").filter(has_text="Reminder settings saved")
         ).to_be_visible()
         page.get_by_role("button", name="Send me a test reminder").click()
         expect(page.get_by_role("status").filter(has_text="sent by apprise")).to_be_visible()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert len(server.received) == 1
     assert ReminderPreferences.objects.get(user=api_user).apprise_urls == [
-        f"json://127.0.0.1:{server.server_address[1]}/notify"
+        f"json://127.0.0.1:{server.port}/notify"
     ]

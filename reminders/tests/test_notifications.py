@@ -1,8 +1,6 @@
 """Apprise notifications, and the refusal of private targets for them and for webhooks."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -10,35 +8,19 @@ from reminders import services
 from reminders.models import Channel, ReminderDelivery
 from reminders.tests.conftest import TODAY, warranty_ending
 from reminders.tests.factories import ReminderPreferencesFactory
+from spends_tracker.testing import json_post_recorder
 
 pytestmark = pytest.mark.django_db
 PREFERENCES = "/api/reminders/preferences"
 JSON = "application/json"
 
 
-class _Received(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def apprise_target():
     """A JSON endpoint on 127.0.0.1 that Apprise's json:// service posts to."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Received)
-    server.received = []
-    server.apprise_url = f"json://127.0.0.1:{server.server_address[1]}/notify"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with json_post_recorder() as server:
+        server.apprise_url = f"json://127.0.0.1:{server.port}/notify"
+        yield server
 
 
 def put(api_client, **changes):

@@ -6,12 +6,10 @@ of the engine the suite runs on: a SQLite file, or a database of the PostgreSQL 
 uses (each CI run covers one). Mail goes to an SMTP server in this test.
 """
 
-import email
 import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,8 +17,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
+
+from spends_tracker.testing import smtp_inbox
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Everything the schedulers and the workers do here is done well within this.
@@ -69,21 +68,6 @@ print("COUNTS", json.dumps({
 """
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def scratch_database(tmp_path):
     """The DATABASE_URL of an empty database of the engine the suite runs on."""
@@ -112,12 +96,8 @@ def scratch_database(tmp_path):
 
 @pytest.fixture
 def inbox():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
+    with smtp_inbox() as inbox:
+        yield inbox
 
 
 def test_two_schedulers_and_two_workers_make_each_backup_and_reminder_once(

@@ -56,8 +56,8 @@ def test_the_heartbeat_thread_beats_at_once_and_touches_its_file(tmp_path):
     assert set(INTERVALS) == {"scheduler", "worker"}
 
 
-def test_the_worker_waits_while_the_database_is_locked_and_carries_on():
-    worker = PatientWorker(
+def _worker() -> PatientWorker:
+    return PatientWorker(
         queue_names=["default"],
         interval=0.1,
         batch=False,
@@ -67,6 +67,10 @@ def test_the_worker_waits_while_the_database_is_locked_and_carries_on():
         worker_id="test",
         excluded_queue_names=[],
     )
+
+
+def test_the_worker_waits_while_the_database_is_locked_and_carries_on():
+    worker = _worker()
     runs = []
 
     def run_once(self):
@@ -83,16 +87,7 @@ def test_the_worker_waits_while_the_database_is_locked_and_carries_on():
 
 
 def test_the_worker_still_stops_on_any_other_database_error():
-    worker = PatientWorker(
-        queue_names=["default"],
-        interval=0.1,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
+    worker = _worker()
     with (
         mock.patch(
             "django_tasks_db.management.commands.db_worker.Worker.run",

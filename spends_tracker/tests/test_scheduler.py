@@ -1,23 +1,18 @@
 """The scheduler (`spends_scheduler`) and the all-in-one `make run` process (`spends_run`)."""
 
 import datetime
-import email
-import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 from apscheduler.triggers.cron import CronTrigger
 from django.core.management import CommandError, call_command, get_commands
 from django.db import connection
@@ -26,6 +21,7 @@ from backups.jobs import job_create
 from backups.models import BackupConfig, BackupKind, BackupRecord, Job, JobKind
 from spends_tracker import scheduler
 from spends_tracker.scheduler import Duty, due_at_start, duties
+from spends_tracker.testing import json_post_recorder, smtp_inbox
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -288,40 +284,13 @@ def test_make_run_serves_with_worker_and_scheduler_restarts_the_worker_and_stops
         _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 10, f"{pid} to exit")
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-class _Notified(BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.server.received.append(
-            json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        )
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="make run is the SQLite set-up; the SQLite run covers it"
 )
 def test_make_run_makes_a_due_backup_and_delivers_a_digest_by_mail_and_apprise_once(make_run):
-    inbox = _Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    smtp.start()
-    apprise_target = ThreadingHTTPServer(("127.0.0.1", 0), _Notified)
-    apprise_target.received = []
-    threading.Thread(target=apprise_target.serve_forever, daemon=True).start()
-    try:
+    with smtp_inbox() as inbox, json_post_recorder() as apprise_target:
         run = make_run(
-            EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+            EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
             SPENDS_ALLOW_PRIVATE_TARGETS="true",  # the household's own notification server
             SPENDS_REMINDER_HOUR="0",
         )
@@ -351,7 +320,7 @@ def test_make_run_makes_a_due_backup_and_delivers_a_digest_by_mail_and_apprise_o
             f"{run.base}/api/reminders/preferences",
             json={
                 "email": "household@example.org",
-                "apprise_urls": [f"json://127.0.0.1:{apprise_target.server_address[1]}/digest"],
+                "apprise_urls": [f"json://127.0.0.1:{apprise_target.port}/digest"],
             },
         )
         assert preferences.json()["channels"] == ["email", "apprise"], preferences.text
@@ -372,7 +341,3 @@ def test_make_run_makes_a_due_backup_and_delivers_a_digest_by_mail_and_apprise_o
         assert len(inbox.messages) == 1 and len(apprise_target.received) == 1
         assert "Espresso machine" in inbox.messages[0].as_string()
         assert "Espresso machine" in apprise_target.received[0]["message"]
-    finally:
-        smtp.stop()
-        apprise_target.shutdown()
-        apprise_target.server_close()
