@@ -182,20 +182,27 @@ def sqlite_part(count: int) -> None:
         write_csv(data, count)
         health = HealthPoller(install.base)
         health.start()
-        asked, accepted, jobs = 0, 0, []
+        answers, jobs, results = [], [], {}
+
+        def ask_for_a_backup():
+            answer = install.session.post(f"{install.base}/api/backup/create", timeout=120)
+            answers.append(answer.status_code)
+            if answer.status_code == 202:
+                jobs.append(answer.json()["id"])
+
         importing = threading.Thread(
             target=lambda: results.update(seconds=import_csv(install, data)), daemon=True
         )
-        results: dict = {}
         importing.start()
-        while importing.is_alive():
-            asked += 1
-            answer = install.session.post(f"{install.base}/api/backup/create", timeout=60)
-            if answer.status_code == 202:
-                accepted += 1
-                jobs.append(answer.json()["id"])
-            time.sleep(3)
+        askers = []
+        while importing.is_alive():  # a backup asked for every 2 s, whatever the answers' delay
+            askers.append(threading.Thread(target=ask_for_a_backup, daemon=True))
+            askers[-1].start()
+            time.sleep(2)
         importing.join()
+        for asker in askers:
+            asker.join()
+        asked, accepted, busy = len(answers), answers.count(202), answers.count(409)
         final = []
         for job_id in jobs:
             deadline = time.monotonic() + 600
@@ -210,9 +217,9 @@ def sqlite_part(count: int) -> None:
         alive = install.processes["worker"].poll() is None
         print(f"SQLite, {count:,} purchases by CSV import: {results.get('seconds', 0):.1f} s")
         print(
-            f"  backups asked for during the import: {asked}, accepted {accepted} "
-            f"(the rest: 409, one at a time), completed {final.count('completed')}, "
-            f"failed {final.count('failed')}"
+            f"  backups asked for during the import: {asked}, accepted {accepted}, refused "
+            f"{busy} (409: one job at a time), other {asked - accepted - busy}; "
+            f"completed {final.count('completed')}, failed {final.count('failed')}"
         )
         print(f"  worker alive at the end: {alive}")
         print(f"  health check: {health.report()}")
