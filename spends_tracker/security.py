@@ -84,3 +84,19 @@ def static_manifest_exists() -> bool:
     """Say whether `collectstatic` has written its manifest of hashed names."""
     storage = StaticFilesStorage()
     return storage.exists(ManifestStaticFilesStorage.manifest_name)
+
+
+def client_address(request) -> str | None:
+    """The address a sign-in comes from, for the login lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Behind the reverse proxy (SECURE_PROXY_SSL_HEADER=true) every connection comes from the
+    proxy, so the client is the last address of X-Forwarded-For: the one the proxy itself wrote
+    (docs/deployment.md has it replace the header; one that appends writes it last too). Earlier
+    entries come from the client and prove nothing. Without the proxy setting the header is
+    ignored: anyone can send it.
+    """
+    if settings.BEHIND_PROXY:
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")

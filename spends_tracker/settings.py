@@ -417,23 +417,22 @@ CONTENT_SECURITY_POLICY = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins from one address lock it out
-# of every login form (the pages' and the admin's) for LOGIN_COOLOFF_MINUTES.
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins for one user name from one
+# address lock that pair out of every login form (the pages' and the admin's) for
+# LOGIN_COOLOFF_MINUTES. Counted per user name and address: one client's guesses never lock out
+# the others, and another account's successful sign-in does not clear them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
-if BEHIND_PROXY:
-    # Behind the reverse proxy every request comes from the proxy: the client is the address the
-    # proxy appended last to X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address: REMOTE_ADDR, or behind the reverse proxy the address the proxy wrote.
+AXES_CLIENT_IP_CALLABLE = "spends_tracker.security.client_address"
 
 # --- Email --------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.admin import site
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from accounts.services import api_token_create
@@ -163,6 +164,81 @@ def test_too_many_failed_logins_lock_the_address_out(client, django_user_model, 
         url, {"username": "boss", "password": "the-right-password-1"}, REMOTE_ADDR="10.0.0.9"
     )
     assert other.status_code == 302  # another address is not affected
+
+
+PROXY = "172.18.0.1"  # the reverse proxy, from which every connection comes behind it
+
+
+def _sign_in(client, url, username, password, client_address):
+    """A sign-in that reached the app through the reverse proxy from CLIENT_ADDRESS."""
+    return client.post(
+        url,
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_one_client_s_failures_do_not_lock_out_another(
+    client, django_user_model, settings
+):
+    settings.BEHIND_PROXY = True
+    django_user_model.objects.create_superuser("boss", password="the-right-password-1")
+    url = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, url, "boss", "guess", "203.0.113.5")
+    assert _sign_in(client, url, "boss", "guess", "203.0.113.5").status_code == 429
+    # What the client itself wrote into the header before the proxy's entry changes nothing.
+    spoofed = _sign_in(client, url, "boss", "guess", "198.51.100.7, 203.0.113.5")
+    assert spoofed.status_code == 429
+
+    elsewhere = _sign_in(Client(), url, "boss", "the-right-password-1", "198.51.100.7")
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_guesses_interleaved_with_another_account_s_sign_ins_still_end_in_a_lockout(
+    django_user_model, settings
+):
+    settings.BEHIND_PROXY = True
+    django_user_model.objects.create_superuser("admin", password="the-admin-password-1")
+    django_user_model.objects.create_superuser("helper", password="the-helper-password-1")
+    url = reverse("admin:login")
+    answers = []
+    for _ in range(20):
+        guess = _sign_in(Client(), url, "admin", "guess", "203.0.113.5")
+        answers.append(guess.status_code)
+        helper = _sign_in(Client(), url, "helper", "the-helper-password-1", "203.0.113.5")
+        assert helper.status_code == 302  # the other account is not locked out
+    limit = settings.AXES_FAILURE_LIMIT
+    assert answers[: limit - 1] == [200] * (limit - 1)
+    assert set(answers[limit - 1 :]) == {429}, answers
+    right = _sign_in(Client(), url, "admin", "the-admin-password-1", "203.0.113.5")
+    assert right.status_code == 429, "the guessed account stays locked from that client"
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_setting_the_forwarded_header_is_ignored(
+    client, django_user_model, settings
+):
+    settings.BEHIND_PROXY = False
+    django_user_model.objects.create_superuser("boss", password="the-right-password-1")
+    url = reverse("admin:login")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            url,
+            {"username": "boss", "password": "guess"},
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",  # a new "address" each time: ignored
+        )
+    locked = client.post(
+        url,
+        {"username": "boss", "password": "the-right-password-1"},
+        REMOTE_ADDR="198.51.100.20",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert locked.status_code == 429
 
 
 @pytest.fixture
