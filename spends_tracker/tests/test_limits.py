@@ -52,8 +52,7 @@ def test_an_export_frees_its_slot_when_it_has_been_sent(api_client, settings, tm
     for _ in range(2):  # the second would be refused if the first kept its slot
         response = api_client.get(path)
         assert response.status_code == 200
-        b"".join(response.streaming_content)
-        response.close()
+        b"".join(response.streaming_content)  # sent to the end: the stream frees its slot
 
 
 def test_a_backup_download_takes_a_slot_too(api_client, every_slot_taken):
