@@ -444,6 +444,7 @@ class _RecordImport:
         "return_deadline",
         "status",
         *records.PURCHASE_TEXT_FIELDS,
+        "link",
         "created_at",
         "updated_at",
     ]

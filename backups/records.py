@@ -23,6 +23,7 @@ from catalog.models import Retailer
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of
 from purchases.models import Attachment, FileType, Purchase, PurchaseStatus
+from spends_tracker.links import NOT_A_WEB_LINK, web_link_check
 from warranties.models import Warranty, WarrantyStatus
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -148,12 +149,21 @@ def record_key(value) -> tuple[str | None, uuid.UUID | None]:
     return str(value).strip(), None
 
 
+def _link(record: dict, key: str, model, *, lossless: bool) -> str | None:
+    """A link field: text that is an http or https address (spends_tracker/links.py)."""
+    value = _text(record, key, model, lossless=lossless)
+    try:
+        return web_link_check(value)
+    except ValueError:
+        raise RecordError(f"{key}: {NOT_A_WEB_LINK}") from None
+
+
 def catalog_entry_fields(record: dict, *, lossless: bool) -> dict:
     """A retailer's or brand's `name` (required, trimmed) and `url`, with timestamps."""
     name = _required_text(record, "name", Retailer, lossless=False)
     return {
         "name": name,
-        "url": _text(record, "url", Retailer, lossless=lossless),
+        "url": _link(record, "url", Retailer, lossless=lossless),
         **timestamps(record),
     }
 
@@ -163,7 +173,6 @@ PURCHASE_TEXT_FIELDS = [
     "model_number",
     "serial_number",
     "retailer_order_number",
-    "link",
     "return_policy",
     "tags",
 ]
@@ -190,6 +199,7 @@ def purchase_fields(record: dict, *, lossless: bool, default_currency: str | Non
             else PurchaseStatus.RECEIVED
         ),
         **{key: _text(record, key, Purchase, lossless=lossless) for key in PURCHASE_TEXT_FIELDS},
+        "link": _link(record, "link", Purchase, lossless=lossless),
         **timestamps(record),
     }
 

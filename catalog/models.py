@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower, Trim
 
+from spends_tracker.links import validate_web_link
 from spends_tracker.models import VersionedModel, VersionedQuerySet
 
 
@@ -24,7 +25,9 @@ class CatalogEntry(VersionedModel):
     """
 
     name = models.CharField(max_length=255)
-    url = models.CharField("URL", max_length=255, null=True, blank=True)
+    url = models.CharField(
+        "URL", max_length=255, null=True, blank=True, validators=[validate_web_link]
+    )
 
     objects = CatalogEntryQuerySet.as_manager()
 

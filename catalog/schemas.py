@@ -1,15 +1,15 @@
 import datetime
 import uuid
-from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
 from catalog.models import Brand
-from spends_tracker.schemas import BodySchema, PageQuery, required_name
+from spends_tracker.schemas import BodySchema, PageQuery, required_name, web_link
 
 EntryName = required_name(255)
-EntryUrl = Annotated[str | None, Field(max_length=255)]
+# An empty URL is stored and answered as empty (API.md keeps it apart from null).
+EntryUrl = web_link(255, blank_is_null=False)
 
 
 class BrandOut(Schema):

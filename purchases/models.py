@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
+from spends_tracker.links import validate_web_link
 from spends_tracker.models import TimeStampedModel, VersionedModel, VersionedQuerySet
 from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from warranties.models import Warranty
@@ -105,7 +106,7 @@ class Purchase(VersionedModel):
     serial_number = models.CharField(max_length=100, null=True, blank=True)
     retailer_order_number = models.CharField("order number", max_length=100, null=True, blank=True)
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    link = models.CharField(max_length=500, null=True, blank=True)
+    link = models.CharField(max_length=500, null=True, blank=True, validators=[validate_web_link])
     return_deadline = models.DateField(null=True, blank=True)
     return_policy = models.CharField(max_length=200, null=True, blank=True)
     tags = models.CharField(

@@ -17,6 +17,7 @@ from spends_tracker.schemas import (
     PriceIn,
     optional_text,
     required_name,
+    web_link,
 )
 from warranties.models import WarrantyStatus
 from warranties.schemas import WarrantyOut
@@ -109,7 +110,7 @@ class PurchaseIn(BodySchema):
     serial_number: Text100 = None
     retailer_order_number: Text100 = None
     quantity: int | None = Field(None, ge=1, le=2147483647, description="Default 1.")
-    link: optional_text(500) = None
+    link: web_link(500) = None
     return_deadline: DateIn | None = None
     return_policy: optional_text(200) = None
     tags: optional_text(255) = None
@@ -136,7 +137,7 @@ class PurchasePatch(BodySchema):
     serial_number: Text100 = None
     retailer_order_number: Text100 = None
     quantity: int | None = Field(None, ge=1, le=2147483647)
-    link: optional_text(500) = None
+    link: web_link(500) = None
     return_deadline: DateIn | None = None
     return_policy: optional_text(200) = None
     tags: optional_text(255) = None

@@ -11,6 +11,7 @@ from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from spends_tracker.links import web_link_check
 from spends_tracker.money import quantize_money
 
 MAX_MONEY = Decimal("99999999.99")
@@ -114,6 +115,16 @@ def optional_text(max_length: int | None = None):
     """Optional free text of at most MAX_LENGTH characters; blank text counts as null."""
     text = Annotated[str, Field(max_length=max_length)] if max_length else str
     return Annotated[text | None, BeforeValidator(_blank_to_none)]
+
+
+def web_link(max_length: int, *, blank_is_null: bool = True):
+    """An optional http or https address of at most MAX_LENGTH characters (spends_tracker/links.py).
+
+    With BLANK_IS_NULL blank text counts as null; otherwise it is kept as it was sent.
+    """
+    text = Annotated[str, Field(max_length=max_length)] | None
+    blank = [BeforeValidator(_blank_to_none)] if blank_is_null else []
+    return Annotated[text, *blank, AfterValidator(web_link_check)]
 
 
 class BodySchema(BaseModel):

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import json_script
 
 from preferences.formats import format_day, format_money
+from spends_tracker.links import is_web_link
 
 register = template.Library()
 
@@ -12,6 +13,13 @@ register = template.Library()
 def money(amount, currency_code):
     """`{{ purchase.price|money:purchase.currency_code }}` → "$1,249.50"."""
     return format_money(amount, currency_code)
+
+
+@register.filter
+def web_link(value) -> bool:
+    """Whether VALUE may be a link's href: http or https only, even for links stored before
+    the API refused anything else (spends_tracker/links.py)."""
+    return is_web_link(value)
 
 
 @register.filter
