@@ -111,9 +111,14 @@ def backup_start(
     """
     if (active := job_active()) is not None:
         raise JobBusy(active)
-    with transaction.atomic():
-        record = services.backup_record_new(kind, location=location, note=note)
-        return job_create(JobKind.BACKUP, backup=record, enqueue=enqueue)
+    try:
+        with transaction.atomic():
+            record = services.backup_record_new(kind, location=location, note=note)
+            return job_create(JobKind.BACKUP, backup=record, enqueue=enqueue)
+    except IntegrityError:
+        # Another backup started in the same second took the record's name (its id is the
+        # time): it holds, or is about to hold, the one job's place.
+        raise JobBusy(Job.objects.filter(active=True).first()) from None
 
 
 def job_discard(job: Job) -> None:

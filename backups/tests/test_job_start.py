@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from backups.jobs import JobBusy, backup_start, job_create, restore_start
 from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind
@@ -76,3 +77,16 @@ def test_a_reset_waits_its_turn_behind_a_running_restore(api_client, restore_und
     assert "Another backup or restore is under way" in response.json()["detail"]
     assert Purchase.objects.count() == 1
     assert not BackupRecord.objects.exists()
+
+
+def test_a_backup_started_in_the_same_second_as_another_is_busy_not_an_error():
+    # Two schedulers on PostgreSQL: both found the name free, the other one committed it first.
+    with (
+        mock.patch(
+            "backups.services.backup_record_new",
+            side_effect=IntegrityError('duplicate key value violates "backups_backuprecord_pkey"'),
+        ),
+        pytest.raises(JobBusy),
+    ):
+        backup_start()
+    assert not Job.objects.exists()
