@@ -92,7 +92,9 @@ def test_purchase_import_without_a_required_column_is_refused_with_the_reason(st
 
 def test_brand_import_merges_names_and_reports_the_merge(staff_client):
     url = "/admin/catalog/brand/import/"
-    preview = upload(staff_client, url, b"name,url\r\nBosch,\r\nbosch ,x\r\nMiele,\r\n")
+    preview = upload(
+        staff_client, url, b"name,url\r\nBosch,\r\nbosch ,https://bosch.example\r\nMiele,\r\n"
+    )
     assert "merged into it" in preview.content.decode()
 
     confirm(staff_client, url, preview)
