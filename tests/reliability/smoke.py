@@ -46,6 +46,7 @@ def main() -> int:
         stack.start("web")
         stack.start("worker")
         check(stack.healthy(), "compose's health check passes against gunicorn + PostgreSQL")
+        stack.wait_healthy("worker")  # its first heartbeat comes once Django has started
         check(stack.healthy("worker"), "the worker's passes on its heartbeat")
         # The production profile behind a TLS proxy (docs/deployment.md) passes every deploy check.
         stack.env.update(TLS_PROFILE)

@@ -148,15 +148,16 @@ class Stack:
             subprocess.run(healthcheck, cwd=ROOT, env=self.env, capture_output=True).returncode == 0
         )
 
-    def wait_healthy(self, timeout: float = 60) -> None:
+    def wait_healthy(self, service: str = "web", timeout: float = 60) -> None:
+        """Wait until compose's health check of SERVICE passes; raise if it exits or never does."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.processes["web"].poll() is not None:
-                raise RuntimeError(f"the web server exited:\n{self.log('web')[-3000:]}")
-            if self.healthy():
+            if self.processes[service].poll() is not None:
+                raise RuntimeError(f"the {service} exited:\n{self.log(service)[-3000:]}")
+            if self.healthy(service):
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"the web server did not become healthy:\n{self.log('web')[-3000:]}")
+        raise RuntimeError(f"the {service} did not become healthy:\n{self.log(service)[-3000:]}")
 
     def kill(self, service: str) -> None:
         """SIGKILL the service's whole process group (a gunicorn master and its workers)."""
