@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+import urllib.parse
 import uuid
 import zipfile
 from pathlib import Path
@@ -241,7 +242,8 @@ def text_everywhere(h: Hostile) -> list[str]:
             "model_number": text[:100],
             "serial_number": text[:100],
             "retailer_order_number": text[:100],
-            "link": text,
+            # A link must be a web address (spends_tracker/links.py): the text rides in its query.
+            "link": "https://shop.example/item?q=" + urllib.parse.quote(text, safe=""),
             "return_policy": text,
             "tags": text,
         }
@@ -281,6 +283,19 @@ def text_everywhere(h: Hostile) -> list[str]:
         h.send("search for it", "GET", "/api/purchases", params={"search": text})
         h.send("filter by tag", "GET", "/api/purchases", params={"tag": text})
     h.fail_unless(bool(h.stack.sql("SELECT COUNT(*) FROM purchases_purchase")[0][0]), "table gone")
+    for link in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>"):
+        refused = h.send(
+            "a link that would run code",
+            "POST",
+            "/api/purchases",
+            json={
+                "product_name": "Kettle",
+                "price": "1.00",
+                "purchase_date": "2026-01-01",
+                "link": link,
+            },
+        )
+        h.fail_unless(refused is not None and refused.status_code == 422, f"link {link!r} stored")
     return ids
 
 
