@@ -23,7 +23,9 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def isolated_storage(settings, tmp_path):
-    """Keep uploads and backups of each test in its own temporary folder."""
+    """Keep uploads, backups and the data folder's scratch files (the export slots' locks) of
+    each test in its own temporary folder."""
+    settings.SPENDS_DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads" / ".incoming")
     settings.SPENDS_BACKUPS_DIR = tmp_path / "backups"
