@@ -225,9 +225,15 @@ class MakeRun:
         return session
 
     def close(self) -> None:
+        """Stop it as Ctrl-C does, so that it stops its server, worker and scheduler too (a
+        SIGKILL would leave them running)."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(40)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @pytest.fixture
