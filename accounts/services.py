@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, AuditEvent
 
 TOKEN_START = "st_"
 # 10 characters: "st_" and 7 random ones, enough to tell a person's tokens apart at a glance.
@@ -68,7 +68,7 @@ def api_token_authenticate(raw: str) -> AbstractBaseUser | None:
         return None
     # Looking up the hash, never the raw token, leaves no timing hint about stored raw values.
     try:
-        token = ApiToken.objects.select_related("user").get(
+        token = ApiToken.objects.select_related("user", "user__membership").get(
             key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True
         )
     except ApiToken.DoesNotExist:
@@ -97,3 +97,28 @@ def administrator_ensure(*, username: str = "admin", password: str = "") -> str 
     password = password or secrets.token_urlsafe(12)
     user_model.objects.create_superuser(username=username, email="", password=password)
     return password
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+COMMAND_LINE = "command line"
+
+
+def audit_record(
+    *, actor: AbstractBaseUser | None, action: str, target: str = "", **details
+) -> AuditEvent:
+    """Write down that ACTOR did ACTION to TARGET (words a person reads), with DETAILS.
+
+    ACTOR None is the command line, the scheduler or the worker acting on an operator's behalf.
+    Called inside the service's own transaction, so an action that rolls back leaves no entry.
+    ACTION is "<thing>.<verb>", e.g. "backup.delete"; DETAILS must be JSON values.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else COMMAND_LINE,
+        action=action,
+        target=str(target)[: AuditEvent._meta.get_field("target").max_length],
+        details=details,
+    )

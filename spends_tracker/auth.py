@@ -1,11 +1,24 @@
-"""Who may call the API (API.md C10): a personal token, or a logged-in session with CSRF."""
+"""Who may call the API (API.md C10): a personal token, or a logged-in session with CSRF.
+
+Once the caller is known, what the route needs from their role is checked here, from the one
+table in `accounts.access`: a refusal is 403 with a sentence saying what is missing.
+"""
 
 from django.conf import settings
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from accounts.access import denial_reason, may, required_access
 from accounts.services import api_token_authenticate
+
+
+def role_check(request, user):
+    """Return USER when the route and method of REQUEST allow their role; else raise 403."""
+    needed = required_access(request.resolver_match.route, request.method)
+    if not may(user, needed):
+        raise HttpError(403, denial_reason(user, needed))
+    return user
 
 
 class BearerToken(HttpBearer):
@@ -13,9 +26,10 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request, token):
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        if user is None:
+            return None
+        request.user = user
+        return role_check(request, user)
 
 
 class SessionWithCsrf(APIKeyCookie):
@@ -35,11 +49,15 @@ class SessionWithCsrf(APIKeyCookie):
             return None
         if check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
-        return request.user
+        return role_check(request, request.user)
 
 
 def open_mode(request):
-    """Let everyone in when SPENDS_API_OPEN is on (trusted single-user LAN installs only)."""
+    """Let everyone in when SPENDS_API_OPEN is on (trusted single-user LAN installs only).
+
+    The caller is then whoever the session says, or nobody: everything is allowed, as in an
+    owner's hands, because the operator chose to trust every client of the network.
+    """
     return "open" if settings.SPENDS_API_OPEN else None
 
 

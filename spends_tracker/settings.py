@@ -281,6 +281,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # What the signed-in person's role allows on each page (accounts.access has the table).
+    "accounts.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
@@ -304,6 +306,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spends_tracker.context_processors.household",
+                "accounts.context_processors.access",
             ],
         },
     },

@@ -1,0 +1,168 @@
+"""Who may do what: the one table of access for the API, the pages and their forms.
+
+Every request names a route (its pattern in the URL configuration, e.g. "api/backup/<backup_id>")
+and a method. `required_access` answers what that pair needs, from `RULES`:
+
+- reading (GET, HEAD, OPTIONS) needs a viewer, unless the route says otherwise;
+- any other method needs what the route's rule names for it, and an owner when it names nothing:
+  a write added without a rule is refused to everyone but owners until someone decides.
+
+The API applies it in its authentication (`spends_tracker.auth`), the pages in
+`accounts.middleware.AccessMiddleware`; both answer 403 with the sentence `denial_reason` gives.
+The Django admin keeps its own rule (staff only). docs/access.md has the table in words.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from accounts.models import Membership, Role
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class Access(enum.Enum):
+    """What a request needs besides its route existing."""
+
+    PUBLIC = "anyone, signed in or not"
+    SIGNED_IN = "any signed-in account, even one without a role"
+    VIEWER = Role.VIEWER
+    EDITOR = Role.EDITOR
+    OWNER = Role.OWNER
+    STAFF = "the Django admin's staff accounts"
+
+
+VIEWER, EDITOR, OWNER = Access.VIEWER, Access.EDITOR, Access.OWNER
+
+
+def _all(access: Access) -> dict[str, Access]:
+    return dict.fromkeys(("GET", *WRITES), access)
+
+
+# Route pattern -> {method: access}. A method a rule leaves out: reading needs a viewer, writing
+# an owner. Prefix rules (ending in "*") cover whole URL trees that other code guards itself.
+RULES: dict[str, dict[str, Access]] = {
+    # --- Sign-in, sign-out, invitations, the calendar feed (its secret URL is its credential).
+    "accounts/login/": _all(Access.PUBLIC),
+    "accounts/logout/": _all(Access.SIGNED_IN),
+    "accounts/invitation/<str:key>/": _all(Access.PUBLIC),
+    "calendar/<str:token>.ics": _all(Access.PUBLIC),
+    "admin/*": _all(Access.STAFF),
+    # --- The API's own public documents.
+    "api/": {"GET": Access.PUBLIC},
+    "api/health": {"GET": Access.PUBLIC},
+    "api/openapi.json": {"GET": VIEWER},
+    "api/docs": {"GET": VIEWER},
+    # --- A person's own things: any member, whatever the role.
+    "accounts/profile/": {"GET": VIEWER, "POST": VIEWER},
+    "accounts/profile/tokens/<uuid:token_id>/revoke/": {"POST": VIEWER},
+    "api/reminders/preferences": {"PUT": VIEWER, "PATCH": VIEWER},
+    "api/reminders/test": {"POST": VIEWER},
+    "api/reminders/feed": {"POST": VIEWER, "DELETE": VIEWER},
+    # --- Recording purchases, warranties, files, retailers and brands.
+    "api/retailers": {"POST": EDITOR},
+    "api/retailers/<entry_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/brands": {"POST": EDITOR},
+    "api/brands/<entry_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/purchases": {"POST": EDITOR},
+    "api/purchases/<purchase_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/files/<purchase_id>": {"POST": EDITOR},
+    "api/files/<purchase_id>/<file_id>": {"DELETE": EDITOR},
+    "api/warranties": {"POST": EDITOR},
+    "api/warranties/<warranty_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "demo-data/": {"POST": EDITOR},
+    "catalog/defaults/": {"POST": EDITOR},
+    # --- Imports that add or update; a backup taken now, and checking one.
+    "api/import/json": {"POST": EDITOR},
+    "api/import/csv": {"POST": EDITOR},
+    "api/import/zip": {"POST": EDITOR},
+    "api/backup/create": {"POST": EDITOR},
+    "api/backup/<backup_id>/verify": {"POST": EDITOR},
+    # --- The household's own: owners only (writes fall to OWNER by default; these say so, and
+    # the reads among them are owner-only too).
+    "api/data/reset-all": {"POST": OWNER},
+    "api/backup/restore": {"POST": OWNER},
+    "api/backup/<backup_id>": {"DELETE": OWNER},
+    # A backup archive carries the members and the audit trail, which only owners read.
+    "api/backup/<backup_id>/download": {"GET": OWNER},
+    "api/backup/config": {"PUT": OWNER, "PATCH": OWNER},
+    "api/settings": {"PUT": OWNER, "PATCH": OWNER},
+    "api/settings/reset": {"POST": OWNER},
+    "accounts/members/": _all(OWNER),
+    "accounts/members/invitations/<uuid:invitation_id>/revoke/": _all(OWNER),
+    "accounts/members/<int:user_id>/": _all(OWNER),
+    "accounts/activity/": _all(OWNER),
+    "api/members": _all(OWNER),
+    "api/members/<user_id>": _all(OWNER),
+    "api/invitations": _all(OWNER),
+    "api/invitations/<invitation_id>": _all(OWNER),
+    "api/audit": _all(OWNER),
+}
+
+
+def required_access(route: str, method: str) -> Access:
+    """What METHOD on the route pattern ROUTE needs (see the module's docstring)."""
+    method = "GET" if method in SAFE_METHODS else method
+    rule = RULES.get(route)
+    if rule is None:
+        rule = next(
+            (
+                rules
+                for pattern, rules in RULES.items()
+                if pattern.endswith("*") and route.startswith(pattern[:-1])
+            ),
+            {},
+        )
+    return rule.get(method, VIEWER if method == "GET" else OWNER)
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser | None) -> Role | None:
+    """USER's role in the household, or None (signed out, deactivated, or never given one).
+
+    Superusers are owners: the first administrator is one, and no setting can lock it out.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.OWNER
+    try:
+        return Role(user.membership.role)
+    except Membership.DoesNotExist:
+        return None
+
+
+def may(user, needed: Access) -> bool:
+    """Whether USER has what NEEDED asks for (STAFF is the admin's to judge: True here)."""
+    if needed in (Access.PUBLIC, Access.STAFF):
+        return True
+    if needed is Access.SIGNED_IN:
+        return bool(user is not None and user.is_authenticated and user.is_active)
+    role = role_of(user)
+    return role is not None and role.rank >= Role(needed.value).rank
+
+
+def denial_reason(user, needed: Access) -> str:
+    """The sentence a refused person reads: what they lack, in their words."""
+    role = role_of(user)
+    if role is None:
+        return (
+            "Your account has no role in this household yet: ask an owner to give you one on "
+            "the Members page."
+        )
+    article = "a" if needed is VIEWER else "an"
+    return (
+        f"This needs {article} {Role(needed.value).label.lower()}; your role is "
+        f"{role.label.lower()}. Ask an owner if you need it."
+    )
+
+
+def capabilities(user) -> dict[str, bool]:
+    """What the pages may offer USER: `can.record`, `can.manage` in templates."""
+    return {
+        "read": may(user, VIEWER),
+        "record": may(user, EDITOR),
+        "manage": may(user, OWNER),
+    }
