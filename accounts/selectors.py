@@ -1,8 +1,10 @@
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Invitation
 
 
 def api_token_list(*, user: AbstractBaseUser | None = None):
@@ -25,3 +27,15 @@ def api_token_get(*, id_or_prefix: str) -> ApiToken:
     except ValueError:
         return tokens.get(prefix=id_or_prefix)
     return tokens.get(pk=token_id)
+
+
+def member_list():
+    """Every account with its role row (if any), active ones first, then by name."""
+    return get_user_model().objects.select_related("membership").order_by("-is_active", "username")
+
+
+def invitation_list_pending():
+    """Invitations whose link still works: unused, not withdrawn, not expired; newest first."""
+    return Invitation.objects.select_related("invited_by").filter(
+        used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )

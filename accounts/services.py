@@ -1,14 +1,19 @@
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ApiToken, AuditEvent
+from accounts.access import role_of
+from accounts.models import ApiToken, AuditEvent, Invitation, Membership, Role
 
 TOKEN_START = "st_"
 # 10 characters: "st_" and 7 random ones, enough to tell a person's tokens apart at a glance.
@@ -122,3 +127,196 @@ def audit_record(
         target=str(target)[: AuditEvent._meta.get_field("target").max_length],
         details=details,
     )
+
+
+# --- Members and invitations ----------------------------------------------------------------------
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+class MemberError(ValueError):
+    """A change to the members that would leave the household without an owner, or similar."""
+
+
+class InvitationInvalid(ValueError):
+    """An invitation link that cannot be used; the message says why, in the invitee's words.
+
+    `known` tells a link that existed (used, withdrawn, expired: gone) from one that never did.
+    """
+
+    def __init__(self, message: str, *, known: bool = True):
+        super().__init__(message)
+        self.known = known
+
+
+def _owners_left(*, without: AbstractBaseUser) -> int:
+    """How many active owners (superusers included) remain once WITHOUT is no longer one."""
+    users = get_user_model().objects.filter(is_active=True).exclude(pk=without.pk)
+    return users.filter(Q(is_superuser=True) | Q(membership__role=Role.OWNER)).count()
+
+
+@transaction.atomic
+def member_role_set(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
+    """Give USER the ROLE ("owner", "editor", "viewer"); the household keeps at least one owner.
+
+    A superuser is an owner whatever its row says (`accounts.access.role_of`), so its role
+    cannot be lowered here: the admin's superuser flag is the place for that.
+    """
+    try:
+        role = Role(role)
+    except ValueError:
+        raise MemberError(f'"{role}" is not a role: choose owner, editor or viewer.') from None
+    if user.is_superuser and role != Role.OWNER:
+        raise MemberError(
+            f"{user.get_username()} is an administrator and so always an owner; "
+            "remove the administrator flag in the admin first."
+        )
+    current = Membership.objects.select_for_update().filter(user=user).first()
+    if current is not None and current.role == role:
+        return
+    demoting_an_owner = current is not None and current.role == Role.OWNER and role != Role.OWNER
+    if demoting_an_owner and _owners_left(without=user) == 0:
+        raise MemberError("The household needs at least one owner: make someone else one first.")
+    Membership.objects.update_or_create(user=user, defaults={"role": role})
+    audit_record(
+        actor=actor,
+        action="member.role",
+        target=user.get_username(),
+        role=role.value,
+        previous=current.role if current is not None else None,
+    )
+
+
+@transaction.atomic
+def member_active_set(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, active: bool
+) -> None:
+    """Deactivate USER (their sessions and API tokens stop working at once) or bring them back.
+
+    Nobody deactivates themselves, and the last owner cannot be deactivated.
+    """
+    if user.is_active == active:
+        return
+    if not active:
+        if actor is not None and actor.pk == user.pk:
+            raise MemberError("You cannot deactivate your own account.")
+        if role_of(user) == Role.OWNER and _owners_left(without=user) == 0:
+            raise MemberError(
+                "The household needs at least one owner: make someone else one first."
+            )
+    get_user_model().objects.filter(pk=user.pk).update(is_active=active)
+    user.is_active = active
+    audit_record(
+        actor=actor,
+        action="member.activate" if active else "member.deactivate",
+        target=user.get_username(),
+    )
+
+
+def _invitation_link_mail(*, invitation: Invitation, link: str, actor) -> None:
+    inviter = actor.get_username() if actor is not None else "An owner"
+    days = INVITATION_LIFETIME.days
+    EmailMessage(
+        "You are invited to Spends Tracker",
+        f"{inviter} invites you to the household's Spends Tracker as "
+        f"{invitation.get_role_display().lower()}.\n\n"
+        f"Choose your user name and password here (the link works once, for {days} days):\n"
+        f"{link}\n",
+        to=[invitation.email],
+    ).send(fail_silently=False)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: AbstractBaseUser | None,
+    role: str,
+    email: str = "",
+    link_for: Callable[[str], str],
+) -> tuple[Invitation, str]:
+    """Invite someone as ROLE; return the invitation and its one-time link.
+
+    LINK_FOR turns the secret key into the full address to open (the front door knows the
+    site's address). With an EMAIL, the link is also mailed there; a mail server that refuses
+    it raises and nothing is saved. The link is shown once and only its hash is stored.
+    """
+    try:
+        role = Role(role)
+    except ValueError:
+        raise MemberError(f'"{role}" is not a role: choose owner, editor or viewer.') from None
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise MemberError(f'"{email}" is not an e-mail address.') from None
+    key = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        role=role,
+        email=email,
+        key_hash=_token_hash(key),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+        invited_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    link = link_for(key)
+    audit_record(actor=actor, action="invitation.create", target=email or "link", role=role.value)
+    if email:
+        _invitation_link_mail(invitation=invitation, link=link, actor=actor)
+    return invitation, link
+
+
+def invitation_check(key: str, *, for_update: bool = False) -> Invitation:
+    """Return the invitation whose link carries KEY, or raise InvitationInvalid saying why."""
+    invitations = Invitation.objects.select_for_update() if for_update else Invitation.objects
+    if not isinstance(key, str) or not key.isascii() or len(key) > MAX_TOKEN_LENGTH:
+        raise InvitationInvalid("This invitation link is not valid.", known=False)
+    invitation = invitations.filter(key_hash=_token_hash(key)).first()
+    if invitation is None:
+        raise InvitationInvalid("This invitation link is not valid.", known=False)
+    if invitation.used_at is not None:
+        raise InvitationInvalid(
+            "This invitation has already been used. Sign in, or ask an owner for a new one."
+        )
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid("This invitation was withdrawn. Ask an owner for a new one.")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(
+            f"This invitation expired on {invitation.expires_at:%Y-%m-%d}. "
+            "Ask an owner for a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, key: str, username: str, password: str, email: str = ""
+) -> AbstractBaseUser:
+    """Make the invited account: USERNAME with PASSWORD and the invitation's role.
+
+    The invitation is locked and marked used in the same transaction, so two people opening the
+    same link at once get one account between them. The caller has validated the name and the
+    password (Django's user creation form); a name taken meanwhile raises MemberError.
+    """
+    invitation = invitation_check(key, for_update=True)
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise MemberError(f'The user name "{username}" is taken: choose another.')
+    user = user_model.objects.create_user(
+        username=username, password=password, email=email or invitation.email
+    )
+    Membership.objects.create(user=user, role=invitation.role)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        used_at=timezone.now(), used_by=user, updated_at=timezone.now()
+    )
+    audit_record(actor=user, action="member.join", target=username, role=invitation.role)
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: AbstractBaseUser | None, invitation: Invitation) -> None:
+    """Withdraw an unused INVITATION: its link stops working at once."""
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), updated_at=timezone.now())
+    if updated:
+        audit_record(actor=actor, action="invitation.revoke", target=invitation.email or "link")

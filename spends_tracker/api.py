@@ -8,6 +8,7 @@ that answers unknown paths with 401 before 404.
 import datetime
 import functools
 import logging
+import re
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, ValidationError
@@ -17,6 +18,8 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
+from accounts.access import Access, required_access
+from accounts.members_api import router as members_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
 from backups.backup_api import router as backup_jobs_router
@@ -26,7 +29,7 @@ from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
 from reminders.api import router as reminders_router
-from spends_tracker.auth import API_AUTH, BearerToken, open_mode
+from spends_tracker.auth import API_AUTH, BearerToken, open_mode, role_check
 from spends_tracker.heartbeats import heartbeat_status
 from warranties.api import router as warranties_router
 
@@ -79,12 +82,22 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
 
 
 def docs_login_required(view):
-    """Show the interactive docs to people who are logged in, and the schema to any API client."""
+    """Show the interactive docs to members who are logged in, and the schema to API clients.
+
+    What a member needs comes from `accounts.access` like everywhere else (a viewer will do).
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated or BearerToken()(request) or open_mode(request):
+        if open_mode(request):
             return view(request, *args, **kwargs)
+        try:
+            user = request.user if request.user.is_authenticated else BearerToken()(request)
+            if user:
+                role_check(request, user)
+                return view(request, *args, **kwargs)
+        except HttpError as exc:
+            return JsonResponse({"detail": exc.message}, status=exc.status_code)
         if request.path_info.endswith("/docs"):
             return redirect_to_login(request.get_full_path())
         return JsonResponse({"detail": "Authentication required"}, status=401)
@@ -92,7 +105,37 @@ def docs_login_required(view):
     return wrapper
 
 
-api = NinjaAPI(
+class SpendsTrackerApi(NinjaAPI):
+    """The API, whose OpenAPI document says what role each operation needs (`accounts.access`).
+
+    Each operation gains `x-required-role` (viewer, editor, owner, or public) and a sentence in
+    its description, so a client knows before it calls what a 403 would mean.
+    """
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path, operations in schema.get("paths", {}).items():
+            # "/api/backup/{backup_id}" is the route "api/backup/<backup_id>" of the URLconf.
+            route = re.sub(r"\{(\w+)\}", r"<\1>", path.lstrip("/"))
+            for method, operation in operations.items():
+                needed = required_access(route, method.upper())
+                who = needed.value if isinstance(needed.value, str) else needed.name.lower()
+                operation["x-required-role"] = needed.name.lower()
+                if needed in (Access.VIEWER, Access.EDITOR, Access.OWNER):
+                    line = f"Requires the role **{needed.name.lower()}** or higher."
+                    if needed is Access.OWNER:
+                        line = "Requires the role **owner**."
+                    operation["description"] = (
+                        operation.get("description", "").rstrip() + "\n\n" + line
+                    ).strip()
+                else:
+                    operation["description"] = (
+                        operation.get("description", "").rstrip() + f"\n\nOpen to {who}."
+                    ).strip()
+        return schema
+
+
+api = SpendsTrackerApi(
     title="Spends Tracker API",
     version="1",
     description=API_DESCRIPTION,
@@ -241,4 +284,5 @@ api.add_router("", analytics_router)
 api.add_router("", backups_router)
 api.add_router("", backup_jobs_router)
 api.add_router("", reminders_router)
+api.add_router("", members_router)
 api.add_router("", catch_all_router)  # last: only what no other route matched

@@ -164,7 +164,8 @@ class MessageOut(Schema):
 
 
 # Errors every authenticated route can answer with (documented so schema-driven clients know):
-# 400 an unparseable request, 401 no valid credentials, 403 a session request without its CSRF
+# 400 an unparseable request, 401 no valid credentials, 403 a role that does not allow the
+# operation (its x-required-role says which does) or a session request without its CSRF
 # token, 422 request validation.
 COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut}

@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Membership, Role
 from accounts.services import api_token_create
 
 
@@ -34,3 +34,20 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
             token.refresh_from_db()
         token.raw = raw
         return token
+
+
+class MemberFactory(UserFactory):
+    """An account with a role in the household: an editor unless `role=` says otherwise.
+
+    An account without a role is a plain `UserFactory()`.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create:
+            Membership.objects.update_or_create(
+                user=user, defaults={"role": extracted or Role.EDITOR}
+            )

@@ -138,12 +138,12 @@ def test_the_number_of_queries_does_not_grow_with_the_data(owner_client, django_
         assert owner_client.get("/").status_code == 200
 
     WarrantyFactory(warranty_end=days_from_today(5))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         visit()
     for _ in range(10):
         WarrantyFactory(warranty_end=days_from_today(5))
         PurchaseFactory(return_deadline=days_from_today(3))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         visit()
 
 
@@ -151,7 +151,7 @@ def test_a_second_visit_reads_the_figures_from_the_cache(owner_client, django_as
     WarrantyFactory(warranty_end=days_from_today(5))
     owner_client.get("/")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         owner_client.get("/")
 
 

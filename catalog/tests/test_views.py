@@ -53,9 +53,9 @@ def test_a_retailer_with_a_same_named_brand_is_flagged(owner_client):
 def test_the_page_runs_a_fixed_number_of_queries(owner_client, django_assert_num_queries):
     for _ in range(15):
         PurchaseFactory()
-    # Session, user, the preferences twice (the page frame's and the totals' currency),
+    # Session, user, their role, the preferences twice (the page frame's and the totals' currency),
     # retailers, brands.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = owner_client.get(reverse("catalog:list"))
     assert len(response.context["retailers"]) == 15
     assert len(response.context["brands"]) == 15
