@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,7 +8,6 @@ from accounts.services import api_token_create, api_token_revoke
 from spends_tracker.heartbeats import background_context
 
 
-@login_required
 def profile(request):
     """The signed-in person's page: their API tokens, created here and shown once."""
     raw_token = None
@@ -33,7 +31,6 @@ def profile(request):
     )
 
 
-@login_required
 @require_POST
 def token_revoke(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -47,7 +46,6 @@ def _other_currencies_note(summary: dict) -> str:
     return f"{summary['currency']} only; {count} {purchases} in other currencies not counted"
 
 
-@login_required
 def dashboard(request):
     """KPI cards, charts and lists; a first-run page while there are no purchases at all."""
     currency = selectors.resolve_currency(None)
@@ -77,7 +75,6 @@ def dashboard(request):
     return render(request, "analytics/dashboard.html", context)
 
 
-@login_required
 @require_POST
 def demo_load(request):
     """Load the demo household, as `manage.py purchases_demo --purchases 60` does."""

@@ -259,10 +259,14 @@ def verify_backup(request, backup_id: str):
 
 
 @router.delete("/backup/{backup_id}", response={204: None, 409: ErrorOut, **ERRORS})
-def delete_backup(request, backup_id: str):
+def delete_backup(request, backup_id: str, confirm: bool = False):
+    """409 while a job uses the backup, or, without `confirm=true`, when it is the newest
+    restore point or the last completed backup (a second confirmation for those two)."""
     record = _record(backup_id)
     try:
-        services.backup_delete(record)
+        services.backup_delete(record, confirmed=confirm)
+    except services.ConfirmationNeeded as error:
+        raise HttpError(409, f"{error} Send confirm=true to delete it anyway.") from None
     except services.BackupError as error:
         raise HttpError(409, str(error)) from None
     return Status(204, None)

@@ -264,10 +264,38 @@ def archive_verify(
         }
 
 
-def backup_delete(record: BackupRecord) -> None:
-    """Delete a backup's archive and its record."""
+class ConfirmationNeeded(BackupError):
+    """Deleting this backup takes a second, explicit confirmation (`confirmed=True`)."""
+
+
+def backup_protection(record: BackupRecord) -> str | None:
+    """Why deleting RECORD needs a second confirmation, or None when it does not.
+
+    The newest restore point and the last completed backup are what a household falls back on
+    after a mistake; deleting either by a slip would leave nothing to go back to.
+    """
+    if record.status != BackupStatus.COMPLETED:
+        return None
+    completed = BackupRecord.objects.filter(status=BackupStatus.COMPLETED).order_by("-created_at")
+    if completed.values_list("pk", flat=True).first() == record.pk:
+        return "This is the last completed backup"
+    restore_points = completed.filter(kind=BackupKind.RESTORE_POINT)
+    if restore_points.values_list("pk", flat=True).first() == record.pk:
+        return "This is the newest restore point"
+    return None
+
+
+def backup_delete(record: BackupRecord, *, confirmed: bool = False) -> None:
+    """Delete a backup's archive and its record.
+
+    The newest restore point and the last completed backup go only when CONFIRMED: otherwise
+    ConfirmationNeeded says which one it is, and nothing is deleted.
+    """
     if record.jobs.filter(active=True).exists():
         raise BackupError(f"The backup {record.id} is in use by a running job.")
+    protection = backup_protection(record)
+    if protection and not confirmed:
+        raise ConfirmationNeeded(f"{protection}: deleting it needs a second confirmation.")
     if record.status == BackupStatus.COMPLETED:
         storage = location_storage(record.location)
         storage.delete(record.filename)

@@ -1,6 +1,5 @@
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -21,7 +20,6 @@ def _age(moment) -> str:
     return f"{timesince(moment, depth=1)} ago"
 
 
-@login_required
 def data_management(request):
     """Export, import, backups and the reset, with the stored backups listed at first paint."""
     backups = list(backup_list()[: LISTED_BACKUPS + 1])

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,7 +7,6 @@ from catalog.services import catalog_load_defaults
 from preferences.selectors import preferred_currency_code
 
 
-@login_required
 def catalog_list(request):
     """Retailers and brands with how many purchases use each and what they add up to."""
     currency = preferred_currency_code()
@@ -25,7 +23,6 @@ def catalog_list(request):
     )
 
 
-@login_required
 @require_POST
 def load_defaults(request):
     added = catalog_load_defaults()

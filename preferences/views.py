@@ -1,7 +1,6 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from preferences.formats import DATE_PATTERNS, OFFERED_CURRENCIES, format_day, format_money
@@ -18,7 +17,6 @@ EXAMPLE_DAY = datetime.date(2025, 3, 14)
 EXAMPLE_AMOUNT = Decimal("1249.50")
 
 
-@login_required
 def settings_page(request):
     """Currency and date format (saved through the settings API), and the browser's theme."""
     preferences = preferences_get()

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
+from accounts.access import Access, may
 from reminders.feed import feed_calendar
 from reminders.models import ReminderPreferences
 from spends_tracker import clock
@@ -13,16 +14,18 @@ def calendar_feed(request, token: str):
     """Serve a person's calendar feed; the secret token in the URL is the only credential.
 
     No session is needed (calendar apps have none). An unknown or revoked token, or the token
-    of a deactivated account, answers 404 — the same answer, so the URL reveals nothing.
+    of a deactivated account or of one without a role, answers 404 — the same answer, so the
+    URL reveals nothing.
     """
     if len(token) > MAX_TOKEN_LENGTH:
         raise Http404("No such calendar.")
     preferences = (
-        ReminderPreferences.objects.select_related("user")
+        ReminderPreferences.objects.select_related("user", "user__membership")
         .filter(feed_token=token, user__is_active=True)
         .first()
     )
-    if preferences is None:
+    # A member whose role was taken away no longer reads the household's deadlines.
+    if preferences is None or not may(preferences.user, Access.VIEWER):
         raise Http404("No such calendar.")
     response = HttpResponse(
         feed_calendar(preferences, today=clock.today()), content_type="text/calendar; charset=utf-8"

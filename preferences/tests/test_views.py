@@ -39,6 +39,7 @@ def test_a_currency_the_form_does_not_offer_is_shown_as_typed(owner_client):
 
 
 def test_the_page_makes_a_fixed_number_of_queries(owner_client, django_assert_num_queries):
-    # Session, user, the household's formats for the page frame, the preferences for the form.
-    with django_assert_num_queries(4):
+    # Session, user, their role, the household's formats for the page frame, the preferences
+    # for the form.
+    with django_assert_num_queries(5):
         assert owner_client.get("/settings/").status_code == 200

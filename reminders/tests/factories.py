@@ -1,6 +1,6 @@
 import factory
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import MemberFactory
 from reminders.models import ReminderPreferences
 
 
@@ -12,5 +12,5 @@ class ReminderPreferencesFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["user"]
 
     user = factory.SubFactory(
-        UserFactory, email=factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+        MemberFactory, email=factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     )

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Membership
 from purchases.tests.factories import PurchaseFactory
 from reminders.services import reminder_feed_regenerate, reminder_feed_revoke
 from reminders.tests.conftest import TODAY, warranty_ending
@@ -124,6 +125,14 @@ def test_a_deactivated_account_s_feed_answers_404(today):
     prefs = reminder_feed_regenerate(user=ReminderPreferencesFactory().user)
     prefs.user.is_active = False
     prefs.user.save()
+
+    assert Client().get(feed_url(prefs)).status_code == 404
+
+
+def test_the_feed_of_an_account_whose_role_was_taken_away_answers_404(today):
+    prefs = reminder_feed_regenerate(user=ReminderPreferencesFactory().user)
+    assert Client().get(feed_url(prefs)).status_code == 200
+    Membership.objects.filter(user=prefs.user).delete()
 
     assert Client().get(feed_url(prefs)).status_code == 404
 

@@ -75,9 +75,9 @@ def test_an_empty_list_says_how_to_add_one(owner_client):
     assert "No warranties yet" in owner_client.get(URL).content.decode()
 
 
-def test_a_page_of_warranties_takes_five_queries(
+def test_a_page_of_warranties_takes_six_queries(
     owner_client, warranties, django_assert_num_queries
 ):
-    # session, user, preferences, count, page (purchases joined)
-    with django_assert_num_queries(5):
+    # session, user, their role, preferences, count, page (purchases joined)
+    with django_assert_num_queries(6):
         owner_client.get(URL)

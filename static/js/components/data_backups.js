@@ -173,20 +173,33 @@ document.addEventListener("alpine:init", () => {
       get deletingLabel() {
         return this.deletingBackup ? this.deletingBackup.label : "";
       },
+      // The newest restore point and the last completed backup answer 409 "needs a second
+      // confirmation": the dialog then says why and asks again before sending confirm=true.
       async confirmDelete() {
-        const { id, label } = this.deletingBackup;
+        const { id, label, protection } = this.deletingBackup;
         this.deletingBusy = true;
+        let askedAgain = false;
         try {
-          await window.api.delete(`backup/${id}`);
+          await window.api.delete(`backup/${id}${protection ? "?confirm=true" : ""}`);
           window.notify(`Deleted the backup of ${label}.`, "success");
           await this.refresh();
         } catch (error) {
-          window.notify(error.message, "error");
+          if (error.status === 409 && !protection && /second confirmation/.test(error.message)) {
+            askedAgain = true;
+            this.deletingBackup = { id, label, protection: error.message.split(":")[0] };
+          } else {
+            window.notify(error.message, "error");
+          }
         } finally {
           this.deletingBusy = false;
-          this.deletingBackup = null;
-          this.returnFocus();
+          if (!askedAgain) {
+            this.deletingBackup = null;
+            this.returnFocus();
+          }
         }
+      },
+      get deletingProtection() {
+        return this.deletingBackup && this.deletingBackup.protection ? this.deletingBackup.protection : "";
       },
 
       get nextDueLabel() {
