@@ -90,8 +90,7 @@ def test_the_page_runs_a_fixed_number_of_queries(owner_client, django_assert_num
     for day in range(1, 20):
         _backup(f"202501{day:02d}T100000Z", days_ago=day, file_count=day)
     # Session, user, their role, preferences, abandoned jobs (two), the active job, the list,
-    # the last
-    # backup, the background processes' heartbeats, the schedule.
+    # the last backup, the background processes' heartbeats, the schedule.
     with django_assert_num_queries(11):
         response = owner_client.get(reverse("backups:data"))
     assert len(response.context["backups"]) == 19
