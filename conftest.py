@@ -236,6 +236,33 @@ def signed_in_page(browser, live_server, api_user, page_problems):
 
 
 @pytest.fixture
+def member_page(browser, live_server, page_problems, django_user_model):
+    """`member_page(role)`: a tab signed in as a new member with ROLE (viewer, editor, owner).
+
+    Each call signs in another person (user name = the role); all tabs close after the test,
+    which fails if any of them saw an unexpected problem.
+    """
+    from accounts.models import Membership
+
+    contexts = []
+
+    def open_as(role: str):
+        user = django_user_model.objects.create_user(username=role, password=f"{role}-password-1")
+        Membership.objects.create(user=user, role=role)
+        context = _browser_context(browser, live_server, user)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page_problems.watch(page)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    assert not page_problems.problems, "\n".join(page_problems.problems)
+
+
+@pytest.fixture
 def phone_page(browser, live_server, api_user, page_problems):
     """Like signed_in_page, on a phone-sized screen."""
     context = _browser_context(

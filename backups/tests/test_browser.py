@@ -113,14 +113,22 @@ def test_a_backup_is_verified_and_restored_after_typing_restore(signed_in_page, 
     expect(page.get_by_test_id("backup-item").first).to_contain_text("restore point")
 
 
-def test_deleting_a_backup_removes_it_from_the_list(signed_in_page, demo_data):
+def test_deleting_a_backup_removes_it_from_the_list(signed_in_page, page_problems, demo_data):
     page = signed_in_page
     page.goto("/data/")
     _backup_now(page)
     backup = BackupRecord.objects.get()
 
     page.get_by_role("button", name=f"Delete backup {backup.id}").click()
-    page.get_by_role("dialog").get_by_role("button", name="Delete backup").click()
+    # The only backup is the last completed one: the dialog asks a second time, saying why.
+    page_problems.expect_status(409)
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Delete backup").click()
+    expect(dialog.get_by_test_id("delete-protection")).to_contain_text(
+        "This is the last completed backup"
+    )
+    assert BackupRecord.objects.exists()
+    dialog.get_by_role("button", name="Yes, delete it anyway").click()
 
     expect(page.get_by_test_id("backup-item")).to_have_count(0)
     expect(page.get_by_text("No backups stored yet.")).to_be_visible()
