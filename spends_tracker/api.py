@@ -40,10 +40,16 @@ Purchases, warranties, retailers, brands, attachments, analytics, settings, impo
 backups of Spends Tracker.
 
 **Authentication.** Send a personal API token (create one in the admin, or with
-`manage.py accounts_token create --user NAME --name WHAT`) as `Authorization: Bearer <token>`.
+`manage.py accounts_token create --user NAME --name WHAT`, or on the profile page) as `Authorization: Bearer <token>`.
 The application's own pages use the Django session and send the `X-CSRFToken` header on unsafe
 methods. Without valid credentials every route answers 401, except `GET /api` and
 `GET /api/health`.
+
+**Roles.** Every account has a role in the household: `viewer` reads and exports, `editor`
+also records purchases, warranties, files, retailers and brands, imports and starts backups,
+`owner` does everything (reset, restore, deleting or downloading backups, the schedule,
+household settings, members). Each operation names the role it needs in `x-required-role`; a
+role below it answers 403 with a `detail` that says so (docs/access.md).
 
 **Conventions.** Every path answers with and without a trailing slash, never with a redirect.
 Ids are lower-case UUID strings; money is a string with two decimals on output and a number or a
