@@ -24,6 +24,8 @@ $BIN/python manage.py migrate --no-input -v 0
 $BIN/python manage.py purchases_demo --purchases 30 -v 0
 $BIN/python manage.py shell -c "from django.contrib.auth import get_user_model; \
 get_user_model().objects.create_user('fuzzer', password='fuzz-password-1')"
+# An owner, so that every operation is reachable (a lesser role would be refused with 403).
+$BIN/python manage.py accounts_role --user fuzzer --role owner -v 0 > /dev/null
 TOKEN=$($BIN/python manage.py accounts_token -v 0 create --user fuzzer --name fuzz)
 
 # Request-line limits are the web server's transport rule (414), not the application's

@@ -39,8 +39,9 @@ API_DESCRIPTION = """
 Purchases, warranties, retailers, brands, attachments, analytics, settings, import/export and
 backups of Spends Tracker.
 
-**Authentication.** Send a personal API token (create one in the admin, or with
-`manage.py accounts_token create --user NAME --name WHAT`, or on the profile page) as `Authorization: Bearer <token>`.
+**Authentication.** Send a personal API token (create one on the profile page, in the admin, or
+with `manage.py accounts_token create --user NAME --name WHAT`) as
+`Authorization: Bearer <token>`.
 The application's own pages use the Django session and send the `X-CSRFToken` header on unsafe
 methods. Without valid credentials every route answers 401, except `GET /api` and
 `GET /api/health`.

@@ -123,3 +123,18 @@ def test_revoke_by_a_prefix_that_several_tokens_share_is_refused():
     with pytest.raises(CommandError, match="Several API tokens"):
         run("revoke", "st_same123", "--no-input")
     assert api_token_authenticate(first.raw) and api_token_authenticate(second.raw)
+
+
+def test_accounts_role_gives_a_role_and_refuses_an_unknown_account():
+    from django.core.management import CommandError, call_command
+
+    from accounts.access import role_of
+    from accounts.models import AuditEvent, Role
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(username="sam")
+    call_command("accounts_role", "--user", "sam", "--role", "viewer")
+    assert role_of(user) == Role.VIEWER
+    assert AuditEvent.objects.get(action="member.role").actor_name == "command line"
+    with pytest.raises(CommandError, match='There is no account "nobody"'):
+        call_command("accounts_role", "--user", "nobody", "--role", "viewer")
