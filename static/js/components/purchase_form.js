@@ -177,7 +177,9 @@ document.addEventListener("alpine:init", () => {
 
     get title() {
       if (!this.purchaseId) return "Add a purchase";
-      return this.productName ? `Edit “${this.productName}”` : "Edit the purchase";
+      // A viewer's form is read-only (the template disables it): it shows, it does not edit.
+      const verb = this.$root.dataset.readOnly === "true" ? "" : "Edit ";
+      return this.productName ? `${verb}“${this.productName}”` : `${verb || "View "}the purchase`;
     },
     get busy() {
       return this.saving || this.loading || this.uploading || this.deleting;
