@@ -1,5 +1,6 @@
 import uuid
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser
 
 from accounts.models import ApiToken
@@ -25,3 +26,8 @@ def api_token_get(*, id_or_prefix: str) -> ApiToken:
     except ValueError:
         return tokens.get(prefix=id_or_prefix)
     return tokens.get(pk=token_id)
+
+
+def two_factor_enabled(*, user: AbstractBaseUser) -> bool:
+    """Say whether USER signs in with a second factor (an authenticator app's codes)."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

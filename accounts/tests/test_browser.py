@@ -27,7 +27,7 @@ def test_a_wrong_password_is_refused_with_a_message(anonymous_page, api_user):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
 
 

@@ -28,10 +28,11 @@ SAMPLE = "0b9f2a4e-5c1d-4e8a-9f3b-6d7c8e9fa0b1"
 
 def _concrete(pattern: str) -> str:
     """Turn a route or regex pattern into a path a request can name."""
-    path = re.sub(r"<(?:\w+:)?\w+>", SAMPLE, pattern)
-    path = re.sub(r"\(\?P<\w+>([\w-]+)(?:\|[^)]*)?\)", r"\1", path)  # first alternative
+    path = re.sub(r"\(\?P<\w+>([\w-]+)(?:\|[^)]*)?\)", r"\1", pattern)  # first alternative
     path = re.sub(r"\(\?P<\w+>[^)]*\)", SAMPLE, path)
-    return path.lstrip("^").rstrip("$").replace("\\", "")
+    path = re.sub(r"<(?:\w+:)?\w+>", SAMPLE, path)
+    # An included regex pattern keeps its anchors in the middle of the joined pattern.
+    return path.replace("^", "").replace("$", "").replace("\\", "")
 
 
 def _routes():
