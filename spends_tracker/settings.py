@@ -515,6 +515,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Spends Tracker] "
+# A password reset asked for an address nobody here has sends nothing: with sign-up closed, a mail
+# inviting the stranger to sign up would only be spam anyone could trigger.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # django-axes counts failed sign-ins per user name and client; allauth's own failure limit counts
 # per user name alone, which would let anyone lock a household member out from anywhere.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}

@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver
 from accounts.services import api_token_create, api_token_revoke
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+SAMPLE = "0b9f2a4e-5c1d-4e8a-9f3b-6d7c8e9fa0b1"
 # Routes that must answer without credentials (what they answer is checked below or elsewhere).
 PUBLIC = {
     "api/": {"GET"},  # the welcome document
@@ -22,8 +23,22 @@ PUBLIC = {
     "accounts/logout/": {"POST"},
     "admin/login/": set(METHODS),
     "admin/logout/": {"POST"},
+    # allauth's pages for people who are not signed in (accounts/tests/test_allauth.py): the
+    # "sign-up is closed" page, the password reset by e-mail with the link the mail carries (a
+    # wrong link shows its own page), e-mail confirmation links, and the pages an identity
+    # provider sends people back to. The identity provider's own login and callback routes
+    # (accounts/oidc/<provider>/...) are public too, but answer 404 here: no provider is set up.
+    "accounts/signup/": set(METHODS),
+    "accounts/password/reset/": set(METHODS),
+    "accounts/password/reset/done/": {"GET"},
+    f"accounts/password/reset/key/{SAMPLE}-{SAMPLE}/": set(METHODS),
+    "accounts/password/reset/key/done/": {"GET"},
+    "accounts/confirm-email/": {"GET"},
+    f"accounts/confirm-email/{SAMPLE}/": {"GET"},
+    "accounts/inactive/": {"GET"},
+    "accounts/3rdparty/login/cancelled/": {"GET"},
+    "accounts/3rdparty/login/error/": {"GET"},
 }
-SAMPLE = "0b9f2a4e-5c1d-4e8a-9f3b-6d7c8e9fa0b1"
 
 
 def _concrete(pattern: str) -> str:
