@@ -46,8 +46,30 @@ def _all(access: Access) -> dict[str, Access]:
 # an owner. Prefix rules (ending in "*") cover whole URL trees that other code guards itself.
 RULES: dict[str, dict[str, Access]] = {
     # --- Sign-in, sign-out, invitations, the calendar feed (its secret URL is its credential).
+    # django-allauth's pages (docs/accounts.md) guard themselves: the steps of signing in are
+    # public, a person's own security settings need only an account, even one without a role.
     "accounts/login/": _all(Access.PUBLIC),
+    "accounts/login/code/confirm/": _all(Access.PUBLIC),
+    "accounts/2fa/authenticate/": _all(Access.PUBLIC),
+    "accounts/signup/": _all(Access.PUBLIC),
+    "accounts/inactive/": _all(Access.PUBLIC),
+    "accounts/password/reset/*": _all(Access.PUBLIC),
+    "accounts/^password/reset/key/*": _all(Access.PUBLIC),
+    "accounts/confirm-email/": _all(Access.PUBLIC),
+    "accounts/^confirm-email/*": _all(Access.PUBLIC),
+    "accounts/3rdparty/login/*": _all(Access.PUBLIC),
+    "accounts/3rdparty/signup/": _all(Access.PUBLIC),
+    "accounts/social/login/*": _all(Access.PUBLIC),
+    "accounts/social/signup/": _all(Access.PUBLIC),
+    "accounts/oidc/*": _all(Access.PUBLIC),
     "accounts/logout/": _all(Access.SIGNED_IN),
+    "accounts/reauthenticate/*": _all(Access.SIGNED_IN),
+    "accounts/email/": _all(Access.SIGNED_IN),
+    "accounts/password/change/": _all(Access.SIGNED_IN),
+    "accounts/password/set/": _all(Access.SIGNED_IN),
+    "accounts/2fa/*": _all(Access.SIGNED_IN),
+    "accounts/3rdparty/": _all(Access.SIGNED_IN),
+    "accounts/social/connections/": _all(Access.SIGNED_IN),
     "accounts/invitation/<str:key>/": _all(Access.PUBLIC),
     "calendar/<str:token>.ics": _all(Access.PUBLIC),
     "admin/*": _all(Access.STAFF),
@@ -108,14 +130,11 @@ def required_access(route: str, method: str) -> Access:
     method = "GET" if method in SAFE_METHODS else method
     rule = RULES.get(route)
     if rule is None:
-        rule = next(
-            (
-                rules
-                for pattern, rules in RULES.items()
-                if pattern.endswith("*") and route.startswith(pattern[:-1])
-            ),
-            {},
-        )
+        prefixes = [
+            pattern for pattern in RULES if pattern.endswith("*") and route.startswith(pattern[:-1])
+        ]
+        # The longest prefix is the most specific rule.
+        rule = RULES[max(prefixes, key=len)] if prefixes else {}
     return rule.get(method, VIEWER if method == "GET" else OWNER)
 
 

@@ -1,5 +1,6 @@
 import uuid
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -39,3 +40,8 @@ def invitation_list_pending():
     return Invitation.objects.select_related("invited_by").filter(
         used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
+
+
+def two_factor_enabled(*, user: AbstractBaseUser) -> bool:
+    """Say whether USER signs in with a second factor (an authenticator app's codes)."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,17 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import members_views, views
 
 app_name = "accounts"
 
+# Signing in and out, password reset, two-factor and single sign-on are allauth's, under the same
+# accounts/ prefix (spends_tracker/urls.py); these paths are the project's own and clash with none
+# of allauth's.
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("members/", members_views.members, name="members"),

@@ -1,15 +1,27 @@
+from allauth.account import views as allauth_views
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from axes.decorators import axes_dispatch, axes_form_invalid
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken
-from accounts.selectors import api_token_list
+from accounts.selectors import api_token_list, two_factor_enabled
 from accounts.services import api_token_create, api_token_revoke
 from spends_tracker.heartbeats import background_context
 
 
+@method_decorator(axes_dispatch, name="dispatch")
+@method_decorator(axes_form_invalid, name="form_invalid")
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in, with django-axes's lockout: a locked-out user name and client get the
+    429 page before the form is even looked at (django-axes's documented allauth integration)."""
+
+
 def profile(request):
-    """The signed-in person's page: their API tokens, created here and shown once."""
+    """The signed-in person's page: their API tokens, created here and shown once, and whether
+    two-factor authentication is on."""
     raw_token = None
     error = None
     if request.method == "POST":
@@ -25,6 +37,8 @@ def profile(request):
             "tokens": tokens,
             "raw_token": raw_token,
             "error": error,
+            "two_factor_enabled": two_factor_enabled(user=request.user),
+            "sso_configured": bool(get_social_adapter().list_apps(request)),
             **background_context(),
         },
         status=400 if error else 200,

@@ -252,6 +252,12 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "axes",
+    # Sign-in, password reset, two-factor and single sign-on (docs/accounts.md).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "import_export",
     "ninja",
     "django_tasks",
@@ -281,6 +287,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's sign-in stages (the two-factor code after the password) live in the session.
+    "allauth.account.middleware.AccountMiddleware",
     # What the signed-in person's role allows on each page (accounts.access has the table).
     "accounts.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -426,7 +434,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # the others, and another account's successful sign-in does not clear them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The admin's form signs in by user name.
     "django.contrib.auth.backends.ModelBackend",
+    # The pages' form (allauth) signs in by user name or e-mail address.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
@@ -434,8 +445,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
-# The client's address: REMOTE_ADDR, or behind the reverse proxy the address the proxy wrote.
+# The client's address: REMOTE_ADDR, or behind the reverse proxy the address the proxy wrote
+# (read and checked with django-ipware). A callable rather than the AXES_IPWARE_* settings: those
+# count the proxy's own address in X-Forwarded-For, which the proxy of docs/deployment.md does not
+# write, so no proxy count describes "the last entry, written by our one proxy".
 AXES_CLIENT_IP_CALLABLE = "spends_tracker.security.client_address"
+# The name a sign-in is counted under: the admin's form posts `username`, allauth's `login`.
+AXES_USERNAME_CALLABLE = "spends_tracker.security.login_name"
 
 # --- Email --------------------------------------------------------------------------------------
 
@@ -485,10 +501,63 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api(/.*)?$"
 CORS_ALLOW_CREDENTIALS = False
 
-# The pages' own sign-in; the admin keeps its own form.
-LOGIN_URL = "accounts:login"
+# The pages' own sign-in (django-allauth, docs/accounts.md); the admin keeps its own form.
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "analytics:dashboard"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts come from invitations (and, when configured, single sign-on): nobody signs up alone.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# Addresses are not confirmed by mail: an administrator or the identity provider vouches for them.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Sessions last as they did before (no "remember me" box): until they expire or the person signs
+# out.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Spends Tracker] "
+# A password reset asked for an address nobody here has sends nothing: with sign-up closed, a mail
+# inviting the stranger to sign up would only be spam anyone could trigger.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# django-axes counts failed sign-ins per user name and client; allauth's own failure limit counts
+# per user name alone, which would let anyone lock a household member out from anywhere.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# Two-factor authentication: an authenticator app's codes (TOTP), and recovery codes for when the
+# phone is lost. Optional for each person (their profile page).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Spends Tracker"
+
+# Single sign-on through OpenID Connect (Authentik, Authelia, Keycloak, Google, ...), configured by
+# the environment alone: no database rows. Unset, the login page shows no such button.
+SPENDS_OIDC_SERVER_URL = env.str("SPENDS_OIDC_SERVER_URL", default="")
+SPENDS_OIDC_CLIENT_ID = env.str("SPENDS_OIDC_CLIENT_ID", default="")
+SPENDS_OIDC_NAME = env.str("SPENDS_OIDC_NAME", default="Single sign-on")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if SPENDS_OIDC_SERVER_URL and SPENDS_OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            # Part of the callback address: <site>/accounts/oidc/sso/login/callback/
+            "provider_id": "sso",
+            "name": SPENDS_OIDC_NAME,
+            "client_id": SPENDS_OIDC_CLIENT_ID,
+            "secret": _secret("SPENDS_OIDC_CLIENT_SECRET"),
+            "settings": {"server_url": SPENDS_OIDC_SERVER_URL},
+        }
+    )
+elif SPENDS_OIDC_SERVER_URL or SPENDS_OIDC_CLIENT_ID:
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E012",
+            "Single sign-on needs both SPENDS_OIDC_SERVER_URL and SPENDS_OIDC_CLIENT_ID.",
+            "Set both (and SPENDS_OIDC_CLIENT_SECRET), or neither to sign in by password only.",
+        )
+    )
+# Signing in through the identity provider starts with a POST from the login page's button, so a
+# link elsewhere cannot send a person to it unasked.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # Directories the app writes to; checked for writability by spends_tracker.checks.
 SPENDS_WRITABLE_DIRS = {

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import LoginView
 from spends_tracker.api import api
 
 admin.site.site_header = "Spends Tracker"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("data/", include("backups.urls")),
     path("settings/", include("preferences.urls")),
     path("accounts/", include("accounts.urls")),
+    # allauth's sign-in, guarded by django-axes; listed before allauth's own so that it wins.
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
+    path("accounts/", include("allauth.urls")),
     # The calendar feed: a secret URL that calendar apps fetch without a session.
     path("calendar/", include("reminders.urls")),
     path("admin/", admin.site.urls),

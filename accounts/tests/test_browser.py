@@ -27,7 +27,7 @@ def test_a_wrong_password_is_refused_with_a_message(anonymous_page, api_user):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
 
 
@@ -100,3 +100,33 @@ def test_on_a_phone_the_menu_opens_from_its_button(phone_page, screenshot):
     screenshot(page, "phone-menu")
     inventory_link.click()
     expect(page).to_have_url(re.compile(r"/inventory/$"))
+
+
+def test_with_two_factor_on_the_login_page_then_asks_for_the_app_s_code(
+    anonymous_page, api_user, screenshot
+):
+    import time
+
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+    )
+
+    secret = generate_totp_secret()
+    TOTP.activate(api_user, secret)
+    page = anonymous_page
+    page.goto("/accounts/login/")
+    page.get_by_label("User name or e-mail").fill("owner")
+    page.get_by_label("Password").fill("owner-password-1")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    screenshot(page, "two-factor-code")
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    page.get_by_label("Code", exact=True).fill(code)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("owner")

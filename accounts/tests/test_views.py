@@ -22,7 +22,7 @@ def test_every_page_sends_a_visitor_without_a_session_to_the_login(client, name)
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ def test_the_page_needs_a_login(client):
     response = client.get(reverse("backups:data"))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_a_first_visit_says_there_is_no_backup_yet(owner_client):

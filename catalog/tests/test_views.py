@@ -15,7 +15,7 @@ def test_the_page_needs_a_login(client):
     response = client.get(reverse("catalog:list"))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_entries_show_their_purchase_counts_and_totals_in_the_household_currency(owner_client):

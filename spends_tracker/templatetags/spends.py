@@ -32,3 +32,13 @@ def day(value, date_format):
 def household_json(context):
     """The household's formats as a JSON script element, for static/js/format.js."""
     return json_script(dict(context.get("household") or {}), "household-data")
+
+
+@register.filter
+def form_control(bound_field):
+    """Render a form field's widget with Bootstrap's classes (allauth's forms, which the site's
+    templates draw field by field)."""
+    classes = "form-check-input" if bound_field.widget_type == "checkbox" else "form-control"
+    if bound_field.errors:
+        classes += " is-invalid"
+    return bound_field.as_widget(attrs={"class": classes})

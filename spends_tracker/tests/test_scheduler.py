@@ -215,7 +215,7 @@ class MakeRun:
         signed_in = session.post(
             f"{self.base}/accounts/login/",
             data={
-                "username": "admin",
+                "login": "admin",
                 "password": password,
                 "csrfmiddlewaretoken": session.cookies["csrftoken"],
             },

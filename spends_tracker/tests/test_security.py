@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.services import api_token_create
 from spends_tracker.observability import JsonFormatter, RedactSecretsFilter, RequestIdFilter
-from spends_tracker.security import ADMIN_EVENT_HANDLERS
+from spends_tracker.security import ADMIN_EVENT_HANDLERS, client_address
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij"
@@ -149,31 +149,60 @@ def test_the_admin_runs_no_inline_script_so_script_src_self_holds(admin_client):
         assert not JS_URL.search(html), url
 
 
+# The two login forms django-axes guards, and the name of their user name field: the pages'
+# (allauth's) and the admin's (Django's own).
+LOGIN_FORMS = {"pages": ("account_login", "login"), "admin": ("admin:login", "username")}
+
+
+def _credentials(form: str, username: str, password: str) -> dict:
+    return {LOGIN_FORMS[form][1]: username, "password": password}
+
+
 @pytest.mark.django_db
-def test_too_many_failed_logins_lock_the_address_out(client, django_user_model, settings):
+@pytest.mark.parametrize("form", LOGIN_FORMS)
+def test_too_many_failed_logins_lock_the_address_out(client, django_user_model, settings, form):
     django_user_model.objects.create_superuser("boss", password="the-right-password-1")
-    url = reverse("admin:login")
+    url = reverse(LOGIN_FORMS[form][0])
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        refused = client.post(url, {"username": "boss", "password": "guess"})
+        refused = client.post(url, _credentials(form, "boss", "guess"))
         assert refused.status_code == 200  # the form again, with its error
-    assert client.post(url, {"username": "boss", "password": "guess"}).status_code == 429
-    locked = client.post(url, {"username": "boss", "password": "the-right-password-1"})
+    assert client.post(url, _credentials(form, "boss", "guess")).status_code == 429
+    locked = client.post(url, _credentials(form, "boss", "the-right-password-1"))
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+    # Another spelling of the same name is the same name.
+    assert client.post(url, _credentials(form, " BOSS", "guess")).status_code == 429
     other = client.post(
-        url, {"username": "boss", "password": "the-right-password-1"}, REMOTE_ADDR="10.0.0.9"
+        url, _credentials(form, "boss", "the-right-password-1"), REMOTE_ADDR="10.0.0.9"
     )
     assert other.status_code == 302  # another address is not affected
+
+
+@pytest.mark.django_db
+def test_the_pages_login_counts_a_sign_in_by_e_mail_under_the_address_typed(
+    client, django_user_model, settings
+):
+    django_user_model.objects.create_user(
+        "boss", email="boss@example.com", password="the-right-password-1"
+    )
+    url = reverse("account_login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"login": "boss@example.com", "password": "guess"})
+    locked = client.post(url, {"login": "Boss@Example.com", "password": "the-right-password-1"})
+    assert locked.status_code == 429
+    assert client.post(url, {"login": "boss", "password": "the-right-password-1"}).status_code == (
+        302
+    ), "by user name it is a different key: one guessed address does not lock the account"
 
 
 PROXY = "172.18.0.1"  # the reverse proxy, from which every connection comes behind it
 
 
-def _sign_in(client, url, username, password, client_address):
+def _sign_in(client, username, password, client_address, form="pages"):
     """A sign-in that reached the app through the reverse proxy from CLIENT_ADDRESS."""
     return client.post(
-        url,
-        {"username": username, "password": password},
+        reverse(LOGIN_FORMS[form][0]),
+        _credentials(form, username, password),
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR=client_address,
     )
@@ -185,36 +214,37 @@ def test_behind_the_proxy_one_client_s_failures_do_not_lock_out_another(
 ):
     settings.BEHIND_PROXY = True
     django_user_model.objects.create_superuser("boss", password="the-right-password-1")
-    url = reverse("admin:login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        _sign_in(client, url, "boss", "guess", "203.0.113.5")
-    assert _sign_in(client, url, "boss", "guess", "203.0.113.5").status_code == 429
+        _sign_in(client, "boss", "guess", "203.0.113.5")
+    assert _sign_in(client, "boss", "guess", "203.0.113.5").status_code == 429
     # What the client itself wrote into the header before the proxy's entry changes nothing.
-    spoofed = _sign_in(client, url, "boss", "guess", "198.51.100.7, 203.0.113.5")
+    spoofed = _sign_in(client, "boss", "guess", "198.51.100.7, 203.0.113.5")
     assert spoofed.status_code == 429
 
-    elsewhere = _sign_in(Client(), url, "boss", "the-right-password-1", "198.51.100.7")
+    elsewhere = _sign_in(Client(), "boss", "the-right-password-1", "198.51.100.7")
     assert elsewhere.status_code == 302
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("form", LOGIN_FORMS)
 def test_guesses_interleaved_with_another_account_s_sign_ins_still_end_in_a_lockout(
-    django_user_model, settings
+    django_user_model, settings, form
 ):
     settings.BEHIND_PROXY = True
     django_user_model.objects.create_superuser("admin", password="the-admin-password-1")
     django_user_model.objects.create_superuser("helper", password="the-helper-password-1")
-    url = reverse("admin:login")
     answers = []
-    for _ in range(20):
-        guess = _sign_in(Client(), url, "admin", "guess", "203.0.113.5")
+    # 12 rounds of two sign-ins stay under allauth's flood limit of the pages' form (30 a minute
+    # from one client), which is not what this test is about.
+    for _ in range(12):
+        guess = _sign_in(Client(), "admin", "guess", "203.0.113.5", form)
         answers.append(guess.status_code)
-        helper = _sign_in(Client(), url, "helper", "the-helper-password-1", "203.0.113.5")
+        helper = _sign_in(Client(), "helper", "the-helper-password-1", "203.0.113.5", form)
         assert helper.status_code == 302  # the other account is not locked out
     limit = settings.AXES_FAILURE_LIMIT
     assert answers[: limit - 1] == [200] * (limit - 1)
     assert set(answers[limit - 1 :]) == {429}, answers
-    right = _sign_in(Client(), url, "admin", "the-admin-password-1", "203.0.113.5")
+    right = _sign_in(Client(), "admin", "the-admin-password-1", "203.0.113.5", form)
     assert right.status_code == 429, "the guessed account stays locked from that client"
 
 
@@ -224,21 +254,40 @@ def test_without_the_proxy_setting_the_forwarded_header_is_ignored(
 ):
     settings.BEHIND_PROXY = False
     django_user_model.objects.create_superuser("boss", password="the-right-password-1")
-    url = reverse("admin:login")
+    url = reverse("account_login")
     for number in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             url,
-            {"username": "boss", "password": "guess"},
+            {"login": "boss", "password": "guess"},
             REMOTE_ADDR="198.51.100.20",
             HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",  # a new "address" each time: ignored
         )
     locked = client.post(
         url,
-        {"username": "boss", "password": "the-right-password-1"},
+        {"login": "boss", "password": "the-right-password-1"},
         REMOTE_ADDR="198.51.100.20",
         HTTP_X_FORWARDED_FOR="203.0.113.99",
     )
     assert locked.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "forwarded", "expected"),
+    [
+        (False, "203.0.113.5", "198.51.100.20"),
+        (True, "203.0.113.5", "203.0.113.5"),
+        (True, "198.51.100.7, 203.0.113.5", "203.0.113.5"),
+        (True, "2001:db8::5", "2001:db8::5"),
+        (True, "not an address", "198.51.100.20"),  # never a lockout key
+        (True, "", "198.51.100.20"),
+    ],
+)
+def test_the_client_address_is_the_proxy_s_entry_only_behind_the_proxy(
+    rf, settings, behind_proxy, forwarded, expected
+):
+    settings.BEHIND_PROXY = behind_proxy
+    request = rf.get("/", REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
 
 
 @pytest.fixture

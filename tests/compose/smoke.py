@@ -203,7 +203,7 @@ def sign_in(stack: Stack, password: str) -> requests.Session:
     answer = session.post(
         f"{stack.base}/accounts/login/",
         data={
-            "username": "admin",
+            "login": "admin",
             "password": password,
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         },
