@@ -33,6 +33,7 @@ from dataset import prepare
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from accounts.models import Membership, Role
 from spends_tracker.models import data_changed
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,10 +120,12 @@ def sign_in(browser, base_url: str) -> dict:
     user, _ = get_user_model().objects.get_or_create(username=USER)
     user.set_password(PASSWORD)
     user.save()
+    # An owner: the dashboard shows everything to every role, but a role it must have.
+    Membership.objects.update_or_create(user=user, defaults={"role": Role.OWNER})
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
     page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(USER)
+    page.get_by_label("User name or e-mail").fill(USER)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/")
