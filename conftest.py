@@ -51,8 +51,12 @@ def staff_client(admin_client):
 
 @pytest.fixture
 def api_user(django_user_model):
-    """The person who owns the data, as seen by the API."""
-    return django_user_model.objects.create_user(username="owner", password="owner-password-1")
+    """The person who owns the data, as seen by the API: the household's owner."""
+    from accounts.models import Membership, Role
+
+    user = django_user_model.objects.create_user(username="owner", password="owner-password-1")
+    Membership.objects.create(user=user, role=Role.OWNER)
+    return user
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ def profile(request):
     error = None
     if request.method == "POST":
         try:
-            _, raw_token = api_token_create(user=request.user, name=request.POST.get("name", ""))
+            _, raw_token = api_token_create(
+                user=request.user, name=request.POST.get("name", ""), actor=request.user
+            )
         except ValueError as exc:
             error = str(exc)
     tokens = api_token_list(user=request.user)
@@ -37,6 +39,6 @@ def profile(request):
 @require_POST
 def token_revoke(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    api_token_revoke(token=token)
+    api_token_revoke(token=token, actor=request.user)
     messages.success(request, f'The token "{token.name}" no longer works.')
     return redirect("accounts:profile")

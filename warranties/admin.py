@@ -56,10 +56,10 @@ class WarrantyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Void the selected warranties")
     def void(self, request, queryset):
-        changed = warranties_set_voided(warranties=queryset, voided=True)
+        changed = warranties_set_voided(warranties=queryset, voided=True, actor=request.user)
         self.message_user(request, f"Voided {changed} warranties.", messages.SUCCESS)
 
     @admin.action(description="Un-void the selected warranties")
     def unvoid(self, request, queryset):
-        changed = warranties_set_voided(warranties=queryset, voided=False)
+        changed = warranties_set_voided(warranties=queryset, voided=False, actor=request.user)
         self.message_user(request, f"Un-voided {changed} warranties.", messages.SUCCESS)
