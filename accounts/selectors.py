@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, AuditEvent
 
 
 def api_token_list(*, user: AbstractBaseUser | None = None):
@@ -25,3 +25,21 @@ def api_token_get(*, id_or_prefix: str) -> ApiToken:
     except ValueError:
         return tokens.get(prefix=id_or_prefix)
     return tokens.get(pk=token_id)
+
+
+def audit_event_list(*, action: str | None = None, actor: str | None = None):
+    """The audit trail, newest first, filtered by ACTION and by the actor's name ACTOR.
+
+    An ACTION ending in "." is a prefix ("backup." is every backup action). The actor is
+    matched on the name the event kept, so events of a deleted account are still found.
+    """
+    events = AuditEvent.objects.all()
+    if action:
+        events = (
+            events.filter(action__startswith=action)
+            if action.endswith(".")
+            else events.filter(action=action)
+        )
+    if actor:
+        events = events.filter(actor_name=actor)
+    return events.order_by("-at", "-id")

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken
-from accounts.selectors import api_token_list
+from accounts.selectors import api_token_list, audit_event_list
 from accounts.services import api_token_create, api_token_revoke
 from spends_tracker.heartbeats import background_context
 
@@ -42,3 +43,32 @@ def token_revoke(request, token_id):
     api_token_revoke(token=token, actor=request.user)
     messages.success(request, f'The token "{token.name}" no longer works.')
     return redirect("accounts:profile")
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+@login_required
+def activity(request):
+    """The audit trail for owners (the access table refuses everyone else), newest first.
+
+    `?action=` and `?actor=` filter it as the API does; two queries per page whatever its size.
+    """
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    events = audit_event_list(action=action or None, actor=actor or None)
+    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/activity.html",
+        {
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            "query": request.GET,
+            "action": action,
+            "actor": actor,
+            "filtered": bool(action or actor),
+        },
+    )

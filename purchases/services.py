@@ -43,10 +43,12 @@ def _apply(purchase: Purchase, data: dict, actor) -> None:
     for field, value in data.items():
         if field in PURCHASE_FIELDS:
             setattr(purchase, field, value)
+    # Like updated_at, updated_by stays null until the first change after creation.
     if _person(actor) is not None:
-        purchase.updated_by = actor
         if purchase._state.adding:
             purchase.created_by = actor
+        else:
+            purchase.updated_by = actor
     # Validates field limits, that the retailer and brand exist, and that the date is not in
     # the future; raises ValidationError keyed by field.
     purchase.full_clean()

@@ -17,6 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
+from accounts.api import router as audit_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
 from backups.backup_api import router as backup_jobs_router
@@ -241,4 +242,5 @@ api.add_router("", analytics_router)
 api.add_router("", backups_router)
 api.add_router("", backup_jobs_router)
 api.add_router("", reminders_router)
+api.add_router("", audit_router)
 api.add_router("", catch_all_router)  # last: only what no other route matched

@@ -19,11 +19,13 @@ def _person(actor):
 
 
 def _stamp(warranty: Warranty, actor) -> None:
-    """Make ACTOR who changed WARRANTY last, and who added it when it is new."""
+    """Make ACTOR who added WARRANTY when it is new, else who changed it last (like
+    updated_at, updated_by stays null until the first change after creation)."""
     if _person(actor) is not None:
-        warranty.updated_by = actor
         if warranty._state.adding:
             warranty.created_by = actor
+        else:
+            warranty.updated_by = actor
 
 
 def _apply(warranty: Warranty, data: dict, actor) -> None:
