@@ -371,3 +371,23 @@ def test_exports_carry_usernames_and_a_restore_links_the_accounts_that_exist(api
     restored = Purchase.objects.get()
     assert (restored.created_by, restored.updated_by) == (api_user, None)
     assert Warranty.objects.get().created_by is None
+
+
+def test_the_admin_says_who_added_a_purchase(staff_client, admin_user):
+    response = staff_client.post(
+        reverse("admin:purchases_purchase_add"),
+        {
+            "product_name": "Kettle",
+            "price": "20.00",
+            "currency_code": "USD",
+            "quantity": "1",
+            "purchase_date": "2024-01-02",
+            "status": "RECEIVED",
+            "warranties-TOTAL_FORMS": "0",
+            "warranties-INITIAL_FORMS": "0",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Purchase.objects.get().created_by == admin_user
