@@ -32,7 +32,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        token, raw = api_token_create(user=obj.user, name=obj.name)
+        token, raw = api_token_create(user=obj.user, name=obj.name, actor=request.user)
         # The add view goes on to log and redirect with `obj`: make it the row just created.
         obj.pk = token.pk
         obj.refresh_from_db()
@@ -47,7 +47,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_selected(self, request, queryset):
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
-            api_token_revoke(token=token)
+            api_token_revoke(token=token, actor=request.user)
         count = len(tokens)
         self.message_user(
             request, f"Revoked {count} token{'' if count == 1 else 's'}.", messages.SUCCESS

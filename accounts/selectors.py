@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from accounts.models import ApiToken, Invitation
+from accounts.models import ApiToken, AuditEvent, Invitation
 
 
 def api_token_list(*, user: AbstractBaseUser | None = None):
@@ -45,3 +45,21 @@ def invitation_list_pending():
 def two_factor_enabled(*, user: AbstractBaseUser) -> bool:
     """Say whether USER signs in with a second factor (an authenticator app's codes)."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def audit_event_list(*, action: str | None = None, actor: str | None = None):
+    """The audit trail, newest first, filtered by ACTION and by the actor's name ACTOR.
+
+    An ACTION ending in "." is a prefix ("backup." is every backup action). The actor is
+    matched on the name the event kept, so events of a deleted account are still found.
+    """
+    events = AuditEvent.objects.all()
+    if action:
+        events = (
+            events.filter(action__startswith=action)
+            if action.endswith(".")
+            else events.filter(action=action)
+        )
+    if actor:
+        events = events.filter(actor_name=actor)
+    return events.order_by("-at", "-id")

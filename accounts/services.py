@@ -29,11 +29,14 @@ def _token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: AbstractBaseUser, name: str, actor: AbstractBaseUser | None = None
+) -> tuple[ApiToken, str]:
     """Create a token called NAME for USER; return it with the raw token.
 
     The raw token is returned only here and never stored: show it to the person once. Raise
-    ValueError when the name is empty or too long.
+    ValueError when the name is empty or too long. ACTOR (who asked; None: the command line) is
+    written to the audit trail.
     """
     name = name.strip()
     if not name:
@@ -45,18 +48,41 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:PREFIX_LENGTH], key_hash=_token_hash(raw)
     )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        target=_token_words(token, user),
+        user=user.get_username(),
+        prefix=token.prefix,
+    )
     return token, raw
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> None:
-    """Revoke TOKEN so that it no longer authenticates; revoking it again changes nothing."""
+def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser | None = None) -> None:
+    """Revoke TOKEN so that it no longer authenticates; revoking it again changes nothing.
+
+    Only the first revocation is written to the audit trail (as done by ACTOR).
+    """
     now = timezone.now()
     # Filtering on revoked_at keeps the first revocation time even if TOKEN is a stale copy.
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=now, updated_at=now
     )
     token.refresh_from_db(fields=["revoked_at", "updated_at"])
+    if revoked:
+        owner = token.user
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            target=_token_words(token, owner),
+            user=owner.get_username(),
+            prefix=token.prefix,
+        )
+
+
+def _token_words(token: ApiToken, user: AbstractBaseUser) -> str:
+    return f'token "{token.name}" ({token.prefix}…) of {user.get_username()}'
 
 
 # Not atomic: it runs on every API request, and its one write stands alone.

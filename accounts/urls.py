@@ -18,4 +18,5 @@ urlpatterns = [
         name="invitation_withdraw",
     ),
     path("invitation/<str:key>/", members_views.invitation, name="invitation"),
+    path("activity/", views.activity, name="activity"),
 ]

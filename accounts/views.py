@@ -2,12 +2,13 @@ from allauth.account import views as allauth_views
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from axes.decorators import axes_dispatch, axes_form_invalid
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken
-from accounts.selectors import api_token_list, two_factor_enabled
+from accounts.selectors import api_token_list, audit_event_list, two_factor_enabled
 from accounts.services import api_token_create, api_token_revoke
 from spends_tracker.heartbeats import background_context
 
@@ -26,7 +27,9 @@ def profile(request):
     error = None
     if request.method == "POST":
         try:
-            _, raw_token = api_token_create(user=request.user, name=request.POST.get("name", ""))
+            _, raw_token = api_token_create(
+                user=request.user, name=request.POST.get("name", ""), actor=request.user
+            )
         except ValueError as exc:
             error = str(exc)
     tokens = api_token_list(user=request.user)
@@ -48,6 +51,34 @@ def profile(request):
 @require_POST
 def token_revoke(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    api_token_revoke(token=token)
+    api_token_revoke(token=token, actor=request.user)
     messages.success(request, f'The token "{token.name}" no longer works.')
     return redirect("accounts:profile")
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+def activity(request):
+    """The audit trail for owners (the access table refuses everyone else), newest first.
+
+    `?action=` and `?actor=` filter it as the API does; two queries per page whatever its size.
+    """
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    events = audit_event_list(action=action or None, actor=actor or None)
+    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/activity.html",
+        {
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            "query": request.GET,
+            "action": action,
+            "actor": actor,
+            "filtered": bool(action or actor),
+        },
+    )

@@ -353,6 +353,6 @@ def recent_warranties(*, limit: int = 10):
     """The warranties recorded last, with their effective status and purchase."""
     return (
         Warranty.objects.with_status()
-        .select_related("purchase")
+        .select_related("purchase", "created_by", "updated_by")
         .order_by("-created_at", "-id")[:limit]
     )

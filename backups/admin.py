@@ -59,7 +59,7 @@ class BackupRecordAdmin(admin.ModelAdmin):
         for record in queryset:
             backup_id = record.id
             try:
-                services.backup_delete(record)
+                services.backup_delete(record, actor=request.user)
             except services.BackupError as error:
                 self.message_user(request, f"{backup_id}: {error}", messages.ERROR)
             else:
@@ -76,7 +76,7 @@ class BackupRecordAdmin(admin.ModelAdmin):
         """Start a backup in the background (the button above the list)."""
         if request.method == "POST" and self.has_view_permission(request):
             try:
-                record = backup_start().backup
+                record = backup_start(actor=request.user).backup
             except (services.BackupError, JobBusy) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -39,7 +39,7 @@ def reset_all(request):
     while another backup or restore is under way, 409 and nothing changes.
     """
     try:
-        deleted = data_reset_with_restore_point()
+        deleted = data_reset_with_restore_point(actor=request.user)
     except JobBusy as busy:
         raise HttpError(409, str(busy)) from None
     except Exception as error:
@@ -131,12 +131,20 @@ class ImportOptions(Schema):
 IMPORT_ERRORS = {**COMMON_ERRORS, 413: ErrorOut}
 
 
-def _import(importer, upload: UploadedFile, extension: str, options: ImportOptions) -> dict:
+def _import(
+    request, importer, upload: UploadedFile, extension: str, options: ImportOptions
+) -> dict:
     """Run IMPORTER on the uploaded file; a fatal problem is a 400 with its reason."""
     if not (upload.name or "").lower().endswith(extension):
         raise HttpError(400, f"Expected a {extension} file")
     try:
-        report = importer(upload.file, mode=options.mode, dry_run=options.dry_run)
+        report = importer(
+            upload.file,
+            mode=options.mode,
+            dry_run=options.dry_run,
+            actor=request.user,
+            source=upload.name,
+        )
     except imports.ImportRejected as error:
         raise HttpError(400, str(error)) from None
     return report.as_dict()
@@ -150,7 +158,7 @@ def import_json(request, file: File[UploadedFile], options: Query[ImportOptions]
     Records whose id exists are skipped (or updated); nothing is deleted. 400 with the reason,
     and nothing changed, when the file cannot be imported.
     """
-    return _import(imports.import_json, file, ".json", options)
+    return _import(request, imports.import_json, file, ".json", options)
 
 
 @router.post("/import/csv", response={200: CsvImportOut, **IMPORT_ERRORS})
@@ -158,7 +166,7 @@ def import_json(request, file: File[UploadedFile], options: Query[ImportOptions]
 def import_csv(request, file: File[UploadedFile], options: Query[ImportOptions]):
     """Add purchases from a CSV file with a header row (product_name, price, purchase_date
     required; the other columns of the export optional)."""
-    return _import(imports.import_csv, file, ".csv", options)
+    return _import(request, imports.import_csv, file, ".csv", options)
 
 
 @router.post("/import/zip", response={200: ZipImportOut, **IMPORT_ERRORS})
@@ -168,4 +176,4 @@ def import_zip(request, file: File[UploadedFile], options: Query[ImportOptions])
 
     The archive is checked completely first: entry names, sizes, every file's checksum.
     """
-    return _import(imports.import_zip, file, ".zip", options)
+    return _import(request, imports.import_zip, file, ".zip", options)

@@ -92,7 +92,7 @@ def create_backup(request):
             note = BackupCreateIn.model_validate(json.loads(request.body)).note or ""
         except ValueError:
             raise HttpError(400, 'The body must be {"note": "…"} or empty.') from None
-    return Status(202, _started(backup_start, note=note))
+    return Status(202, _started(backup_start, note=note, actor=request.user))
 
 
 @router.get("/backup/status", response={200: BackupStatusOut, **COMMON_ERRORS})
@@ -133,7 +133,6 @@ def get_backup_config(request):
 @router.put("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
 def update_backup_config(request, payload: BackupConfigIn):
     """Change the schedule: only the keys sent (K10)."""
-    config = BackupConfig.current()
     changes = {
         key.removeprefix("backup_"): value
         for key, value in payload.model_dump(exclude_unset=True).items()
@@ -141,9 +140,7 @@ def update_backup_config(request, payload: BackupConfigIn):
     }
     if changes.get("location") == "offsite" and "backups_offsite" not in settings.STORAGES:
         raise HttpError(400, "No offsite backup storage is configured (SPENDS_BACKUP_S3_BUCKET).")
-    for field, value in changes.items():
-        setattr(config, field, value)
-    config.save()
+    config = services.backup_config_update(changes, actor=request.user)
     return backup_config_info(config)
 
 
@@ -185,7 +182,10 @@ def restore_backup(request: HttpRequest):
             raise HttpError(400, "Expected a .zip file")
         kept = _keep_upload(upload)
         try:
-            return Status(202, _started(restore_start, upload=kept))
+            return Status(
+                202,
+                _started(restore_start, upload=kept, upload_name=upload.name, actor=request.user),
+            )
         except HttpError:
             kept.unlink(missing_ok=True)  # no job will delete it
             raise
@@ -196,7 +196,7 @@ def restore_backup(request: HttpRequest):
         raise HttpError(
             400, 'Send {"backup_id": "…"} as JSON, or the archive as multipart `file`.'
         ) from None
-    return Status(202, _started(restore_start, backup=_record(backup_id)))
+    return Status(202, _started(restore_start, backup=_record(backup_id), actor=request.user))
 
 
 def _keep_upload(upload) -> Path:
@@ -264,7 +264,7 @@ def delete_backup(request, backup_id: str, confirm: bool = False):
     restore point or the last completed backup (a second confirmation for those two)."""
     record = _record(backup_id)
     try:
-        services.backup_delete(record, confirmed=confirm)
+        services.backup_delete(record, actor=request.user, confirmed=confirm)
     except services.ConfirmationNeeded as error:
         raise HttpError(409, f"{error} Send confirm=true to delete it anyway.") from None
     except services.BackupError as error:

@@ -44,7 +44,8 @@ class DictDocument(Document):
         self.counts = {key: len(data[key]) for key in SECTIONS}
 
     def records(self, section: str) -> Iterator:
-        return iter(self.data[section])
+        # "audit" is optional (older files have none) and never checked beforehand.
+        return iter(self.data.get(section) or [])
 
 
 class StreamedDocument(Document):

@@ -20,10 +20,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from backups.formats import (
     CSV_COLUMNS,
     FORMAT_VERSION,
     attachment_record,
+    audit_record_of,
     brand_record,
     iso_datetime,
     purchase_csv_row,
@@ -84,14 +86,32 @@ def _rows(queryset, *annotations: str):
     return queryset.values_list(*fields, *annotations, named=True)
 
 
+# Who added and who last changed a purchase or warranty, by username (ids mean nothing elsewhere).
+PEOPLE = ("created_by_name", "updated_by_name")
+
+
+def _with_people(queryset):
+    return queryset.annotate(
+        created_by_name=F("created_by__username"), updated_by_name=F("updated_by__username")
+    )
+
+
 def _sections():
     return [
         ("retailers", _rows(Retailer.objects.order_by("created_at", "id")), retailer_record),
         ("brands", _rows(Brand.objects.order_by("created_at", "id")), brand_record),
-        ("purchases", _rows(Purchase.objects.order_by("created_at", "id")), purchase_record),
+        (
+            "purchases",
+            _rows(_with_people(Purchase.objects.order_by("created_at", "id")), *PEOPLE),
+            purchase_record,
+        ),
         (
             "warranties",
-            _rows(Warranty.objects.with_status().order_by("created_at", "id"), "effective_status"),
+            _rows(
+                _with_people(Warranty.objects.with_status().order_by("created_at", "id")),
+                "effective_status",
+                *PEOPLE,
+            ),
             warranty_record,
         ),
         (
@@ -132,7 +152,21 @@ def export_json_chunks(progress=None) -> Iterator[str]:
                     progress(key.capitalize(), done, total)
             progress(key.capitalize(), total or 0, total)
             yield "]"
+        # The audit trail: read by owners, restored alongside the current one, ignored by
+        # imports (backups.imports.audit_merge).
+        yield ', "audit": ['
+        separator = ""
+        for batch in _record_batches(_audit_rows(), audit_record_of):
+            yield separator + json.dumps(batch, ensure_ascii=False)[1:-1]
+            separator = ", "
+        yield "]"
         yield "}\n"
+
+
+def _audit_rows():
+    return AuditEvent.objects.order_by("at", "id").values_list(
+        "at", "actor_name", "action", "target", "details", named=True
+    )
 
 
 def purchase_csv_rows(purchases=None) -> Iterator[list[str]]:
@@ -200,6 +234,7 @@ def export_zip(target, *, app_version: str = "1", progress=None, blob_store=None
                     member.write(data)
             for key, queryset, _ in _sections():
                 counts[key] = queryset.count()
+            audit_events = AuditEvent.objects.count()
             stored = list(
                 Blob.objects.filter(reference_count__gt=0)
                 .only("sha256", "extension", "size")
@@ -230,6 +265,7 @@ def export_zip(target, *, app_version: str = "1", progress=None, blob_store=None
             "record_counts": counts,
             "blobs": blobs,
             "missing_blobs": missing,
+            "audit_events": audit_events,
         }
         archive.writestr(_entry("manifest.json"), json.dumps(manifest, indent=2))
     return manifest

@@ -71,6 +71,37 @@ def purchase_record(purchase) -> dict:
         "status": purchase.status,
         "created_at": iso_datetime(purchase.created_at),
         "updated_at": iso_datetime(purchase.updated_at),
+        **_people(purchase),
+    }
+
+
+def _people(row) -> dict:
+    """Who added and who last changed ROW, by username (None: unknown).
+
+    Export rows carry them as `created_by_name` and `updated_by_name` annotations; a model
+    instance reads its relations.
+    """
+    people = {}
+    for relation in ("created_by", "updated_by"):
+        name = getattr(row, f"{relation}_name", _UNSET)
+        if name is _UNSET:
+            user = getattr(row, relation, None) if getattr(row, f"{relation}_id", None) else None
+            name = user.get_username() if user is not None else None
+        people[relation] = name
+    return people
+
+
+_UNSET = object()
+
+
+def audit_record_of(event) -> dict:
+    """One event of the audit trail as exports carry it (the account itself is not: its name)."""
+    return {
+        "at": iso_datetime(event.at),
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "target": event.target,
+        "details": event.details,
     }
 
 
@@ -87,6 +118,7 @@ def warranty_record(warranty) -> dict:
         "notes": warranty.notes,
         "created_at": iso_datetime(warranty.created_at),
         "updated_at": iso_datetime(warranty.updated_at),
+        **_people(warranty),
     }
 
 

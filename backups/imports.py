@@ -32,8 +32,10 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -41,6 +43,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import AuditEvent
+from accounts.services import audit_record
 from backups import records
 from backups.documents import (
     SECTIONS,
@@ -50,7 +54,7 @@ from backups.documents import (
     rewound,
 )
 from backups.formats import CSV_COLUMNS, csv_text
-from backups.parsing import parse_id
+from backups.parsing import parse_datetime, parse_id
 from backups.records import RecordError, record_id, record_key
 from catalog.models import Brand, CatalogEntry, Retailer
 from preferences.models import Preference
@@ -174,27 +178,58 @@ class ImportReport:
 # -- Entry points ----------------------------------------------------------------------------------
 
 
-def import_json(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
-    """Import a JSON export (version 1 or 2) from the binary FILE; return the ImportReport."""
+# Every import below takes ACTOR (the person importing; None: the command line) and SOURCE (the
+# file's name, in words): an import that changes data is written to the audit trail with its
+# counts, inside its transaction. Dry runs and imports that change nothing are not.
+
+
+def import_json(
+    file, *, mode: str = "skip", dry_run: bool = False, progress=None, actor=None, source=""
+):
+    """Import a JSON export (version 1 or 2) from the binary FILE; return the ImportReport.
+
+    The file's `audit` section, if any, is ignored: an import adds records, not history.
+    """
     report = ImportReport("json", mode=_mode(mode), dry_run=dry_run)
     document = StreamedDocument(lambda: rewound(file))
-    _run(report, _sections_loader(document), _StoreBlobs(), progress, lossless=_lossless(document))
+    _run(
+        report,
+        _sections_loader(document),
+        _StoreBlobs(),
+        progress,
+        lossless=_lossless(document),
+        audit=_ImportAudit(actor, "import.json", source),
+    )
     return report
 
 
-def import_zip(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
-    """Import a ZIP archive (data.json, uploads/…, optional manifest.json) from the binary FILE."""
+def import_zip(
+    file, *, mode: str = "skip", dry_run: bool = False, progress=None, actor=None, source=""
+):
+    """Import a ZIP archive (data.json, uploads/…, optional manifest.json) from the binary FILE.
+
+    Like a JSON import, it ignores the archive's audit trail (a restore merges it).
+    """
     report = ImportReport("zip", mode=_mode(mode), dry_run=dry_run)
     with Archive(file, progress=progress) as archive:
         for message in archive.warnings:
             report.warn(message)
         document = archive.data
-        _run(report, _sections_loader(document), archive, progress, lossless=_lossless(document))
+        _run(
+            report,
+            _sections_loader(document),
+            archive,
+            progress,
+            lossless=_lossless(document),
+            audit=_ImportAudit(actor, "import.zip", source),
+        )
     report.data_imported = not dry_run
     return report
 
 
-def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None):
+def import_csv(
+    file, *, mode: str = "skip", dry_run: bool = False, progress=None, actor=None, source=""
+):
     """Import purchases from a CSV file (header row required; §6.2 columns by name)."""
     report = ImportReport("csv", mode=_mode(mode), dry_run=dry_run)
     reader = csv.reader(_utf8_lines(file))
@@ -206,6 +241,7 @@ def import_csv(file, *, mode: str = "skip", dry_run: bool = False, progress=None
             _StoreBlobs(),
             progress,
             lossless=False,
+            audit=_ImportAudit(actor, "import.csv", source),
         )
     except csv.Error as error:
         raise ImportRejected(
@@ -260,12 +296,19 @@ def import_records(
     return report
 
 
-def restore_archive(archive: "Archive", *, progress=None) -> ImportReport:
+def restore_archive(
+    archive: "Archive", *, progress=None, actor=None, target: str = "", details=None
+) -> ImportReport:
     """Replace all data with the checked ARCHIVE's (the restore of API.md §5.11).
 
     One transaction deletes every row and imports the archive; the files in the store stay
     until it commits (the caller then removes those no row refers to). A version 2 archive comes
     back exactly, future dates included (clarification K5); a legacy one by the importer's rules.
+
+    The audit trail is not replaced: the archive's events are added to it (`audit_merge`), and
+    the restore itself is recorded as ACTOR's, of TARGET, with DETAILS, in the same transaction.
+    Who added and changed each purchase and warranty comes back for the usernames that still
+    have an account here (the others are left unknown).
     """
     report = ImportReport("zip", mode="replace")
     for message in archive.warnings:
@@ -276,11 +319,85 @@ def restore_archive(archive: "Archive", *, progress=None) -> ImportReport:
     def load(importer: "_RecordImport") -> None:
         _delete_all_rows()
         importer.keep_future = lossless
+        importer.people = dict(
+            get_user_model().objects.values_list(get_user_model().USERNAME_FIELD, "pk")
+        )
         _sections_loader(document)(importer)
+        merged = audit_merge(document.records("audit"))
+        audit_record(
+            actor=actor,
+            action="backup.restore",
+            target=target,
+            **(details or {}),
+            audit_events_added=merged,
+            counts={key: n for key, n in report.counts.items() if n},
+        )
 
     _run(report, load, archive, progress, lossless=lossless)
     report.data_imported = True
     return report
+
+
+def audit_merge(events: Iterable) -> int:
+    """Add the audit EVENTS (records of an export's `audit` section) that the trail lacks.
+
+    An event is the same when its time, actor name, action and target are; events that are not
+    well-formed are left out. Returns how many were added. The accounts are not linked: an
+    event keeps its actor's name only.
+    """
+    present = set(AuditEvent.objects.values_list("at", "actor_name", "action", "target"))
+    name_length = AuditEvent._meta.get_field("actor_name").max_length
+    action_length = AuditEvent._meta.get_field("action").max_length
+    target_length = AuditEvent._meta.get_field("target").max_length
+    new = []
+    for record in events:
+        if not isinstance(record, dict):
+            continue
+        try:
+            at = parse_datetime(record.get("at"))
+        except ValueError:
+            continue
+        actor_name, action, target = (
+            record.get("actor_name"),
+            record.get("action"),
+            record.get("target") or "",
+        )
+        if (
+            at is None
+            or not all(isinstance(text, str) for text in (actor_name, action, target))
+            or not action
+            or len(actor_name) > name_length
+            or len(action) > action_length
+            or len(target) > target_length
+        ):
+            continue
+        key = (at, actor_name, action, target)
+        if key in present:
+            continue
+        present.add(key)
+        details = record.get("details")
+        new.append(
+            AuditEvent(
+                at=at,
+                actor_name=actor_name,
+                action=action,
+                target=target,
+                details=_json_plain(details) if isinstance(details, dict) else {},
+            )
+        )
+    AuditEvent.objects.bulk_create(new, batch_size=BATCH)
+    return len(new)
+
+
+def _json_plain(value):
+    """VALUE with the stream parser's Decimals made JSON numbers again (ints when whole)."""
+    if isinstance(value, dict):
+        return {str(key): _json_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _delete_all_rows() -> None:
@@ -316,12 +433,41 @@ def _mode(mode: str) -> str:
     return mode
 
 
-def _run(report: ImportReport, load: Callable, blobs, progress, *, lossless: bool) -> None:
+@dataclass
+class _ImportAudit:
+    """How an import is written to the audit trail: who, which kind, which file."""
+
+    actor: object
+    action: str
+    source: str
+
+    def record(self, report: ImportReport) -> None:
+        audit_record(
+            actor=self.actor,
+            action=self.action,
+            target=self.source or "an uploaded file",
+            mode=report.mode,
+            counts={key: n for key, n in report.counts.items() if n},
+            settings_applied=list(report.settings_applied),
+            errors=report.errors_total,
+        )
+
+
+def _run(
+    report: ImportReport,
+    load: Callable,
+    blobs,
+    progress,
+    *,
+    lossless: bool,
+    audit: _ImportAudit | None = None,
+) -> None:
     """Run LOAD(importer) in one transaction, then reject, roll back (dry run) or store blobs.
 
     Blob files are put in place before the rows commit (a file already there is left alone);
     the ones this import wrote are removed again if the transaction does not commit, so neither
-    a row without its file nor a stray file is left behind.
+    a row without its file nor a stray file is left behind. AUDIT, when given, records an
+    import that changed something, in the same transaction.
     """
     written: list[str] = []
     try:
@@ -339,6 +485,8 @@ def _run(report: ImportReport, load: Callable, blobs, progress, *, lossless: boo
             if report.dry_run:
                 transaction.set_rollback(True)
             else:
+                if audit is not None and report.changed:
+                    audit.record(report)
                 blobs.store(importer.blobs_to_store, written, importer.progress)
     except BaseException:
         delete_files(written)
@@ -479,6 +627,18 @@ class _RecordImport:
         self.keep_future = False  # a restore of a version 2 archive keeps every purchase
         self.default_currency = preferred_currency_code()  # decision D10, read once
         self.references: dict[str, str | None] = {}  # see _reference
+        # username -> user id, for a restore to link who added and changed each record; imports
+        # leave them unknown (None: not looked up).
+        self.people: dict[str, int] | None = None
+
+    def _people_ids(self, record: dict) -> dict:
+        if self.people is None:
+            return {}
+        return {
+            f"{relation}_id": self.people.get(name) if isinstance(name, str) else None
+            for relation in ("created_by", "updated_by")
+            for name in [record.get(relation)]
+        }
 
     # -- what is in the database already
 
@@ -677,7 +837,7 @@ class _RecordImport:
             label=label,
             key=key,
             uid=uid,
-            values=values,
+            values={**values, **self._people_ids(record)},
             retailer=(self._reference(record.get("retailer_id")), record.get("retailer_name")),
             brand=(self._reference(record.get("brand_id")), record.get("brand_name")),
             warranty_end=warranty_end,
@@ -793,7 +953,10 @@ class _RecordImport:
                 self.report.error(f"{label}: is not an object; skipped")
                 continue
             try:
-                values = records.warranty_fields(record, lossless=self.lossless)
+                values = {
+                    **records.warranty_fields(record, lossless=self.lossless),
+                    **self._people_ids(record),
+                }
             except RecordError as error:
                 self.report.error(f"{label}: {error}; skipped")
                 continue

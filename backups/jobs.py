@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from accounts.models import AuditEvent
+from accounts.services import audit_record
 from backups import services
 from backups.documents import ImportRejected
 from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind, JobStatus
@@ -102,18 +104,33 @@ def backup_start(
     note: str = "",
     location: str | None = None,
     enqueue: bool = True,
+    actor=None,
 ) -> Job:
     """Start a backup: its pending record and job, handed to the worker once committed.
 
     Without ENQUEUE the caller runs the job (`job_run`). Raise JobBusy while another backup or
     restore is under way, and BackupError when LOCATION is not configured; either way nothing
     is left behind (the record and the job are created together or not at all).
+
+    The start is audited (`backup.create`) as ACTOR's, in the same transaction; None is the
+    command line or, for a scheduled backup, the scheduler. Restore points are not: the reset
+    or restore they are taken for is, and names them.
     """
     if (active := job_active()) is not None:
         raise JobBusy(active)
     try:
         with transaction.atomic():
             record = services.backup_record_new(kind, location=location, note=note)
+            if kind != BackupKind.RESTORE_POINT:
+                audit_record(
+                    actor=actor,
+                    action="backup.create",
+                    target=record.filename,
+                    backup_id=record.id,
+                    kind=kind,
+                    location=record.location,
+                    **({"scheduled": True} if kind == BackupKind.SCHEDULED else {}),
+                )
             return job_create(JobKind.BACKUP, backup=record, enqueue=enqueue)
     except IntegrityError:
         # Another backup started in the same second took the record's name (its id is the
@@ -122,10 +139,18 @@ def backup_start(
 
 
 def job_discard(job: Job) -> None:
-    """Remove a pending JOB that will not run, with its pending backup record."""
+    """Remove a pending JOB that will not run, with its pending backup record.
+
+    The start's audit entry goes too: the backup never happened (a scheduler that found another
+    one had just made it), so the trail is as if it had never been started.
+    """
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).delete()
+        discarded, _ = Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).delete()
         BackupRecord.objects.filter(pk=job.backup_id, status=BackupStatus.PENDING).delete()
+        if discarded and job.backup_id:
+            AuditEvent.objects.filter(
+                action="backup.create", details__backup_id=job.backup_id
+            ).delete()
 
 
 def restore_start(
@@ -133,13 +158,17 @@ def restore_start(
     backup: BackupRecord | None = None,
     path: Path | None = None,
     upload: Path | None = None,
+    upload_name: str = "",
     enqueue: bool = True,
+    actor=None,
 ) -> Job:
     """Start replacing all data with one archive; return the pending job.
 
     The archive is BACKUP (a stored, completed backup), the file PATH, or UPLOAD (an uploaded
-    archive kept for the job, which deletes it when done). Raise JobBusy while another backup
-    or restore is under way, BackupError when BACKUP cannot be restored.
+    archive kept for the job, which deletes it when done; UPLOAD_NAME is what it was called).
+    Raise JobBusy while another backup or restore is under way, BackupError when BACKUP cannot
+    be restored. The job remembers ACTOR: the restore is audited as theirs when it commits
+    (a restore that fails leaves no entry).
     """
     if (active := job_active()) is not None:
         raise JobBusy(active)
@@ -155,20 +184,25 @@ def restore_start(
         params = {"path": str(path)}
     else:
         raise ValueError("restore_start needs a backup, a path or an upload")
+    if upload is not None and upload_name:
+        params["upload_name"] = upload_name
+    if actor is not None and actor.is_authenticated:
+        params["actor_id"] = actor.pk
     return job_create(JobKind.RESTORE, params=params, backup=backup, enqueue=enqueue)
 
 
-def data_reset_with_restore_point() -> dict:
+def data_reset_with_restore_point(*, actor=None) -> dict:
     """Take a restore point, then delete everything (decision D6); return both results.
 
     The restore point is a backup job like any other, so a reset waits its turn: JobBusy while
     another backup or restore is under way. If the restore point fails, nothing is deleted.
+    The reset is audited as ACTOR's.
     """
     job = backup_start(kind=BackupKind.RESTORE_POINT, note="Taken before a reset", enqueue=False)
     job = job_run(job.pk)
     if job.status != JobStatus.COMPLETED:
         raise services.BackupError(job.error)
-    deleted = services.data_reset_all()
+    deleted = services.data_reset_all(actor=actor, restore_point_id=job.backup_id)
     return {**deleted, "restore_point_id": job.backup_id}
 
 

@@ -19,11 +19,13 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import audit_record
 from backups.exports import export_zip
 from backups.formats import iso_datetime
 from backups.imports import Archive, ImportRejected, restore_archive
@@ -285,8 +287,12 @@ def backup_protection(record: BackupRecord) -> str | None:
     return None
 
 
-def backup_delete(record: BackupRecord, *, confirmed: bool = False) -> None:
-    """Delete a backup's archive and its record.
+@transaction.atomic
+def backup_delete(
+    record: BackupRecord, *, actor=None, retention: bool = False, confirmed: bool = False
+) -> None:
+    """Delete a backup's archive and its record; audited as ACTOR's (None: the command line or
+    the scheduler; RETENTION: deleted because the retention keeps newer ones).
 
     The newest restore point and the last completed backup go only when CONFIRMED: otherwise
     ConfirmationNeeded says which one it is, and nothing is deleted.
@@ -296,6 +302,15 @@ def backup_delete(record: BackupRecord, *, confirmed: bool = False) -> None:
     protection = backup_protection(record)
     if protection and not confirmed:
         raise ConfirmationNeeded(f"{protection}: deleting it needs a second confirmation.")
+    backup_id = record.id
+    audit_record(
+        actor=actor,
+        action="backup.delete",
+        target=record.filename,
+        backup_id=backup_id,
+        status=record.status,
+        **({"retention": True} if retention else {}),
+    )
     if record.status == BackupStatus.COMPLETED:
         storage = location_storage(record.location)
         storage.delete(record.filename)
@@ -321,7 +336,7 @@ def backups_prune(*, keep: int) -> list[str]:
     for record in doomed:
         backup_id = record.id  # deleting a row clears its primary key
         try:
-            backup_delete(record)
+            backup_delete(record, retention=True)
         except BackupError:
             continue
         deleted.append(backup_id)
@@ -369,21 +384,29 @@ def _listed_files(store, folder: str) -> list[str]:
 # -- Restore ---------------------------------------------------------------------------------------
 
 
-def backup_restore(stream, *, progress=None, blob_store=None) -> dict:
+def backup_restore(
+    stream, *, progress=None, blob_store=None, actor=None, source: str = "an archive"
+) -> dict:
     """Replace all data with the archive in STREAM; return the restore report.
 
     Order: check the whole archive (nothing changes if it fails); take a restore point; replace
     the database content and put the archive's missing files in the store in one transaction;
     then check the store against the rows (missing files mark attachments unavailable; files no
     longer referenced are reported, not deleted: they may be the only copy of a file added after
-    the backup).
+    the backup). The restore of SOURCE (words) is audited as ACTOR's in its transaction.
     """
     with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         point = backup_create(
             backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a restore"),
             progress=progress,
         )
-        report = restore_archive(archive, progress=progress)
+        report = restore_archive(
+            archive,
+            progress=progress,
+            actor=actor,
+            target=source,
+            details={"restore_point_id": point.id},
+        )
     check = blob_store_check()
     for name in check.missing:
         report.warn(f"{name}: this attachment file is in neither the archive nor the store")
@@ -400,28 +423,45 @@ def backup_restore(stream, *, progress=None, blob_store=None) -> dict:
 def restore_job(job: Job, progress=None) -> dict:
     """Restore what the job names: an uploaded archive (deleted afterwards), a file, a backup."""
     progress = _job_progress(job, RESTORE_STAGES, progress)
+    # Who started it (`backups.jobs.restore_start`): the worker runs it on their behalf.
+    actor = None
+    if job.params.get("actor_id") is not None:
+        actor = get_user_model().objects.filter(pk=job.params["actor_id"]).first()
     upload = job.params.get("upload")
     if upload:
         try:
             with open(upload, "rb") as stream:
-                return backup_restore(stream, progress=progress)
+                return backup_restore(
+                    stream,
+                    progress=progress,
+                    actor=actor,
+                    source=job.params.get("upload_name") or "an uploaded archive",
+                )
         finally:
             Path(upload).unlink(missing_ok=True)
     if job.params.get("path"):
         path = Path(job.params["path"])
         with open(path, "rb") as stream:
-            return backup_restore(stream, progress=progress, blob_store=sibling_blob_store(path))
+            return backup_restore(
+                stream,
+                progress=progress,
+                blob_store=sibling_blob_store(path),
+                actor=actor,
+                source=path.name,
+            )
     record = BackupRecord.objects.get(pk=job.params["backup_id"])
-    return backup_restore_stored(record, progress=progress)
+    return backup_restore_stored(record, progress=progress, actor=actor)
 
 
-def backup_restore_stored(record: BackupRecord, *, progress=None) -> dict:
+def backup_restore_stored(record: BackupRecord, *, progress=None, actor=None) -> dict:
     """Restore a stored backup, after checking the archive against its recorded checksum."""
     store = location_storage(record.location)
     with backup_open(record) as stream:
         archive_verify(stream, expected_sha256=record.sha256, blob_store=store)
         stream.seek(0)
-        return backup_restore(stream, progress=progress, blob_store=store)
+        return backup_restore(
+            stream, progress=progress, blob_store=store, actor=actor, source=record.filename
+        )
 
 
 def sibling_blob_store(archive: Path):
@@ -545,12 +585,13 @@ def backup_next_due(config: BackupConfig) -> datetime.datetime | None:
 
 
 @transaction.atomic
-def data_reset_all() -> dict[str, int]:
+def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[str, int]:
     """Delete every purchase, warranty, retailer, brand and stored setting, all or nothing.
 
     Returns how many rows of each kind were deleted, and how many stored files
-    (`uploads_deleted`, removed once the deletion has committed). User accounts, API tokens and
-    stored backups are kept (decision D6).
+    (`uploads_deleted`, removed once the deletion has committed). User accounts, API tokens,
+    stored backups and the audit trail are kept (decision D6); the reset is added to the trail
+    as ACTOR's, with the counts and the restore point taken before it.
     """
     deleted = {
         "uploads_deleted": attachments_delete(attachments=Attachment.objects.all()),
@@ -560,4 +601,37 @@ def data_reset_all() -> dict[str, int]:
         "brands": Brand.objects.all().delete()[0],
         "settings": Preference.objects.all().delete()[0],
     }
+    audit_record(
+        actor=actor,
+        action="data.reset",
+        target="all data",
+        deleted=deleted,
+        restore_point_id=restore_point_id,
+    )
     return deleted
+
+
+# -- Schedule settings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def backup_config_update(changes: dict, *, actor=None) -> BackupConfig:
+    """Change the backup schedule's fields named in CHANGES (frequency, retention, …).
+
+    What actually changed is audited as ACTOR's (`backup.schedule`, old and new values);
+    sending the same values again writes nothing. Raise BackupError for an offsite location
+    that is not configured.
+    """
+    if changes.get("location") == Location.OFFSITE:
+        location_storage(Location.OFFSITE)
+    config = BackupConfig.current()
+    changed = {}
+    for field, value in changes.items():
+        old = getattr(config, field)
+        if old != value:
+            changed[field] = {"from": old, "to": value}
+        setattr(config, field, value)
+    config.save()
+    if changed:
+        audit_record(actor=actor, action="backup.schedule", target="backup schedule", **changed)
+    return config

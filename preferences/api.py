@@ -20,14 +20,14 @@ def get_settings(request):
 @router.put("/settings", response={200: SettingsOut, **COMMON_ERRORS})
 def update_settings(request, payload: SettingsIn):
     """Change the settings sent; "" resets one to its default; unknown keys are ignored."""
-    return preferences_update(**payload.model_dump(exclude_unset=True))
+    return preferences_update(actor=request.user, **payload.model_dump(exclude_unset=True))
 
 
 # Declared before /settings/{key} so that "reset" is never read as a key.
 @router.post("/settings/reset", response={200: SettingsOut, **COMMON_ERRORS})
 def reset_settings(request):
     """Forget every stored setting and return the defaults."""
-    return preferences_reset()
+    return preferences_reset(actor=request.user)
 
 
 @router.get("/settings/{key}", response={200: SettingOut, 404: ErrorOut, **COMMON_ERRORS})

@@ -1,16 +1,25 @@
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from accounts.services import audit_record
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferences_get
 
+SETTINGS_TARGET = "household settings"
+
 
 @transaction.atomic
-def preferences_update(**values: str | None) -> dict[str, str]:
+def preferences_update(
+    *, actor: AbstractBaseUser | None = None, **values: str | None
+) -> dict[str, str]:
     """Store the given preferences and return them all.
 
     `None` leaves a key unchanged and an empty string resets it to its default (the settings form
-    offers an empty placeholder option). Unknown keys are ignored.
+    offers an empty placeholder option). Unknown keys are ignored. A change is written to the
+    audit trail as ACTOR's (old and new value of each key that changed); saving the same values
+    again writes nothing.
     """
+    before = preferences_get()
     for key, value in values.items():
         if key not in PREFERENCE_DEFAULTS or value is None:
             continue
@@ -18,11 +27,21 @@ def preferences_update(**values: str | None) -> dict[str, str]:
             Preference.objects.filter(key=key).delete()
         else:
             Preference.objects.update_or_create(key=key, defaults={"value": value})
-    return preferences_get()
+    after = preferences_get()
+    changes = {
+        key: {"from": before[key], "to": value}
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+    if changes:
+        audit_record(actor=actor, action="settings.update", target=SETTINGS_TARGET, changes=changes)
+    return after
 
 
 @transaction.atomic
-def preferences_reset() -> dict[str, str]:
-    """Forget every stored preference and return the defaults."""
+def preferences_reset(*, actor: AbstractBaseUser | None = None) -> dict[str, str]:
+    """Forget every stored preference and return the defaults (audited as ACTOR's)."""
+    forgotten = sorted(Preference.objects.values_list("key", flat=True))
     Preference.objects.all().delete()
+    audit_record(actor=actor, action="settings.reset", target=SETTINGS_TARGET, keys=forgotten)
     return preferences_get()

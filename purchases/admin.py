@@ -97,7 +97,7 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     date_hierarchy = "purchase_date"
     autocomplete_fields = ["retailer", "brand"]
     actions = ["mark_received"]
-    readonly_fields = ["id", "created_at", "updated_at"]
+    readonly_fields = ["id", "created_at", "created_by", "updated_at", "updated_by"]
     fieldsets = [
         (
             None,
@@ -125,7 +125,13 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
             },
         ),
         ("Returns", {"fields": [("return_deadline", "return_policy")]}),
-        ("Record", {"fields": ["id", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ["id", ("created_at", "created_by"), ("updated_at", "updated_by")],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -147,8 +153,24 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [WarrantyInline, AttachmentInline]
 
+    def save_model(self, request, obj, form, change):
+        # The admin is a front door like the API: it says who added or changed the purchase.
+        if change:
+            obj.updated_by = request.user
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:
+            # Warranties edited in the purchase's form: who added or changed each one.
+            for warranty_form in formset.forms:
+                if warranty_form.has_changed() and warranty_form not in formset.deleted_forms:
+                    instance = warranty_form.instance
+                    if instance._state.adding:
+                        instance.created_by = request.user
+                    else:
+                        instance.updated_by = request.user
             return super().save_formset(request, form, formset, change)
         # Attachments are stored and released by the blob store's services, never saved raw.
         # The lists are what the admin's change message reads.

@@ -33,7 +33,9 @@ def list_purchases(request, filters: Query[PurchaseFilters]):
 
 @router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})
 def create_purchase(request, payload: PurchaseIn):
-    purchase = purchase_create(data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
+    purchase = purchase_create(
+        data=fields_sent(payload, not_null=NOT_NULL_FIELDS), actor=request.user
+    )
     return Status(201, purchase_get(purchase.pk))
 
 
@@ -45,7 +47,11 @@ def get_purchase(request, purchase_id: str):
 @router.put("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})
 def update_purchase(request, purchase_id: str, payload: PurchasePatch):
     purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
-    purchase_update(purchase=purchase, data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
+    purchase_update(
+        purchase=purchase,
+        data=fields_sent(payload, not_null=NOT_NULL_FIELDS),
+        actor=request.user,
+    )
     return purchase_get(purchase.pk)
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
@@ -40,14 +41,14 @@ class PurchaseQuerySet(VersionedQuerySet):
         (with their effective status, ordered by end date) are prefetched into `warranty_list`.
         """
         return (
-            self.select_related("retailer", "brand")
+            self.select_related("retailer", "brand", "created_by", "updated_by")
             .with_primary_warranty(today)
             .prefetch_related(
                 Prefetch(
                     "warranties",
-                    queryset=Warranty.objects.with_status(today).order_by(
-                        "warranty_end", "created_at", "id"
-                    ),
+                    queryset=Warranty.objects.with_status(today)
+                    .select_related("created_by", "updated_by")
+                    .order_by("warranty_end", "created_at", "id"),
                     to_attr="warranty_list",
                 )
             )
@@ -111,6 +112,26 @@ class Purchase(VersionedModel):
     return_policy = models.CharField(max_length=200, null=True, blank=True)
     tags = models.CharField(
         max_length=255, null=True, blank=True, help_text="Comma-separated, e.g. laptop,work."
+    )
+    # Who recorded it and who changed it last (set by the services from the person acting);
+    # null for rows from imports, restores of unknown people, or deleted accounts.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="added by",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="changed by",
     )
 
     objects = PurchaseQuerySet.as_manager()

@@ -20,7 +20,7 @@ from spends_tracker.schemas import (
     web_link,
 )
 from warranties.models import WarrantyStatus
-from warranties.schemas import WarrantyOut
+from warranties.schemas import WarrantyOut, username_of
 
 
 class NamedRefOut(Schema):
@@ -59,6 +59,18 @@ class PurchaseOut(Schema):
     warranties: list[WarrantyOut] = Field(description="All warranties, by end date.")
     created_at: datetime.datetime
     updated_at: datetime.datetime | None
+    created_by: str | None = Field(description="Username of who added it; null when unknown.")
+    updated_by: str | None = Field(
+        description="Username of who changed it last; null when unknown."
+    )
+
+    @staticmethod
+    def resolve_created_by(purchase) -> str | None:
+        return username_of(purchase, "created_by")
+
+    @staticmethod
+    def resolve_updated_by(purchase) -> str | None:
+        return username_of(purchase, "updated_by")
 
     @staticmethod
     def resolve_tax_deductible(purchase) -> int:

@@ -39,37 +39,49 @@ PURCHASE_FIELDS = {
 }
 
 
-def _apply(purchase: Purchase, data: dict) -> None:
+def _apply(purchase: Purchase, data: dict, actor) -> None:
     for field, value in data.items():
         if field in PURCHASE_FIELDS:
             setattr(purchase, field, value)
+    # Like updated_at, updated_by stays null until the first change after creation.
+    if _person(actor) is not None:
+        if purchase._state.adding:
+            purchase.created_by = actor
+        else:
+            purchase.updated_by = actor
     # Validates field limits, that the retailer and brand exist, and that the date is not in
     # the future; raises ValidationError keyed by field.
     purchase.full_clean()
     purchase.save()
     if "warranty_expiry" in data:
-        warranty_set_primary_end(purchase=purchase, end=data["warranty_expiry"])
+        warranty_set_primary_end(purchase=purchase, end=data["warranty_expiry"], actor=actor)
+
+
+def _person(actor):
+    """ACTOR when it is a signed-in account (an anonymous user in open mode is no one)."""
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
-def purchase_create(*, data: dict) -> Purchase:
+def purchase_create(*, data: dict, actor=None) -> Purchase:
     """Record a purchase from DATA (contract field names; absent fields take their defaults).
 
     A `warranty_expiry` date creates its first warranty, from the purchase date to that day.
+    ACTOR (the signed-in person; None for scripts and the command line) is who added it.
     """
     purchase = Purchase()
-    _apply(purchase, data)
+    _apply(purchase, data, actor)
     return purchase
 
 
 @transaction.atomic
-def purchase_update(*, purchase: Purchase, data: dict) -> Purchase:
-    """Change only the fields present in DATA.
+def purchase_update(*, purchase: Purchase, data: dict, actor=None) -> Purchase:
+    """Change only the fields present in DATA; ACTOR becomes who changed it last.
 
     `warranty_expiry` moves the primary warranty's end (creating one if there is none), and an
     explicit None deletes the primary warranty — what the dashboard's edit form relies on.
     """
-    _apply(purchase, data)
+    _apply(purchase, data, actor)
     return purchase
 
 

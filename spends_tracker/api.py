@@ -19,6 +19,7 @@ from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from accounts.access import Access, required_access
+from accounts.api import router as audit_router
 from accounts.members_api import router as members_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
@@ -82,6 +83,12 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
   `settings_applied`, `mode` and `dry_run`. A missing `currency_code` in a file takes the
   preferred currency. A ZIP entry outside the archive, a link, a file whose content does not match
   its name, or a disagreement with the manifest refuses the whole archive (400, nothing changed).
+- Purchase and warranty objects add `created_by` and `updated_by`: the username of who added
+  the record and of who changed it last (`null` when unknown, or before the first change).
+- `GET /api/audit` (owners only) is the audit trail, newest first, in the pagination envelope;
+  items are `{at, actor_name, action, target, details}`, filtered by `action` (a trailing `.`
+  takes every action of a thing) and `actor` (docs/audit-trail.md). JSON exports and archives
+  end with an `audit` section of the same items; imports ignore it, a restore merges it.
 - `GET /api/deadlines` lists upcoming warranty ends and return deadlines. `/api/reminders/*` are
   the calling person's reminder preferences, test reminder and calendar feed URL; with the API
   open to everyone they answer 403 (there is no person).
@@ -292,4 +299,5 @@ api.add_router("", backups_router)
 api.add_router("", backup_jobs_router)
 api.add_router("", reminders_router)
 api.add_router("", members_router)
+api.add_router("", audit_router)
 api.add_router("", catch_all_router)  # last: only what no other route matched

@@ -46,6 +46,15 @@ class WarrantyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["purchase"]
     date_hierarchy = "warranty_end"
     actions = ["void", "unvoid"]
+    readonly_fields = ["created_by", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        # The admin is a front door like the API: it says who added or changed the warranty.
+        if change:
+            obj.updated_by = request.user
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
@@ -56,10 +65,10 @@ class WarrantyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Void the selected warranties")
     def void(self, request, queryset):
-        changed = warranties_set_voided(warranties=queryset, voided=True)
+        changed = warranties_set_voided(warranties=queryset, voided=True, actor=request.user)
         self.message_user(request, f"Voided {changed} warranties.", messages.SUCCESS)
 
     @admin.action(description="Un-void the selected warranties")
     def unvoid(self, request, queryset):
-        changed = warranties_set_voided(warranties=queryset, voided=False)
+        changed = warranties_set_voided(warranties=queryset, voided=False, actor=request.user)
         self.message_user(request, f"Un-voided {changed} warranties.", messages.SUCCESS)

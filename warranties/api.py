@@ -28,7 +28,9 @@ NOT_NULL_FIELDS = {"warranty_start", "warranty_end", "duration_months", "status"
 
 def _warranty(warranty_id: str) -> Warranty:
     return get_or_404(
-        Warranty.objects.with_status().select_related("purchase"), warranty_id, WARRANTY_NOT_FOUND
+        Warranty.objects.with_status().select_related("purchase", "created_by", "updated_by"),
+        warranty_id,
+        WARRANTY_NOT_FOUND,
     )
 
 
@@ -53,7 +55,7 @@ def create_warranty(request, payload: WarrantyIn):
     purchase = get_or_404(Purchase.objects.all(), payload.purchase_id, "Purchase not found")
     data = fields_sent(payload, not_null=NOT_NULL_FIELDS)
     data.pop("purchase_id")
-    warranty = warranty_create(purchase=purchase, data=data)
+    warranty = warranty_create(purchase=purchase, data=data, actor=request.user)
     return Status(201, _warranty(warranty.pk))
 
 
@@ -69,7 +71,11 @@ def get_warranty(request, warranty_id: str):
 )
 def update_warranty(request, warranty_id: str, payload: WarrantyPatch):
     warranty = get_or_404(Warranty.objects.all(), warranty_id, WARRANTY_NOT_FOUND)
-    warranty_update(warranty=warranty, data=fields_sent(payload, not_null=NOT_NULL_FIELDS))
+    warranty_update(
+        warranty=warranty,
+        data=fields_sent(payload, not_null=NOT_NULL_FIELDS),
+        actor=request.user,
+    )
     return _warranty(warranty.pk)
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
 
@@ -100,6 +101,26 @@ class Warranty(VersionedModel):
     voided = models.BooleanField(
         default=False,
         help_text="A voided warranty no longer covers the purchase, whatever the date.",
+    )
+    # Who recorded it and who changed it last (set by the services from the person acting);
+    # null for rows from imports, restores of unknown people, or deleted accounts.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="added by",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="changed by",
     )
 
     objects = WarrantyQuerySet.as_manager()

@@ -9,6 +9,16 @@ from spends_tracker.schemas import BodySchema, DateIn, PageQuery, optional_text
 from warranties.models import WarrantyStatus
 
 
+def username_of(row, relation: str) -> str | None:
+    """The username of ROW's user RELATION (`created_by`, `updated_by`), or None.
+
+    Querysets shown by the API select the users with their rows (constant queries per page).
+    """
+    if getattr(row, f"{relation}_id", None) is None:
+        return None
+    return getattr(row, relation).get_username()
+
+
 class WarrantyOut(Schema):
     """A warranty with its effective status (API.md §4.2)."""
 
@@ -22,6 +32,18 @@ class WarrantyOut(Schema):
     notes: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime | None
+    created_by: str | None = Field(description="Username of who added it; null when unknown.")
+    updated_by: str | None = Field(
+        description="Username of who changed it last; null when unknown."
+    )
+
+    @staticmethod
+    def resolve_created_by(warranty) -> str | None:
+        return username_of(warranty, "created_by")
+
+    @staticmethod
+    def resolve_updated_by(warranty) -> str | None:
+        return username_of(warranty, "updated_by")
 
     @staticmethod
     def resolve_status(warranty) -> str:

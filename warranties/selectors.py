@@ -16,7 +16,9 @@ def warranty_list(
     EXPIRING_SOON true keeps the active ones ending within 30 days; false drops them.
     """
     today = today or clock.today()
-    warranties = Warranty.objects.with_status(today).select_related("purchase")
+    warranties = Warranty.objects.with_status(today).select_related(
+        "purchase", "created_by", "updated_by"
+    )
     if status:
         warranties = warranties.in_status(status, today)
     if expiring_soon is not None:
@@ -37,6 +39,6 @@ def warranty_list_expiring(*, days: int, today: datetime.date | None = None):
     return (
         Warranty.objects.expiring(days, today)
         .with_status(today)
-        .select_related("purchase")
+        .select_related("purchase", "created_by", "updated_by")
         .order_by("warranty_end", "created_at", "id")
     )

@@ -13,7 +13,23 @@ CREATED_FROM_PURCHASE = "Created from purchase"
 _WRITABLE_FIELDS = {"warranty_start", "warranty_end", "warranty_type", "provider", "notes"}
 
 
-def _apply(warranty: Warranty, data: dict) -> None:
+def _person(actor):
+    """ACTOR when it is a signed-in account (an anonymous user in open mode is no one)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _stamp(warranty: Warranty, actor) -> None:
+    """Make ACTOR who added WARRANTY when it is new, else who changed it last (like
+    updated_at, updated_by stays null until the first change after creation)."""
+    if _person(actor) is not None:
+        if warranty._state.adding:
+            warranty.created_by = actor
+        else:
+            warranty.updated_by = actor
+
+
+def _apply(warranty: Warranty, data: dict, actor) -> None:
+    _stamp(warranty, actor)
     data = dict(data)
     duration_months = data.pop("duration_months", None)
     status = data.pop("status", None)
@@ -30,21 +46,23 @@ def _apply(warranty: Warranty, data: dict) -> None:
 
 
 @transaction.atomic
-def warranty_create(*, purchase, data: dict) -> Warranty:
-    """Add a warranty to PURCHASE (a purchase may have several).
+def warranty_create(*, purchase, data: dict, actor=None) -> Warranty:
+    """Add a warranty to PURCHASE (a purchase may have several); ACTOR is who added it.
 
     DATA holds model fields, plus optionally `duration_months` (instead of `warranty_end`) and
     `status` (VOIDED voids it). Raises ValidationError for an end before the start.
     """
     warranty = Warranty(purchase=purchase)
-    _apply(warranty, data)
+    _apply(warranty, data, actor)
     return warranty
 
 
 @transaction.atomic
-def warranty_update(*, warranty: Warranty, data: dict) -> Warranty:
-    """Change the fields present in DATA; `duration_months` counts from the (new) start."""
-    _apply(warranty, data)
+def warranty_update(*, warranty: Warranty, data: dict, actor=None) -> Warranty:
+    """Change the fields present in DATA; `duration_months` counts from the (new) start.
+
+    ACTOR becomes who changed it last."""
+    _apply(warranty, data, actor)
     return warranty
 
 
@@ -54,11 +72,11 @@ def warranty_delete(*, warranty: Warranty) -> None:
 
 
 @transaction.atomic
-def warranty_set_primary_end(*, purchase, end: datetime.date | None) -> None:
+def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None) -> None:
     """Apply a purchase's `warranty_expiry` (API.md §4.1, decision D11).
 
     A date moves the primary warranty's end, or creates a warranty from the purchase date when
-    there is none; None deletes the primary warranty.
+    there is none; None deletes the primary warranty. ACTOR is who changed (or added) it.
     """
     primary = Warranty.objects.filter(purchase=purchase).primary_first().first()
     if end is None:
@@ -71,11 +89,18 @@ def warranty_set_primary_end(*, purchase, end: datetime.date | None) -> None:
     if end < primary.warranty_start:
         message = f"The warranty cannot end before it starts ({primary.warranty_start})."
         raise ValidationError({"warranty_expiry": message})
+    if primary.warranty_end != end or primary._state.adding:
+        _stamp(primary, actor)
     primary.warranty_end = end
     primary.save()
 
 
 @transaction.atomic
-def warranties_set_voided(*, warranties, voided: bool) -> int:
-    """Void (or un-void) the given warranties (a queryset); return how many changed."""
-    return warranties.exclude(voided=voided).update(voided=voided, updated_at=timezone.now())
+def warranties_set_voided(*, warranties, voided: bool, actor=None) -> int:
+    """Void (or un-void) the given warranties (a queryset); return how many changed.
+
+    ACTOR, when given, becomes who changed them last."""
+    changes = {"voided": voided, "updated_at": timezone.now()}
+    if _person(actor) is not None:
+        changes["updated_by"] = actor
+    return warranties.exclude(voided=voided).update(**changes)

@@ -508,9 +508,11 @@ def test_an_update_changes_only_the_fields_sent(api_client):
     after = response.json()
     assert after["notes"] == "New"
     assert after["price"] == "12.35"
-    unchanged = set(before) - {"notes", "price", "updated_at"}
+    # updated_at and updated_by tell when and by whom it was saved last.
+    unchanged = set(before) - {"notes", "price", "updated_at", "updated_by"}
     assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}
     assert after["updated_at"] is not None
+    assert after["updated_by"] == "owner"
     assert Purchase.objects.get(pk=purchase.pk).notes == "New"
 
 
@@ -522,8 +524,9 @@ def test_an_update_with_an_empty_body_changes_nothing(api_client):
     response = put(api_client, purchase.id, {})
 
     assert response.status_code == 200
-    assert {k: v for k, v in response.json().items() if k != "updated_at"} == {
-        k: v for k, v in before.items() if k != "updated_at"
+    saved = {"updated_at", "updated_by"}  # when and by whom it was saved last
+    assert {k: v for k, v in response.json().items() if k not in saved} == {
+        k: v for k, v in before.items() if k not in saved
     }
 
 

@@ -479,9 +479,11 @@ def test_an_update_changes_only_the_fields_sent(api_client):
     assert response.status_code == 200
     after = response.json()
     assert after["provider"] == "Insurer"
-    unchanged = set(before) - {"provider", "updated_at"}
+    # updated_at and updated_by tell when and by whom it was saved last.
+    unchanged = set(before) - {"provider", "updated_at", "updated_by"}
     assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}
     assert after["updated_at"] is not None
+    assert after["updated_by"] == "owner"
     warranty.refresh_from_db()
     assert warranty.provider == "Insurer"
 

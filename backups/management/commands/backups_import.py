@@ -40,7 +40,9 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
             with stream, progress_bars(self.stderr._out) as progress:
-                report = IMPORTERS[format](stream, mode=mode, dry_run=dry_run, progress=progress)
+                report = IMPORTERS[format](
+                    stream, mode=mode, dry_run=dry_run, progress=progress, source=path.name
+                )
         except imports.ImportRejected as error:
             # One line, whatever the file put into the message.
             raise CommandError(" ".join(f"{path.name}: {error}".split())) from None
