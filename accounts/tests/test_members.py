@@ -243,3 +243,14 @@ def test_the_api_refuses_to_leave_the_household_without_an_owner(api_client, api
     )
     assert response.status_code == 400
     assert "at least one owner" in response.json()["detail"]
+
+
+def test_an_expired_link_says_so_on_its_page(client):
+    invitation, link = _invite()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "This invitation expired on" in response.text
+    assert client.get(link.replace(_key(link), "made-up")).status_code == 404
