@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
@@ -8,7 +7,7 @@ from django.db.models import Prefetch, Q, Subquery
 
 from spends_tracker import clock
 from spends_tracker.links import validate_web_link
-from spends_tracker.models import TimeStampedModel, VersionedModel, VersionedQuerySet
+from spends_tracker.models import AuthoredModel, TimeStampedModel, VersionedModel, VersionedQuerySet
 from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from warranties.models import Warranty
 
@@ -64,7 +63,7 @@ class PurchaseQuerySet(VersionedQuerySet):
         )
 
 
-class Purchase(VersionedModel):
+class Purchase(AuthoredModel, VersionedModel):
     """Something bought: what, where, from whom, when and for how much.
 
     `price` is the line total (the amount paid), not a unit price: totals sum it as it is.
@@ -112,26 +111,6 @@ class Purchase(VersionedModel):
     return_policy = models.CharField(max_length=200, null=True, blank=True)
     tags = models.CharField(
         max_length=255, null=True, blank=True, help_text="Comma-separated, e.g. laptop,work."
-    )
-    # Who recorded it and who changed it last (set by the services from the person acting);
-    # null for rows from imports, restores of unknown people, or deleted accounts.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="added by",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="changed by",
     )
 
     objects = PurchaseQuerySet.as_manager()

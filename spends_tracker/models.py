@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -26,6 +27,32 @@ class TimeStampedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+
+def _person(verbose_name: str):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class AuthoredModel(models.Model):
+    """Who recorded a row and who changed it last (purchases and warranties).
+
+    Set by the services from the person acting; null for rows from imports, restores of unknown
+    people, or deleted accounts.
+    """
+
+    created_by = _person("added by")
+    updated_by = _person("changed by")
+
+    class Meta:
+        abstract = True
 
 
 class DataVersion(models.Model):

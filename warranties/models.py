@@ -1,11 +1,10 @@
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
 
 from spends_tracker import clock
-from spends_tracker.models import VersionedModel, VersionedQuerySet
+from spends_tracker.models import AuthoredModel, VersionedModel, VersionedQuerySet
 
 EXPIRING_SOON_DAYS = 30
 
@@ -81,7 +80,7 @@ class WarrantyQuerySet(VersionedQuerySet):
         return self.filter(purchase=OuterRef("pk")).primary_first()[:1]
 
 
-class Warranty(VersionedModel):
+class Warranty(AuthoredModel, VersionedModel):
     """A promise that a purchase will be repaired or replaced until `warranty_end`.
 
     A purchase may have several (manufacturer, extended, insurance). The status is not stored:
@@ -101,26 +100,6 @@ class Warranty(VersionedModel):
     voided = models.BooleanField(
         default=False,
         help_text="A voided warranty no longer covers the purchase, whatever the date.",
-    )
-    # Who recorded it and who changed it last (set by the services from the person acting);
-    # null for rows from imports, restores of unknown people, or deleted accounts.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="added by",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="changed by",
     )
 
     objects = WarrantyQuerySet.as_manager()
