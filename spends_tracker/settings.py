@@ -236,7 +236,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (docs/deployment.md, *Sizing*): on PostgreSQL a new connection per
+# request costs more than a cheap request itself (TLS-less loopback still means a fork on the
+# server and an authentication round trip), so each thread keeps its connection for
+# CONN_MAX_AGE seconds, checked before reuse (CONN_HEALTH_CHECKS) so that a database restart
+# costs one reconnect, not an error. The worker and the scheduler close or reuse theirs around
+# each job the same way (close_old_connections). SQLite opens a file, which costs next to
+# nothing, and the development server runs each request on a new thread, where a kept
+# connection would never be reused: it keeps none.
+_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600 if _postgresql else 0)
+)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications -------------------------------------------------------------------------------

@@ -136,3 +136,42 @@ def test_storage_choice_mistakes_are_reported(tmp_path):
     assert "spends.E008" in no_bucket.stderr
     assert "spends.E009" in unknown.stderr
     assert s3.returncode == 0, s3.stderr
+
+
+@pytest.mark.parametrize(
+    ("database_url", "kept"),
+    [
+        ("postgres://spends@db.invalid:5432/spends", 600),
+        ("sqlite:////tmp/spends-settings-probe.sqlite3", 0),
+    ],
+)
+def test_postgresql_connections_are_kept_and_checked_sqlite_ones_are_not(
+    tmp_path, database_url, kept
+):
+    """Settings alone (no connection is made): what each database keeps between requests."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "CONN_MAX_AGE"}
+    }
+    env.update(
+        SPENDS_DATA_DIR=str(tmp_path / "data"),
+        SPENDS_ENV_FILE=str(tmp_path / "no.env"),
+        DATABASE_URL=database_url,
+        DEBUG="true",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='spends_tracker.settings';"
+            "from django.conf import settings as s; d = s.DATABASES['default'];"
+            "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [str(kept), "True"], result.stderr
