@@ -14,11 +14,12 @@ from spends_tracker import clock
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
-def run_check(tmp_path, **environment):
+def _configuration(tmp_path, **environment) -> dict[str, str]:
+    """This process's environment without its settings, plus ENVIRONMENT."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE"}
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE", "CONN_MAX_AGE"}
     }
     # The checkout's own .env (made by the set-up) must not leak into these configurations.
     env.update(
@@ -26,6 +27,11 @@ def run_check(tmp_path, **environment):
         SPENDS_ENV_FILE=str(tmp_path / "no.env"),
         **environment,
     )
+    return env
+
+
+def run_check(tmp_path, **environment):
+    env = _configuration(tmp_path, **environment)
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=PROJECT_DIR,
@@ -149,17 +155,7 @@ def test_postgresql_connections_are_kept_and_checked_sqlite_ones_are_not(
     tmp_path, database_url, kept
 ):
     """Settings alone (no connection is made): what each database keeps between requests."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "CONN_MAX_AGE"}
-    }
-    env.update(
-        SPENDS_DATA_DIR=str(tmp_path / "data"),
-        SPENDS_ENV_FILE=str(tmp_path / "no.env"),
-        DATABASE_URL=database_url,
-        DEBUG="true",
-    )
+    env = _configuration(tmp_path, DATABASE_URL=database_url, DEBUG="true")
     result = subprocess.run(
         [
             sys.executable,
