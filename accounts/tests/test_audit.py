@@ -391,3 +391,18 @@ def test_the_admin_says_who_added_a_purchase(staff_client, admin_user):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Purchase.objects.get().created_by == admin_user
+
+
+def test_a_restore_leaves_out_malformed_events_and_reads_times_without_a_zone_as_utc(api_user):
+    from backups.imports import audit_merge
+
+    added = audit_merge(
+        [
+            {"at": 5, "actor_name": "x", "action": "a.b", "target": ""},
+            {"at": "not a time", "actor_name": "x", "action": "a.b", "target": ""},
+            {"at": "2025-03-14T09:21:07", "actor_name": "alex", "action": "data.reset"},
+        ]
+    )
+    assert added == 1
+    event = AuditEvent.objects.get(actor_name="alex")
+    assert event.at == datetime.datetime(2025, 3, 14, 9, 21, 7, tzinfo=datetime.UTC)
