@@ -28,6 +28,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.models import Membership, Role  # noqa: E402
 from accounts.services import api_token_create  # noqa: E402
 from catalog.models import Brand, Retailer  # noqa: E402
 from purchases.models import Purchase  # noqa: E402
@@ -111,20 +112,30 @@ def measure(client: Client, label: str, url: str, runs: int, before=None) -> Non
     )
 
 
+BENCH_USER = "bench"
+
+
 def prepare(count: int, skip_load: bool) -> Client:
     """Migrate, load COUNT purchases unless SKIP_LOAD, and return a client with a token."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {prepare_token(count, skip_load)}")
+
+
+def prepare_token(count: int, skip_load: bool) -> str:
+    """Migrate, load COUNT purchases unless SKIP_LOAD, and return a new API token of the owner
+    BENCH_USER (for clients other than Django's test client)."""
     call_command("migrate", verbosity=0)
     if not skip_load:
         began = time.perf_counter()
         load(count)
         print(f"load took {time.perf_counter() - began:.0f} s")
-    user, _ = get_user_model().objects.get_or_create(username="bench")
+    user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
+    Membership.objects.update_or_create(user=user, defaults={"role": Role.OWNER})
     _, token = api_token_create(user=user, name="benchmark")
     print(
         f"{connection.vendor}, {Purchase.objects.count():,} purchases, "
         f"{Warranty.objects.count():,} warranties"
     )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return token
 
 
 def arguments(description: str):

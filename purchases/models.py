@@ -3,13 +3,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from spends_tracker import clock
 from spends_tracker.links import validate_web_link
 from spends_tracker.models import AuthoredModel, TimeStampedModel, VersionedModel, VersionedQuerySet
 from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
-from warranties.models import Warranty
+from warranties.models import Warranty, primary_warranty_of
 
 
 def default_currency_code() -> str:
@@ -33,28 +33,42 @@ class PurchaseQuerySet(VersionedQuerySet):
             attachments_delete(attachments=Attachment.objects.filter(purchase__in=self))
             return super().delete()
 
-    def with_details(self, today: datetime.date | None = None):
-        """Load what a purchase object of the API shows, in three queries for any page size.
+    def with_details(self):
+        """Load what a purchase object of the API shows, in two queries for any page size.
 
-        Retailer and brand are joined, the primary warranty is annotated, and all warranties
-        (with their effective status, ordered by end date) are prefetched into `warranty_list`.
+        Retailer, brand and the people who added and changed it are joined; all warranties
+        (with the same people, ordered by end date) are prefetched into `warranty_list`, from
+        which `primary_warranty` and each warranty's status are read in Python. (Annotating the
+        primary warranty with subqueries cost more to build and run than the whole page.)
         """
-        return (
-            self.select_related("retailer", "brand", "created_by", "updated_by")
-            .with_primary_warranty(today)
-            .prefetch_related(
-                Prefetch(
-                    "warranties",
-                    queryset=Warranty.objects.with_status(today)
-                    .select_related("created_by", "updated_by")
-                    .order_by("warranty_end", "created_at", "id"),
-                    to_attr="warranty_list",
-                )
+        return self.select_related(
+            "retailer", "brand", "created_by", "updated_by"
+        ).prefetch_related(
+            Prefetch(
+                "warranties",
+                queryset=Warranty.objects.select_related("created_by", "updated_by").order_by(
+                    "warranty_end", "created_at", "id"
+                ),
+                to_attr="warranty_list",
             )
         )
 
+    def primary_warranty_in(self, warranties):
+        """Keep the purchases whose primary warranty is among WARRANTIES (a queryset)."""
+        primary = Warranty.objects.primary_of_outer_purchase()
+        return self.alias(primary_warranty_id=Subquery(primary.values("id"))).filter(
+            primary_warranty_id__in=warranties.values("id")
+        )
+
+    def without_warranty(self):
+        return self.exclude(Exists(Warranty.objects.filter(purchase=OuterRef("pk"))))
+
     def with_primary_warranty(self, today: datetime.date | None = None):
-        """Annotate the primary warranty's id, end date and effective status (decision D11)."""
+        """Annotate the primary warranty's id, end date and effective status.
+
+        For the admin's sortable columns and the CSV export; pages and the API read
+        `primary_warranty` from `with_details()` instead.
+        """
         primary = Warranty.objects.with_status(today).primary_of_outer_purchase()
         return self.annotate(
             primary_warranty_id=Subquery(primary.values("id")),
@@ -174,9 +188,9 @@ class Purchase(AuthoredModel, VersionedModel):
         return self.product_name
 
     @property
-    def primary_warranty(self):
+    def primary_warranty(self) -> Warranty | None:
         """The primary warranty among the prefetched ones (needs `with_details()`)."""
-        return next((w for w in self.warranty_list if w.id == self.primary_warranty_id), None)
+        return primary_warranty_of(self.warranty_list)
 
     def delete(self, *args, **kwargs):
         """Delete the purchase, releasing its attachments' blobs first (see Attachment)."""

@@ -82,11 +82,13 @@ class PurchaseOut(Schema):
 
     @staticmethod
     def resolve_warranty_id(purchase):
-        return purchase.primary_warranty_id
+        primary = purchase.primary_warranty
+        return primary.id if primary else None
 
     @staticmethod
     def resolve_warranty_expiry(purchase):
-        return purchase.primary_warranty_end
+        primary = purchase.primary_warranty
+        return primary.warranty_end if primary else None
 
     @staticmethod
     def resolve_warranties(purchase):

@@ -72,10 +72,9 @@ def purchase_list(
     if date_to:
         purchases = purchases.filter(purchase_date__lte=date_to)
     if warranty_status == WARRANTY_STATE_NONE:
-        purchases = purchases.filter(primary_warranty_id__isnull=True)
+        purchases = purchases.without_warranty()
     elif warranty_status:
-        primaries = Warranty.objects.in_state(warranty_status)
-        purchases = purchases.filter(primary_warranty_id__in=primaries.values("id"))
+        purchases = purchases.primary_warranty_in(Warranty.objects.in_state(warranty_status))
     if tag and tag.strip():
         purchases = purchases.filter(tags__icontains=tag.strip())
     if currency_code:

@@ -46,8 +46,27 @@ def warranty_expiring_condition(today: datetime.date, within_days: int = EXPIRIN
     return warranty_status_conditions(today)[WarrantyStatus.ACTIVE] & Q(warranty_end__lte=last_day)
 
 
-# D11: the primary warranty is the non-voided one that ends last, else the latest-ending one.
+# The primary warranty is the non-voided one that ends last, else the latest-ending one.
 PRIMARY_WARRANTY_ORDERING = ["voided", "-warranty_end", "-created_at", "-id"]
+
+
+def primary_warranty_of(warranties) -> "Warranty | None":
+    """Return the primary warranty among WARRANTIES already in memory, or None.
+
+    Mirrors PRIMARY_WARRANTY_ORDERING (a test keeps the two in agreement): pages that have a
+    purchase's warranties at hand pick it in Python instead of a subquery per row. UUIDs order
+    the same in Python and in the database (as 128-bit big-endian numbers).
+    """
+    return max(
+        warranties,
+        key=lambda warranty: (
+            not warranty.voided,
+            warranty.warranty_end,
+            warranty.created_at,
+            warranty.id,
+        ),
+        default=None,
+    )
 
 
 class WarrantyQuerySet(VersionedQuerySet):

@@ -90,6 +90,37 @@ def test_a_purchase_without_warranties_has_no_primary_warranty():
     assert annotated.primary_warranty_status is None
 
 
+TIE_TIME = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    "warranties",
+    [
+        [("2025-01-01", False), ("2027-01-01", False), ("2030-01-01", True)],
+        [("2025-01-01", True), ("2026-01-01", True)],
+        [("2026-01-01", False), ("2026-01-01", False), ("2026-01-01", False)],
+        [("2024-01-01", False)],
+    ],
+)
+def test_the_primary_warranty_picked_in_python_is_the_one_the_database_picks(warranties):
+    """`primary_warranty_of` (pages, API) and the subquery (admin, CSV export) must agree,
+    down to ties on end date and creation time, which the id breaks."""
+    purchase = PurchaseFactory(purchase_date=datetime.date(2024, 1, 1))
+    for end, voided in warranties:
+        WarrantyFactory(
+            purchase=purchase,
+            warranty_end=datetime.date.fromisoformat(end),
+            voided=voided,
+            created_at=TIE_TIME,
+        )
+
+    in_python = Purchase.objects.with_details().get(pk=purchase.pk).primary_warranty
+    in_database = Purchase.objects.with_primary_warranty(TODAY).get(pk=purchase.pk)
+
+    assert in_python.id == in_database.primary_warranty_id
+    assert in_python.status_on(TODAY) == in_database.primary_warranty_status
+
+
 def test_deleting_a_purchase_deletes_its_warranties_and_deleting_a_retailer_keeps_it():
     warranty = WarrantyFactory()
     purchase = warranty.purchase
