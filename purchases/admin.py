@@ -7,7 +7,8 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 
 from backups.resources import PurchaseResource
 from purchases.models import Attachment, Purchase
-from purchases.selectors import SEARCH_FIELDS, WARRANTY_STATE_NONE
+from purchases.search import purchases_matching
+from purchases.selectors import WARRANTY_STATE_NONE
 from purchases.services import attachment_add, attachments_delete, purchases_mark_received
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
@@ -93,7 +94,11 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
         ("brand", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["retailer", "brand"]
-    search_fields = [*SEARCH_FIELDS, "retailer__name", "brand__name"]
+    # Only shows the search box: get_search_results searches as the inventory does.
+    search_fields = ["product_name"]
+    search_help_text = (
+        "Every word must be found in the name, numbers, tags, notes, retailer or brand."
+    )
     date_hierarchy = "purchase_date"
     autocomplete_fields = ["retailer", "brand"]
     actions = ["mark_received"]
@@ -136,6 +141,10 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_primary_warranty()
+
+    def get_search_results(self, request, queryset, search_term):
+        """The inventory's search (purchases.search), so that both find the same purchases."""
+        return purchases_matching(queryset, search_term), False
 
     @admin.display(description="price", ordering="price")
     def price_with_currency(self, purchase):

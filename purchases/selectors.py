@@ -1,19 +1,6 @@
-from django.db.models import Q
-
-from catalog.models import Brand, Retailer
 from purchases.models import Purchase
+from purchases.search import purchases_matching
 from warranties.models import Warranty
-
-# The purchase's own columns searched; on PostgreSQL each has a trigram index (migrations 0002
-# and 0003), so that an OR of all of them can be answered from indexes alone.
-SEARCH_FIELDS = [
-    "product_name",
-    "model_number",
-    "serial_number",
-    "retailer_order_number",
-    "notes",
-    "tags",
-]
 
 SORT_FIELDS = {
     "created_at": ["created_at", "id"],
@@ -41,26 +28,13 @@ def purchase_list(
 ):
     """Return the purchases matching the filters, ready to be shown (see `with_details`).
 
-    SEARCH is a case-insensitive substring of the product name, model, serial and order numbers,
-    notes, tags, or the retailer's or brand's name. WARRANTY_STATUS filters on the effective status
-    of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or WARRANTY_STATE_NONE.
+    SEARCH is words that must all be found (see `purchases.search`). WARRANTY_STATUS filters on
+    the effective status of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or
+    WARRANTY_STATE_NONE.
     SORT is a key of SORT_FIELDS, "-" first for descending.
     """
     purchases = Purchase.objects.with_details()
-    if search and search.strip():
-        term = search.strip()
-        # Matching retailers and brands are looked up first (two small queries) so that every
-        # branch of the OR is an indexed condition on the purchases table: PostgreSQL can then
-        # combine index scans instead of reading all purchases.
-        retailer_ids = list(
-            Retailer.objects.filter(name__icontains=term).values_list("id", flat=True)
-        )
-        brand_ids = list(Brand.objects.filter(name__icontains=term).values_list("id", flat=True))
-        purchases = purchases.filter(
-            Q.create([(f"{field}__icontains", term) for field in SEARCH_FIELDS], connector=Q.OR)
-            | Q(retailer_id__in=retailer_ids)
-            | Q(brand_id__in=brand_ids)
-        )
+    purchases = purchases_matching(purchases, search)
     if retailer_id:
         purchases = purchases.filter(retailer_id=retailer_id)
     if brand_id:

@@ -163,6 +163,8 @@ def test_search_finds_purchases_by_retailer_brand_and_serial(staff_client):
     assert found("corner") == {"Kettle"}
     assert found("BOSCH") == {"Drill"}
     assert found("abc-1") == {"Laptop"}
+    assert found("drill bosch") == {"Drill"}
+    assert found("drill corner") == set()
 
 
 def test_mark_received_action_changes_only_ordered_purchases(staff_client):

@@ -904,6 +904,24 @@ def test_search_finds_a_substring_in_the_middle_of_a_name(api_client):
     assert ids(api_client.get(PURCHASES, {"search": "presso mach"})) == [str(match.id)]
 
 
+def test_every_word_of_a_search_must_be_found_each_in_any_field(api_client):
+    bosch = BrandFactory(name="Bosch")
+    dishwasher = PurchaseFactory(product_name="Serie 6 dishwasher", brand=bosch)
+    PurchaseFactory(product_name="Serie 6 dishwasher", brand__name="Siemens")
+    PurchaseFactory(product_name="Drill", brand=bosch)
+
+    data = api_client.get(PURCHASES, {"search": "  bosch   DISH "}).json()
+
+    assert ids_of(data) == [str(dishwasher.id)]
+    assert data["total"] == 1
+
+
+def test_a_search_of_only_spaces_lists_everything(api_client):
+    PurchaseFactory.create_batch(2)
+
+    assert api_client.get(PURCHASES, {"search": "   "}).json()["total"] == 2
+
+
 def test_search_treats_wildcard_characters_literally(api_client):
     match = PurchaseFactory(product_name="100% cotton_shirt")
     PurchaseFactory(product_name="Wool jumper")

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection
 
 from preferences.services import preferences_update
 from purchases.models import Purchase
+from purchases.search import SEARCH_INDEX_NAME, purchases_matching, search_words
 from purchases.tests.factories import PurchaseFactory
 from spends_tracker import clock
 from warranties.models import WarrantyStatus
@@ -132,11 +133,14 @@ def test_deleting_a_purchase_deletes_its_warranties_and_deleting_a_retailer_keep
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
-def test_product_name_search_can_use_the_trigram_index():
+@pytest.mark.parametrize("text", ["espresso", "bosch dish"])
+def test_every_word_of_a_search_is_looked_up_in_the_one_search_index(text):
     PurchaseFactory.create_batch(5)
-    queryset = Purchase.objects.order_by().filter(product_name__icontains="espresso")
+    queryset = purchases_matching(Purchase.objects.order_by(), text)
     with connection.cursor() as cursor:
         # On a handful of rows the planner prefers a scan; forbid it to see that the index fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-    assert "purchase_product_name_trgm" in plan
+    index_conditions = plan.split(f"Bitmap Index Scan on {SEARCH_INDEX_NAME}")[1]
+    for word in search_words(text):
+        assert f"%{word}%" in index_conditions.lower(), plan
