@@ -69,6 +69,10 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
 - `GET /api/purchases` also filters by `warranty_status` (effective status of the primary
   warranty), `tag` (substring of the tags) and `currency_code`, and orders by `sort`
   (`created_at`, `purchase_date`, `price`, `product_name`, `-` first for descending).
+- `GET /api/purchases?search=` finds purchases containing every word of the search, each in any
+  of the searched fields.
+- `GET /api/warranties/expiring` returns at most `limit` warranties (default 100, at most 500),
+  the soonest-ending first; the `X-Total-Count` header says how many there are in all.
 - Warranty lists embed `purchase: {id, product_name, purchase_date}` and filter by `purchase_id`.
   Writing `status: ACTIVE` or `EXPIRED` to a voided warranty lifts the void; the effective status
   still follows the dates.

@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from purchases.models import Purchase
@@ -45,9 +46,14 @@ def list_warranties(request, filters: Query[WarrantyFilters]):
 
 # Declared before /warranties/{warranty_id}, which would otherwise take "expiring" for an id.
 @router.get("/warranties/expiring", response={200: list[WarrantyDetailOut], **COMMON_ERRORS})
-def list_expiring_warranties(request, query: Query[ExpiringQuery]):
-    """Active warranties ending within `days` days from today (inclusive), soonest first."""
-    return list(warranty_list_expiring(days=query.days))
+def list_expiring_warranties(request, response: HttpResponse, query: Query[ExpiringQuery]):
+    """Active warranties ending within `days` days from today (inclusive), soonest first.
+
+    At most `limit` of them; the `X-Total-Count` header says how many there are in all.
+    """
+    warranties = warranty_list_expiring(days=query.days)
+    response["X-Total-Count"] = str(warranties.count())
+    return list(warranties[: query.limit])
 
 
 @router.post("/warranties", response={201: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS})

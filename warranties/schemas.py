@@ -120,5 +120,17 @@ class WarrantyFilters(PageQuery):
     purchase_id: uuid.UUID | None = None
 
 
+# The expiring list is a bare array (API.md): it is capped rather than paginated, the soonest
+# first, and the response's X-Total-Count header says how many there are in all.
+EXPIRING_DEFAULT_LIMIT = 100
+EXPIRING_MAX_LIMIT = 500
+
+
 class ExpiringQuery(Schema):
     days: int = Field(30, ge=1, le=365, description="Window in days from today, inclusive.")
+    limit: int = Field(
+        EXPIRING_DEFAULT_LIMIT,
+        ge=1,
+        le=EXPIRING_MAX_LIMIT,
+        description="At most this many, the soonest-ending first; X-Total-Count has them all.",
+    )

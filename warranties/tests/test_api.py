@@ -250,6 +250,25 @@ def test_expiring_days_outside_1_to_365_is_rejected(api_client, days):
     assert_validation_error(api_client.get(EXPIRING, {"days": days}))
 
 
+def test_expiring_gives_the_soonest_limit_and_counts_them_all_in_a_header(
+    api_client, django_assert_num_queries
+):
+    ending = [warranty_ending(offset) for offset in (9, 2, 5, 7)]
+    api_client.get(EXPIRING)  # the token's first use is recorded once
+
+    # token, count, page (purchase and people joined in)
+    with django_assert_num_queries(3):
+        response = api_client.get(EXPIRING, {"limit": 2})
+
+    assert ids(response) == [str(ending[1].id), str(ending[2].id)]
+    assert response["X-Total-Count"] == "4"
+
+
+@pytest.mark.parametrize("limit", [0, 501, "all"])
+def test_expiring_limit_outside_1_to_500_is_rejected(api_client, limit):
+    assert_validation_error(api_client.get(EXPIRING, {"limit": limit}))
+
+
 @pytest.mark.parametrize("path", [EXPIRING, EXPIRING + "/"])
 def test_expiring_is_not_taken_for_a_warranty_id(api_client, path):
     warranty_ending(3)
