@@ -1,39 +1,40 @@
-"""The dashboard's figures (API.md §5.5), each computed by aggregate queries in the database.
+"""The dashboard's figures (API.md §5.5), read from the rollups the write services keep.
 
 Amounts in different currencies are never added: figures about money (and the purchase counts
 that go with them) cover the purchases of one currency, by default the preferred one (D12, K1).
-Warranty figures cover every warranty. "Today" is `spends_tracker.clock.today()`. Sums come back
-from the database as Decimal; averages and percentages are divided in Python with Decimal, per
-result row, and rounded half-up only when they are turned into JSON.
+Warranty figures cover every warranty. "Today" is `spends_tracker.clock.today()`.
+
+The figures come from purchases.rollups and warranties.rollups (sums per day, retailer, brand,
+product name; warranty counts per end date), a few thousand rows where there are 100,000
+purchases, each figure one aggregate query. Amounts are summed as whole hundredths and turned into
+Decimal exactly; averages and percentages are divided in Python with Decimal, per result row, and
+rounded half-up only when they are turned into JSON.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, FloatField, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 
 from analytics.cache import cached_figure
 from catalog.models import Brand, Retailer
 from preferences.selectors import preferred_currency_code
-from purchases.models import Purchase
+from purchases.models import Purchase, SpendingDimension, SpendingRollup
+from purchases.rollups import UNITS_PER_AMOUNT, rollups_brought_in_step
 from spends_tracker import clock
 from spends_tracker.clock import add_months
+from spends_tracker.money import MONEY_QUANTUM as CENT
 from warranties.models import (
     Warranty,
+    WarrantyRollup,
     WarrantyStatus,
     warranty_expiring_condition,
     warranty_status_conditions,
 )
 
 ZERO = Decimal("0")
-# Wide enough for the sum of every purchase (one price has at most 10 digits).
-TOTAL_FIELD = DecimalField(max_digits=20, decimal_places=2)
-
-
-def _sum(field: str, condition: Q | None = None):
-    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=TOTAL_FIELD)
 
 
 def _mean(total: Decimal, count: int) -> Decimal:
@@ -109,16 +110,41 @@ def _purchases_in(currency: str):
     return Purchase.objects.filter(currency_code=currency)
 
 
+def _warranty_rows():
+    """The warranty rollup, brought in step with the data first."""
+    rollups_brought_in_step()
+    return WarrantyRollup.objects.all()
+
+
+def _spending_rows(dimension: str):
+    """One dimension of the spending rollup, brought in step with the data first."""
+    rollups_brought_in_step()
+    return SpendingRollup.objects.filter(dimension=dimension)
+
+
+def _amount(units) -> Decimal:
+    """An amount from whole hundredths, exactly."""
+    return (Decimal(units or 0) / UNITS_PER_AMOUNT).quantize(CENT)
+
+
+def _warranty_conditions(today: datetime.date) -> dict[str, Q]:
+    """warranty_status_conditions, and the expiring one, on the rollup's rows."""
+    return {
+        **warranty_status_conditions(today),
+        "EXPIRING_SOON": warranty_expiring_condition(today),
+    }
+
+
 @cached_figure
 def warranty_counts(*, today: datetime.date | None = None) -> dict[str, int]:
     """Count all warranties by effective status, and the expiring ones, in one query."""
     today = today or clock.today()
-    conditions = warranty_status_conditions(today)
-    # Aliases must not collide with the model's field names ("voided").
-    counts = Warranty.objects.aggregate(
-        **{f"{status}_count": Count("id", filter=conditions[status]) for status in conditions},
-        expiring_soon_count=Count("id", filter=warranty_expiring_condition(today)),
-        total_count=Count("id"),
+    counts = _warranty_rows().aggregate(
+        **{
+            f"{status}_count": Coalesce(Sum("warranty_count", filter=condition), 0)
+            for status, condition in _warranty_conditions(today).items()
+        },
+        total_count=Coalesce(Sum("warranty_count"), 0),
     )
     return {key.removesuffix("_count").lower(): value for key, value in counts.items()}
 
@@ -126,16 +152,19 @@ def warranty_counts(*, today: datetime.date | None = None) -> dict[str, int]:
 @cached_figure
 def analytics_summary(*, currency: str, today: datetime.date | None = None) -> dict:
     """The dashboard's KPI cards: money and items in CURRENCY, warranties of any currency."""
-    figures = Purchase.objects.aggregate(
-        total_spent=_sum("price", Q(currency_code=currency)),
-        total_items=Count("id", filter=Q(currency_code=currency)),
-        tax_deductible_count=Count("id", filter=Q(currency_code=currency, tax_deductible=True)),
-        other_currency_count=Count("id", filter=~Q(currency_code=currency)),
+    mine = Q(currency_code=currency)
+    figures = _spending_rows(SpendingDimension.DAY).aggregate(
+        total_units=Sum("total_units", filter=mine),
+        total_items=Coalesce(Sum("purchase_count", filter=mine), 0),
+        tax_deductible_count=Coalesce(Sum("tax_deductible_count", filter=mine), 0),
+        other_currency_count=Coalesce(Sum("purchase_count", filter=~mine), 0),
     )
+    total_spent = _amount(figures.pop("total_units"))
     warranties = warranty_counts(today=today)
     return {
         **figures,
-        "avg_price": _mean(figures["total_spent"], figures["total_items"]),
+        "total_spent": total_spent,
+        "avg_price": _mean(total_spent, figures["total_items"]),
         "active_warranties": warranties["active"],
         "expiring_warranties": warranties["expiring_soon"],
         "expired_warranties": warranties["expired"],
@@ -143,14 +172,26 @@ def analytics_summary(*, currency: str, today: datetime.date | None = None) -> d
     }
 
 
-def _monthly_totals(purchases) -> dict[datetime.date, MonthTotal]:
+def _monthly_totals(
+    currency: str, first: datetime.date | None = None, last: datetime.date | None = None
+) -> dict[datetime.date, MonthTotal]:
+    """Spending in CURRENCY per month of purchase date, from FIRST to LAST (days, inclusive)."""
+    days = _spending_rows(SpendingDimension.DAY).filter(currency_code=currency)
+    if first is not None:
+        days = days.filter(key__gte=first.isoformat())
+    if last is not None:
+        days = days.filter(key__lte=last.isoformat())
     rows = (
-        purchases.annotate(month=TruncMonth("purchase_date"))
+        days.annotate(month=Substr("key", 1, 7))
         .values("month")
-        .annotate(total_amount=_sum("price"), item_count=Count("id"))
+        .annotate(units=Sum("total_units"), item_count=Sum("purchase_count"))
         .order_by("month")
     )
-    return {row["month"]: MonthTotal(**row) for row in rows}
+    totals = {}
+    for row in rows:
+        month = datetime.date.fromisoformat(f"{row['month']}-01")
+        totals[month] = MonthTotal(month, _amount(row["units"]), row["item_count"])
+    return totals
 
 
 @cached_figure
@@ -162,12 +203,11 @@ def spending_by_month(
     Without MONTHS: every month that has a purchase (no gaps filled). With MONTHS: exactly that
     many months ending with the current one, months without purchases included as zeros (D3).
     """
-    purchases = _purchases_in(currency)
     if months is None:
-        return list(_monthly_totals(purchases).values())
+        return list(_monthly_totals(currency).values())
     today = today or clock.today()
     first = add_months(first_of_month(today), 1 - months)
-    totals = _monthly_totals(purchases.filter(purchase_date__gte=first, purchase_date__lte=today))
+    totals = _monthly_totals(currency, first, today)
     return [totals.get(month, MonthTotal(month, ZERO, 0)) for month in months_between(first, today)]
 
 
@@ -184,17 +224,15 @@ def spending_in_period(
     START_DATE defaults to the earliest purchase in CURRENCY (to END_DATE when there is none),
     END_DATE to today. Raise PeriodTooLong past MAX_PERIOD_MONTHS months.
     """
-    purchases = _purchases_in(currency)
     end_date = end_date or today or clock.today()
     if start_date is None:
-        earliest = purchases.order_by("purchase_date").values_list("purchase_date", flat=True)
-        start_date = min(earliest.first() or end_date, end_date)
+        days = _spending_rows(SpendingDimension.DAY).filter(currency_code=currency)
+        earliest = days.order_by("key").values_list("key", flat=True).first()
+        start_date = min(datetime.date.fromisoformat(earliest or end_date.isoformat()), end_date)
     months = months_between(start_date, end_date)
     if len(months) > MAX_PERIOD_MONTHS:
         raise PeriodTooLong
-    totals = _monthly_totals(
-        purchases.filter(purchase_date__gte=start_date, purchase_date__lte=end_date)
-    )
+    totals = _monthly_totals(currency, start_date, end_date)
     buckets = [totals.get(month, MonthTotal(month, ZERO, 0)) for month in months]
     return {
         "buckets": buckets,
@@ -214,8 +252,8 @@ def warranty_timeline(
     With MONTHS, only the months within that many months before or after the current one.
     """
     today = today or clock.today()
-    conditions = warranty_status_conditions(today)
-    warranties = Warranty.objects.filter(voided=False)
+    conditions = _warranty_conditions(today)
+    warranties = _warranty_rows().filter(voided=False)
     if months is not None:
         this_month = first_of_month(today)
         warranties = warranties.filter(
@@ -226,35 +264,35 @@ def warranty_timeline(
         warranties.annotate(month=TruncMonth("warranty_end"))
         .values("month")
         .annotate(
-            active=Count("id", filter=conditions[WarrantyStatus.ACTIVE]),
-            expired=Count("id", filter=conditions[WarrantyStatus.EXPIRED]),
-            expiring_soon=Count("id", filter=warranty_expiring_condition(today)),
+            active=Sum("warranty_count", filter=conditions[WarrantyStatus.ACTIVE], default=0),
+            expired=Sum("warranty_count", filter=conditions[WarrantyStatus.EXPIRED], default=0),
+            expiring_soon=Sum("warranty_count", filter=conditions["EXPIRING_SOON"], default=0),
         )
         .order_by("month")
     )
     return [WarrantyMonth(**row) for row in rows]
 
 
-def _shares(model, *, field: str, currency: str) -> list[ShareOfSpending]:
-    """Count and total the purchases in CURRENCY per FIELD (retailer or brand), every entry of
-    MODEL listed, the busiest first, then by name.
+def _shares(model, *, dimension: str, currency: str) -> list[ShareOfSpending]:
+    """Count and total the purchases in CURRENCY per DIMENSION (retailer or brand), every entry
+    of MODEL listed, the busiest first, then by name.
 
-    The purchases are grouped by the foreign key alone (an index-only scan on PostgreSQL) and
-    joined to the few catalog rows in Python.
+    Rows of entries deleted since (their purchases now have none) are left out, of the whole too.
     """
+    rows = _spending_rows(dimension).filter(currency_code=currency)
     totals = {
-        row[field]: (row["count"], row["total_spent"])
-        for row in _purchases_in(currency)
-        .filter(**{f"{field}__isnull": False})
-        .values(field)
-        .annotate(count=Count("id"), total_spent=_sum("price"))
-        .order_by()
+        key: (count, _amount(units))
+        for key, count, units in rows.values_list("key", "purchase_count", "total_units")
     }
-    whole = sum(count for count, _ in totals.values())
+    entries = [
+        (name, totals.get(str(entry_id)))
+        for entry_id, name in model.objects.values_list("id", "name")
+    ]
+    whole = sum(counted[0] for _, counted in entries if counted)
     shares = [
         ShareOfSpending(name, count, _percentage(count, whole), total)
-        for entry_id, name in model.objects.values_list("id", "name")
-        for count, total in [totals.get(entry_id, (0, ZERO))]
+        for name, counted in entries
+        for count, total in [counted or (0, ZERO)]
     ]
     return sorted(shares, key=lambda share: (-share.count, share.name.lower(), share.name))
 
@@ -262,49 +300,22 @@ def _shares(model, *, field: str, currency: str) -> list[ShareOfSpending]:
 @cached_figure
 def spending_by_retailer(*, currency: str, today=None) -> list[ShareOfSpending]:
     """Every retailer with its purchases in CURRENCY: count, share of all counted, total."""
-    return _shares(Retailer, field="retailer_id", currency=currency)
+    return _shares(Retailer, dimension=SpendingDimension.RETAILER, currency=currency)
 
 
 @cached_figure
 def spending_by_brand(*, currency: str, today=None) -> list[ShareOfSpending]:
     """Every brand with its purchases in CURRENCY: count, share of all counted, total."""
-    return _shares(Brand, field="brand_id", currency=currency)
+    return _shares(Brand, dimension=SpendingDimension.BRAND, currency=currency)
 
 
-# Ranked on whole cents: SQLite adds decimals as floats (0.10 + 0.20 != 0.30), which would break
-# exact ties; whole numbers add exactly on both databases, and divide as floats for the mean.
+# Ties are broken by name; "avg_price" ranks on whole hundredths divided as floats, which is
+# exact enough to order prices of at most ten digits.
 TOP_PRODUCT_ORDERINGS = {
-    "count": F("count").desc(),
-    "total_spent": F("total_cents").desc(),
-    "avg_price": (Cast("total_cents", FloatField()) / F("count")).desc(),
+    "count": ["-purchase_count", "key"],
+    "total_spent": ["-total_units", "key"],
+    "avg_price": [(Cast("total_units", FloatField()) / F("purchase_count")).desc(), "key"],
 }
-
-
-def _top_products_by_count(*, currency: str, limit: int) -> list[ProductTotal]:
-    """Rank by count first, then total the LIMIT names ranked.
-
-    Summing decimal prices for every product name is most of the cost at scale (each name is a
-    group); a count alone is cheap, and the sums of a few names are read through the
-    (currency, product name) index.
-    """
-    purchases = _purchases_in(currency)
-    ranked = (
-        purchases.values("product_name")
-        .annotate(count=Count("*"))
-        .order_by("-count", "product_name")[:limit]
-    )
-    counts = {row["product_name"]: row["count"] for row in ranked}
-    totals = dict(
-        purchases.filter(product_name__in=counts)
-        .values("product_name")
-        .annotate(total_spent=_sum("price"))
-        .values_list("product_name", "total_spent")
-        .order_by()
-    )
-    return [
-        ProductTotal(name, count, totals[name], _mean(totals[name], count))
-        for name, count in counts.items()
-    ]
 
 
 @cached_figure
@@ -312,26 +323,15 @@ def top_products(
     *, currency: str, sort_by: str = "count", limit: int = 10, today=None
 ) -> list[ProductTotal]:
     """Products grouped by exact name, ranked by SORT_BY (decision D5), ties by name."""
-    if sort_by == "count":
-        return _top_products_by_count(currency=currency, limit=limit)
     rows = (
-        _purchases_in(currency)
-        .values("product_name")
-        .annotate(
-            count=Count("id"),
-            total_spent=_sum("price"),
-            total_cents=Sum(Round(F("price") * 100)),
-        )
-        .order_by(TOP_PRODUCT_ORDERINGS[sort_by], "product_name")[:limit]
+        _spending_rows(SpendingDimension.PRODUCT)
+        .filter(currency_code=currency)
+        .order_by(*TOP_PRODUCT_ORDERINGS[sort_by])
+        .values_list("key", "purchase_count", "total_units")[:limit]
     )
     return [
-        ProductTotal(
-            row["product_name"],
-            row["count"],
-            row["total_spent"],
-            _mean(row["total_spent"], row["count"]),
-        )
-        for row in rows
+        ProductTotal(name, count, _amount(units), _mean(_amount(units), count))
+        for name, count, units in rows
     ]
 
 

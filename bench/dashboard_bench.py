@@ -19,24 +19,16 @@ Target at 100,000 purchases: first paint under 1 s. Not a test: run by hand.
 """
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from dataset import prepare
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from server import serving
 
 from accounts.models import Membership, Role
 from spends_tracker.models import data_changed
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 USER, PASSWORD = "bench-browser", "bench-browser-password-1"
 TIMINGS = {
@@ -56,63 +48,6 @@ READ_TIMINGS = f"""() => {{
         performance.getEntriesByType("paint").map((entry) => [entry.name, entry.startTime]));
     return {{ {", ".join(f'"{label}": {expression}' for label, expression in TIMINGS.items())} }};
 }}"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_environment(port: int, static_root: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on the loopback interface: cookies without the Secure flag.
-        "SECURE_COOKIES": "false",
-        "STATIC_ROOT": static_root,
-        "GUNICORN_BIND_HOST": "127.0.0.1",
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def start_server(kind: str, environment: dict[str, str]) -> subprocess.Popen:
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=BASE_DIR,
-        env=environment,
-        check=True,
-    )
-    if kind == "gunicorn":
-        command = [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "spends_tracker.wsgi"]
-    else:
-        address = f"127.0.0.1:{environment['PORT']}"
-        command = [python, "manage.py", "runserver", "--noreload", address]
-    server = subprocess.Popen(command, cwd=BASE_DIR, env=environment)
-    url = f"http://127.0.0.1:{environment['PORT']}/api/health"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=10):
-                return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"the server stopped with status {server.returncode}") from None
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("the server did not answer within two minutes")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
 
 
 def sign_in(browser, base_url: str) -> dict:
@@ -196,33 +131,26 @@ def arguments():
 def main() -> None:
     args = arguments()
     prepare(args.purchases, args.skip_load)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as static_root:
-        server = start_server(args.server, server_environment(port, static_root))
-        try:
-            with sync_playwright() as playwright:
-                # Playwright's synchronous API runs an event loop in this thread; the ORM calls
-                # here (signing up the user, the writes before cold visits) are plain sync code.
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-                )
-                state = sign_in(browser, base_url)
-                # Every worker process opens its connections and fills its cache before timing.
-                visits(browser, base_url, state, runs=4, cold=False, cached=False)
-                results = {
-                    (cold, cached): visits(
-                        browser, base_url, state, runs=args.runs, cold=cold, cached=cached
-                    )
-                    for cached in (True, False)
-                    for cold in (True, False)
-                }
-                browser.close()
-        finally:
-            stop_server(server)
+    with serving(args.server) as (base_url, _), sync_playwright() as playwright:
+        # Playwright's synchronous API runs an event loop in this thread; the ORM calls here
+        # (signing up the user, the writes before cold visits) are plain sync code.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        state = sign_in(browser, base_url)
+        # Every worker process opens its connections and fills its cache before timing.
+        visits(browser, base_url, state, runs=4, cold=False, cached=False)
+        results = {
+            (cold, cached): visits(
+                browser, base_url, state, runs=args.runs, cold=cold, cached=cached
+            )
+            for cached in (True, False)
+            for cold in (True, False)
+        }
+        browser.close()
     print(f"server: {args.server}, {args.runs} visits each")
     for (cold, cached), timings in results.items():
         server = "cold: right after a write" if cold else "warm: no write since"

@@ -284,3 +284,43 @@ class Attachment(VersionedModel):
         from purchases.services import attachments_delete
 
         return attachments_delete(attachments=Attachment.objects.filter(pk=self.pk))
+
+
+class SpendingDimension(models.TextChoices):
+    DAY = "day", "Day of purchase"
+    RETAILER = "retailer", "Retailer"
+    BRAND = "brand", "Brand"
+    PRODUCT = "product", "Product name"
+
+
+class SpendingRollup(models.Model):
+    """Purchases counted and summed per currency and one dimension (purchases.rollups).
+
+    KEY is the day (ISO date), the retailer's or brand's id, or the product name. Kept in step
+    by the write services; never edited by hand.
+    """
+
+    currency_code = models.CharField(max_length=3)
+    dimension = models.CharField(max_length=8, choices=SpendingDimension.choices)
+    key = models.CharField(max_length=255)
+    purchase_count = models.IntegerField(default=0)
+    tax_deductible_count = models.IntegerField(default=0)
+    # Whole hundredths (cents) add up exactly on both databases; SQLite adds decimals as floats.
+    total_units = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency_code", "dimension", "key"], name="spending_rollup_unique_key"
+            ),
+        ]
+        indexes = [
+            # The most-bought products: the first rows of one currency's product dimension.
+            models.Index(
+                fields=["currency_code", "dimension", "-purchase_count", "key"],
+                name="spending_rollup_count_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.currency_code} {self.dimension} {self.key}"

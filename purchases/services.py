@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -14,7 +15,12 @@ from purchases.blobs import (
     stored_blob_names,
 )
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
+from purchases.rollups import figures_stored, spending_changed
 from spends_tracker.models import VersionedQuerySet
+from spends_tracker.summaries import summaries_kept_in_step
+from warranties.models import Warranty
+from warranties.rollups import figures_stored as warranty_figures_stored
+from warranties.rollups import warranties_changed
 from warranties.services import warranty_set_primary_end
 
 # The purchase's own columns a caller may set (the contract's field names, ids for relations).
@@ -62,7 +68,16 @@ def _person(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-@transaction.atomic
+@contextmanager
+def _spending_reported(purchase_id):
+    """Report the purchase's spending figures before and after the block to the rollups."""
+    stored = Purchase.objects.filter(pk=purchase_id)
+    with summaries_kept_in_step() as changes:
+        before = figures_stored(stored)
+        yield
+        spending_changed(changes, before=before, after=figures_stored(stored))
+
+
 def purchase_create(*, data: dict, actor=None) -> Purchase:
     """Record a purchase from DATA (contract field names; absent fields take their defaults).
 
@@ -70,28 +85,32 @@ def purchase_create(*, data: dict, actor=None) -> Purchase:
     ACTOR (the signed-in person; None for scripts and the command line) is who added it.
     """
     purchase = Purchase()
-    _apply(purchase, data, actor)
+    with _spending_reported(purchase.pk):
+        _apply(purchase, data, actor)
     return purchase
 
 
-@transaction.atomic
 def purchase_update(*, purchase: Purchase, data: dict, actor=None) -> Purchase:
     """Change only the fields present in DATA; ACTOR becomes who changed it last.
 
     `warranty_expiry` moves the primary warranty's end (creating one if there is none), and an
     explicit None deletes the primary warranty — what the dashboard's edit form relies on.
     """
-    _apply(purchase, data, actor)
+    with _spending_reported(purchase.pk):
+        _apply(purchase, data, actor)
     return purchase
 
 
-@transaction.atomic
 def purchase_delete(*, purchase: Purchase) -> None:
     """Delete a purchase with its warranties and attachments (releasing their blobs)."""
-    purchase.delete()
+    warranties = Warranty.objects.filter(purchase=purchase)
+    with _spending_reported(purchase.pk), summaries_kept_in_step() as changes:
+        # Its warranties go by the database's cascade, not through their services.
+        warranties_changed(changes, before=warranty_figures_stored(warranties), after=[])
+        purchase.delete()
 
 
-@transaction.atomic
+@summaries_kept_in_step()
 def attachment_add(*, purchase: Purchase, upload, file_type: str, filename: str | None = None):
     """Attach an uploaded file to PURCHASE; return (attachment, created).
 
@@ -127,7 +146,7 @@ def attachment_add(*, purchase: Purchase, upload, file_type: str, filename: str 
     return attachment, True
 
 
-@transaction.atomic
+@summaries_kept_in_step()
 def attachments_delete(*, attachments) -> int:
     """Delete the given attachments (a queryset); return how many blob files are removed.
 
@@ -149,7 +168,7 @@ def attachments_delete(*, attachments) -> int:
     return len(names)
 
 
-@transaction.atomic
+@summaries_kept_in_step()
 def purchases_mark_received(*, purchases) -> int:
     """Mark the given purchases (a queryset) as received; return how many changed."""
     return purchases.exclude(status=PurchaseStatus.RECEIVED).update(

@@ -65,6 +65,11 @@ class DataVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     token = models.CharField(max_length=32)
+    summarised = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The token the summaries were last brought up to (spends_tracker.summaries).",
+    )
 
     class Meta:
         verbose_name = "data version"

@@ -159,3 +159,23 @@ class Warranty(AuthoredModel, VersionedModel):
             if self.warranty_end >= (today or clock.today())
             else WarrantyStatus.EXPIRED
         )
+
+
+class WarrantyRollup(models.Model):
+    """Warranties counted per end date and voided flag (warranties.rollups).
+
+    The effective status follows from these two and today's date, so every warranty figure of
+    the dashboard is read from a few thousand rows at most. Kept in step by the write services.
+    """
+
+    warranty_end = models.DateField()
+    voided = models.BooleanField()
+    warranty_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["warranty_end", "voided"], name="warranty_rollup_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.warranty_count} ending {self.warranty_end}"

@@ -1,11 +1,13 @@
 import datetime
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from spends_tracker.clock import add_months
+from spends_tracker.summaries import summaries_kept_in_step
 from warranties.models import Warranty, WarrantyStatus
+from warranties.rollups import figures_stored, warranties_changed
 
 CREATED_FROM_PURCHASE = "Created from purchase"
 
@@ -45,7 +47,16 @@ def _apply(warranty: Warranty, data: dict, actor) -> None:
     warranty.save()
 
 
-@transaction.atomic
+@contextmanager
+def _warranties_reported(warranty_ids):
+    """Report these warranties' figures before and after the block to the rollups."""
+    stored = Warranty.objects.filter(pk__in=warranty_ids)
+    with summaries_kept_in_step() as changes:
+        before = figures_stored(stored)
+        yield
+        warranties_changed(changes, before=before, after=figures_stored(stored))
+
+
 def warranty_create(*, purchase, data: dict, actor=None) -> Warranty:
     """Add a warranty to PURCHASE (a purchase may have several); ACTOR is who added it.
 
@@ -53,25 +64,26 @@ def warranty_create(*, purchase, data: dict, actor=None) -> Warranty:
     `status` (VOIDED voids it). Raises ValidationError for an end before the start.
     """
     warranty = Warranty(purchase=purchase)
-    _apply(warranty, data, actor)
+    with _warranties_reported([warranty.pk]):
+        _apply(warranty, data, actor)
     return warranty
 
 
-@transaction.atomic
 def warranty_update(*, warranty: Warranty, data: dict, actor=None) -> Warranty:
     """Change the fields present in DATA; `duration_months` counts from the (new) start.
 
     ACTOR becomes who changed it last."""
-    _apply(warranty, data, actor)
+    with _warranties_reported([warranty.pk]):
+        _apply(warranty, data, actor)
     return warranty
 
 
-@transaction.atomic
 def warranty_delete(*, warranty: Warranty) -> None:
-    warranty.delete()
+    with _warranties_reported([warranty.pk]):
+        warranty.delete()
 
 
-@transaction.atomic
+@summaries_kept_in_step()
 def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None) -> None:
     """Apply a purchase's `warranty_expiry` (API.md §4.1, decision D11).
 
@@ -81,7 +93,7 @@ def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None)
     primary = Warranty.objects.filter(purchase=purchase).primary_first().first()
     if end is None:
         if primary is not None:
-            primary.delete()
+            warranty_delete(warranty=primary)
         return
     if primary is None:
         primary = Warranty(purchase=purchase, warranty_start=purchase.purchase_date)
@@ -92,10 +104,10 @@ def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None)
     if primary.warranty_end != end or primary._state.adding:
         _stamp(primary, actor)
     primary.warranty_end = end
-    primary.save()
+    with _warranties_reported([primary.pk]):
+        primary.save()
 
 
-@transaction.atomic
 def warranties_set_voided(*, warranties, voided: bool, actor=None) -> int:
     """Void (or un-void) the given warranties (a queryset); return how many changed.
 
@@ -103,4 +115,7 @@ def warranties_set_voided(*, warranties, voided: bool, actor=None) -> int:
     changes = {"voided": voided, "updated_at": timezone.now()}
     if _person(actor) is not None:
         changes["updated_by"] = actor
-    return warranties.exclude(voided=voided).update(**changes)
+    with summaries_kept_in_step():
+        changing = list(warranties.exclude(voided=voided).values_list("pk", flat=True))
+        with _warranties_reported(changing):
+            return Warranty.objects.filter(pk__in=changing).update(**changes)

@@ -11,6 +11,7 @@ from django.test import Client
 from preferences.services import preferences_update
 from purchases.demo import purchases_load_demo
 from purchases.models import Purchase
+from purchases.rollups import rollups_brought_in_step
 from purchases.tests.factories import PurchaseFactory
 from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
@@ -135,16 +136,18 @@ def test_money_and_dates_follow_the_household_settings(owner_client):
 def test_the_number_of_queries_does_not_grow_with_the_data(owner_client, django_assert_num_queries):
     def visit():
         cache.clear()
-        assert owner_client.get("/").status_code == 200
+        # The factories write around the services: the rollups are rebuilt before the visit,
+        # as the first reader after such a write would.
+        rollups_brought_in_step()
+        with django_assert_num_queries(17):
+            assert owner_client.get("/").status_code == 200
 
     WarrantyFactory(warranty_end=days_from_today(5))
-    with django_assert_num_queries(15):
-        visit()
+    visit()
     for _ in range(10):
         WarrantyFactory(warranty_end=days_from_today(5))
         PurchaseFactory(return_deadline=days_from_today(3))
-    with django_assert_num_queries(15):
-        visit()
+    visit()
 
 
 def test_a_second_visit_reads_the_figures_from_the_cache(owner_client, django_assert_num_queries):

@@ -1,0 +1,119 @@
+"""Summaries of the data kept in step by the write services, and rebuilt when a write went around.
+
+The dashboard's figures are sums and counts over every purchase and warranty. Right after a write
+every cached figure is stale, and computing them all again from 100,000 purchases took longer than
+a page may. So the purchases and warranties apps keep small summary tables (purchases.rollups,
+warranties.rollups): a write service changes a few of their rows in the same transaction as the
+data, and the figures are read from them.
+
+Whether the summaries can be trusted is decided with the data version (`DataVersion`), which every
+write through the ORM replaces: `DataVersion.summarised` holds the token the summaries were last
+brought up to. A write service runs inside `summaries_kept_in_step()`, which locks the version row
+first (so writers take turns), notes whether the summaries were in step, collects the services'
+changes, and at the end applies them and records the new token. Any write that does not go through
+it (a bulk import, a restore, the admin's bulk actions, a script) leaves the token and the mark
+apart, and the next reader rebuilds the summaries from the data (`summaries_brought_in_step`). So a
+forgotten path costs one rebuild, never a wrong figure.
+"""
+
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import F
+
+from spends_tracker.models import DataVersion
+
+_active = threading.local()
+
+
+class SummaryChanges:
+    """The summary changes of one transaction, applied together when it ends in step."""
+
+    def __init__(self, in_step: bool):
+        self.in_step = in_step
+        self._pending: list[Callable[[], None]] = []
+
+    def add(self, apply: Callable[[], None]) -> None:
+        """Run APPLY at the end of the transaction, if the summaries were in step at its start."""
+        if self.in_step:
+            self._pending.append(apply)
+
+
+def _version_row_locked() -> tuple[str, str] | None:
+    """(token, summarised) of the data version, its row locked until the transaction ends."""
+    return (
+        DataVersion.objects.select_for_update()
+        .filter(pk=1)
+        .values_list("token", "summarised")
+        .first()
+    )
+
+
+@contextmanager
+def summaries_kept_in_step():
+    """Run a write service's work with its summary changes collected (yields SummaryChanges).
+
+    Nested uses (a service calling another) share the outermost one's transaction and changes.
+    """
+    outer = getattr(_active, "changes", None)
+    if outer is not None:
+        yield outer
+        return
+    with transaction.atomic():
+        row = _version_row_locked()
+        changes = SummaryChanges(in_step=row is not None and row[0] == row[1])
+        _active.changes = changes
+        try:
+            yield changes
+        finally:
+            _active.changes = None
+        if changes.in_step:
+            for apply in changes._pending:
+                apply()
+            DataVersion.objects.filter(pk=1).update(summarised=F("token"))
+
+
+def summaries_in_step() -> bool:
+    """Whether the summaries reflect every write (one indexed read)."""
+    row = DataVersion.objects.filter(pk=1).values_list("token", "summarised").first()
+    return row is not None and row[0] == row[1]
+
+
+def summaries_brought_in_step(rebuild: Callable[[], None]) -> bool:
+    """Make sure the summaries reflect the data, calling REBUILD when they do not.
+
+    Returns whether a rebuild was needed. The rebuild holds the version row, so writers wait for
+    it and a second reader finds the work done.
+    """
+    if summaries_in_step():
+        return False
+    with transaction.atomic():
+        row = _version_row_locked()
+        if row is None:
+            DataVersion.objects.get_or_create(pk=1, defaults={"token": "none"})
+        elif row[0] == row[1]:
+            return False
+        rebuild()
+        DataVersion.objects.filter(pk=1).update(summarised=F("token"))
+    return True
+
+
+def counters_add(model, key_fields: list[str], deltas: dict[tuple, dict[str, int]]) -> None:
+    """Add DELTAS to MODEL's counter rows, one row per key of KEY_FIELDS' values.
+
+    A missing row is created; a row whose first counter falls to zero is deleted, so that a
+    summary holds only what exists. Writers take turns (summaries_kept_in_step), so a row
+    cannot appear between the update and the create.
+    """
+    for key, changes in deltas.items():
+        if not any(changes.values()):
+            continue
+        lookup = dict(zip(key_fields, key, strict=True))
+        rows = model.objects.filter(**lookup)
+        if not rows.update(**{field: F(field) + value for field, value in changes.items()}):
+            model.objects.create(**lookup, **changes)
+        else:
+            first = next(iter(changes))
+            rows.filter(**{f"{first}__lte": 0}).delete()
