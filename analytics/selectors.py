@@ -285,7 +285,7 @@ def _shares(model, *, dimension: str, currency: str) -> list[ShareOfSpending]:
         for key, count, units in rows.values_list("key", "purchase_count", "total_units")
     }
     entries = [
-        (name, totals.get(str(entry_id)))
+        (name, totals.get(entry_id.hex))
         for entry_id, name in model.objects.values_list("id", "name")
     ]
     whole = sum(counted[0] for _, counted in entries if counted)

@@ -15,9 +15,7 @@ set under 250 ms. Not a test: run by hand.
 import statistics
 import time
 
-from dataset import arguments, measure, prepare
-
-from spends_tracker.models import data_changed
+from dataset import a_write, arguments, measure, prepare
 
 ENDPOINTS = [
     "/api/analytics/summary",
@@ -52,8 +50,8 @@ def main() -> None:
     client = prepare(args.purchases, args.skip_load)
     print("-- cold: right after a write, nothing cached")
     for url in ENDPOINTS:
-        measure(client, url.removeprefix("/api/analytics/"), url, args.runs, before=data_changed)
-    dashboard_visit(client, args.runs, before=data_changed)
+        measure(client, url.removeprefix("/api/analytics/"), url, args.runs, before=a_write)
+    dashboard_visit(client, args.runs, before=a_write)
     print("-- warm: no write since the figure was computed")
     for url in ENDPOINTS:
         measure(client, url.removeprefix("/api/analytics/"), url, args.runs)

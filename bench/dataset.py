@@ -146,3 +146,11 @@ def arguments(description: str):
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-load", action="store_true", help="Reuse the data already loaded.")
     return parser.parse_args()
+
+
+def a_write() -> None:
+    """One write as a person makes it (through the service), after which every figure is stale."""
+    from purchases.services import purchase_update
+
+    purchase = Purchase.objects.order_by("created_at").first()
+    purchase_update(purchase=purchase, data={"notes": f"changed {time.perf_counter()}"})

@@ -10,8 +10,7 @@ each purchase as it was before and after (`spending_changed`) inside
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db import connection
 
 from purchases.models import Purchase, SpendingDimension, SpendingRollup
 from spends_tracker.money import MONEY_DECIMAL_PLACES
@@ -53,9 +52,9 @@ class PurchaseFigures:
             (self.currency_code, SpendingDimension.PRODUCT, self.product_name),
         ]
         if self.retailer_id:
-            keys.append((self.currency_code, SpendingDimension.RETAILER, str(self.retailer_id)))
+            keys.append((self.currency_code, SpendingDimension.RETAILER, self.retailer_id.hex))
         if self.brand_id:
-            keys.append((self.currency_code, SpendingDimension.BRAND, str(self.brand_id)))
+            keys.append((self.currency_code, SpendingDimension.BRAND, self.brand_id.hex))
         return keys
 
 
@@ -82,48 +81,44 @@ def spending_changed(
         changes.add(lambda: counters_add(SpendingRollup, KEY_FIELDS, dict(deltas)))
 
 
-def _grouped_by(key):
-    return (
-        Purchase.objects.annotate(rollup_key=key)
-        .values("currency_code", "rollup_key")
-        .annotate(
-            purchase_count=Count("id"),
-            tax_deductible_count=Count("id", filter=Q(tax_deductible=True)),
-            total_units=Sum(Cast(Round(F("price") * UNITS_PER_AMOUNT), BigIntegerField())),
-        )
-        .order_by()
-    )
+# How each dimension's key is written, as SQL on each database: a day as an ISO date, a retailer or
+# brand as its id's 32 hex digits (how SQLite stores a UUID; PostgreSQL's text form has hyphens).
+_KEY_SQL = {
+    "postgresql": {
+        SpendingDimension.DAY: "to_char(purchase_date, 'YYYY-MM-DD')",
+        SpendingDimension.RETAILER: "replace(retailer_id::text, '-', '')",
+        SpendingDimension.BRAND: "replace(brand_id::text, '-', '')",
+        SpendingDimension.PRODUCT: "product_name",
+    },
+    "sqlite": {
+        SpendingDimension.DAY: "purchase_date",
+        SpendingDimension.RETAILER: "retailer_id",
+        SpendingDimension.BRAND: "brand_id",
+        SpendingDimension.PRODUCT: "product_name",
+    },
+}
 
 
 def spending_rollup_rebuild() -> None:
-    """Compute every SpendingRollup row again from the purchases."""
+    """Compute every SpendingRollup row again from the purchases.
+
+    One INSERT ... SELECT per dimension: at 100,000 purchases the rows of distinct product names
+    alone are as many, and creating them through the ORM took seconds where this takes a fraction
+    of one. The sums are of whole hundredths, as `spending_changed` adds them.
+    """
     SpendingRollup.objects.all().delete()
-    sources = {
-        SpendingDimension.DAY: F("purchase_date"),
-        SpendingDimension.RETAILER: F("retailer_id"),
-        SpendingDimension.BRAND: F("brand_id"),
-        SpendingDimension.PRODUCT: F("product_name"),
-    }
-    for dimension, key in sources.items():
-        rows = _grouped_by(key).exclude(rollup_key=None)
-        SpendingRollup.objects.bulk_create(
-            (
-                SpendingRollup(
-                    currency_code=row["currency_code"],
-                    dimension=dimension,
-                    key=_key_text(row["rollup_key"]),
-                    purchase_count=row["purchase_count"],
-                    tax_deductible_count=row["tax_deductible_count"],
-                    total_units=row["total_units"],
-                )
-                for row in rows.iterator(chunk_size=5000)
-            ),
-            batch_size=5000,
-        )
-
-
-def _key_text(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    rollup, purchase = SpendingRollup._meta.db_table, Purchase._meta.db_table
+    with connection.cursor() as cursor:
+        for dimension, key in _KEY_SQL[connection.vendor].items():
+            cursor.execute(
+                f"INSERT INTO {rollup} (currency_code, dimension, key, purchase_count, "
+                "tax_deductible_count, total_units) "
+                f"SELECT currency_code, %s, {key}, COUNT(*), "
+                "SUM(CASE WHEN tax_deductible THEN 1 ELSE 0 END), "
+                f"SUM(CAST(ROUND(price * {UNITS_PER_AMOUNT}) AS BIGINT)) "
+                f"FROM {purchase} WHERE {key} IS NOT NULL GROUP BY currency_code, {key}",
+                [dimension.value],
+            )
 
 
 def rollups_rebuild() -> None:

@@ -6,7 +6,7 @@ The write services report each warranty as it was before and after (`warranties_
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db import connection
 
 from spends_tracker.summaries import SummaryChanges, counters_add
 from warranties.models import Warranty, WarrantyRollup
@@ -30,9 +30,11 @@ def warranties_changed(changes: SummaryChanges, *, before: list[tuple], after: l
 
 
 def warranty_rollup_rebuild() -> None:
-    """Compute every WarrantyRollup row again from the warranties."""
+    """Compute every WarrantyRollup row again from the warranties (one INSERT ... SELECT)."""
     WarrantyRollup.objects.all().delete()
-    rows = Warranty.objects.values(*KEY_FIELDS).annotate(warranty_count=Count("id")).order_by()
-    WarrantyRollup.objects.bulk_create(
-        (WarrantyRollup(**row) for row in rows.iterator(chunk_size=5000)), batch_size=5000
-    )
+    rollup, warranty = WarrantyRollup._meta.db_table, Warranty._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {rollup} (warranty_end, voided, warranty_count) "
+            f"SELECT warranty_end, voided, COUNT(*) FROM {warranty} GROUP BY warranty_end, voided"
+        )
