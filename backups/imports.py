@@ -61,6 +61,7 @@ from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferred_currency_code
 from purchases.blobs import delete_files, store_file
 from purchases.models import Attachment, Blob, Purchase
+from purchases.rollups import rollups_brought_in_step
 from spends_tracker import clock
 from spends_tracker.models import VersionedQuerySet, data_changed
 from warranties.models import Warranty
@@ -487,6 +488,9 @@ def _run(
             else:
                 if audit is not None and report.changed:
                     audit.record(report)
+                # The rows went in around the write services: bring the dashboard's rollups up
+                # to date now, in this transaction, rather than make the next visitor wait.
+                rollups_brought_in_step()
                 blobs.store(importer.blobs_to_store, written, importer.progress)
     except BaseException:
         delete_files(written)

@@ -41,6 +41,7 @@ from backups.models import (
 from catalog.models import Brand, Retailer
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
+from purchases.rollups import rollups_brought_in_step
 from purchases.services import attachments_delete, blob_store_check
 from spends_tracker import clock
 from warranties.models import Warranty
@@ -608,6 +609,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
         deleted=deleted,
         restore_point_id=restore_point_id,
     )
+    rollups_brought_in_step()
     return deleted
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from catalog.models import Brand, Retailer
 from catalog.services import catalog_load_defaults
 from purchases.models import Purchase, PurchaseStatus
+from purchases.rollups import rollups_brought_in_step
 from spends_tracker import clock
 from spends_tracker.clock import add_months
 from spends_tracker.money import quantize_money
@@ -112,4 +113,5 @@ def purchases_load_demo(*, count: int, seed: int = 1) -> int:
             )
     Purchase.objects.bulk_create(purchases)
     Warranty.objects.bulk_create(warranties)
+    rollups_brought_in_step()
     return len(purchases)
