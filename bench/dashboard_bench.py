@@ -22,12 +22,12 @@ import os
 import statistics
 from urllib.parse import urlsplit
 
-from dataset import prepare
+from dataset import a_write, prepare
 from django.contrib.auth import get_user_model
 from server import serving
 
 from accounts.models import Membership, Role
-from spends_tracker.models import data_changed
+
 
 CHROMIUM = "/usr/bin/chromium"
 USER, PASSWORD = "bench-browser", "bench-browser-password-1"
@@ -99,7 +99,7 @@ def visits(browser, base_url: str, state: dict, *, runs: int, cold: bool, cached
     timings = []
     for _ in range(runs):
         if cold:
-            data_changed()
+            a_write()
         context = shared or browser.new_context(base_url=base_url, storage_state=state)
         timings.append(visit(context))
         if not shared:

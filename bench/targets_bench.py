@@ -12,13 +12,14 @@ the floor (`/api/health`), one purchase, searches, lists by retailer, brand and 
 expiring, and the dashboard's figures "cold" (a write through the API before each request, so
 that neither worker's cache holds the figure) one by one and as a whole visit (the page and the
 charts' five API calls back to back after one write, summed). Beside each, the number of SQL
-queries of the same request, counted in-process with Django's test client. Then the mixed load:
-CLIENTS threads for SECONDS, each looping over a weighted mix of what people do (the dashboard
-visit, inventory pages and sorts, filters, search, one purchase, the warranty lists, and about
-10 % writes: creating purchases, changing notes, deleting some it created) as fast as answers come;
-p50, p95, max, requests per second and every error, then a check in the database that every
-acknowledged write is there exactly once. The rows the mixed load created are deleted and the
-notes it wrote cleared at the end, so --skip-load finds the same data next time.
+queries of the same request, counted in-process with Django's test client (the cold ones after
+the same write through the API). Then the mixed load: CLIENTS threads for SECONDS, each looping
+over a weighted mix of what people do (the dashboard visit, inventory pages and sorts, filters,
+search, one purchase, the warranty lists, and about 10 % writes: creating purchases, changing
+notes, deleting some it created) as fast as answers come; p50, p95, max, requests per second and
+every error, then a check in the database that every acknowledged write is there exactly once.
+The rows the mixed load created are deleted and the notes it wrote cleared at the end, so
+--skip-load finds the same data next time.
 
     psql -h 127.0.0.1 -U postgres -c "create database spends_bench_table"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/spends_bench_table \\
@@ -63,8 +64,8 @@ from server import BASE_DIR, gunicorn_configuration, serving
 from accounts.models import Membership, Role
 from catalog.models import Brand, Retailer
 from purchases.models import Purchase
+from purchases.services import purchase_delete, purchase_update
 from spends_tracker import clock
-from spends_tracker.models import data_changed
 from warranties.models import Warranty
 
 REQUEST_TIMEOUT = 180  # seconds; gunicorn restarts a worker whose request takes 120
@@ -222,8 +223,10 @@ def time_figure(
     return [once() for _ in range(runs)], found
 
 
-def count_queries(api: Client, page: Client, figure: Figure) -> int:
-    """SQL queries of FIGURE's request(s), in-process, after a warm-up (and a write if cold)."""
+def count_queries(api: Client, page: Client, figure: Figure, written: str, tag: str) -> int:
+    """SQL queries of FIGURE's request(s), in-process, after a warm-up and, if cold, the same
+    write through the API as over HTTP (on purchase WRITTEN): a write made some other way would
+    not be what the application sees from people."""
 
     def get(url: str):
         response = (api if url.startswith("/api/") else page).get(url)
@@ -233,7 +236,10 @@ def count_queries(api: Client, page: Client, figure: Figure) -> int:
     for url in figure.urls:
         get(url)
     if figure.cold:
-        data_changed()
+        notes = json.dumps({"notes": f"{NOTES_PREFIX}{tag} in-process"})
+        response = api.put(f"/api/purchases/{written}", notes, content_type="application/json")
+        if response.status_code != 200:
+            raise Unexpected(f"in-process PUT /api/purchases/{{id}}: {response.status_code}")
     with CaptureQueriesContext(connection) as queries:
         for url in figure.urls:
             get(url)
@@ -507,9 +513,13 @@ def verify(result: LoadResult, tag: str) -> Verification:
 
 
 def clean_up() -> None:
-    """Remove what the mixed load created and clear the notes the benchmark wrote."""
-    Purchase.objects.filter(product_name__startswith=CREATED_PREFIX).delete()
-    Purchase.objects.filter(notes__startswith=NOTES_PREFIX).update(notes=None)
+    """Remove what the mixed load created and clear the notes the benchmark wrote, through the
+    write services as the API does (a bulk write around them would leave the dashboard's
+    summaries to be rebuilt by the next reader)."""
+    for purchase in Purchase.objects.filter(product_name__startswith=CREATED_PREFIX):
+        purchase_delete(purchase=purchase)
+    for purchase in Purchase.objects.filter(notes__startswith=NOTES_PREFIX):
+        purchase_update(purchase=purchase, data={"notes": None})
 
 
 # -- Report -----------------------------------------------------------------------------------
@@ -677,7 +687,7 @@ def main() -> int:
     queries: dict[str, int | None] = {}
     for figure in figure_list:
         try:
-            queries[figure.label] = count_queries(api_client, page_client, figure)
+            queries[figure.label] = count_queries(api_client, page_client, figure, written, tag)
         except Unexpected as exc:
             queries[figure.label], failed = None, True
             print(f"!! {figure.label}: {exc}")
