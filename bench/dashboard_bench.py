@@ -28,7 +28,6 @@ from server import serving
 
 from accounts.models import Membership, Role
 
-
 CHROMIUM = "/usr/bin/chromium"
 USER, PASSWORD = "bench-browser", "bench-browser-password-1"
 TIMINGS = {
