@@ -309,15 +309,16 @@ class SpendingRollup(models.Model):
     total_units = models.BigIntegerField(default=0)
 
     class Meta:
+        # The dimension comes first: every figure reads one dimension, most of one currency.
         constraints = [
             models.UniqueConstraint(
-                fields=["currency_code", "dimension", "key"], name="spending_rollup_unique_key"
+                fields=["dimension", "currency_code", "key"], name="spending_rollup_unique_key"
             ),
         ]
         indexes = [
             # The most-bought products: the first rows of one currency's product dimension.
             models.Index(
-                fields=["currency_code", "dimension", "-purchase_count", "key"],
+                fields=["dimension", "currency_code", "-purchase_count", "key"],
                 name="spending_rollup_count_idx",
             ),
         ]

@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
                 ('total_units', models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['currency_code', 'dimension', '-purchase_count', 'key'], name='spending_rollup_count_idx')],
-                'constraints': [models.UniqueConstraint(fields=('currency_code', 'dimension', 'key'), name='spending_rollup_unique_key')],
+                'indexes': [models.Index(fields=['dimension', 'currency_code', '-purchase_count', 'key'], name='spending_rollup_count_idx')],
+                'constraints': [models.UniqueConstraint(fields=('dimension', 'currency_code', 'key'), name='spending_rollup_unique_key')],
             },
         ),
     ]
