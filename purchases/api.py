@@ -28,7 +28,12 @@ PURCHASE_NOT_FOUND = "Purchase not found"
 def list_purchases(request, filters: Query[PurchaseFilters]):
     """Purchases, newest created first unless `sort` says otherwise."""
     query = filters.model_dump(exclude={"skip", "limit"})
-    return paginate(purchase_list(**query), skip=filters.skip, limit=filters.limit)
+    return paginate(
+        purchase_list(**query),
+        skip=filters.skip,
+        limit=filters.limit,
+        shown=Purchase.objects.with_details(),
+    )
 
 
 @router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})

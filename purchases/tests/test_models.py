@@ -7,7 +7,12 @@ from django.db import IntegrityError, connection
 
 from preferences.services import preferences_update
 from purchases.models import Purchase
-from purchases.search import SEARCH_INDEX_NAME, purchases_matching, search_words
+from purchases.search import (
+    SEARCH_INDEX_NAME,
+    SQLITE_SEARCH_TABLE,
+    purchases_matching,
+    search_words,
+)
 from purchases.tests.factories import PurchaseFactory
 from spends_tracker import clock
 from warranties.models import WarrantyStatus
@@ -144,3 +149,26 @@ def test_every_word_of_a_search_is_looked_up_in_the_one_search_index(text):
     index_conditions = plan.split(f"Bitmap Index Scan on {SEARCH_INDEX_NAME}")[1]
     for word in search_words(text):
         assert f"%{word}%" in index_conditions.lower(), plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 search table is SQLite's")
+def test_the_sqlite_search_table_follows_every_write_to_purchases():
+    """Its triggers survive all migrations (a table rebuild would drop them) and keep it current."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {
+        f"{SQLITE_SEARCH_TABLE}_{event}" for event in ("insert", "update", "delete")
+    } <= triggers
+
+    kettle = PurchaseFactory(product_name="Copper kettle")
+    lamp = PurchaseFactory(product_name="Desk lamp", notes="brass")
+    Purchase.objects.filter(pk=kettle.pk).update(product_name="Copper teapot")
+    lamp.delete()
+
+    def found(text):
+        return set(purchases_matching(Purchase.objects.all(), text).values_list("pk", flat=True))
+
+    assert found("teapot") == {kettle.pk}
+    assert found("kettle") == set()
+    assert found("brass") == set()
