@@ -1,4 +1,3 @@
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -17,7 +16,7 @@ from purchases.blobs import (
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
 from purchases.rollups import figures_stored, spending_changed
 from spends_tracker.models import VersionedQuerySet
-from spends_tracker.summaries import summaries_kept_in_step
+from spends_tracker.summaries import rows_reported, summaries_kept_in_step
 from warranties.models import Warranty
 from warranties.rollups import figures_stored as warranty_figures_stored
 from warranties.rollups import warranties_changed
@@ -68,14 +67,11 @@ def _person(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-@contextmanager
 def _spending_reported(purchase_id):
     """Report the purchase's spending figures before and after the block to the rollups."""
-    stored = Purchase.objects.filter(pk=purchase_id)
-    with summaries_kept_in_step() as changes:
-        before = figures_stored(stored)
-        yield
-        spending_changed(changes, before=before, after=figures_stored(stored))
+    return rows_reported(
+        Purchase.objects.filter(pk=purchase_id), figures=figures_stored, report=spending_changed
+    )
 
 
 def purchase_create(*, data: dict, actor=None) -> Purchase:

@@ -75,6 +75,19 @@ def summaries_kept_in_step():
             DataVersion.objects.filter(pk=1).update(summarised=F("token"))
 
 
+@contextmanager
+def rows_reported(rows, *, figures, report):
+    """Report the figures of ROWS (a queryset) before and after the block.
+
+    FIGURES(rows) reads what the summaries depend on; REPORT(changes, before=, after=) turns the
+    two readings into summary changes. Both readings are taken under the version lock.
+    """
+    with summaries_kept_in_step() as changes:
+        before = figures(rows)
+        yield
+        report(changes, before=before, after=figures(rows))
+
+
 def summaries_in_step() -> bool:
     """Whether the summaries reflect every write (one indexed read)."""
     row = DataVersion.objects.filter(pk=1).values_list("token", "summarised").first()

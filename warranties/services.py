@@ -1,11 +1,10 @@
 import datetime
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from spends_tracker.clock import add_months
-from spends_tracker.summaries import summaries_kept_in_step
+from spends_tracker.summaries import rows_reported, summaries_kept_in_step
 from warranties.models import Warranty, WarrantyStatus
 from warranties.rollups import figures_stored, warranties_changed
 
@@ -47,14 +46,13 @@ def _apply(warranty: Warranty, data: dict, actor) -> None:
     warranty.save()
 
 
-@contextmanager
 def _warranties_reported(warranty_ids):
     """Report these warranties' figures before and after the block to the rollups."""
-    stored = Warranty.objects.filter(pk__in=warranty_ids)
-    with summaries_kept_in_step() as changes:
-        before = figures_stored(stored)
-        yield
-        warranties_changed(changes, before=before, after=figures_stored(stored))
+    return rows_reported(
+        Warranty.objects.filter(pk__in=warranty_ids),
+        figures=figures_stored,
+        report=warranties_changed,
+    )
 
 
 def warranty_create(*, purchase, data: dict, actor=None) -> Warranty:

@@ -922,6 +922,17 @@ def test_a_search_of_only_spaces_lists_everything(api_client):
     assert api_client.get(PURCHASES, {"search": "   "}).json()["total"] == 2
 
 
+@pytest.mark.parametrize("term", ['12" pizza', "tab\tstop", "NOT", "NEAR(x"])
+def test_search_words_with_quotes_operators_or_control_characters_are_plain_text(api_client, term):
+    match = PurchaseFactory(product_name=f"Oven {term.replace(chr(9), ' ')}", notes=term)
+    PurchaseFactory(product_name="Kettle")
+
+    response = api_client.get(PURCHASES, {"search": term})
+
+    assert response.status_code == 200
+    assert ids(response) == [str(match.id)]
+
+
 def test_search_treats_wildcard_characters_literally(api_client):
     match = PurchaseFactory(product_name="100% cotton_shirt")
     PurchaseFactory(product_name="Wool jumper")
