@@ -7,7 +7,7 @@ finds "Serie 6 dishwasher" by Bosch.
 How it stays fast at 100,000 purchases on PostgreSQL: the purchase's columns are joined into one
 text (`search_document`), and one trigram GIN index on `UPPER(search_document)` (migration 0009)
 answers each word's `LIKE '%WORD%'` from the index alone, whatever column the word is in.
-Retailers and brands are few: their matching ids are looked up first (one query each for all
+Retailers and brands are few: their matching ids are looked up first (one query for all
 words), so that every branch of a word's OR is an indexed condition on the purchases table and
 PostgreSQL combines bitmap index scans instead of reading every purchase. The planner's estimate of
 how many purchases match comes from the statistics it keeps on the indexed expression, so a rare
@@ -27,7 +27,7 @@ and a PostgreSQL test checks that the search plan uses the index.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, Func, Q, TextField
+from django.db.models import BooleanField, Expression, Func, Q, TextField, Value
 
 from catalog.models import Brand, Retailer
 
@@ -81,15 +81,31 @@ def search_words(text: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _ids_by_word(model, words: list[str]) -> dict[str, list]:
-    """For each word, the ids of the MODEL rows whose name contains it: one query for all."""
-    rows = model.objects.filter(
-        Q.create([("name__icontains", word) for word in words], connector=Q.OR)
-    ).values_list("id", "name")
-    return {
-        word: [row_id for row_id, name in rows if word.casefold() in name.casefold()]
-        for word in words
-    }
+def _catalog_ids_by_word(words: list[str]) -> dict[str, dict[str, list]]:
+    """For each word, the ids of the retailers and of the brands whose name contains it.
+
+    One query for all words and both kinds.
+    """
+    matches_a_word = Q.create([("name__icontains", word) for word in words], connector=Q.OR)
+    rows = (
+        Retailer.objects.filter(matches_a_word)
+        .annotate(kind=Value("retailer"))
+        .values_list("kind", "id", "name")
+        .order_by()
+        .union(
+            Brand.objects.filter(matches_a_word)
+            .annotate(kind=Value("brand"))
+            .values_list("kind", "id", "name")
+            .order_by(),
+            all=True,
+        )
+    )
+    found = {word: {"retailer": [], "brand": []} for word in words}
+    for kind, entry_id, name in rows:
+        for word in words:
+            if word.casefold() in name.casefold():
+                found[word][kind].append(entry_id)
+    return found
 
 
 def purchases_matching(purchases, text: str | None):
@@ -97,12 +113,13 @@ def purchases_matching(purchases, text: str | None):
     words = search_words(text)
     if not words:
         return purchases
-    retailers = _ids_by_word(Retailer, words)
-    brands = _ids_by_word(Brand, words)
+    catalog = _catalog_ids_by_word(words)
     purchases = purchases.alias(search_document=search_document())
     for word in words:
         purchases = purchases.filter(
-            _in_own_text(word) | Q(retailer_id__in=retailers[word]) | Q(brand_id__in=brands[word])
+            _in_own_text(word)
+            | Q(retailer_id__in=catalog[word]["retailer"])
+            | Q(brand_id__in=catalog[word]["brand"])
         )
     return purchases
 

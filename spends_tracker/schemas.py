@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from django.db import connection
 from django.db.models import Subquery
 from ninja import Schema
 from ninja.errors import HttpError
@@ -199,10 +200,12 @@ def rows_by_keys(queryset, skip: int, limit: int, shown):
 def paginate(queryset, *, skip: int, limit: int, shown=None) -> dict:
     """Return one page of QUERYSET in the envelope shape: one COUNT and one SELECT.
 
-    With SHOWN, the page's rows are loaded by that queryset (see `rows_by_keys`).
+    With SHOWN, the page's rows are loaded by that queryset on SQLite (see `rows_by_keys`).
     """
     total = queryset.count()
-    if shown is None:
+    # PostgreSQL already limits before it joins, and there the subquery costs only its building
+    # (1 to 2 ms): the plain slice is used.
+    if shown is None or connection.vendor != "sqlite":
         rows = queryset[skip : skip + limit]
     else:
         rows = rows_by_keys(queryset, skip, limit, shown)
