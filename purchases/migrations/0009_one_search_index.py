@@ -10,7 +10,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
 from django.db.models.functions import Upper
 
-from purchases.search import SEARCH_INDEX_NAME, search_document
+from purchases.search import search_document
+
+# Named here, not imported: 0012 replaced this index with one under another name.
+SEARCH_INDEX_NAME = "purchase_search_trgm"
 
 OLD_COLUMN_INDEXES = ["product_name", "model_number", "serial_number", "retailer_order_number", "notes"]
 

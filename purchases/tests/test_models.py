@@ -146,6 +146,7 @@ def test_every_word_of_a_search_is_looked_up_in_the_one_search_index(text):
         # On a handful of rows the planner prefers a scan; forbid it to see that the index fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
+    assert f"Bitmap Index Scan on {SEARCH_INDEX_NAME}" in plan, plan
     index_conditions = plan.split(f"Bitmap Index Scan on {SEARCH_INDEX_NAME}")[1]
     for word in search_words(text):
         assert f"%{word}%" in index_conditions.lower(), plan
