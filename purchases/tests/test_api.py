@@ -1135,7 +1135,7 @@ def test_listing_purchases_stays_within_a_fixed_number_of_queries(
     purchases_with_details(30)
     api_client.get(PURCHASES)
 
-    # token, count, page (retailer, brand and primary warranty joined in), warranties prefetch
+    # token, count, page (retailer, brand and people joined in), warranties prefetch
     with django_assert_max_num_queries(4):
         response = api_client.get(PURCHASES, {"limit": 100})
 
@@ -1155,6 +1155,39 @@ def test_a_purchase_detail_takes_the_same_number_of_queries_for_any_number_of_wa
     many = count_queries(api_client, path)
 
     assert few == many
-    # token, purchase (retailer, brand and primary warranty joined in), warranties prefetch
+    # token, purchase (retailer, brand and people joined in), warranties prefetch
     with django_assert_max_num_queries(3):
         assert len(api_client.get(path).json()["warranties"]) == 22
+
+
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # token, count, page, warranties prefetch
+        ({"retailer_id": "RETAILER"}, 4),
+        ({"brand_id": "BRAND"}, 4),
+        ({"date_from": "BOUGHT", "date_to": "BOUGHT"}, 4),
+        # ... and the retailers and brands named by any word, in one query
+        ({"search": "kettle"}, 5),
+        ({"search": "kettle blue 12"}, 5),
+    ],
+)
+def test_filtered_lists_and_searches_take_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries, query, queries
+):
+    purchases = purchases_with_details(12)
+    for purchase in purchases[:6]:
+        Purchase.objects.filter(pk=purchase.pk).update(product_name="Blue kettle 12")
+    retailer, brand = purchases[0].retailer, purchases[0].brand
+    query = {
+        key: {"RETAILER": str(retailer.id), "BRAND": str(brand.id), "BOUGHT": str(BOUGHT)}.get(
+            value, value
+        )
+        for key, value in query.items()
+    }
+    api_client.get(PURCHASES)
+
+    with django_assert_num_queries(queries):
+        response = api_client.get(PURCHASES, query)
+
+    assert response.json()["total"] >= 1
