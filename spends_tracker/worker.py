@@ -7,6 +7,7 @@ its exclusive transaction and exit for good; this one waits and tries again.
 """
 
 import logging
+import signal
 import time
 
 from django.db import close_old_connections
@@ -21,6 +22,20 @@ LOCKED_PAUSE_SECONDS = 1.0
 
 
 class PatientWorker(Worker):
+    def shutdown(self, signum: int, frame) -> None:
+        """Stop after the current step, never in the middle of a database call.
+
+        The library's worker exits at once when no task runs; the signal can land inside the
+        transaction that looks for work, and the interrupted commit leaves a traceback behind.
+        Here the loop notices within one interval and ends as after a task. A second signal
+        still stops at once, as in the library.
+        """
+        if not self.running:
+            super().shutdown(signum, frame)
+            return
+        logger.warning("Received %s - stopping after the current step.", signal.strsignal(signum))
+        self.running = False
+
     def run(self) -> None:
         while self.running:
             try:

@@ -1,6 +1,7 @@
 """Heartbeats of the scheduler and the worker, /api/health's report, and a worker that waits."""
 
 import datetime
+import signal
 from unittest import mock
 
 import pytest
@@ -95,3 +96,16 @@ def test_the_worker_still_stops_on_any_other_database_error():
         pytest.raises(OperationalError, match="no such table"),
     ):
         worker.run()
+
+
+def test_a_stop_signal_ends_the_worker_after_its_step_and_a_second_one_at_once():
+    """Exiting from inside the signal handler could interrupt the commit of the transaction
+    that looks for work; the first signal only asks the loop to end."""
+    worker = _worker()
+
+    worker.shutdown(signal.SIGTERM, None)  # idle: the library would exit here
+
+    assert worker.running is False
+    # (reset_signals would give this test process default handlers.)
+    with mock.patch.object(worker, "reset_signals"), pytest.raises(SystemExit):
+        worker.shutdown(signal.SIGTERM, None)
