@@ -50,7 +50,11 @@ run: $(BIN)/.runtime $(ASSETS)
 	$(BIN)/python manage.py spends_run --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.dev $(ASSETS) $(CHROMIUM)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
+
+# The lane to run while working: everything but the browser, S3 and multi-process tests.
+test-fast: $(BIN)/.dev
+	$(BIN)/pytest -n auto -m "not browser and not s3 and not slow"
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .

@@ -21,6 +21,26 @@ def pytest_configure(config):
         settings.SECRET_KEY = "test-only-secret-key-not-used-outside-the-test-suite"
 
 
+# The lanes: `make test-fast` leaves out the tests that drive a real browser, talk to the S3
+# stand-in, or start other processes and databases (seconds each). A test is marked by the
+# fixtures it uses; tests that start processes without a fixture carry `slow` themselves.
+MARKERS_BY_FIXTURE = {
+    "browser": "browser",
+    "s3_endpoint": "s3",
+    "installations": "slow",
+    "other_database": "slow",
+    "scratch_database": "slow",
+    "make_run": "slow",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+
+
 @pytest.fixture(autouse=True)
 def isolated_storage(settings, tmp_path):
     """Keep uploads, backups and the data folder's scratch files (the export slots' locks) of

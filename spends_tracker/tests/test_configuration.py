@@ -42,6 +42,7 @@ def run_check(tmp_path, **environment):
     )
 
 
+@pytest.mark.slow
 def test_a_production_setup_without_secret_key_fails_the_check_with_a_hint(tmp_path):
     result = run_check(tmp_path)
     assert result.returncode != 0
@@ -50,6 +51,7 @@ def test_a_production_setup_without_secret_key_fails_the_check_with_a_hint(tmp_p
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_values_are_each_named_in_the_check_output(tmp_path):
     result = run_check(
         tmp_path,
@@ -64,6 +66,7 @@ def test_bad_values_are_each_named_in_the_check_output(tmp_path):
         assert check_id in result.stderr
 
 
+@pytest.mark.slow
 def test_a_complete_configuration_passes_and_creates_the_data_folders(tmp_path):
     result = run_check(tmp_path, SECRET_KEY="x" * 50, TIME_ZONE="Europe/Berlin")
     assert result.returncode == 0, result.stderr
@@ -71,6 +74,7 @@ def test_a_complete_configuration_passes_and_creates_the_data_folders(tmp_path):
     assert (tmp_path / "data" / "backups").is_dir()
 
 
+@pytest.mark.slow
 def test_secret_key_can_be_read_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("y" * 50 + "\n")
@@ -134,6 +138,7 @@ def test_cors_allows_only_the_configured_development_origins(settings, client):
     assert "Access-Control-Allow-Origin" not in page
 
 
+@pytest.mark.slow
 def test_storage_choice_mistakes_are_reported(tmp_path):
     base = {"SECRET_KEY": "x" * 50}
     no_bucket = run_check(tmp_path, SPENDS_STORAGE="s3", **base)
@@ -151,6 +156,7 @@ def test_storage_choice_mistakes_are_reported(tmp_path):
         ("sqlite:////tmp/spends-settings-probe.sqlite3", 0),
     ],
 )
+@pytest.mark.slow
 def test_postgresql_connections_are_kept_and_checked_sqlite_ones_are_not(
     tmp_path, database_url, kept
 ):

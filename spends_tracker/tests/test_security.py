@@ -58,16 +58,19 @@ def _deploy_issues(**env):
     return set(re.findall(r"\((\w+\.\w\d+)\)", result.stdout + result.stderr))
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_the_production_profile(tmp_path):
     (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     assert _deploy_issues(**TLS_PROFILE, STATIC_ROOT=str(tmp_path)) == set()
 
 
+@pytest.mark.slow
 def test_check_deploy_names_only_the_tls_opt_ins_when_they_are_off(tmp_path):
     (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     assert _deploy_issues(STATIC_ROOT=str(tmp_path)) == {"security.W004", "security.W008"}
 
 
+@pytest.mark.slow
 def test_check_deploy_warns_when_static_files_were_not_collected(tmp_path):
     assert "spends.W002" in _deploy_issues(**TLS_PROFILE, STATIC_ROOT=str(tmp_path / "none"))
 
@@ -81,6 +84,7 @@ def _settings(*names, **env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_cookies_are_secure_unless_debug_or_switched_off():
     names = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_SSL_HEADER")
     assert _settings(*names) == dict.fromkeys(names[:2], True) | {"SECURE_PROXY_SSL_HEADER": None}
@@ -90,6 +94,7 @@ def test_cookies_are_secure_unless_debug_or_switched_off():
     assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+@pytest.mark.slow
 def test_secrets_are_read_from_files(tmp_path):
     (tmp_path / "key").write_text(KEY + "\n")
     assert _settings("SECRET_KEY", SECRET_KEY="", SECRET_KEY_FILE=str(tmp_path / "key")) == {
