@@ -1,11 +1,12 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import Role
 from accounts.services import MemberError, member_role_set
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Give an account a role in the household (owner, editor or viewer), as the Members page "
         "does; the audit trail records it as the command line."

@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.models import ApiToken
 from accounts.selectors import api_token_get, api_token_list
 from accounts.services import api_token_create, api_token_revoke
+from spends_tracker.commands import SpendsCommand
 
 LIST_COLUMNS = ["id", "user", "name", "prefix", "created", "last used", "revoked"]
 
@@ -17,7 +18,7 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Manage personal API tokens: create one for a user (the token is printed once), list "
         "them, or revoke one by its id or prefix."
@@ -62,9 +63,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity >= 1:
-            self.stdout.write(
-                self.style.SUCCESS(f"Created the token {token.name!r} for {user} (id {token.pk}):")
-            )
+            self.summary(f"Created the token {token.name!r} for {user} (id {token.pk}):")
         # The raw token alone on its line, so that `--verbosity 0` output can be captured.
         self.stdout.write(raw)
         if verbosity >= 1:
@@ -113,7 +112,7 @@ class Command(BaseCommand):
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("Nothing revoked.")
         api_token_revoke(token=token)
-        self.stdout.write(self.style.SUCCESS(f"Revoked the token {_describe(token)}."))
+        self.summary(f"Revoked the token {_describe(token)}.")
 
     def get_user(self, username):
         user_model = get_user_model()

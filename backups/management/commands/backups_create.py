@@ -1,12 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups import services
 from backups.jobs import JobBusy, backup_start, job_run
 from backups.models import BackupKind, JobStatus, Location
-from spends_tracker.progress import progress_bars
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Back up everything now (records, settings and attachment files) to the backup "
         "location, as one verified archive. Waits for it to finish; refuses while another "
@@ -27,19 +27,17 @@ class Command(BaseCommand):
         except (JobBusy, services.BackupError) as error:
             raise CommandError(str(error)) from None
         backup = run_backup(self, job)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Backup {backup.id} written: {backup.filename}, {backup.size_bytes:,} bytes, "
-                f"{backup.record_counts.get('purchases', 0):,} purchases, "
-                f"{backup.file_count:,} files."
-            )
+        self.summary(
+            f"Backup {backup.id} written: {backup.filename}, {backup.size_bytes:,} bytes, "
+            f"{backup.record_counts.get('purchases', 0):,} purchases, "
+            f"{backup.file_count:,} files."
         )
 
 
 def run_backup(command, job):
     """Run the pending backup JOB in this process, with progress bars on the command's
     terminal; return its completed BackupRecord."""
-    with progress_bars(command.stderr._out) as bars:
+    with command.progress() as bars:
         job = job_run(job.pk, progress=bars)
     if job.status != JobStatus.COMPLETED:
         raise CommandError(f"The backup failed: {job.error}")

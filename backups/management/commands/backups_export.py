@@ -3,13 +3,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from spends_tracker.progress import progress_bars
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Export everything as JSON or ZIP (with the attachment files), or the purchases as CSV, "
         "to a file or to standard output. The file appears only once it is complete."
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def _write(self, format: str, stream) -> None:
         # Bars go to standard error, and only on a terminal: the export may be on standard output.
-        with progress_bars(self.stderr._out) as progress:
+        with self.progress() as progress:
             if format == "zip":
                 manifest = export_zip(stream, progress=progress)
             else:

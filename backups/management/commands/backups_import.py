@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups import imports
-from spends_tracker.progress import progress_bars
+from spends_tracker.commands import SpendsCommand
 
 IMPORTERS = {"json": imports.import_json, "csv": imports.import_csv, "zip": imports.import_zip}
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Import a JSON export, a CSV of purchases or a ZIP archive (with its files) into the "
         "data. Records whose id exists are skipped (--mode update: updated); nothing is deleted. "
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
-            with stream, progress_bars(self.stderr._out) as progress:
+            with stream, self.progress() as progress:
                 report = IMPORTERS[format](
                     stream, mode=mode, dry_run=dry_run, progress=progress, source=path.name
                 )
@@ -54,4 +54,4 @@ class Command(BaseCommand):
         if verbosity < 2 and len(details["warnings"]) > 20:
             self.stderr.write(f"… {len(details['warnings']) - 20} more warnings (-v 2 shows them)")
         verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {path.name}: {report.summary()}"))
+        self.summary(f"{verb} {path.name}: {report.summary()}")

@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 
 from backups.models import BackupRecord
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = "List the backups, newest first: id, status, size, contents, location."
 
     def handle(self, *args, **options):

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups import services
 from backups.models import BackupConfig
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Delete old backups, keeping the newest N completed ones (default: the schedule's "
         "retention) and no failed attempt older than those."

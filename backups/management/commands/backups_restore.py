@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups import services
 from backups.jobs import JobBusy, job_run, restore_start
 from backups.models import BackupRecord, JobStatus
-from spends_tracker.progress import progress_bars
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Replace all data with a backup (by id) or an archive file. The archive is checked "
         "first, and a restore point (a backup of the current data) is taken before anything "
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             )
         except (JobBusy, services.BackupError) as error:
             raise CommandError(f"{backup}: {error}") from None
-        with progress_bars(self.stderr._out, log=verbosity > 1) as bars:
+        with self.progress(log=verbosity > 1) as bars:
             job = job_run(job.pk, progress=bars)
         if job.status != JobStatus.COMPLETED:
             raise CommandError(f"{backup}: {job.error}")
@@ -55,11 +55,9 @@ class Command(BaseCommand):
         for message in report["warnings"]:
             self.stderr.write(f"warning: {message}")
         added = {key: n for key, n in report.items() if key.endswith("_added") and n}
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Restored "
-                + ", ".join(f"{n:,} {key.removesuffix('_added')}" for key, n in added.items())
-                + f". Restore point: {report['restore_point_id']} "
-                f"(backups_restore {report['restore_point_id']} undoes this)."
-            )
+        self.summary(
+            "Restored "
+            + ", ".join(f"{n:,} {key.removesuffix('_added')}" for key, n in added.items())
+            + f". Restore point: {report['restore_point_id']} "
+            f"(backups_restore {report['restore_point_id']} undoes this)."
         )

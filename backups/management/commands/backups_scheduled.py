@@ -1,13 +1,13 @@
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from backups import services
 from backups.jobs import JobBusy, backup_start, job_discard
 from backups.management.commands.backups_create import run_backup
 from backups.models import BackupConfig, BackupKind
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Run the scheduled backup if one is due, then delete backups beyond the retention. "
         "Safe to run from cron every hour: it does nothing (exit status 0) when no backup is "
@@ -32,11 +32,9 @@ class Command(BaseCommand):
             return
         backup = run_backup(self, job)
         deleted = services.backups_prune(keep=config.retention)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Backup {backup.id} written ({backup.size_bytes:,} bytes); "
-                f"{len(deleted)} old backup(s) deleted, keeping {config.retention}."
-            )
+        self.summary(
+            f"Backup {backup.id} written ({backup.size_bytes:,} bytes); "
+            f"{len(deleted)} old backup(s) deleted, keeping {config.retention}."
         )
 
     def _due(self, config) -> bool:

@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backups import services
 from backups.imports import ImportRejected
 from backups.models import BackupRecord
-from spends_tracker.progress import progress_bars
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Check a backup (by id) or an archive file without restoring it: its structure, every "
         "checksum, and that data.json reads. Exit status 1 when it is not sound."
@@ -19,17 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup, **options):
         try:
-            with progress_bars(self.stderr._out) as bars:
+            with self.progress() as bars:
                 result, name = verify(backup, bars)
         except (services.BackupError, ImportRejected, OSError) as error:
             raise CommandError(f"{backup}: {error}") from None
         counts = ", ".join(f"{n:,} {key}" for key, n in result["record_counts"].items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{name} is sound: format {result['format_version']}; records: {counts}; "
-                f"{result['file_count']:,} stored files"
-                + ("" if result["has_manifest"] else " (legacy archive without a manifest)")
-            )
+        self.summary(
+            f"{name} is sound: format {result['format_version']}; records: {counts}; "
+            f"{result['file_count']:,} stored files"
+            + ("" if result["has_manifest"] else " (legacy archive without a manifest)")
         )
 
 

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from purchases.services import blob_store_check
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Check that every stored attachment has its file and every file in the store belongs to "
         "an attachment. Lost files are reported and their attachments marked unavailable; files "
@@ -39,4 +40,4 @@ class Command(BaseCommand):
                 "The attachment store is damaged." + (hint and hint + " to remove orphans."),
                 returncode=1,
             )
-        self.stdout.write(self.style.SUCCESS("The attachment store is intact."))
+        self.summary("The attachment store is intact.")

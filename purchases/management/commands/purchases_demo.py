@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from catalog.services import catalog_load_defaults
 from purchases.demo import purchases_load_demo
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Load the default retailers and brands and, with --purchases N, N realistic demo purchases "
         "with warranties. Safe to run again: nothing already loaded is added twice."
@@ -30,9 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--purchases must be zero or more.")
         added_catalog = catalog_load_defaults()
         added_purchases = purchases_load_demo(count=purchases, seed=seed) if purchases else 0
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Added {added_catalog['retailers']} retailers, {added_catalog['brands']} brands "
-                f"and {added_purchases} demo purchases."
-            )
+        self.summary(
+            f"Added {added_catalog['retailers']} retailers, {added_catalog['brands']} brands "
+            f"and {added_purchases} demo purchases."
         )

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from reminders.services import RETRY_DAYS, digest_message, reminders_send
+from spends_tracker.commands import SpendsCommand
 from spends_tracker.progress import progress_bars
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Send each person today's digest of the deadlines that reached one of their reminder "
         "thresholds (email and/or webhook), and retry deliveries that failed before. Safe to run "

@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand
-
 from accounts.services import administrator_ensure
+from spends_tracker.commands import SpendsCommand
 
 
 def credentials_message(username: str, password: str) -> str:
@@ -12,7 +11,7 @@ def credentials_message(username: str, password: str) -> str:
     )
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Create a superuser when the database has none, and print its credentials once. "
         "Does nothing when a superuser exists. Used by `make run` on first start."
@@ -34,4 +33,4 @@ class Command(BaseCommand):
                 "Run: .venv/bin/python manage.py changepassword <username>"
             )
             return
-        self.stdout.write(self.style.SUCCESS(credentials_message(username, password)))
+        self.summary(credentials_message(username, password))

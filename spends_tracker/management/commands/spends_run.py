@@ -16,9 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
 from accounts.services import administrator_ensure
+from spends_tracker.commands import SpendsCommand
 from spends_tracker.management.commands.spends_ensure_admin import credentials_message
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -34,7 +34,7 @@ def _listening(host: str, port: int) -> bool:
         return False
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Set up and run Spends Tracker on this machine: migrate, load the default catalog, "
         "create the administrator on first run, then serve with the job worker and the "
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         call_command("purchases_demo", stdout=self.stdout)
         password = administrator_ensure()
         if password is not None:
-            self.stdout.write(self.style.SUCCESS(credentials_message("admin", password)))
+            self.summary(credentials_message("admin", password))
 
         commands = {
             "server": ["runserver", f"{host}:{port}"],

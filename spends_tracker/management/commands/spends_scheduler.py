@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from spends_tracker.commands import SpendsCommand
 from spends_tracker.scheduler import duties, duties_run_once, scheduler_run
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Run the app's periodic duties (scheduled backups, reminder digests, upkeep) on time "
         "until stopped: at start each one whose time has come today, then on its schedule. "

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from backups.jobs import jobs_fail_abandoned
 from purchases.blobs import incoming_prune
+from spends_tracker.commands import SpendsCommand
 
 
-class Command(BaseCommand):
+class Command(SpendsCommand):
     help = (
         "Tidy up after crashes: mark failed the backup and restore jobs whose worker died, and "
         "delete uploads' temporary files older than a day. Safe to run at any time, and as "
