@@ -10,6 +10,7 @@ from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilter
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
 from spends_tracker import clock
+from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20
 # What the currency field offers (API.md §2.2); any other three-letter code can be typed.
@@ -94,6 +95,7 @@ def purchase_list(request):
         "file_types": [{"value": value, "label": label} for value, label in FileType.choices],
         "today": clock.today().isoformat(),
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
+        "warranty_badges": badge_table(),
     }
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable

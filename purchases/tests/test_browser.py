@@ -3,6 +3,7 @@
 import re
 import struct
 import zlib
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,9 @@ from playwright.sync_api import expect
 
 from purchases.models import Attachment, Purchase
 from purchases.tests.factories import PurchaseFactory
+from spends_tracker import clock
 from warranties.models import Warranty
+from warranties.tests.factories import WarrantyFactory
 
 
 def small_png(width: int = 160, height: int = 100) -> bytes:
@@ -373,3 +376,21 @@ def test_the_inventory_in_the_dark_theme(signed_in_page, demo_data, screenshot):
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("dialog")).to_be_hidden()
     screenshot(page, "inventory-dark")
+
+
+def test_the_form_shows_each_warranty_with_the_badge_the_pages_show(signed_in_page, screenshot):
+    """One rule (warranties/badges.py): an active warranty near its end is "Expiring" in the form
+    as in the lists, and a voided one "Voided"."""
+    purchase = PurchaseFactory(product_name="Dishwasher")
+    today = clock.today()
+    for days, voided in [(10, False), (400, False), (-5, False), (100, True)]:
+        WarrantyFactory(purchase=purchase, warranty_end=today + timedelta(days=days), voided=voided)
+    page = signed_in_page
+    page.goto(f"/inventory/?edit={purchase.id}")
+    form = page.get_by_role("dialog", name="Edit “Dishwasher”")
+
+    badges = form.locator(".badge").filter(has_text=re.compile("Active|Expiring|Expired|Voided"))
+    expect(badges).to_have_text(["Expired", "Expiring", "Voided", "Active"])
+    # The dialog scrolls inside the page: a tall window shows all of it.
+    page.set_viewport_size({"width": 1366, "height": 2200})
+    screenshot(page, "purchase-form-warranty-badges")

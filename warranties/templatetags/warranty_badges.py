@@ -1,31 +1,14 @@
-"""How a warranty's state looks on the pages: one badge, the same on every page."""
+"""How a warranty's state looks on the pages (warranties.badges has the one rule)."""
 
 import datetime
 
 from django import template
 
 from spends_tracker import clock
-from warranties.models import EXPIRING_SOON_DAYS, WARRANTY_STATE_EXPIRING, WarrantyStatus
+from warranties.badges import badge_of
+from warranties.models import WarrantyStatus
 
 register = template.Library()
-
-# (label, Bootstrap badge classes) of each state; "expiring" is an active warranty near its end.
-BADGES = {
-    WarrantyStatus.ACTIVE: ("Active", "text-bg-success"),
-    WARRANTY_STATE_EXPIRING: ("Expiring", "text-bg-warning"),
-    WarrantyStatus.EXPIRED: ("Expired", "text-bg-secondary"),
-    WarrantyStatus.VOIDED: ("Voided", "text-bg-danger"),
-}
-
-
-def badge_of(status: str | None, end: datetime.date | None, today: datetime.date | None = None):
-    """Return (label, css classes) of a warranty in STATUS ending on END, or None without one."""
-    if not status:
-        return None
-    today = today or clock.today()
-    if status == WarrantyStatus.ACTIVE and end and (end - today).days <= EXPIRING_SOON_DAYS:
-        status = WARRANTY_STATE_EXPIRING
-    return BADGES[status]
 
 
 @register.inclusion_tag("warranties/partials/badge.html")

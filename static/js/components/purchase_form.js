@@ -11,12 +11,12 @@ document.addEventListener("alpine:init", () => {
     "brand_id", "tax_deductible", "return_deadline", ...OPTIONAL_TEXT,
   ]);
   const WARRANTY_FIELDS = new Set(["warranty_start", "warranty_end", "warranty_type", "provider", "notes"]);
-  const BADGES = {
-    ACTIVE: ["Active", "text-bg-success"],
-    EXPIRED: ["Expired", "text-bg-secondary"],
-    VOIDED: ["Voided", "text-bg-danger"],
-    NEW: ["New", "text-bg-info"],
-  };
+  // The badges of the pages and their rule come from the server (warranties/badges.py); only a
+  // warranty not saved yet has a badge of the form's own.
+  const NEW_BADGE = ["New", "text-bg-info"];
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  let badgeTable = { badges: {}, expiring_days: 0 };
+  let householdToday = "";
   const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
   const ICONS = { receipt: "bi-receipt", manual: "bi-book", photo: "bi-image", warranty: "bi-shield-check" };
   let nextKey = 1;
@@ -35,8 +35,15 @@ document.addEventListener("alpine:init", () => {
   // [label, classes] of a warranty's badge; a warranty un-voided in the form shows as active
   // until it is saved and the server says otherwise.
   function badgeOf(warranty) {
-    if (warranty.voided) return BADGES.VOIDED;
-    return BADGES[warranty.status === "VOIDED" ? "ACTIVE" : warranty.status];
+    const { badges } = badgeTable;
+    if (warranty.voided) return badges.VOIDED;
+    if (warranty.status === "NEW") return NEW_BADGE;
+    const status = warranty.status === "VOIDED" ? "ACTIVE" : warranty.status;
+    if (status === "ACTIVE" && warranty.warranty_end && householdToday) {
+      const daysLeft = (Date.parse(warranty.warranty_end) - Date.parse(householdToday)) / DAY_MS;
+      if (daysLeft <= badgeTable.expiring_days) return badges.EXPIRING;
+    }
+    return badges[status];
   }
 
   function formatSize(bytes) {
@@ -145,6 +152,8 @@ document.addEventListener("alpine:init", () => {
       this.fileTypes = data.file_types;
       this.today = data.today;
       this.maxUploadBytes = data.max_upload_bytes;
+      badgeTable = data.warranty_badges;
+      householdToday = data.today;
       this.purchase = this.emptyPurchase();
       window.addEventListener("purchase-new", () => this.openNew());
       window.addEventListener("purchase-edit", (event) => this.openEdit(event.detail.id));
