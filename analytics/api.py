@@ -1,4 +1,4 @@
-"""Dashboard figures (API.md §5.5): thin handlers over analytics.selectors."""
+"""Dashboard figures (docs/api.md §5.5): thin handlers over analytics.selectors."""
 
 from ninja import Query, Router
 from ninja.errors import ValidationError

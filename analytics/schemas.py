@@ -25,7 +25,7 @@ MONTH_ABBREVIATIONS = (
 
 
 def month_label(month: datetime.date) -> str:
-    """ "Mar 2025": English whatever the server's locale (API.md §2.1)."""
+    """ "Mar 2025": English whatever the server's locale (docs/api.md §2.3)."""
     return f"{MONTH_ABBREVIATIONS[month.month - 1]} {month.year}"
 
 
@@ -79,7 +79,7 @@ class CurrencyLimitQuery(CurrencyQuery, LimitQuery):
 
 class TopProductsQuery(CurrencyLimitQuery):
     sort_by: Literal["count", "total_spent", "avg_price"] = Field(
-        "count", description="Ranking, largest first (decision D5)."
+        "count", description="Ranking, largest first (docs/api.md §9.12)."
     )
 
 

@@ -1,7 +1,7 @@
-"""The dashboard's figures (API.md §5.5), read from the rollups the write services keep.
+"""The dashboard's figures (docs/api.md §5.5), read from the rollups the write services keep.
 
-Amounts in different currencies are never added: figures about money (and the purchase counts
-that go with them) cover the purchases of one currency, by default the preferred one (D12, K1).
+Amounts in different currencies are never added: figures about money (and the purchase counts that
+go with them) cover the purchases of one currency, by default the preferred one (docs/api.md §9.8).
 Warranty figures cover every warranty. "Today" is `spends_tracker.clock.today()`.
 
 The figures come from purchases.rollups and warranties.rollups (sums per day, retailer, brand,
@@ -200,8 +200,9 @@ def spending_by_month(
 ) -> list[MonthTotal]:
     """Spending per calendar month of purchase date, oldest first.
 
-    Without MONTHS: every month that has a purchase (no gaps filled). With MONTHS: exactly that
-    many months ending with the current one, months without purchases included as zeros (D3).
+    Without MONTHS: every month that has a purchase (no gaps filled). With MONTHS: exactly that many
+    months ending with the current one, months without purchases included as zeros
+    (docs/api.md §9.10).
     """
     if months is None:
         return list(_monthly_totals(currency).values())
@@ -322,7 +323,7 @@ TOP_PRODUCT_ORDERINGS = {
 def top_products(
     *, currency: str, sort_by: str = "count", limit: int = 10, today=None
 ) -> list[ProductTotal]:
-    """Products grouped by exact name, ranked by SORT_BY (decision D5), ties by name."""
+    """Products grouped by exact name, ranked by SORT_BY (docs/api.md §9.12), ties by name."""
     rows = (
         _spending_rows(SpendingDimension.PRODUCT)
         .filter(currency_code=currency)

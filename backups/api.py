@@ -34,7 +34,7 @@ router = Router(tags=["Data management"])
 def reset_all(request):
     """Delete all data (not user accounts, tokens or backups), after taking a restore point.
 
-    The restore point is a backup of everything as it was (decision D6); its id is in the
+    The restore point is a backup of everything as it was (docs/api.md §9.13); its id is in the
     answer, and restoring it brings the data back. If it cannot be taken, nothing is deleted;
     while another backup or restore is under way, 409 and nothing changes.
     """

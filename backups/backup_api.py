@@ -1,4 +1,4 @@
-"""Backups, restores and their jobs (API.md §5.11, decisions D6-D8, clarifications K4, K10)."""
+"""Backups, restores and their jobs (docs/api.md §5.11, §4.8, §9.13 to §9.15)."""
 
 import contextlib
 import json
@@ -132,7 +132,7 @@ def get_backup_config(request):
 
 @router.put("/backup/config", response={200: BackupConfigOut, **COMMON_ERRORS})
 def update_backup_config(request, payload: BackupConfigIn):
-    """Change the schedule: only the keys sent (K10)."""
+    """Change the schedule: only the keys sent (docs/api.md §9.15)."""
     changes = {
         key.removeprefix("backup_"): value
         for key, value in payload.model_dump(exclude_unset=True).items()

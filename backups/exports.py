@@ -1,4 +1,4 @@
-"""Exports of everything (JSON, ZIP) or of the purchases (CSV), streamed (API.md §5.9, §6).
+"""Exports of everything (JSON, ZIP) or of the purchases (CSV), streamed (docs/api.md §5.9, §6).
 
 Each export reads one consistent snapshot of the database and holds at most one batch of rows in
 memory, so 100,000 purchases export with flat memory; the HTTP API streams the chunks, the

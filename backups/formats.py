@@ -1,4 +1,4 @@
-"""The data interchange formats (API.md §6): one definition of every record and CSV column.
+"""The data interchange formats (docs/api.md §6): one definition of every record and CSV column.
 
 Exports write these shapes; imports (and the admin's import/export buttons) read them back.
 Version 2 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
@@ -140,8 +140,9 @@ def attachment_record(attachment) -> dict:
     }
 
 
-# CSV of purchases (§6.2): the 13 columns of the existing application's file, in its order, then
-# the columns this application adds. Each is (header, value of a purchase record or purchase).
+# CSV of purchases (docs/api.md §6.2): the 13 columns of the existing application's file, in its
+# order, then the columns this application adds. Each is (header, value of a purchase record or
+# purchase).
 CSV_LEGACY_COLUMNS = [
     "id",
     "product_name",

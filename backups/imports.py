@@ -1,23 +1,24 @@
-"""Imports of JSON, CSV and ZIP files (API.md §5.10, §6): checked first, then committed at once.
+"""Imports of JSON, CSV and ZIP files (docs/api.md §5.10, §6): checked, then committed at once.
 
 One implementation behind three front doors: `POST /api/import/*`, `manage.py backups_import` and
 the admin's import buttons. A file with a fatal problem (unreadable, not the format, a damaged or
-hostile archive) raises ImportRejected and changes nothing. Problems with single records (§6.5:
-a price of zero, a warranty whose purchase is missing, …) skip those records and are listed in the
-report; everything else is written in **one transaction**, so a crash midway changes nothing
-either (clarification K3), and the report's counts are what was committed. A dry run does all of
-it and rolls back.
+hostile archive) raises ImportRejected and changes nothing. Problems with single records
+(docs/api.md §6.5: a price of zero, a warranty whose purchase is missing, …) skip those records and
+are listed in the report; everything else is written in **one transaction**, so a crash midway
+changes nothing either (docs/api.md §9.16), and the report's counts are what was committed. A dry
+run does all of it and rolls back.
 
-Decisions where API.md leaves room:
-- A missing `currency_code` takes the preferred currency (decision D10), like a new purchase.
+Decisions behind the rules of docs/api.md §5.10, §6.3 and §6.5:
+- A missing `currency_code` takes the preferred currency (docs/api.md §9.7), like a new purchase.
 - Settings in a version 2 file fill in the settings that are not stored yet; `mode=update` also
   overwrites stored ones.
 - A ZIP entry that tries to leave the archive (absolute path, `..`, a symbolic link) rejects the
-  whole archive; other names outside the format (§6.3) are ignored and listed in the warnings.
+  whole archive; other names outside the format (docs/api.md §6.3) are ignored and listed in the
+  warnings.
 - A blob whose content does not match its name, or an archive that disagrees with its manifest,
   rejects the archive.
 - When every record failed and nothing was imported, the import is rejected with the first errors
-  as the message (§5.10's status policy).
+  as the message (docs/api.md §5.10).
 """
 
 import codecs
@@ -75,7 +76,7 @@ MAX_MESSAGES = 500  # per list in a report; the rest are counted
 Progress = Callable[[str, int, int], None]
 
 
-# -- Reports (API.md §6.4) -----------------------------------------------------------------------
+# -- Reports (docs/api.md §6.4) --------------------------------------------------------------------
 
 JSON_COUNTS = [
     "purchases_added",
@@ -231,7 +232,7 @@ def import_zip(
 def import_csv(
     file, *, mode: str = "skip", dry_run: bool = False, progress=None, actor=None, source=""
 ):
-    """Import purchases from a CSV file (header row required; §6.2 columns by name)."""
+    """Import purchases from a CSV file (header row required; docs/api.md §6.2 columns by name)."""
     report = ImportReport("csv", mode=_mode(mode), dry_run=dry_run)
     reader = csv.reader(_utf8_lines(file))
     try:
@@ -300,11 +301,11 @@ def import_records(
 def restore_archive(
     archive: "Archive", *, progress=None, actor=None, target: str = "", details=None
 ) -> ImportReport:
-    """Replace all data with the checked ARCHIVE's (the restore of API.md §5.11).
+    """Replace all data with the checked ARCHIVE's (the restore of docs/api.md §5.11).
 
     One transaction deletes every row and imports the archive; the files in the store stay
     until it commits (the caller then removes those no row refers to). A version 2 archive comes
-    back exactly, future dates included (clarification K5); a legacy one by the importer's rules.
+    back exactly, future dates included (docs/api.md §9.17); a legacy one by the importer's rules.
 
     The audit trail is not replaced: the archive's events are added to it (`audit_merge`), and
     the restore itself is recorded as ACTOR's, of TARGET, with DETAILS, in the same transaction.
@@ -577,7 +578,7 @@ class _PurchaseRow:
 
 
 class _RecordImport:
-    """Imports records section by section (§6.5's order), resolving the file's references.
+    """Imports records section by section (docs/api.md §6.5), resolving the file's references.
 
     `ids` maps each kind's ids as written in the file to the ids in the database (kept, new,
     or those of existing records a retailer or brand was merged into). Everything is written in
@@ -629,7 +630,7 @@ class _RecordImport:
         self.failed_purchases: set[str] = set()
         self.blobs_to_store: dict[str, str] = {}  # sha256 -> blob name
         self.keep_future = False  # a restore of a version 2 archive keeps every purchase
-        self.default_currency = preferred_currency_code()  # decision D10, read once
+        self.default_currency = preferred_currency_code()  # docs/api.md §9.7, read once
         self.references: dict[str, str | None] = {}  # see _reference
         # username -> user id, for a restore to link who added and changed each record; imports
         # leave them unknown (None: not looked up).
@@ -1164,7 +1165,7 @@ def _leaves_archive(name: str) -> bool:
 
 
 class Archive:
-    """A ZIP archive of §6.3, checked completely on opening; raises ImportRejected if it fails.
+    """A ZIP archive (docs/api.md §6.3) checked completely on opening; ImportRejected if it fails.
 
     Checks: that it is a ZIP; no entry leaves the archive, is a link, or is encrypted; the total
     unpacked size is within SPENDS_IMPORT_MAX_UNPACKED_BYTES; data.json exists at the root, is

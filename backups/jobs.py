@@ -1,4 +1,4 @@
-"""Background jobs for backups and restores (decision D7, clarification K4).
+"""Background jobs for backups and restores (docs/api.md §9.14, §4.8).
 
 A job is a row of `Job` (state, progress, result) and a task on Django's task framework that
 runs it in the worker (`manage.py spends_worker`); the scheduled-backup command runs its job in its
@@ -192,7 +192,7 @@ def restore_start(
 
 
 def data_reset_with_restore_point(*, actor=None) -> dict:
-    """Take a restore point, then delete everything (decision D6); return both results.
+    """Take a restore point, then delete everything (docs/api.md §9.13); return both results.
 
     The restore point is a backup job like any other, so a reset waits its turn: JobBusy while
     another backup or restore is under way. If the restore point fails, nothing is deleted.

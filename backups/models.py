@@ -18,7 +18,7 @@ class Frequency(models.TextChoices):
 
 
 class BackupConfig(models.Model):
-    """The backup schedule (decision D8): one row, edited in the admin or through the API."""
+    """The backup schedule (docs/api.md §9.15): one row, edited in the admin or through the API."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     enabled = models.BooleanField(
@@ -60,7 +60,7 @@ class BackupKind(models.TextChoices):
 
 
 class BackupRecord(models.Model):
-    """One backup archive (API.md §5.11's BackupInfo): where it is, what it holds, its checksum.
+    """One backup archive (docs/api.md §4.7): where it is, what it holds, its checksum.
 
     The id is the UTC time it was taken (`20250314T092107Z`), which also names the file.
     """
@@ -107,7 +107,7 @@ class JobStatus(models.TextChoices):
 
 
 class Job(models.Model):
-    """A backup or restore running outside the web request (decision D7, clarification K4).
+    """A backup or restore running outside the web request (docs/api.md §9.14, §4.8).
 
     State and progress live here, so they survive restarts. `active` is true while the job is
     pending or running and null afterwards: a unique constraint on it lets only one backup or

@@ -1,7 +1,7 @@
 """Tolerant readers for the values of import files, legacy (version 1) and new (version 2).
 
 Each reader returns the value in the model's terms or raises ValueError with a sentence that an
-import report can show next to the record (API.md §6.5).
+import report can show next to the record (docs/api.md §6.5).
 """
 
 import datetime

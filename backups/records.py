@@ -1,4 +1,4 @@
-"""Reading one record of an import file into model field values (API.md §6.1, §6.2, §6.5).
+"""Reading one record of an import file into model field values (docs/api.md §6.1, §6.2, §6.5).
 
 Records are the dictionaries of a JSON export (legacy version 1 or version 2) or the rows of a CSV
 file keyed by header name; the readers here turn one into the values of a model's fields, or raise
@@ -117,7 +117,7 @@ def _quantity(value) -> int:
 
 def _currency_code(value, default: str | None = None) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
-        # Decision D10: what new purchases default to (an importer looks it up once).
+        # What new purchases default to (docs/api.md §9.7); an importer looks it up once.
         return default or preferred_currency_code()
     code = str(value).strip().upper()
     if not _CURRENCY_CODE.fullmatch(code):
@@ -126,7 +126,7 @@ def _currency_code(value, default: str | None = None) -> str:
 
 
 def timestamps(record: dict) -> dict:
-    """`created_at` kept from the file (now when missing), `updated_at` as written (§6.5)."""
+    """`created_at` from the file (now when missing), `updated_at` as written (docs/api.md §6.5)."""
     created_at = _read(record, "created_at", parsing.parse_datetime)
     return {
         "created_at": created_at or timezone.now(),
@@ -181,7 +181,7 @@ PURCHASE_TEXT_FIELDS = [
 def purchase_fields(record: dict, *, lossless: bool, default_currency: str | None = None) -> dict:
     """A purchase's own fields (retailer and brand are resolved by the importer).
 
-    Missing optional keys take the defaults of API.md §4.1: the preferred currency, quantity 1,
+    Missing optional keys take the defaults of docs/api.md §4.1: the preferred currency, quantity 1,
     not tax-deductible, RECEIVED.
     """
     status = record.get("status")

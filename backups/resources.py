@@ -128,7 +128,7 @@ def _cell(value):
 
 
 class PurchaseResource(_RecordResource):
-    """Purchases as the CSV export's columns (API.md §6.2)."""
+    """Purchases as the CSV export's columns (docs/api.md §6.2)."""
 
     kind = "purchases"
     model = Purchase

@@ -19,7 +19,7 @@ class ResetOut(Schema):
     message: str
     details: ResetDetails
     restore_point_id: str | None = Field(
-        description="Id of the backup taken just before the reset (decision D6)."
+        description="Id of the backup taken just before the reset (docs/api.md §9.13)."
     )
 
 
@@ -43,25 +43,25 @@ _SETTINGS_APPLIED = (
 JsonImportOut = _report_schema(
     "JsonImportOut",
     JSON_COUNTS,
-    doc="Report of a JSON import (API.md §6.4): the counts are what was committed.",
+    doc="Report of a JSON import (docs/api.md §6.4): the counts are what was committed.",
     settings_applied=_SETTINGS_APPLIED,
 )
 ZipImportOut = _report_schema(
     "ZipImportOut",
     ZIP_COUNTS,
-    doc="Report of a ZIP import (API.md §6.4): the JSON report plus the files.",
+    doc="Report of a ZIP import (docs/api.md §6.4): the JSON report plus the files.",
     settings_applied=_SETTINGS_APPLIED,
     data_imported=(bool, ...),
 )
 CsvImportOut = _report_schema(
     "CsvImportOut",
     CSV_COUNTS,
-    doc="Report of a CSV import (API.md §6.4).",
+    doc="Report of a CSV import (docs/api.md §6.4).",
 )
 
 
 class BackupInfoOut(Schema):
-    """A backup archive (API.md §5.11)."""
+    """A backup archive (docs/api.md §4.7)."""
 
     id: str = Field(description='The UTC time it was taken, e.g. "20250314T092107Z".')
     filename: str
@@ -78,7 +78,7 @@ class BackupInfoOut(Schema):
 
 
 class JobOut(Schema):
-    """A background job (clarification K4)."""
+    """A background job (docs/api.md §4.8)."""
 
     id: uuid.UUID
     kind: Literal["backup", "restore", "import"]
@@ -120,7 +120,7 @@ class BackupConfigOut(Schema):
 
 
 class BackupConfigIn(BodySchema):
-    """Partial: keys left out keep their value (clarification K10)."""
+    """Partial: keys left out keep their value (docs/api.md §9.15)."""
 
     # Strict: 0, "yes" or "7" are not what the schema says, and are refused (422).
     backup_enabled: StrictBool | None = None

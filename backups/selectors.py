@@ -18,7 +18,7 @@ def backup_last_completed() -> BackupRecord | None:
 
 
 def backup_config_info(config: BackupConfig) -> dict:
-    """Return the schedule as the API shows it (decision D8), with when the next one is due."""
+    """Return the schedule as the API shows it (docs/api.md §9.15), and when the next is due."""
     return {
         "backup_enabled": config.enabled,
         "backup_frequency": config.frequency,

@@ -1,10 +1,11 @@
-"""Backups, restores and resets (API.md §5.8, §5.11, decisions D6-D8).
+"""Backups, restores and resets (docs/api.md §5.8, §5.11, §9.13 to §9.15).
 
-A backup is the ZIP archive of the exports (§6.3: data.json, uploads/…, manifest.json), written
-from one consistent snapshot to a temporary file, verified, and only then moved to its name in
-the backup location (a local folder, or an offsite bucket through django-storages). A restore
-checks the whole archive first, takes a restore point (a backup of the current state), and then
-replaces everything in one transaction (`backups.imports.restore_archive`).
+A backup is the ZIP archive of the exports (docs/api.md §6.3: data.json, uploads/…,
+manifest.json), written from one consistent snapshot to a temporary file, verified, and only then
+moved to its name in the backup location (a local folder, or an offsite bucket through
+django-storages). A restore checks the whole archive first, takes a restore point (a backup of the
+current state), and then replaces everything in one transaction
+(`backups.imports.restore_archive`).
 """
 
 import contextlib
@@ -198,7 +199,7 @@ def backup_job(job: Job, progress=None) -> dict:
 
 
 def backup_info(record: BackupRecord) -> dict:
-    """The BackupInfo object of API.md §5.11, in JSON types (it is also stored as a result)."""
+    """The backup object of docs/api.md §4.7, in JSON types (it is also stored as a result)."""
     return {
         "id": record.id,
         "filename": record.filename,
@@ -504,8 +505,8 @@ def _standalone_write(stream, store, target) -> None:
     """Write to TARGET (a seekable binary file) the archive of STREAM made whole.
 
     The attachment files an incremental backup keeps in STORE are put back inside, with a
-    manifest of its own: a standalone archive of §6.3 that restores anywhere. Deterministic: the
-    same backup gives the same bytes.
+    manifest of its own: a standalone archive of docs/api.md §6.3 that restores anywhere.
+    Deterministic: the same backup gives the same bytes.
     """
     with (
         zipfile.ZipFile(stream) as source,
@@ -591,7 +592,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
 
     Returns how many rows of each kind were deleted, and how many stored files
     (`uploads_deleted`, removed once the deletion has committed). User accounts, API tokens,
-    stored backups and the audit trail are kept (decision D6); the reset is added to the trail
+    stored backups and the audit trail are kept (docs/api.md §9.13); the reset is added to the trail
     as ACTOR's, with the counts and the restore point taken before it.
     """
     deleted = {

@@ -33,7 +33,7 @@ ENDPOINTS = [
     "/api/analytics/recent-warranties",
 ]
 
-# What the dashboard page requests when it opens (API.md §3 "Dashboard" rows).
+# What the dashboard page requests when it opens (docs/api.md §3, "A dashboard visit").
 DASHBOARD_VISIT = [
     "/api/settings/",
     "/api/analytics/summary",

@@ -11,7 +11,7 @@ class CatalogEntryAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     """Retailers and brands, with how many purchases point at each and what they add up to.
 
     Totals only add purchases in the preferred currency: amounts in different currencies are never
-    summed (decision D12).
+    summed (docs/api.md §9.8).
     """
 
     list_display = ["name", "url", "purchase_count", "total_spent"]

@@ -1,4 +1,4 @@
-"""Retailers and brands (API.md §4.3, §5.3, §5.4): the same five routes for each kind."""
+"""Retailers and brands (docs/api.md §4.3, §5.3, §5.4): the same five routes for each kind."""
 
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -56,8 +56,10 @@ def _delete(selector, entry_id: str, not_found: str):
     return Status(204, None)
 
 
-LIST_DOC = "Ordered by name, ignoring case. Default page size 100 (decision D1)."
-CREATE_DOC = "201 with the new entry; 200 with the existing one when the name is taken (D2, K7)."
+LIST_DOC = "Ordered by name, ignoring case. Default page size 100 (docs/api.md §9.1)."
+CREATE_DOC = (
+    "201 with the new entry; 200 with the existing one when the name is taken (docs/api.md §9.4)."
+)
 UPDATE_DOC = "409 when another entry already has the new name (ignoring case)."
 DELETE_DOC = "Purchases that referenced it keep existing with a null reference."
 

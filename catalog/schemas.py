@@ -8,7 +8,7 @@ from catalog.models import Brand
 from spends_tracker.schemas import BodySchema, PageQuery, required_name, web_link
 
 EntryName = required_name(255)
-# An empty URL is stored and answered as empty (API.md keeps it apart from null).
+# An empty URL is stored and answered as empty, kept apart from null (docs/api.md §4.3).
 EntryUrl = web_link(255, blank_is_null=False)
 
 

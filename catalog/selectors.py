@@ -22,7 +22,7 @@ def catalog_entries_with_totals(entries: QuerySet, *, currency: str) -> QuerySet
     """Annotate retailers or brands with `purchase_count` and `total_spent`.
 
     The count takes every purchase; the total adds only those in CURRENCY, because amounts in
-    different currencies are never summed (decision D12). `total_currency` names it.
+    different currencies are never summed (docs/api.md §9.8). `total_currency` names it.
     """
     return entries.annotate(
         purchase_count=Count("purchases"),

@@ -1,4 +1,4 @@
-"""Household settings (API.md §5.7): only `currency_code` and `date_format` live here."""
+"""Household settings (docs/api.md §5.7): only `currency_code` and `date_format` live here."""
 
 from ninja import Router
 from ninja.errors import HttpError

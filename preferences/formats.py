@@ -1,7 +1,7 @@
 """How the household's preferences show money and dates on the pages.
 
-The API sends plain values (API.md C7, C8); the pages format them with the `currency_code` and
-`date_format` settings. `static/js/format.js` holds the same rules for values Alpine renders.
+The API sends plain values (docs/api.md §2.2, §2.3); the pages format them with the `currency_code`
+and `date_format` settings. `static/js/format.js` holds the same rules for values Alpine renders.
 """
 
 import datetime
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import numberformat
 from django.utils.dateformat import format as format_date_pattern
 
-# The setting's values (API.md §2.2) as Django date format patterns; "" is the default.
+# The setting's values (docs/api.md §2.5) as Django date format patterns; "" is the default.
 DATE_PATTERNS = {
     "short": "M j, Y",
     "MM/DD/YYYY": "m/d/Y",
@@ -20,7 +20,7 @@ DATE_PATTERNS = {
 }
 DEFAULT_DATE_PATTERN = DATE_PATTERNS["MM/DD/YYYY"]
 
-# The currencies the forms offer (API.md §2.2); any other 3-letter code can be typed.
+# The currencies the forms offer (docs/api.md §2.5); any other 3-letter code can be typed.
 OFFERED_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "INR"]
 CURRENCY_SYMBOLS = {
     "USD": "$",

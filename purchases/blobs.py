@@ -1,4 +1,4 @@
-"""The content-addressed blob store behind attachments (API.md §7).
+"""The content-addressed blob store behind attachments (docs/api.md §7).
 
 Files are named by the SHA-256 of their content and kept in Django's `default` storage (the local
 file system under the media root, or any django-storages backend), at

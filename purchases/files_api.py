@@ -1,4 +1,4 @@
-"""Attachments (API.md §4.4, §5.6): upload, list, read, delete and download a purchase's files."""
+"""A purchase's attachments (docs/api.md §4.4, §5.6): upload, list, read, delete, download."""
 
 import datetime
 import uuid

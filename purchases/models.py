@@ -13,7 +13,7 @@ from warranties.models import Warranty, primary_warranty_of
 
 
 def default_currency_code() -> str:
-    """Return the preferred currency (decision D10), read when a new purchase is made."""
+    """Return the preferred currency (docs/api.md §9.7), read when a new purchase is made."""
     from preferences.selectors import preferred_currency_code
 
     return preferred_currency_code()

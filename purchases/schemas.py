@@ -29,7 +29,7 @@ class NamedRefOut(Schema):
 
 
 class PurchaseOut(Schema):
-    """A purchase as every endpoint returns it (API.md §4.1, decision D11)."""
+    """A purchase as every endpoint returns it (docs/api.md §4.1, §9.3)."""
 
     id: uuid.UUID
     product_name: str

@@ -13,7 +13,7 @@ from spends_tracker import clock
 from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20
-# What the currency field offers (API.md §2.2); any other three-letter code can be typed.
+# What the currency field offers (docs/api.md §2.5); any other three-letter code can be typed.
 
 
 @dataclass(frozen=True)

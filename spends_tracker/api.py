@@ -1,8 +1,8 @@
 """The one NinjaAPI instance, mounted at /api/; each app contributes its own router.
 
-Cross-cutting rules of API.md live here: authentication (C10), JSON errors with a string
-`detail` (C3, C5), the unauthenticated welcome and health routes (K6), and a catch-all route
-that answers unknown paths with 401 before 404.
+Cross-cutting rules of docs/api.md live here: authentication (§1.3), JSON errors with a string
+`detail` (§2.6), the unauthenticated welcome and health routes (§5.12), and a catch-all route
+that answers unknown paths with 401 before 404 (§9.18).
 """
 
 import datetime
@@ -78,10 +78,10 @@ of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one
   still follows the dates.
 - `POST /api/data/reset-all` takes no body: it takes a restore point first (a backup, named by
   `restore_point_id`) and deletes nothing if that fails (500).
-- `POST /api/backup/create` and `POST /api/backup/restore` answer 202 with the job object of K4,
-  which also carries the `backup` it makes or restores; `GET /api/backup/status` adds the `job`
-  under way (or the last one, if it failed). `POST /api/backup/{id}/verify` checks a stored
-  archive without restoring it.
+- `POST /api/backup/create` and `POST /api/backup/restore` answer 202 with the job object
+  (docs/api.md §4.8), which also carries the `backup` it makes or restores;
+  `GET /api/backup/status` adds the `job` under way (or the last one, if it failed).
+  `POST /api/backup/{id}/verify` checks a stored archive without restoring it.
 - Imports take `mode` (`skip`, default, or `update`) and `dry_run` (report only) as query
   parameters; reports also carry `*_updated`, `*_merged`, `*_skipped_existing`,
   `settings_applied`, `mode` and `dry_run`. A missing `currency_code` in a file takes the
@@ -170,7 +170,10 @@ def authentication_required(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid_data(request, exc):
-    """Report a service's ValidationError like request validation: 422 with a list (C4)."""
+    """Report a service's ValidationError like request validation: 422 with a list.
+
+    See docs/api.md §2.6.
+    """
     errors = [
         {
             "type": "value_error",

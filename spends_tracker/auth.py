@@ -1,4 +1,4 @@
-"""Who may call the API (API.md C10): a personal token, or a logged-in session with CSRF.
+"""Who may call the API (docs/api.md §1.3): a personal token, or a logged-in session with CSRF.
 
 Once the caller is known, what the route needs from their role is checked here, from the one
 table in `accounts.access`: a refusal is 403 with a sentence saying what is missing.

@@ -13,7 +13,7 @@ def _is_api(path: str) -> bool:
 
 
 class ApiCompatibilityMiddleware:
-    """Make every /api route behave the way existing API clients expect (API.md C2, C3, C5).
+    """Make every /api route behave the way existing API clients expect (docs/api.md §1.2, §2.6).
 
     - Each route answers with and without a trailing slash, and never with a redirect: the path is
       normalised to its slash-less form before URL resolution (APPEND_SLASH would only redirect,

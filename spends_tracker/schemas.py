@@ -1,4 +1,4 @@
-"""Wire types shared by every app's API schemas (API.md §2)."""
+"""Wire types shared by every app's API schemas (docs/api.md §2)."""
 
 import datetime
 import math
@@ -32,7 +32,8 @@ def _positive(value: Decimal) -> Decimal:
     return value
 
 
-# Money out: a string with exactly two decimals (C7). In: a JSON number or string, rounded half-up.
+# Money (docs/api.md §2.2) out: a string with exactly two decimals. In: a JSON number or string,
+# rounded half-up.
 Money = Annotated[
     Decimal,
     PlainSerializer(lambda value: str(quantize_money(value)), return_type=str),
@@ -50,7 +51,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ].*)?", re.DOTALL)
 
 
 def _date_part(value: Any) -> Any:
-    """Accept "YYYY-MM-DD", or a full ISO datetime whose date is kept (API.md §2.1).
+    """Accept "YYYY-MM-DD", or a full ISO datetime whose date is kept (docs/api.md §2.3).
 
     Stricter than pydantic's lax mode, which would read numbers as Unix timestamps.
     """
@@ -72,7 +73,7 @@ def _flag(value: Any) -> Any:
     return value
 
 
-# The legacy dashboard sends and reads 0/1 (C9); true/false are accepted too.
+# The legacy dashboard sends and reads 0/1 (docs/api.md §2.4); true/false are accepted too.
 Flag = Annotated[int, BeforeValidator(_flag), Field(ge=0, le=1)]
 
 
@@ -176,7 +177,7 @@ ItemT = TypeVar("ItemT")
 
 
 class Page(Schema, Generic[ItemT]):
-    """The pagination envelope of API.md §2.4."""
+    """The pagination envelope of docs/api.md §2.7."""
 
     items: list[ItemT]
     total: int
@@ -219,7 +220,7 @@ def paginate(queryset, *, skip: int, limit: int, shown=None) -> dict:
 
 
 class PageQuery(Schema):
-    """`skip` and `limit` (API.md §2.4); limits outside 1..100 answer 422."""
+    """`skip` and `limit` (docs/api.md §2.7); limits outside 1..100 answer 422."""
 
     skip: int = Field(0, ge=0, le=1_000_000_000, description="Offset of the first item.")
     limit: int = Field(20, ge=1, le=100, description="Page size, 1 to 100 (default 20).")

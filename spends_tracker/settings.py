@@ -94,13 +94,13 @@ MEDIA_ROOT = _path("SPENDS_UPLOADS_DIR", SPENDS_DATA_DIR / "uploads")
 MEDIA_URL = "/media/"
 SPENDS_BACKUPS_DIR = _path("SPENDS_BACKUPS_DIR", SPENDS_DATA_DIR / "backups")
 
-# Attachments: at most this many bytes each (API.md §7); larger uploads are refused with 413 while
-# they stream in. They are streamed to FILE_UPLOAD_TEMP_DIR, inside the uploads folder so that
+# Attachments: at most this many bytes each (docs/api.md §8); larger uploads are refused with 413
+# while they stream in. They are streamed to FILE_UPLOAD_TEMP_DIR, inside the uploads folder so that
 # moving a finished upload into the store is a rename on the same file system.
 SPENDS_ATTACHMENT_MAX_BYTES = env.int("SPENDS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
 
-# Imports (API.md §5.10, §6.3): an uploaded JSON, CSV or ZIP file may be this large (its own cap,
+# Imports (docs/api.md §5.10, §8): an uploaded JSON, CSV or ZIP file may be this large (its own cap,
 # far above the attachments'), and a ZIP archive may unpack to at most this many bytes in all
 # (a bound against ZIP bombs).
 SPENDS_IMPORT_MAX_BYTES = env.int("SPENDS_IMPORT_MAX_BYTES", default=1024 * 1024 * 1024)
@@ -175,7 +175,7 @@ if SPENDS_BACKUP_S3_BUCKET:
         },
     }
 
-# Backups and restores run as background jobs (decision D7) on Django's task framework (the
+# Backups and restores run as background jobs (docs/api.md §9.14) on Django's task framework (the
 # django-tasks backport), queued in the database and executed by `manage.py spends_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job reports every few seconds; one silent for this long has lost its worker.
@@ -504,10 +504,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Spends Tracker -----------------------------------------------------------------------------
 
 # The API without authentication, for a trusted single-user install on a private network only
-# (API.md C10). Off by default; the system check spends.W001 warns while it is on.
+# (docs/api.md §1.3). Off by default; the system check spends.W001 warns while it is on.
 SPENDS_API_OPEN = _bool("SPENDS_API_OPEN", False)
 
-# Cross-origin API calls from a development dashboard (API.md C15), e.g. http://localhost:3030.
+# Cross-origin API calls from a development dashboard (docs/api.md §1.6), e.g. http://localhost:3030.
 # Empty by default: in production the dashboard and the API share one origin.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api(/.*)?$"

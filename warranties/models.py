@@ -29,7 +29,7 @@ WARRANTY_STATES = [
 def warranty_status_conditions(today: datetime.date) -> dict[str, Q]:
     """Return, for each effective status, the condition a warranty meets on TODAY.
 
-    This is the one definition of the status rule (API.md §4.2): voided is sticky, otherwise a
+    This is the one definition of the status rule (docs/api.md §9.5): voided is sticky, otherwise a
     warranty is active through its end date and expired after it. Filters use these conditions
     directly (so indexes on `warranty_end` apply) and the status annotation is built from them.
     """

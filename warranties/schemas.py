@@ -20,7 +20,7 @@ def username_of(row, relation: str) -> str | None:
 
 
 class WarrantyOut(Schema):
-    """A warranty with its effective status (API.md §4.2)."""
+    """A warranty with its effective status (docs/api.md §4.2)."""
 
     id: uuid.UUID
     purchase_id: uuid.UUID
@@ -120,8 +120,8 @@ class WarrantyFilters(PageQuery):
     purchase_id: uuid.UUID | None = None
 
 
-# The expiring list is a bare array (API.md): it is capped rather than paginated, the soonest
-# first, and the response's X-Total-Count header says how many there are in all.
+# The expiring list is a bare array (docs/api.md §9.26): it is capped rather than paginated, the
+# soonest first, and the response's X-Total-Count header says how many there are in all.
 EXPIRING_DEFAULT_LIMIT = 100
 EXPIRING_MAX_LIMIT = 500
 

@@ -40,7 +40,7 @@ def _apply(warranty: Warranty, data: dict, actor) -> None:
     if duration_months is not None:
         warranty.warranty_end = add_months(warranty.warranty_start, duration_months)
     if status is not None:
-        # Only VOIDED is stored; asking for ACTIVE or EXPIRED lifts a void (API.md §4.2).
+        # Only VOIDED is stored; asking for ACTIVE or EXPIRED lifts a void (docs/api.md §4.2).
         warranty.voided = status == WarrantyStatus.VOIDED
     warranty.full_clean(exclude=["purchase"])
     warranty.save()
@@ -83,7 +83,7 @@ def warranty_delete(*, warranty: Warranty) -> None:
 
 @summaries_kept_in_step()
 def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None) -> None:
-    """Apply a purchase's `warranty_expiry` (API.md §4.1, decision D11).
+    """Apply a purchase's `warranty_expiry` (docs/api.md §4.1, §9.3).
 
     A date moves the primary warranty's end, or creates a warranty from the purchase date when
     there is none; None deletes the primary warranty. ACTOR is who changed (or added) it.

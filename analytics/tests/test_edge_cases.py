@@ -1,6 +1,6 @@
 """Hand-written cases of the analytics endpoints.
 
-API.md §5.5 with decisions D3, D4, D5, D11, D12 and clarifications K1, K2: empty and one-purchase
+docs/api.md §5.5 with the decisions §9.3 and §9.8 to §9.12: empty and one-purchase
 databases, month and year boundaries, the leap day, warranties ending around today, currencies
 kept apart, half-up rounding of averages and percentages, and the bounds of every parameter.
 """

@@ -1,6 +1,6 @@
 """The analytics endpoints against a plain-Python reference, on generated data.
 
-API.md §5.5 with decisions D3, D4, D5, D11, D12 and clarifications K1, K2. Each seed builds a
+docs/api.md §5.5 with the decisions §9.3 and §9.8 to §9.12. Each seed builds a
 dataset with the factories (three currencies, odd cents, month ends, 29 February 2024, purchases
 without retailer or brand, unused retailers and brands, several warranties per purchase, voided
 ones, ends on the days around "today"). Every expected figure is computed in this module from the

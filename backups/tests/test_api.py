@@ -1,7 +1,7 @@
-"""Data reset (API.md §5.8, D6, K11) and the service health check (K6) of the HTTP contract.
+"""Data reset (docs/api.md §5.8, §9.13) and the service health check (docs/api.md §5.12, §9.18).
 
-Until backups exist nothing takes a restore point before a reset, so the reset asks for the body
-{"confirm": "DELETE"} (an interim rule of this project, stricter than §5.8's "no body").
+The reset takes no body (one sent is ignored): the restore point it takes first is what makes it
+undoable.
 """
 
 import json
@@ -71,8 +71,8 @@ def test_the_fixture_data_is_there(household_data):
 def test_a_reset_needs_no_confirmation_body_and_names_its_restore_point(
     api_client, household_data, body
 ):
-    """The dashboard posts no body (it asks the user to type DELETE itself); D6's restore
-    point is what makes the reset undoable."""
+    """The dashboard posts no body (it asks the user to type DELETE itself); the restore
+    point (docs/api.md §9.13) is what makes the reset undoable."""
     if body is None:
         response = api_client.post(RESET)
     else:
@@ -132,7 +132,7 @@ def test_a_confirmed_reset_answers_200_with_the_report(api_client, household_dat
     assert isinstance(uploads_deleted, int)
     assert not isinstance(uploads_deleted, bool)
     assert uploads_deleted >= 0
-    # A restore point is taken before the reset and named at the top level (K11, D6).
+    # A restore point is taken before the reset and named at the top level (docs/api.md §9.13).
     assert BackupRecord.objects.filter(pk=data["restore_point_id"]).exists()
 
 

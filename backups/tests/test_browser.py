@@ -62,7 +62,7 @@ def test_an_export_comes_back_after_a_reset_through_the_import_preview(
     page.get_by_label("Type DELETE to confirm").fill("DELETE")
     with page.expect_request(re.compile(r"/api/data/reset-all$")) as reset_request:
         reset_button.click()
-    assert reset_request.value.post_data is None  # API.md §5.8: no body
+    assert reset_request.value.post_data is None  # docs/api.md §5.8: no body
     expect(page.get_by_test_id("reset-result")).to_be_visible()
     assert Purchase.objects.count() == 0
     restore_point = BackupRecord.objects.get(kind="restore_point")

@@ -1,9 +1,10 @@
-"""The import endpoints (API.md §5.10, §6.4, C3, C10) and `manage.py backups_import`.
+"""The import endpoints (docs/api.md §5.10, §6.4, §2.6, §1.3) and `manage.py backups_import`.
 
 POST /api/import/json|csv|zip take one multipart part `file`; the extension of its name decides
-whether it is accepted (case-insensitive). A good file answers 200 with the report of §6.4; a
-file that cannot be imported answers 400 with a string `detail` and changes nothing. The command
-runs the same importer on a file on disk and fails with a one-line CommandError.
+whether it is accepted (case-insensitive). A good file answers 200 with the report of
+docs/api.md §6.4; a file that cannot be imported answers 400 with a string `detail` and changes
+nothing. The command runs the same importer on a file on disk and fails with a one-line
+CommandError.
 """
 
 import contextlib
@@ -41,7 +42,7 @@ IMPORT = "/api/import"
 KINDS = ["json", "csv", "zip"]
 DATA_MODELS = [Retailer, Brand, Purchase, Warranty, Attachment, Blob, Preference]
 
-# API.md §6.4: the keys each report always has (the frontend reads some of them).
+# docs/api.md §6.4: the keys each report always has (the frontend reads some of them).
 JSON_REPORT_COUNTS = {
     "purchases_added",
     "purchases_skipped_future_date",
@@ -235,7 +236,7 @@ def assert_string_detail(response, status: int) -> str:
 
 
 def assert_report(report: dict, kind: str) -> None:
-    """Every key of §6.4 for KIND, with its type."""
+    """Every key of docs/api.md §6.4 for KIND, with its type."""
     for key in REPORT_COUNTS[kind]:
         assert type(report[key]) is int, key
     for key in ("errors", "warnings"):

@@ -1,4 +1,4 @@
-"""Malformed and hostile import files (API.md §5.10, §6.3, §6.5, clarification K3).
+"""Malformed and hostile import files (docs/api.md §5.10, §6.3, §6.5, §9.16).
 
 A fatal problem (unreadable file, wrong shape, unsafe or damaged archive, crash) must change
 nothing: neither a database row nor a file, in the blob store or anywhere else. Each test seeds a
@@ -206,7 +206,7 @@ def archive_entries(document: dict | None = None, contents=(MANUAL,)) -> list[tu
 
 
 def with_manifest(entries: list[tuple], tamper=None) -> list[tuple]:
-    """ENTRIES plus a correct manifest.json (§6.3), changed by TAMPER(manifest) when given."""
+    """ENTRIES and a correct manifest.json (docs/api.md §6.3), which TAMPER(manifest) may change."""
     data = dict(entries)["data.json"]
     document = json.loads(data)
     manifest = {
@@ -876,7 +876,7 @@ def test_a_bad_data_json_in_an_archive_is_refused_naming_it(household, tmp_path,
     assert message.startswith(expected)
 
 
-# --- A crash midway changes nothing (K3) ----------------------------------------------------------
+# --- A crash midway changes nothing (docs/api.md §9.16) -------------------------------------------
 
 
 def crash_archive() -> bytes:

@@ -1,10 +1,10 @@
-"""Files written by the existing (legacy) application import completely (API.md §6.1 to §6.5).
+"""Files written by the existing (legacy) application import completely (docs/api.md §6.1 to §6.5).
 
 The fixtures are built here from the format description: a version 1 JSON export (flat records,
 keys in random order, enums as `WarrantyStatus.X` / `FileType.X`, naive space-separated
 datetimes, prices as strings with any number of decimals), the 13-column CSV export, and the ZIP
 archive (pretty-printed data.json, a verbatim copy of the upload store, no manifest). Each test
-checks one importer rule of §6.5 against what is in the database afterwards.
+checks one importer rule of docs/api.md §6.5 against what is in the database afterwards.
 """
 
 import datetime
@@ -84,7 +84,7 @@ def future_day() -> str:
 
 
 def shuffled(record: dict, rng: random.Random) -> dict:
-    """The legacy application's key order is effectively random (§6.1)."""
+    """The legacy application's key order is effectively random (docs/api.md §6.1)."""
     items = list(record.items())
     rng.shuffle(items)
     return dict(items)
@@ -309,8 +309,8 @@ def legacy_export(*, extra_files: tuple = ()) -> dict:
     }
 
 
-# The records of legacy_export() that are skipped with an error (§6.5), and those skipped with a
-# warning because their purchase is dated in the future.
+# The records of legacy_export() that are skipped with an error (docs/api.md §6.5), and those
+# skipped with a warning because their purchase is dated in the future.
 SKIPPED_WITH_ERROR = [P_FREE, P_NEGATIVE, P_ROUNDS_TO_ZERO, W_ORPHAN, W_FREE, F_ORPHAN]
 SKIPPED_WITH_WARNING = [W_FUTURE, F_FUTURE]
 

@@ -1,5 +1,5 @@
-"""The retailers and brands endpoints of the HTTP contract (API.md §2.4, §4.3, §5.3, §5.4, D1, D2,
-K7)."""
+"""The retailers and brands endpoints (docs/api.md §2.7, §4.3, §5.3, §5.4; decisions §9.1, §9.2,
+§9.4)."""
 
 import datetime
 import uuid
@@ -579,7 +579,7 @@ def test_deleting_a_brand_keeps_its_purchases_without_a_brand(api_client):
 
 
 def test_deleting_a_brand_with_a_trailing_slash_works(api_client):
-    """The Retailers page calls `DELETE /api/brands/{id}/` (API.md §5.4, C2)."""
+    """The Retailers page calls `DELETE /api/brands/{id}/` (docs/api.md §5.4, §1.2)."""
     brand = BrandFactory()
 
     response = api_client.delete(f"{BRANDS}/{brand.id}/")
@@ -590,7 +590,7 @@ def test_deleting_a_brand_with_a_trailing_slash_works(api_client):
 
 
 def test_deleting_a_retailer_without_a_trailing_slash_works(api_client):
-    """The Retailers page calls `DELETE /api/retailers/{id}` (API.md C2)."""
+    """The Retailers page calls `DELETE /api/retailers/{id}` (docs/api.md §1.2)."""
     retailer = RetailerFactory()
 
     assert api_client.delete(f"{RETAILERS}/{retailer.id}").status_code == 204

@@ -1,4 +1,4 @@
-"""The settings endpoints of the HTTP contract (API.md §2.2, §5.7)."""
+"""The settings endpoints (docs/api.md §2.5, §5.7)."""
 
 import pytest
 
@@ -216,7 +216,7 @@ def test_resetting_without_stored_values_returns_the_defaults(api_client):
 
 
 def test_getting_reset_is_not_a_setting_lookup(api_client):
-    """`/api/settings/reset` must not be shadowed by `/api/settings/{key}` (API.md §3)."""
+    """`/api/settings/reset` must not be shadowed by `/api/settings/{key}` (docs/api.md §3)."""
     put(api_client, {"currency_code": "EUR"})
 
     response = api_client.get(f"{SETTINGS}/reset")

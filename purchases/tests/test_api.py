@@ -1,4 +1,4 @@
-"""The purchases endpoints of the HTTP contract (API.md §2, §4.1, §5.1, D1, D10, D11, K9)."""
+"""The purchases endpoints (docs/api.md §2, §4.1, §5.1; decisions §9.1, §9.3, §9.7)."""
 
 import datetime
 import uuid

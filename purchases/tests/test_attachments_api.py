@@ -1,4 +1,4 @@
-"""The attachments endpoints of the HTTP contract (API.md §2.3, §4.4, §5.6, §5.8, §7).
+"""The attachments endpoints (docs/api.md §2.6, §4.4, §5.6, §5.8, §7).
 
 Uploads go through the real multipart parser and HashingUploadHandler; files land in the
 per-test MEDIA_ROOT of the autouse `isolated_storage` fixture. Blob files are deleted only after

@@ -1,4 +1,4 @@
-"""The content-addressed blob store behind attachments (API.md §7): purchases/blobs.py."""
+"""The content-addressed blob store behind attachments (docs/api.md §7): purchases/blobs.py."""
 
 import hashlib
 import io

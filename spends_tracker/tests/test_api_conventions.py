@@ -1,4 +1,4 @@
-"""Rules every /api route follows (API.md §1: C2, C3, C4, C5, C10; K6)."""
+"""Rules every /api route follows (docs/api.md §1.2, §1.3, §2.6, §9.18)."""
 
 import datetime
 import re
@@ -57,7 +57,7 @@ def assert_string_detail(response, status):
     assert detail
 
 
-# --- trailing slash (C2) ------------------------------------------------------------------------
+# --- trailing slash (docs/api.md §1.2) ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_no_api_route_answers_with_a_redirect(api_client, client, method, path, 
     assert "Location" not in response
 
 
-# --- unknown paths, wrong methods (C5) ----------------------------------------------------------
+# --- unknown paths, wrong methods (docs/api.md §2.6) ----------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_a_wrong_method_answers_405_json(api_client, method, path):
     assert_string_detail(response, 405)
 
 
-# --- authentication (C10, K6) -------------------------------------------------------------------
+# --- authentication (docs/api.md §1.3, §9.18) -----------------------------------------------------
 
 
 def schema_operations(api_client) -> list[tuple[str, str]]:
@@ -458,7 +458,7 @@ def test_the_docs_render_for_a_logged_in_person(staff_client):
     assert b"openapi.json" in response.content
 
 
-# --- error bodies (C3, C4, C5) ------------------------------------------------------------------
+# --- error bodies (docs/api.md §2.6) --------------------------------------------------------------
 
 
 ERROR_CASES = {

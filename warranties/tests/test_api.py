@@ -1,4 +1,4 @@
-"""The warranties endpoints of the HTTP contract (API.md §4.2, §5.2, D11, K8)."""
+"""The warranties endpoints (docs/api.md §4.2, §5.2; decisions §9.3, §9.6)."""
 
 import datetime
 import uuid

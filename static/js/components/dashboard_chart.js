@@ -189,7 +189,7 @@ document.addEventListener("alpine:init", () => {
     };
   }
 
-  // The retailers endpoint answers with both lists (API.md): one request for both share charts.
+  // The retailers endpoint answers with both lists (docs/api.md §5.5): one request for both charts.
   const SHARES = {
     source: (page) => ["analytics/retailers", { currency: page.currency }],
     build: shareChart,

@@ -14,7 +14,7 @@ document.addEventListener("alpine:init", () => {
       if (!this.confirmed || this.busy) return;
       this.busy = true;
       try {
-        // No body (API.md §5.8): the typed word is this page's confirmation, not the API's.
+        // No body (docs/api.md §5.8): the typed word is this page's confirmation, not the API's.
         const answer = await window.api.post("data/reset-all");
         this.restorePointId = answer.restore_point_id;
         this.uploadsDeleted = answer.details.uploads_deleted;
