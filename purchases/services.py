@@ -22,7 +22,8 @@ from warranties.rollups import figures_stored as warranty_figures_stored
 from warranties.rollups import warranties_changed
 from warranties.services import warranty_set_primary_end
 
-# The purchase's own columns a caller may set (the contract's field names, ids for relations).
+# The purchase's own columns a caller may set, by the API's field names (docs/api.md §4.1), with
+# ids for relations.
 PURCHASE_FIELDS = {
     "product_name",
     "price",
@@ -75,7 +76,7 @@ def _spending_reported(purchase_id):
 
 
 def purchase_create(*, data: dict, actor=None) -> Purchase:
-    """Record a purchase from DATA (contract field names; absent fields take their defaults).
+    """Record a purchase from DATA (the API's field names; absent fields take their defaults).
 
     A `warranty_expiry` date creates its first warranty, from the purchase date to that day.
     ACTOR (the signed-in person; None for scripts and the command line) is who added it.

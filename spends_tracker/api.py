@@ -59,7 +59,7 @@ string on input (rounded half-up); dates are `YYYY-MM-DD`. Unknown body fields a
 Errors are JSON with a string `detail`, except request validation (422), whose `detail` is a list
 of `{type, loc, msg}`. A malformed id in a path answers 404, like an unknown one.
 
-**Decisions where the contract leaves room.**
+**Decisions** (docs/api.md §9 gives them all, with the reasons).
 
 - Request bodies must be JSON objects. In a `PUT`, `null` for a field that cannot be empty
   (`product_name`, `price`, `purchase_date`, `quantity`, `status`, …) leaves it unchanged; in a

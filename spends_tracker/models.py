@@ -9,7 +9,7 @@ class TimeStampedModel(models.Model):
     """
     Base for every Spends Tracker table: a UUID primary key and UTC audit timestamps.
 
-    `updated_at` stays null until the first change after creation (as in the HTTP contract), and is
+    `updated_at` stays null until the first change after creation (docs/api.md §4.1), and is
     not an `auto_now` field so that imports and restores can write the values an archive carries.
     """
 
