@@ -132,10 +132,10 @@ FTS_SHORTEST_WORD = 3
 
 def _in_own_text(word: str) -> Q:
     """The condition that WORD is in the purchase's own searchable text."""
-    # FTS5's query parser reads a phrase as a C string: a NUL or another control character
-    # in it is an error, so such a word is looked for in the joined text.
     if connection.vendor == "postgresql":
         return Q(InPostgresSearchText(word))
+    # FTS5's query parser reads a phrase as a C string: a NUL or another control character
+    # in it is an error, so such a word is looked for in the joined text.
     if len(word) >= FTS_SHORTEST_WORD and word.isprintable():
         return Q(InSqliteSearch(word))
     return Q(search_document__icontains=word)
