@@ -7,7 +7,7 @@ and a method. `required_access` answers what that pair needs, from `RULES`:
 - any other method needs what the route's rule names for it, and an owner when it names nothing:
   a write added without a rule is refused to everyone but owners until someone decides.
 
-The API applies it in its authentication (`spends_tracker.auth`), the pages in
+The API applies it in its authentication (`accounts.api_auth`), the pages in
 `accounts.middleware.AccessMiddleware`; both answer 403 with the sentence `denial_reason` gives.
 The Django admin keeps its own rule (staff only). docs/access.md has the table in words.
 """

@@ -8,7 +8,7 @@ in gets an account here, with no household role until an owner grants one.
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
-from spends_tracker.security import client_address
+from accounts.lockout import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):

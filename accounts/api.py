@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from accounts.selectors import audit_event_list
-from spends_tracker.schemas import COMMON_ERRORS, Page, PageQuery, paginate
+from kernel.schemas import COMMON_ERRORS, Page, PageQuery, paginate
 
 router = Router(tags=["Audit"])
 

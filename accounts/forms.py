@@ -8,7 +8,7 @@ class LoginForm(AllauthLoginForm):
 
     allauth posts the typed name as `login` but authenticates with `username` or `email`; the
     credentials carry `login` too, so that axes counts a failure under what the person typed
-    (`spends_tracker.security.login_name`).
+    (`accounts.lockout.login_name`).
     """
 
     def user_credentials(self):

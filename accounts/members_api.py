@@ -20,7 +20,7 @@ from accounts.services import (
     member_active_set,
     member_role_set,
 )
-from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, PageQuery, paginate
+from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, PageQuery, paginate
 
 router = Router(tags=["Members"])
 

@@ -1,7 +1,7 @@
 """The pages' side of `accounts.access`: sign-in first, then what the role allows.
 
 One middleware for every page, so a page cannot forget its check. The API (`/api/…`) checks in
-its own authentication, which knows tokens (`spends_tracker.auth`); the admin keeps Django's.
+its own authentication, which knows tokens (`accounts.api_auth`); the admin keeps Django's.
 """
 
 from django.contrib.auth.views import redirect_to_login

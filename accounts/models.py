@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.db.models.functions import Trim
 from django.utils import timezone
 
-from spends_tracker.models import TimeStampedModel
+from kernel.models import TimeStampedModel
 
 
 class ApiToken(TimeStampedModel):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import ApiToken
 from accounts.selectors import api_token_list, audit_event_list, two_factor_enabled
 from accounts.services import api_token_create, api_token_revoke
-from spends_tracker.heartbeats import background_context
+from kernel.heartbeats import background_context
 
 
 @method_decorator(axes_dispatch, name="dispatch")

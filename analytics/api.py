@@ -21,9 +21,9 @@ from analytics.schemas import (
     TopProductsQuery,
     WarrantySummaryOut,
 )
+from kernel import clock
+from kernel.schemas import COMMON_ERRORS
 from purchases.schemas import PurchaseOut
-from spends_tracker import clock
-from spends_tracker.schemas import COMMON_ERRORS
 from warranties.schemas import WarrantyDetailOut
 
 router = Router(tags=["Analytics"])

@@ -3,7 +3,7 @@
 An aggregate over 100,000 purchases takes tens of milliseconds; the dashboard asks for a dozen of
 them on every visit while the data changes a few times a day. Each figure is kept in Django's
 cache under its arguments, the day it was computed for, and the data version
-(`spends_tracker.models.DataVersion`), which every write through the ORM replaces. Checking the
+(`kernel.models.DataVersion`), which every write through the ORM replaces. Checking the
 version costs one indexed read.
 """
 
@@ -11,8 +11,8 @@ import functools
 
 from django.core.cache import cache
 
-from spends_tracker import clock
-from spends_tracker.models import data_version
+from kernel import clock
+from kernel.models import data_version
 
 TIMEOUT_SECONDS = 24 * 60 * 60
 

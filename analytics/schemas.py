@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, PlainSerializer
 
-from spends_tracker.schemas import DateIn, Money
+from kernel.schemas import DateIn, Money
 
 MONTH_ABBREVIATIONS = (
     "Jan",

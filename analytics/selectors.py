@@ -2,7 +2,7 @@
 
 Amounts in different currencies are never added: figures about money (and the purchase counts that
 go with them) cover the purchases of one currency, by default the preferred one (docs/api.md §9.8).
-Warranty figures cover every warranty. "Today" is `spends_tracker.clock.today()`.
+Warranty figures cover every warranty. "Today" is `kernel.clock.today()`.
 
 The figures come from purchases.rollups and warranties.rollups (sums per day, retailer, brand,
 product name; warranty counts per end date), a few thousand rows where there are 100,000
@@ -20,12 +20,12 @@ from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 
 from analytics.cache import cached_figure
 from catalog.models import Brand, Retailer
+from kernel import clock
+from kernel.clock import add_months
+from kernel.money import MONEY_QUANTUM as CENT
 from preferences.selectors import preferred_currency_code
 from purchases.models import Purchase, SpendingDimension, SpendingRollup
 from purchases.rollups import UNITS_PER_AMOUNT, rollups_brought_in_step
-from spends_tracker import clock
-from spends_tracker.clock import add_months
-from spends_tracker.money import MONEY_QUANTUM as CENT
 from warranties.models import (
     Warranty,
     WarrantyRollup,

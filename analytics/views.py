@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from analytics import selectors
 from analytics.cache import cached_figure
+from kernel import clock
 from purchases.demo import purchases_load_demo
 from reminders.selectors import Deadline, deadline_list_upcoming
-from spends_tracker import clock
 from warranties.models import EXPIRING_SOON_DAYS
 
 # The window of the spending chart at first paint and of the warranty timeline (months before

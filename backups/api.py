@@ -15,14 +15,14 @@ from backups import imports
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
 from backups.jobs import JobBusy, data_reset_with_restore_point
 from backups.schemas import CsvImportOut, JsonImportOut, ResetOut, ZipImportOut
-from purchases.blobs import streamed_uploads
-from spends_tracker.limits import (
+from kernel.limits import (
     NoFreeSlot,
     export_slot_take,
     held_while_streaming,
     no_free_slot_response,
 )
-from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
+from kernel.schemas import COMMON_ERRORS, ErrorOut
+from purchases.blobs import streamed_uploads
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["Data management"])

@@ -28,9 +28,9 @@ from backups.schemas import (
     VerifyOut,
 )
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
+from kernel.limits import NoFreeSlot, export_slot_take, no_free_slot_response
+from kernel.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
 from purchases.blobs import streamed_uploads
-from spends_tracker.limits import NoFreeSlot, export_slot_take, no_free_slot_response
-from spends_tracker.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
 
 router = Router(tags=["Backups"])
 

@@ -8,7 +8,7 @@ Version 2 is what this application writes: enums as plain values, ISO 8601 datet
 import datetime
 import operator
 
-from spends_tracker.money import quantize_money
+from kernel.money import quantize_money
 
 FORMAT_VERSION = 2
 

@@ -58,13 +58,13 @@ from backups.formats import CSV_COLUMNS, csv_text
 from backups.parsing import parse_datetime, parse_id
 from backups.records import RecordError, record_id, record_key
 from catalog.models import Brand, CatalogEntry, Retailer
+from kernel import clock
+from kernel.models import VersionedQuerySet, data_changed
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferred_currency_code
 from purchases.blobs import delete_files, store_file
 from purchases.models import Attachment, Blob, Purchase
 from purchases.rollups import rollups_brought_in_step
-from spends_tracker import clock
-from spends_tracker.models import VersionedQuerySet, data_changed
 from warranties.models import Warranty
 from warranties.services import CREATED_FROM_PURCHASE, warranty_set_primary_end
 

@@ -9,8 +9,8 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from spends_tracker.money import quantize_money
-from spends_tracker.schemas import MAX_MONEY
+from kernel.money import quantize_money
+from kernel.schemas import MAX_MONEY
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt ].*)?", re.DOTALL)
 _TRUE = {"1", "true", "yes"}

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from backups import parsing
 from catalog.models import Retailer
+from kernel.links import NOT_A_WEB_LINK, web_link_check
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of
 from purchases.models import Attachment, FileType, Purchase, PurchaseStatus
-from spends_tracker.links import NOT_A_WEB_LINK, web_link_check
 from warranties.models import Warranty, WarrantyStatus
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -150,7 +150,7 @@ def record_key(value) -> tuple[str | None, uuid.UUID | None]:
 
 
 def _link(record: dict, key: str, model, *, lossless: bool) -> str | None:
-    """A link field: text that is an http or https address (spends_tracker/links.py)."""
+    """A link field: text that is an http or https address (kernel/links.py)."""
     value = _text(record, key, model, lossless=lossless)
     try:
         return web_link_check(value)

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt, create_model
 
 from backups.imports import CSV_COUNTS, JSON_COUNTS, ZIP_COUNTS
-from spends_tracker.schemas import BodySchema
+from kernel.schemas import BodySchema
 
 
 class ResetDetails(Schema):

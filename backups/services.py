@@ -40,11 +40,11 @@ from backups.models import (
     Location,
 )
 from catalog.models import Brand, Retailer
+from kernel import clock
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
 from purchases.rollups import rollups_brought_in_step
 from purchases.services import attachments_delete, blob_store_check
-from spends_tracker import clock
 from warranties.models import Warranty
 
 COPY_CHUNK = 1024 * 1024

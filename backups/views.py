@@ -7,7 +7,7 @@ from django.utils.timesince import timesince
 from backups.jobs import job_active
 from backups.models import BackupConfig, Frequency, Location
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
-from spends_tracker.heartbeats import background_context
+from kernel.heartbeats import background_context
 
 # Older backups stay reachable through the API and the admin; the page shows the recent ones.
 LISTED_BACKUPS = 50

@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts.models import Membership, Role  # noqa: E402
 from accounts.services import api_token_create  # noqa: E402
 from catalog.models import Brand, Retailer  # noqa: E402
+from kernel import clock  # noqa: E402
 from purchases.models import Purchase  # noqa: E402
-from spends_tracker import clock  # noqa: E402
 from warranties.models import Warranty  # noqa: E402
 
 WORDS = [

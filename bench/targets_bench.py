@@ -63,9 +63,9 @@ from server import BASE_DIR, gunicorn_configuration, serving
 
 from accounts.models import Membership, Role
 from catalog.models import Brand, Retailer
+from kernel import clock
 from purchases.models import Purchase
 from purchases.services import purchase_delete, purchase_update
-from spends_tracker import clock
 from warranties.models import Warranty
 
 REQUEST_TIMEOUT = 180  # seconds; gunicorn restarts a worker whose request takes 120

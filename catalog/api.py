@@ -18,7 +18,7 @@ from catalog.services import (
     catalog_entry_update,
     retailer_get_or_create,
 )
-from spends_tracker.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, get_or_404, paginate
+from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, get_or_404, paginate
 
 router = Router(tags=["Retailers and brands"])
 

@@ -2,8 +2,8 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower, Trim
 
-from spends_tracker.links import validate_web_link
-from spends_tracker.models import VersionedModel, VersionedQuerySet
+from kernel.links import validate_web_link
+from kernel.models import VersionedModel, VersionedQuerySet
 
 
 class CatalogEntryQuerySet(VersionedQuerySet):

@@ -3,10 +3,10 @@
 from ninja import Router
 from ninja.errors import HttpError
 
+from kernel.schemas import COMMON_ERRORS, ErrorOut
 from preferences.schemas import SettingOut, SettingsIn, SettingsOut
 from preferences.selectors import preferences_get
 from preferences.services import preferences_reset, preferences_update
-from spends_tracker.schemas import COMMON_ERRORS, ErrorOut
 
 router = Router(tags=["Settings"])
 

@@ -1,6 +1,6 @@
 from django.db import models
 
-from spends_tracker.models import VersionedModel
+from kernel.models import VersionedModel
 
 
 class Preference(VersionedModel):

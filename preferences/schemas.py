@@ -3,7 +3,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from spends_tracker.schemas import BodySchema
+from kernel.schemas import BodySchema
 
 SettingValue = Annotated[
     str | None,

@@ -1,7 +1,7 @@
 import re
 
+from kernel.money import DEFAULT_CURRENCY_CODE
 from preferences.models import Preference
-from spends_tracker.money import DEFAULT_CURRENCY_CODE
 
 PREFERENCE_DEFAULTS = {
     "currency_code": DEFAULT_CURRENCY_CODE,

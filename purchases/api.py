@@ -1,5 +1,13 @@
 from ninja import Query, Router, Status
 
+from kernel.schemas import (
+    COMMON_ERRORS,
+    NOT_FOUND,
+    Page,
+    fields_sent,
+    get_or_404,
+    paginate,
+)
 from purchases.models import Purchase
 from purchases.schemas import (
     NOT_NULL_FIELDS,
@@ -10,14 +18,6 @@ from purchases.schemas import (
 )
 from purchases.selectors import purchase_get, purchase_list
 from purchases.services import purchase_create, purchase_delete, purchase_update
-from spends_tracker.schemas import (
-    COMMON_ERRORS,
-    NOT_FOUND,
-    Page,
-    fields_sent,
-    get_or_404,
-    paginate,
-)
 
 router = Router(tags=["Purchases"])
 

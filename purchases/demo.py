@@ -14,11 +14,11 @@ from django.db import transaction
 
 from catalog.models import Brand, Retailer
 from catalog.services import catalog_load_defaults
+from kernel import clock
+from kernel.clock import add_months
+from kernel.money import quantize_money
 from purchases.models import Purchase, PurchaseStatus
 from purchases.rollups import rollups_brought_in_step
-from spends_tracker import clock
-from spends_tracker.clock import add_months
-from spends_tracker.money import quantize_money
 from warranties.models import Warranty
 
 DEMO_NAMESPACE = uuid.UUID("6d2f0c84-1f0e-4f55-9a35-6c0b8d2e7a11")

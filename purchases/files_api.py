@@ -15,10 +15,10 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from kernel.schemas import COMMON_ERRORS, ErrorOut, MessageOut, get_or_404
 from purchases.blobs import use_hashing_upload_handler
 from purchases.models import Attachment, FileType, Purchase
 from purchases.services import attachment_add, attachments_delete
-from spends_tracker.schemas import COMMON_ERRORS, ErrorOut, MessageOut, get_or_404
 
 router = Router(tags=["Attachments"])
 

@@ -6,10 +6,10 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
-from spends_tracker import clock
-from spends_tracker.links import validate_web_link
-from spends_tracker.models import AuthoredModel, TimeStampedModel, VersionedModel, VersionedQuerySet
-from spends_tracker.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
+from kernel import clock
+from kernel.links import validate_web_link
+from kernel.models import AuthoredModel, TimeStampedModel, VersionedModel, VersionedQuerySet
+from kernel.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from warranties.models import Warranty, primary_warranty_of
 
 

@@ -4,7 +4,7 @@ The dashboard's money figures read these rows instead of every purchase: a few t
 few dozen retailers and brands, one row per distinct product name. The write services report
 each purchase as it was before and after (`spending_changed`) inside
 `summaries_kept_in_step()`; anything else makes the next reader rebuild them
-(`rollups_brought_in_step`, see spends_tracker.summaries).
+(`rollups_brought_in_step`, see kernel.summaries).
 """
 
 from collections import defaultdict
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from kernel.money import MONEY_DECIMAL_PLACES
+from kernel.summaries import SummaryChanges, counters_add, summaries_brought_in_step
 from purchases.models import Purchase, SpendingDimension, SpendingRollup
-from spends_tracker.money import MONEY_DECIMAL_PLACES
-from spends_tracker.summaries import SummaryChanges, counters_add, summaries_brought_in_step
 from warranties.rollups import warranty_rollup_rebuild
 
 UNITS_PER_AMOUNT = 10**MONEY_DECIMAL_PLACES

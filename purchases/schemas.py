@@ -5,8 +5,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
-from purchases.models import PurchaseStatus
-from spends_tracker.schemas import (
+from kernel.schemas import (
     BodySchema,
     DateIn,
     Flag,
@@ -19,6 +18,7 @@ from spends_tracker.schemas import (
     required_name,
     web_link,
 )
+from purchases.models import PurchaseStatus
 from warranties.models import WarrantyStatus
 from warranties.schemas import WarrantyOut, username_of
 

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from kernel.models import VersionedQuerySet
+from kernel.summaries import rows_reported, summaries_kept_in_step
 from purchases.blobs import (
     delete_files,
     extension_of,
@@ -15,8 +17,6 @@ from purchases.blobs import (
 )
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
 from purchases.rollups import figures_stored, spending_changed
-from spends_tracker.models import VersionedQuerySet
-from spends_tracker.summaries import rows_reported, summaries_kept_in_step
 from warranties.models import Warranty
 from warranties.rollups import figures_stored as warranty_figures_stored
 from warranties.rollups import warranties_changed

@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from catalog.selectors import brand_list, retailer_list
+from kernel import clock
 from preferences.formats import OFFERED_CURRENCIES
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
-from spends_tracker import clock
 from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20

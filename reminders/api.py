@@ -10,6 +10,8 @@ from django.urls import reverse
 from ninja import Query, Router
 from ninja.errors import HttpError
 
+from kernel import clock
+from kernel.schemas import COMMON_ERRORS, Page, fields_sent, paginate
 from reminders import services
 from reminders.schemas import (
     DeadlineFilters,
@@ -25,8 +27,6 @@ from reminders.selectors import (
     reminder_deliveries_open,
     reminder_preferences_get,
 )
-from spends_tracker import clock
-from spends_tracker.schemas import COMMON_ERRORS, Page, fields_sent, paginate
 
 router = Router(tags=["Reminders"])
 

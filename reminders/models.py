@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from spends_tracker.models import TimeStampedModel
+from kernel.models import TimeStampedModel
 
 DEFAULT_THRESHOLDS = [30, 7, 1]
 MAX_THRESHOLD_DAYS = 365

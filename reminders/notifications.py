@@ -4,7 +4,7 @@ email and a hundred more services, each addressed by a URL such as `ntfys://ntfy
 
 Every URL is checked when it is saved and again before each send: Apprise must know its scheme,
 and a host the person typed must not be this server or a private network
-(spends_tracker/outbound.py). Errors never repeat what a service or a socket said, so they
+(kernel/outbound.py). Errors never repeat what a service or a socket said, so they
 cannot tell which internal ports answer.
 """
 
@@ -13,8 +13,8 @@ import logging
 import apprise
 from django.core.exceptions import ValidationError
 
+from kernel.outbound import TargetRefused, target_check
 from reminders.models import MAX_APPRISE_URLS
-from spends_tracker.outbound import TargetRefused, target_check
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, StrictBool
 
+from kernel.schemas import BodySchema, PageQuery, optional_text
 from reminders.models import MAX_APPRISE_URLS, MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
-from spends_tracker.schemas import BodySchema, PageQuery, optional_text
 
 KindName = Literal["warranty", "return"]
 # Strict: a threshold is a JSON number of whole days, not "7" or true.

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce
 
+from kernel import clock
 from purchases.models import Purchase
 from reminders.models import OPEN_STATUSES, DeadlineKind, ReminderDelivery, ReminderPreferences
-from spends_tracker import clock
 from warranties.models import Warranty, WarrantyStatus, warranty_status_conditions
 
 # The columns of one deadline row; both halves of the UNION select them in this order.

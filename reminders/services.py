@@ -46,6 +46,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kernel import clock
+from kernel.outbound import TargetRefused, target_check
 from reminders.models import (
     MAX_THRESHOLD_DAYS,
     MAX_THRESHOLDS,
@@ -60,8 +62,6 @@ from reminders.models import (
 )
 from reminders.notifications import NotificationFailed, apprise_notify, apprise_urls_clean
 from reminders.selectors import Deadline, deadline_queryset, reminder_preferences_get
-from spends_tracker import clock
-from spends_tracker.outbound import TargetRefused, target_check
 
 # Longer than the slowest send (SMTP and webhook time-outs): a lease still running means that
 # some run is sending this delivery right now.
@@ -165,7 +165,7 @@ def reminder_preferences_update(*, user: AbstractBaseUser, **changes) -> Reminde
     "warranty" and "return"; empty: no reminders), `email_enabled`, `email` (empty or None: the
     account's address), `webhook_url` (http or https; empty or None: none), `apprise_urls`
     (Apprise URLs; empty or None: none). Public targets only, unless the operator allows
-    private ones (spends_tracker/outbound.py). Raise
+    private ones (kernel/outbound.py). Raise
     ValidationError naming each bad field; nothing is changed then.
     """
     cleaned = reminder_preferences_clean(changes)

@@ -2,9 +2,9 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from accounts.access import Access, may
+from kernel import clock
 from reminders.feed import feed_calendar
 from reminders.models import ReminderPreferences
-from spends_tracker import clock
 
 MAX_TOKEN_LENGTH = ReminderPreferences._meta.get_field("feed_token").max_length
 

@@ -20,18 +20,18 @@ from ninja.errors import AuthenticationError, HttpError
 
 from accounts.access import Access, required_access
 from accounts.api import router as audit_router
+from accounts.api_auth import API_AUTH, BearerToken, open_mode, role_check
 from accounts.members_api import router as members_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
 from backups.backup_api import router as backup_jobs_router
 from catalog.api import router as catalog_router
+from kernel.heartbeats import heartbeat_status
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
 from reminders.api import router as reminders_router
-from spends_tracker.auth import API_AUTH, BearerToken, open_mode, role_check
-from spends_tracker.heartbeats import heartbeat_status
 from warranties.api import router as warranties_router
 
 logger = logging.getLogger(__name__)

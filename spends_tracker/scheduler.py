@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections
 
-from spends_tracker.heartbeats import HeartbeatThread
+from kernel.heartbeats import HeartbeatThread
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def scheduler_build() -> BlockingScheduler:
 def scheduler_run(*, heartbeat_file: Path | None = None) -> None:
     """Run the scheduler until SIGTERM or SIGINT; a duty under way is finished first.
 
-    Its heartbeat (spends_tracker/heartbeats.py) beats on a thread of its own, so a long backup
+    Its heartbeat (kernel/heartbeats.py) beats on a thread of its own, so a long backup
     does not make the process look dead; HEARTBEAT_FILE is touched with each beat.
     """
     scheduler = scheduler_build()

@@ -193,10 +193,10 @@ def _hour(name: str, default: int) -> int:
 
 
 # Webhooks and Apprise notifications may reach loopback, link-local and private addresses only
-# when this is on (spends_tracker/outbound.py): for a household running ntfy on its own network.
+# when this is on (kernel/outbound.py): for a household running ntfy on its own network.
 SPENDS_ALLOW_PRIVATE_TARGETS = _bool("SPENDS_ALLOW_PRIVATE_TARGETS", False)
 
-# How many exports and backup downloads may run at once on this machine (spends_tracker/limits.py);
+# How many exports and backup downloads may run at once on this machine (kernel/limits.py);
 # more are refused with 429 so that they never take every web thread.
 SPENDS_EXPORT_SLOTS = env.int("SPENDS_EXPORT_SLOTS", default=2)
 
@@ -274,6 +274,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "kernel",
     "spends_tracker",
     "accounts",
     "preferences",
@@ -325,7 +326,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "spends_tracker.context_processors.household",
+                "preferences.context_processors.household",
                 "accounts.context_processors.access",
             ],
         },
@@ -461,9 +462,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 # (read and checked with django-ipware). A callable rather than the AXES_IPWARE_* settings: those
 # count the proxy's own address in X-Forwarded-For, which the proxy of docs/deployment.md does not
 # write, so no proxy count describes "the last entry, written by our one proxy".
-AXES_CLIENT_IP_CALLABLE = "spends_tracker.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 # The name a sign-in is counted under: the admin's form posts `username`, allauth's `login`.
-AXES_USERNAME_CALLABLE = "spends_tracker.security.login_name"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_name"
 
 # --- Email --------------------------------------------------------------------------------------
 

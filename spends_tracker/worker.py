@@ -1,6 +1,6 @@
 """The job worker (`manage.py spends_worker`): django-tasks' database worker, made to last.
 
-Two things are added to the library's worker: a heartbeat (spends_tracker/heartbeats.py), so
+Two things are added to the library's worker: a heartbeat (kernel/heartbeats.py), so
 the pages and /api/health can tell when it stopped, and patience with SQLite: while another
 process holds the database's write lock (a long import), the library's worker can fail to begin
 its exclusive transaction and exit for good; this one waits and tries again.

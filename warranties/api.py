@@ -1,8 +1,7 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from purchases.models import Purchase
-from spends_tracker.schemas import (
+from kernel.schemas import (
     COMMON_ERRORS,
     NOT_FOUND,
     Page,
@@ -10,6 +9,7 @@ from spends_tracker.schemas import (
     get_or_404,
     paginate,
 )
+from purchases.models import Purchase
 from warranties.models import Warranty
 from warranties.schemas import (
     ExpiringQuery,

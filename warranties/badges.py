@@ -6,7 +6,7 @@ warranties in the browser, receives `badge_table()` and applies the same rule in
 
 import datetime
 
-from spends_tracker import clock
+from kernel import clock
 from warranties.models import EXPIRING_SOON_DAYS, WARRANTY_STATE_EXPIRING, WarrantyStatus
 
 # (label, Bootstrap badge classes) of each state; "expiring" is an active warranty near its end.

@@ -3,8 +3,8 @@ import datetime
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
 
-from spends_tracker import clock
-from spends_tracker.models import AuthoredModel, VersionedModel, VersionedQuerySet
+from kernel import clock
+from kernel.models import AuthoredModel, VersionedModel, VersionedQuerySet
 
 EXPIRING_SOON_DAYS = 30
 

@@ -1,14 +1,14 @@
 """Warranties counted per end date and voided flag (WarrantyRollup), for the dashboard.
 
 The write services report each warranty as it was before and after (`warranties_changed`) inside
-`summaries_kept_in_step()`; see spends_tracker.summaries for how the rows stay trustworthy.
+`summaries_kept_in_step()`; see kernel.summaries for how the rows stay trustworthy.
 """
 
 from collections import defaultdict
 
 from django.db import connection
 
-from spends_tracker.summaries import SummaryChanges, counters_add
+from kernel.summaries import SummaryChanges, counters_add
 from warranties.models import Warranty, WarrantyRollup
 
 KEY_FIELDS = ["warranty_end", "voided"]

@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, model_validator
 
-from spends_tracker.schemas import BodySchema, DateIn, PageQuery, optional_text
+from kernel.schemas import BodySchema, DateIn, PageQuery, optional_text
 from warranties.models import WarrantyStatus
 
 

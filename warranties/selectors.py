@@ -1,6 +1,6 @@
 import datetime
 
-from spends_tracker import clock
+from kernel import clock
 from warranties.models import EXPIRING_SOON_DAYS, Warranty
 
 

@@ -3,8 +3,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from spends_tracker.clock import add_months
-from spends_tracker.summaries import rows_reported, summaries_kept_in_step
+from kernel.clock import add_months
+from kernel.summaries import rows_reported, summaries_kept_in_step
 from warranties.models import Warranty, WarrantyStatus
 from warranties.rollups import figures_stored, warranties_changed
 

@@ -5,9 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
+from kernel import clock
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
 
 CHARTS = ["spending", "timeline", "top_products", "retailers", "brands"]

@@ -68,7 +68,7 @@ def test_figures_follow_the_date_even_without_writes(api_client, monkeypatch):
     WarrantyFactory(
         warranty_start=datetime.date(2025, 1, 1), warranty_end=datetime.date(2025, 6, 15)
     )
-    monkeypatch.setattr("spends_tracker.clock.today", lambda: datetime.date(2025, 6, 15))
+    monkeypatch.setattr("kernel.clock.today", lambda: datetime.date(2025, 6, 15))
     assert api_client.get(SUMMARY).json()["active_warranties"] == 1
-    monkeypatch.setattr("spends_tracker.clock.today", lambda: datetime.date(2025, 6, 16))
+    monkeypatch.setattr("kernel.clock.today", lambda: datetime.date(2025, 6, 16))
     assert api_client.get(SUMMARY).json()["expired_warranties"] == 1

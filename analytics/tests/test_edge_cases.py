@@ -49,7 +49,7 @@ def pinned_today(monkeypatch):
 
 
 def pin_today(monkeypatch, day: datetime.date) -> None:
-    monkeypatch.setattr("spends_tracker.clock.today", lambda: day)
+    monkeypatch.setattr("kernel.clock.today", lambda: day)
 
 
 def days(count: int) -> datetime.date:

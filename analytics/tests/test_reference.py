@@ -326,7 +326,7 @@ def data(request, monkeypatch) -> Dataset:
     seed = request.param
     rng = random.Random(seed)
     today = TODAYS[seed % len(TODAYS)]
-    monkeypatch.setattr("spends_tracker.clock.today", lambda: today)
+    monkeypatch.setattr("kernel.clock.today", lambda: today)
     preferred = (*CURRENCIES, None)[seed % 4]
     if preferred:
         preferences_update(currency_code=preferred)

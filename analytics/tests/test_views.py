@@ -8,12 +8,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from kernel import clock
 from preferences.services import preferences_update
 from purchases.demo import purchases_load_demo
 from purchases.models import Purchase
 from purchases.rollups import rollups_brought_in_step
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db

@@ -25,6 +25,7 @@ from django.core.management import CommandError, call_command
 from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
 from preferences.models import Preference
 from preferences.selectors import preferences_get
 from preferences.services import preferences_update
@@ -32,7 +33,6 @@ from purchases.blobs import stored_blob_names
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

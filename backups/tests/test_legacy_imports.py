@@ -23,12 +23,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from backups.imports import ImportRejected, import_csv, import_json, import_zip
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
 from preferences.models import Preference
 from preferences.services import preferences_update
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

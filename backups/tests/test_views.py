@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backups.models import BackupConfig, BackupKind, BackupRecord, BackupStatus, Job, JobKind
-from spends_tracker.models import Heartbeat
+from kernel.models import Heartbeat
 
 pytestmark = pytest.mark.django_db
 

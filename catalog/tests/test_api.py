@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel.testing import assert_validation_error
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker.testing import assert_validation_error
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from kernel.testing import assert_validation_error
 from preferences.models import Preference
-from spends_tracker.testing import assert_validation_error
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import purchases.models
-import spends_tracker.clock
+import kernel.clock
 import uuid
 from decimal import Decimal
 from django.db import migrations, models
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('price', models.DecimalField(decimal_places=2, help_text="What was paid in total, in the purchase's currency.", max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),
                 ('currency_code', models.CharField(default=purchases.models.default_currency_code, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter code such as USD or EUR.')], verbose_name='currency')),
                 ('status', models.CharField(choices=[('ORDERED', 'Ordered'), ('RECEIVED', 'Received')], default='RECEIVED', max_length=8)),
-                ('purchase_date', models.DateField(default=spends_tracker.clock.today)),
+                ('purchase_date', models.DateField(default=kernel.clock.today)),
                 ('notes', models.TextField(blank=True, null=True)),
                 ('tax_deductible', models.BooleanField(default=False)),
                 ('model_number', models.CharField(blank=True, max_length=100, null=True)),

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
 from purchases.models import Purchase, PurchaseStatus
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
+from kernel.testing import assert_validation_error
 from preferences.services import preferences_update
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
-from spends_tracker.testing import assert_validation_error
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from kernel import clock
 from purchases.models import Attachment, Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

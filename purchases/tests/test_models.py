@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
+from kernel import clock
 from preferences.services import preferences_update
 from purchases.models import Purchase
 from purchases.search import (
@@ -14,7 +15,6 @@ from purchases.search import (
     search_words,
 )
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.models import WarrantyStatus
 from warranties.tests.factories import WarrantyFactory
 

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
+from kernel.summaries import summaries_in_step
 from purchases.models import Purchase, SpendingRollup
 from purchases.rollups import rollups_brought_in_step, rollups_rebuild
 from purchases.services import purchase_create, purchase_delete, purchase_update
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
-from spends_tracker.summaries import summaries_in_step
 from warranties.models import Warranty, WarrantyRollup
 from warranties.services import (
     warranties_set_voided,

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel import clock
 from purchases.models import PurchaseStatus
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ def email_configured(settings):
 
 @pytest.fixture
 def today(monkeypatch):
-    """Fix "today" (it is read from spends_tracker.clock); call it with a date to move it."""
+    """Fix "today" (it is read from kernel.clock); call it with a date to move it."""
     state = {"day": TODAY}
-    monkeypatch.setattr("spends_tracker.clock.today", lambda: state["day"])
+    monkeypatch.setattr("kernel.clock.today", lambda: state["day"])
 
     def move(day: datetime.date | None = None) -> datetime.date:
         if day is not None:

@@ -5,8 +5,8 @@ import re
 from django.test import Client
 from playwright.sync_api import expect
 
+from kernel.testing import json_post_recorder
 from reminders.models import ReminderPreferences
-from spends_tracker.testing import json_post_recorder
 
 
 def test_reminder_preferences_are_saved_from_the_profile_page(signed_in_page, api_user, screenshot):

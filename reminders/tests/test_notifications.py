@@ -4,11 +4,11 @@ import json
 
 import pytest
 
+from kernel.testing import json_post_recorder
 from reminders import services
 from reminders.models import Channel, ReminderDelivery
 from reminders.tests.conftest import TODAY, warranty_ending
 from reminders.tests.factories import ReminderPreferencesFactory
-from spends_tracker.testing import json_post_recorder
 
 pytestmark = pytest.mark.django_db
 PREFERENCES = "/api/reminders/preferences"

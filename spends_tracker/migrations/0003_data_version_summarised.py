@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dataversion',
             name='summarised',
-            field=models.CharField(blank=True, help_text='The token the summaries were last brought up to (spends_tracker.summaries).', max_length=32),
+            field=models.CharField(blank=True, help_text='The token the summaries were last brought up to (kernel.summaries).', max_length=32),
         ),
     ]

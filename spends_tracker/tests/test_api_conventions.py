@@ -12,9 +12,9 @@ from django.utils.crypto import get_random_string
 
 from accounts.services import api_token_create, api_token_revoke
 from catalog.tests.factories import BrandFactory
+from kernel import clock
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db

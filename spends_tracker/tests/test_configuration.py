@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from spends_tracker import clock
+from kernel import clock
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 

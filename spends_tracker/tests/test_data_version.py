@@ -9,10 +9,10 @@ from analytics.selectors import analytics_summary
 from backups.imports import import_csv
 from catalog.models import Retailer
 from catalog.tests.factories import RetailerFactory
+from kernel.models import data_version
 from preferences.services import preferences_update
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker.models import data_version
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

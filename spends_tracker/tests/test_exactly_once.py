@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from spends_tracker.testing import smtp_inbox
+from kernel.testing import smtp_inbox
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Everything the schedulers and the workers do here is done well within this.

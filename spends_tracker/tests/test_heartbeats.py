@@ -8,8 +8,8 @@ import pytest
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from spends_tracker.heartbeats import INTERVALS, HeartbeatThread, heartbeat_beat, heartbeat_status
-from spends_tracker.models import Heartbeat
+from kernel.heartbeats import INTERVALS, HeartbeatThread, heartbeat_beat, heartbeat_status
+from kernel.models import Heartbeat
 from spends_tracker.worker import PatientWorker
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,9 @@ from django.db import connection
 
 from backups.jobs import job_create
 from backups.models import BackupConfig, BackupKind, BackupRecord, Job, JobKind
+from kernel.testing import json_post_recorder, smtp_inbox
 from spends_tracker import scheduler
 from spends_tracker.scheduler import Duty, due_at_start, duties
-from spends_tracker.testing import json_post_recorder, smtp_inbox
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 

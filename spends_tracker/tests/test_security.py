@@ -18,9 +18,10 @@ from django.contrib.admin import site
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from accounts.lockout import client_address
 from accounts.services import api_token_create
 from spends_tracker.observability import JsonFormatter, RedactSecretsFilter, RequestIdFilter
-from spends_tracker.security import ADMIN_EVENT_HANDLERS, client_address
+from spends_tracker.security import ADMIN_EVENT_HANDLERS
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij"

@@ -242,7 +242,7 @@ def text_everywhere(h: Hostile) -> list[str]:
             "model_number": text[:100],
             "serial_number": text[:100],
             "retailer_order_number": text[:100],
-            # A link must be a web address (spends_tracker/links.py): the text rides in its query.
+            # A link must be a web address (kernel/links.py): the text rides in its query.
             "link": "https://shop.example/item?q=" + urllib.parse.quote(text, safe=""),
             "return_policy": text,
             "tags": text,

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from spends_tracker import clock
+from kernel import clock
 from warranties.badges import badge_of
 from warranties.models import WarrantyStatus
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from spends_tracker import clock
+from kernel import clock
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kernel import clock
+from kernel.testing import assert_validation_error
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
-from spends_tracker.testing import assert_validation_error
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 

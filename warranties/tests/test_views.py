@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kernel import clock
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker import clock
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import Role
 from accounts.services import MemberError, member_role_set
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from accounts.selectors import api_token_get, api_token_list
 from accounts.services import api_token_create, api_token_revoke
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 LIST_COLUMNS = ["id", "user", "name", "prefix", "created", "last used", "revoked"]
 

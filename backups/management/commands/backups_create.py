@@ -3,7 +3,7 @@ from django.core.management.base import CommandError
 from backups import services
 from backups.jobs import JobBusy, backup_start, job_run
 from backups.models import BackupKind, JobStatus, Location
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -1,7 +1,7 @@
 from django.template.defaultfilters import filesizeformat
 
 from backups.models import BackupRecord
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 
 from backups import services
 from backups.models import BackupConfig
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

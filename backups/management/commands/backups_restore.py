@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from backups import services
 from backups.jobs import JobBusy, job_run, restore_start
 from backups.models import BackupRecord, JobStatus
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -4,7 +4,7 @@ from backups import services
 from backups.jobs import JobBusy, backup_start, job_discard
 from backups.management.commands.backups_create import run_backup
 from backups.models import BackupConfig, BackupKind
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from backups import services
 from backups.imports import ImportRejected
 from backups.models import BackupRecord
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

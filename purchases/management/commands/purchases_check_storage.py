@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
+from kernel.commands import SpendsCommand
 from purchases.services import blob_store_check
-from spends_tracker.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

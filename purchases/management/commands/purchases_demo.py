@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
 from catalog.services import catalog_load_defaults
+from kernel.commands import SpendsCommand
 from purchases.demo import purchases_load_demo
-from spends_tracker.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

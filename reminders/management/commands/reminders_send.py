@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
+from kernel.commands import SpendsCommand
+from kernel.progress import progress_bars
 from reminders.services import RETRY_DAYS, digest_message, reminders_send
-from spends_tracker.commands import SpendsCommand
-from spends_tracker.progress import progress_bars
 
 
 class Command(SpendsCommand):

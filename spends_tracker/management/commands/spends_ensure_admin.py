@@ -1,5 +1,5 @@
 from accounts.services import administrator_ensure
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 
 
 def credentials_message(username: str, password: str) -> str:

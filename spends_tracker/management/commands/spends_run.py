@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.services import administrator_ensure
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 from spends_tracker.management.commands.spends_ensure_admin import credentials_message
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from spends_tracker.commands import SpendsCommand
+from kernel.commands import SpendsCommand
 from spends_tracker.scheduler import duties, duties_run_once, scheduler_run
 
 

@@ -1,6 +1,6 @@
 from backups.jobs import jobs_fail_abandoned
+from kernel.commands import SpendsCommand
 from purchases.blobs import incoming_prune
-from spends_tracker.commands import SpendsCommand
 
 
 class Command(SpendsCommand):

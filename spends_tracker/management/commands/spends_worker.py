@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django_tasks_db.management.commands import db_worker
 
-from spends_tracker.heartbeats import HeartbeatThread
+from kernel.heartbeats import HeartbeatThread
 from spends_tracker.worker import PatientWorker
 
 

@@ -5,8 +5,8 @@ import contextlib
 import pytest
 
 from backups.jobs import backup_start, job_run
+from kernel.limits import NoFreeSlot, export_slot_take
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker.limits import NoFreeSlot, export_slot_take
 
 pytestmark = pytest.mark.django_db
 

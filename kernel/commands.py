@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from spends_tracker.progress import progress_bars
+from kernel.progress import progress_bars
 
 
 class SpendsCommand(BaseCommand):

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import F
 
-from spends_tracker.models import DataVersion
+from kernel.models import DataVersion
 
 _active = threading.local()
 

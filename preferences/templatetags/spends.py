@@ -3,8 +3,8 @@
 from django import template
 from django.utils.html import json_script
 
+from kernel.links import is_web_link
 from preferences.formats import format_day, format_money
-from spends_tracker.links import is_web_link
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def money(amount, currency_code):
 @register.filter
 def web_link(value) -> bool:
     """Whether VALUE may be a link's href: http or https only, even for links stored before
-    the API refused anything else (spends_tracker/links.py)."""
+    the API refused anything else (kernel/links.py)."""
     return is_web_link(value)
 
 

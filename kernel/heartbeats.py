@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from spends_tracker.models import Heartbeat
+from kernel.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from backups.imports import import_json
 from catalog.models import Retailer
+from kernel.links import is_web_link
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
-from spends_tracker.links import is_web_link
 
 pytestmark = pytest.mark.django_db
 

@@ -68,7 +68,7 @@ class DataVersion(models.Model):
     summarised = models.CharField(
         max_length=32,
         blank=True,
-        help_text="The token the summaries were last brought up to (spends_tracker.summaries).",
+        help_text="The token the summaries were last brought up to (kernel.summaries).",
     )
 
     class Meta:

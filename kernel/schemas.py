@@ -13,8 +13,8 @@ from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from spends_tracker.links import web_link_check
-from spends_tracker.money import quantize_money
+from kernel.links import web_link_check
+from kernel.money import quantize_money
 
 MAX_MONEY = Decimal("99999999.99")
 
@@ -121,7 +121,7 @@ def optional_text(max_length: int | None = None):
 
 
 def web_link(max_length: int, *, blank_is_null: bool = True):
-    """An optional http or https address of at most MAX_LENGTH characters (spends_tracker/links.py).
+    """An optional http or https address of at most MAX_LENGTH characters (kernel/links.py).
 
     With BLANK_IS_NULL blank text counts as null; otherwise it is kept as it was sent.
     """
