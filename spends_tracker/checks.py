@@ -6,6 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from spends_tracker.security import static_manifest_exists
+
 
 @register(Tags.compatibility)
 def check_configuration(app_configs, **kwargs):
@@ -62,8 +64,6 @@ def check_open_api(app_configs, **kwargs):
 @register(Tags.staticfiles, deploy=True)
 def check_static_files_collected(app_configs, **kwargs):
     """Warn when production settings would serve pages without collected static files."""
-    from spends_tracker.security import static_manifest_exists
-
     if settings.DEBUG or static_manifest_exists():
         return []
     return [
