@@ -29,7 +29,7 @@ def badge_of(status: str | None, end: datetime.date | None, today: datetime.date
 
 
 def badge_table() -> dict:
-    """The badges and the rule's window, for the browser (`purchase_form.js`)."""
+    """The badges and the rule's window, for the browser (`purchase_form_warranties.js`)."""
     return {
         "badges": {str(state): list(badge) for state, badge in BADGES.items()},
         "expiring_days": EXPIRING_SOON_DAYS,

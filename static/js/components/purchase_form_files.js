@@ -1,0 +1,181 @@
+// The attachments section of the purchase form: the files of a purchase, their previews, and
+// uploads with progress (queued until a new purchase is saved). purchase_form.js mixes `members`
+// (methods and getters) into its component.
+window.purchaseFormParts = window.purchaseFormParts || {};
+window.purchaseFormParts.files = (() => {
+  const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+  const ICONS = { receipt: "bi-receipt", manual: "bi-book", photo: "bi-image", warranty: "bi-shield-check" };
+  let nextKey = 1;
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  }
+
+  // XMLHttpRequest rather than fetch: only it reports upload progress.
+  function uploadWithProgress(url, form, onProgress) {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open("POST", url);
+      request.setRequestHeader("Accept", "application/json");
+      request.setRequestHeader("X-CSRFToken", window.api.csrfToken());
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) onProgress(Math.round((event.loaded * 100) / event.total));
+      });
+      request.addEventListener("load", () => {
+        let body = null;
+        try {
+          body = JSON.parse(request.responseText);
+        } catch (error) {
+          body = null;
+        }
+        if (request.status >= 200 && request.status < 300) {
+          resolve(body);
+          return;
+        }
+        reject(window.api.errorOf(request.status, request.statusText, body));
+      });
+      request.addEventListener("error", () => {
+        reject(new window.api.ApiError("The upload did not reach the server. Check your connection and try again.", 0, null));
+      });
+      request.send(form);
+    });
+  }
+
+  return {
+    members: {
+      get maxUploadLabel() {
+        return formatSize(this.maxUploadBytes);
+      },
+      get uploadStatus() {
+        return `Uploading ${this.uploadName}… ${this.uploadProgress}%`;
+      },
+      get previewFile() {
+        return this.attachments.find((file) => file.id === this.previewId) || null;
+      },
+      get previewUrl() {
+        return this.previewFile ? this.downloadUrl(this.previewFile) : "";
+      },
+      get previewIsPdf() {
+        return Boolean(this.previewFile && this.isPdf(this.previewFile));
+      },
+      // Alpine's CSP build binds nothing on an iframe, so the PDF's frame is made here; it follows
+      // the previewed file (x-effect) and is gone when no PDF is previewed.
+      showPdfPreview() {
+        const box = this.$el;
+        const url = this.previewIsPdf ? this.previewUrl : "";
+        const current = box.querySelector("iframe");
+        if (current && current.getAttribute("src") === url) return;
+        box.replaceChildren();
+        if (!url) return;
+        const frame = document.createElement("iframe");
+        frame.className = "w-100 border-0";
+        frame.title = this.previewAlt;
+        frame.src = url;
+        box.append(frame);
+      },
+      get previewAlt() {
+        return this.previewFile ? `Preview of ${this.previewFile.filename}` : "";
+      },
+
+      downloadUrl(file) {
+        return `/api/files/file/${file.id}/download`;
+      },
+      isImage(file) {
+        return IMAGE_TYPES.includes(file.mime_type);
+      },
+      isPdf(file) {
+        return file.mime_type === "application/pdf";
+      },
+      fileIcon(file) {
+        if (this.isPdf(file)) return "bi-file-earmark-pdf";
+        return ICONS[file.file_type] || "bi-file-earmark";
+      },
+      fileInfo(file) {
+        const type = this.fileTypes.find((item) => item.value === file.file_type);
+        const missing = file.available === false ? " · file missing from storage" : "";
+        return `${type ? type.label : file.file_type} · ${formatSize(file.file_size)}${missing}`;
+      },
+      previewLabel(file) {
+        return `Preview ${file.filename}`;
+      },
+      removeFileLabel(file) {
+        return `Remove ${file.filename || file.name}`;
+      },
+      isPreviewed(file) {
+        return this.previewId === file.id;
+      },
+      togglePreview(file) {
+        this.previewId = this.previewId === file.id ? null : file.id;
+      },
+      fileChosen(event) {
+        const file = event.target.files[0];
+        event.target.value = "";
+        if (!file) return;
+        this.uploadError = "";
+        if (file.size > this.maxUploadBytes) {
+          this.uploadError = `“${file.name}” is ${formatSize(file.size)}: files can be at most ${formatSize(this.maxUploadBytes)}.`;
+          return;
+        }
+        if (this.purchaseId) {
+          this.upload(file, this.uploadType);
+        } else {
+          this.queued.push({ key: nextKey++, file, fileType: this.uploadType });
+        }
+      },
+      unqueue(pending) {
+        this.queued = this.queued.filter((item) => item !== pending);
+      },
+      async upload(file, fileType) {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        form.append("file_type", fileType);
+        this.uploading = true;
+        this.uploadProgress = 0;
+        this.uploadName = file.name;
+        try {
+          const attachment = await uploadWithProgress(`/api/files/${this.purchaseId}`, form, (percent) => {
+            this.uploadProgress = percent;
+          });
+          if (!this.attachments.some((item) => item.id === attachment.id)) {
+            this.attachments.push({ ...attachment, removing: false });
+          }
+          window.notify(`Attached “${attachment.filename}”.`, "success");
+          return true;
+        } catch (error) {
+          this.uploadError = error.status === 413
+            ? `“${file.name}” is too large: files can be at most ${formatSize(this.maxUploadBytes)}.`
+            : `“${file.name}” was not attached: ${error.message}`;
+          return false;
+        } finally {
+          this.uploading = false;
+        }
+      },
+      async uploadQueued() {
+        while (this.queued.length) {
+          const pending = this.queued[0];
+          if (!(await this.upload(pending.file, pending.fileType))) {
+            window.notify("The purchase was saved, but a file was not attached.", "error");
+            return false;
+          }
+          this.queued.shift();
+        }
+        return true;
+      },
+      async removeAttachment(file) {
+        file.removing = true;
+        try {
+          await window.api.delete(`files/${this.purchaseId}/${file.id}`);
+          this.attachments = this.attachments.filter((item) => item.id !== file.id);
+          if (this.previewId === file.id) this.previewId = null;
+          window.notify(`Removed “${file.filename}”.`, "success");
+        } catch (error) {
+          file.removing = false;
+          window.notify(`Not removed: ${error.message}`, "error");
+        }
+      },
+
+    },
+  };
+})();
