@@ -37,6 +37,10 @@ def bought(price: str, day: datetime.date, currency: str = "USD", **fields):
     )
 
 
+def warranty_ending(end: datetime.date, **fields):
+    return WarrantyFactory(warranty_start=datetime.date(2020, 1, 1), warranty_end=end, **fields)
+
+
 def test_months_between_counts_across_a_year_boundary_and_up_to_december_9999():
     assert months_between(datetime.date(2024, 11, 30), datetime.date(2025, 2, 1)) == [
         datetime.date(2024, 11, 1),
@@ -75,10 +79,10 @@ def test_a_purchase_recorded_through_the_service_is_in_the_next_summary():
 
 
 def test_warranties_are_counted_by_their_status_on_the_day_asked():
-    WarrantyFactory(warranty_end=TODAY + datetime.timedelta(days=10))
-    WarrantyFactory(warranty_end=TODAY + datetime.timedelta(days=200))
-    WarrantyFactory(warranty_end=TODAY - datetime.timedelta(days=1))
-    WarrantyFactory(warranty_end=TODAY + datetime.timedelta(days=5), voided=True)
+    warranty_ending(TODAY + datetime.timedelta(days=10))
+    warranty_ending(TODAY + datetime.timedelta(days=200))
+    warranty_ending(TODAY - datetime.timedelta(days=1))
+    warranty_ending(TODAY + datetime.timedelta(days=5), voided=True)
     assert warranty_counts(today=TODAY) == {
         "active": 2,
         "expired": 1,
@@ -120,9 +124,9 @@ def test_a_period_longer_than_a_hundred_years_is_refused_in_words():
 
 
 def test_the_timeline_counts_non_voided_warranties_per_month_of_their_end():
-    WarrantyFactory(warranty_end=datetime.date(2025, 1, 20))
-    WarrantyFactory(warranty_end=datetime.date(2025, 1, 10))
-    WarrantyFactory(warranty_end=datetime.date(2025, 3, 1), voided=True)
+    warranty_ending(datetime.date(2025, 1, 20))
+    warranty_ending(datetime.date(2025, 1, 10))
+    warranty_ending(datetime.date(2025, 3, 1), voided=True)
     [january] = warranty_timeline(today=TODAY)
     assert (january.month, january.active, january.expired, january.expiring_soon) == (
         datetime.date(2025, 1, 1),

@@ -219,7 +219,7 @@ def test_setting_no_primary_end_deletes_the_primary_warranty_only():
 
 def test_setting_the_same_primary_end_again_does_not_make_the_actor_its_last_changer():
     person = MemberFactory()
-    warranty = WarrantyFactory(warranty_end=datetime.date(2025, 1, 1))
+    warranty = WarrantyFactory(warranty_start=JAN_1, warranty_end=datetime.date(2025, 1, 1))
     warranty_set_primary_end(
         purchase=warranty.purchase, end=datetime.date(2025, 1, 1), actor=person
     )
