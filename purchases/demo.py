@@ -5,6 +5,7 @@ warranties are a mix of active, expiring and expired), and ids are derived from 
 loading the same demo twice adds nothing the second time.
 """
 
+import dataclasses
 import datetime
 import random
 import uuid
@@ -46,6 +47,90 @@ DEMO_PRODUCTS = [
 ]
 
 
+@dataclasses.dataclass
+class _DemoDraw:
+    """The random values of one demo purchase, drawn in a fixed order from the seeded RNG."""
+
+    product: str
+    brand_name: str
+    warranty_months: int
+    tags: str
+    price: Decimal
+    purchase_date: datetime.date
+    retailer: Retailer | None
+    model_number: str
+    serial_number: str
+    order_number: str
+
+
+def _demo_draw(rng: random.Random, *, today: datetime.date, retailers: list) -> _DemoDraw:
+    """Draw one demo purchase's values; the order of the draws fixes every later row."""
+    product, brand_name, (low, high), warranty_months, tags = rng.choice(DEMO_PRODUCTS)
+    price = quantize_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
+    purchase_date = today - datetime.timedelta(days=rng.randint(0, 3 * 365))
+    retailer = rng.choice(retailers) if retailers else None
+    return _DemoDraw(
+        product=product,
+        brand_name=brand_name,
+        warranty_months=warranty_months,
+        tags=tags,
+        price=price,
+        purchase_date=purchase_date,
+        retailer=retailer,
+        model_number=f"{brand_name[:3].upper()}-{rng.randint(100, 9999)}",
+        serial_number=f"SN{rng.randrange(16**10):010X}",
+        order_number=f"ORD-{rng.randint(10000, 99999)}",
+    )
+
+
+def _demo_purchase(draw: _DemoDraw, *, purchase_id, index: int, brands: dict) -> Purchase:
+    return Purchase(
+        id=purchase_id,
+        product_name=draw.product,
+        price=draw.price,
+        currency_code="USD",
+        retailer=draw.retailer,
+        brand=brands.get(draw.brand_name),
+        status=PurchaseStatus.ORDERED if index % 17 == 0 else PurchaseStatus.RECEIVED,
+        purchase_date=draw.purchase_date,
+        tax_deductible="work" in draw.tags or "office" in draw.tags,
+        model_number=draw.model_number,
+        serial_number=draw.serial_number,
+        retailer_order_number=draw.order_number,
+        return_deadline=draw.purchase_date + datetime.timedelta(days=30),
+        return_policy="30 days",
+        tags=draw.tags,
+    )
+
+
+def _demo_warranties(draw: _DemoDraw, *, purchase: Purchase, index: int) -> list[Warranty]:
+    """The manufacturer's warranty, and for every third purchase over 500 an extended one."""
+    end = add_months(draw.purchase_date, draw.warranty_months)
+    warranties = [
+        Warranty(
+            id=uuid.uuid5(DEMO_NAMESPACE, f"{purchase.id}:manufacturer"),
+            purchase=purchase,
+            warranty_start=draw.purchase_date,
+            warranty_end=end,
+            warranty_type="LIMITED",
+            provider=draw.brand_name,
+        )
+    ]
+    if draw.price > 500 and index % 3 == 0:
+        warranties.append(
+            Warranty(
+                id=uuid.uuid5(DEMO_NAMESPACE, f"{purchase.id}:extended"),
+                purchase=purchase,
+                warranty_start=end,
+                warranty_end=add_months(end, 24),
+                warranty_type="EXTENDED",
+                provider=draw.retailer.name if draw.retailer else None,
+                voided=index % 7 == 0,
+            )
+        )
+    return warranties
+
+
 @transaction.atomic
 def purchases_load_demo(*, count: int, seed: int = 1) -> int:
     """Load the default catalog and COUNT demo purchases; return how many purchases were new."""
@@ -61,56 +146,12 @@ def purchases_load_demo(*, count: int, seed: int = 1) -> int:
     purchases, warranties = [], []
     for index, purchase_id in enumerate(ids):
         # Draw every random value before deciding to skip, so each row is the same on every run.
-        product, brand_name, (low, high), warranty_months, tags = rng.choice(DEMO_PRODUCTS)
-        price = quantize_money(Decimal(rng.randint(low * 100, high * 100)) / 100)
-        purchase_date = today - datetime.timedelta(days=rng.randint(0, 3 * 365))
-        retailer = rng.choice(retailers) if retailers else None
-        model_number = f"{brand_name[:3].upper()}-{rng.randint(100, 9999)}"
-        serial_number = f"SN{rng.randrange(16**10):010X}"
-        order_number = f"ORD-{rng.randint(10000, 99999)}"
+        draw = _demo_draw(rng, today=today, retailers=retailers)
         if purchase_id in existing:
             continue
-        purchase = Purchase(
-            id=purchase_id,
-            product_name=product,
-            price=price,
-            currency_code="USD",
-            retailer=retailer,
-            brand=brands.get(brand_name),
-            status=PurchaseStatus.ORDERED if index % 17 == 0 else PurchaseStatus.RECEIVED,
-            purchase_date=purchase_date,
-            tax_deductible="work" in tags or "office" in tags,
-            model_number=model_number,
-            serial_number=serial_number,
-            retailer_order_number=order_number,
-            return_deadline=purchase_date + datetime.timedelta(days=30),
-            return_policy="30 days",
-            tags=tags,
-        )
+        purchase = _demo_purchase(draw, purchase_id=purchase_id, index=index, brands=brands)
         purchases.append(purchase)
-        end = add_months(purchase_date, warranty_months)
-        warranties.append(
-            Warranty(
-                id=uuid.uuid5(DEMO_NAMESPACE, f"{purchase_id}:manufacturer"),
-                purchase=purchase,
-                warranty_start=purchase_date,
-                warranty_end=end,
-                warranty_type="LIMITED",
-                provider=brand_name,
-            )
-        )
-        if price > 500 and index % 3 == 0:
-            warranties.append(
-                Warranty(
-                    id=uuid.uuid5(DEMO_NAMESPACE, f"{purchase_id}:extended"),
-                    purchase=purchase,
-                    warranty_start=end,
-                    warranty_end=add_months(end, 24),
-                    warranty_type="EXTENDED",
-                    provider=retailer.name if retailer else None,
-                    voided=index % 7 == 0,
-                )
-            )
+        warranties.extend(_demo_warranties(draw, purchase=purchase, index=index))
     Purchase.objects.bulk_create(purchases)
     Warranty.objects.bulk_create(warranties)
     rollups_brought_in_step()

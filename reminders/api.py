@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from kernel import clock
 from kernel.schemas import COMMON_ERRORS, Page, fields_sent, paginate
-from reminders import services
+from reminders import channels, services
 from reminders.schemas import (
     DeadlineFilters,
     DeadlineOut,
@@ -54,10 +54,10 @@ def _preferences_out(request, preferences) -> dict:
         "email_enabled": preferences.email_enabled,
         "email": preferences.email,
         "recipient": preferences.recipient,
-        "email_available": services.email_available(),
+        "email_available": channels.email_available(),
         "webhook_url": preferences.webhook_url,
         "apprise_urls": preferences.apprise_urls,
-        "channels": services.reminder_channels(preferences),
+        "channels": channels.reminder_channels(preferences),
         "feed_url": _feed_url(request, preferences),
         "failing_deliveries": [
             {
@@ -126,7 +126,7 @@ def send_test_reminder(request):
     """
     try:
         results = services.reminder_send_test(user=_person(request))
-    except services.ReminderError as error:
+    except channels.ReminderError as error:
         raise HttpError(400, str(error)) from None
     return {"results": results}
 

@@ -1,5 +1,9 @@
 """Reminder preferences, the calendar feed's token, and sending reminders.
 
+Planning and recording the day's digests live in `reminders.planning`, what a digest says in
+`reminders.digests`, and how it reaches a person in `reminders.channels`; this module holds the
+services that the front doors call.
+
 How a reminder goes out once (the command `reminders_send`, run daily from cron):
 
 1. **Plan.** For every active person, the deadlines of the kinds they chose from today to today +
@@ -28,26 +32,28 @@ digest was written waits for tomorrow's.
 
 import dataclasses
 import datetime
-import json
 import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import Counter
 from collections.abc import Callable
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from kernel import clock
 from kernel.outbound import TargetRefused, target_check
+from reminders.channels import (
+    WEBHOOK_SCHEMES,
+    ReminderError,
+    channel_send,
+    email_available,
+    reminder_channels,
+)
+from reminders.digests import digest_entry, digest_message
 from reminders.models import (
     MAX_THRESHOLD_DAYS,
     MAX_THRESHOLDS,
@@ -56,11 +62,10 @@ from reminders.models import (
     DeadlineKind,
     DeliveryStatus,
     ReminderDelivery,
-    ReminderDigest,
     ReminderPreferences,
-    ReminderSent,
 )
-from reminders.notifications import NotificationFailed, apprise_notify, apprise_urls_clean
+from reminders.notifications import apprise_urls_clean
+from reminders.planning import PlannedDigest, reminder_digest_record, reminder_plan
 from reminders.selectors import Deadline, deadline_queryset, reminder_preferences_get
 
 # Longer than the slowest send (SMTP and webhook time-outs): a lease still running means that
@@ -68,17 +73,6 @@ from reminders.selectors import Deadline, deadline_queryset, reminder_preference
 LEASE = datetime.timedelta(minutes=10)
 # A failing delivery is retried by every run for this long; its deadlines are stale after that.
 RETRY_DAYS = 7
-WEBHOOK_TIMEOUT_SECONDS = 10
-WEBHOOK_SCHEMES = ("http", "https")
-
-KIND_LABELS = {
-    DeadlineKind.WARRANTY: "warranty ends",
-    DeadlineKind.RETURN: "last day to return",
-}
-
-
-class ReminderError(Exception):
-    """A reminder cannot be sent as asked; the message says why, in one sentence."""
 
 
 # --- Preferences ---------------------------------------------------------------------------------
@@ -195,141 +189,7 @@ def reminder_feed_revoke(*, user: AbstractBaseUser) -> ReminderPreferences:
     return preferences
 
 
-# --- Channels and messages ----------------------------------------------------------------------
-
-
-def email_available() -> bool:
-    """Return whether this install can send email (EMAIL_URL is set, or debug's console)."""
-    return settings.SPENDS_EMAIL_CONFIGURED
-
-
-def reminder_channels(preferences: ReminderPreferences) -> list[str]:
-    """Return the channels that can reach the owner of PREFERENCES now."""
-    channels = []
-    if preferences.email_enabled and preferences.recipient and email_available():
-        channels.append(Channel.EMAIL)
-    if preferences.webhook_url:
-        channels.append(Channel.WEBHOOK)
-    if preferences.apprise_urls:
-        channels.append(Channel.APPRISE)
-    return channels
-
-
-def _entry(deadline: Deadline, thresholds: list[int]) -> dict:
-    return {
-        "kind": deadline.kind,
-        "source_id": str(deadline.source_id),
-        "purchase_id": str(deadline.purchase_id),
-        "product_name": deadline.product_name,
-        "due_date": deadline.due_date.isoformat(),
-        "detail": deadline.detail,
-        "thresholds": thresholds,
-    }
-
-
-def _when(days_left: int) -> str:
-    if days_left == 0:
-        return "today"
-    if days_left == 1:
-        return "tomorrow"
-    if days_left > 1:
-        return f"in {days_left} days"
-    return f"{-days_left} day{'s' if days_left < -1 else ''} ago"
-
-
-def digest_message(entries: list[dict], *, today: datetime.date, test: bool = False):
-    """Return the subject, the text and the JSON payload of a digest of ENTRIES on TODAY.
-
-    "In N days" is counted from TODAY, the day it is sent, so a retried digest stays true.
-    """
-    items = []
-    lines = []
-    for entry in entries:
-        due = datetime.date.fromisoformat(entry["due_date"])
-        days_left = (due - today).days
-        label = KIND_LABELS.get(entry["kind"], entry["kind"])
-        detail = f" ({entry['detail']})" if entry.get("detail") else ""
-        lines.append(
-            f"- {entry['product_name']}{detail}: {label} {_when(days_left)}, {due:%a %d %b %Y}"
-        )
-        items.append({**entry, "days_left": days_left})
-    if test:
-        subject = "Spends Tracker: test reminder"
-        intro = "This is a test reminder: reminders reach you here."
-    elif len(entries) == 1:
-        entry = items[0]
-        label = KIND_LABELS.get(entry["kind"], entry["kind"])
-        subject = f"Spends Tracker: {entry['product_name']}, {label} {_when(entry['days_left'])}"
-        intro = "A deadline is coming up:"
-    else:
-        subject = f"Spends Tracker: {len(entries)} deadlines coming up"
-        intro = "These deadlines are coming up:"
-    if test:
-        intro += " These deadlines are coming up:" if lines else " No deadline is coming up."
-    text = "\n".join([intro, "", *lines, ""]) if lines else intro + "\n"
-    subject = " ".join(subject.split())  # a line break in a product name must not end the header
-    payload = {
-        "title": subject,
-        "message": text,
-        "day": today.isoformat(),
-        "test": test,
-        "deadlines": items,
-    }
-    return subject, text, payload
-
-
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirected POST turns into a GET without the body, and its 200 would hide the loss.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_webhook_opener = urllib.request.build_opener(_RefuseRedirects)
-
-
-def _post_webhook(url: str, payload: dict) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in WEBHOOK_SCHEMES:
-        raise ReminderError("The webhook URL must be an http:// or https:// address.")
-    try:
-        target_check(parts.hostname, what="The webhook URL")
-    except TargetRefused as refused:
-        raise ReminderError(str(refused)) from None
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "Spends Tracker reminders"},
-    )
-    try:
-        with _webhook_opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            response.read(64 * 1024)
-    except urllib.error.HTTPError as error:
-        raise ReminderError(f"The webhook answered HTTP {error.code} {error.reason}.") from None
-    except (urllib.error.URLError, OSError):
-        # Not the socket's reason: "refused" or "timed out" would map which ports answer.
-        raise ReminderError("The webhook could not be reached.") from None
-
-
-def _send_email(address: str, subject: str, text: str) -> None:
-    if not email_available():
-        raise ReminderError("Email is not configured on this server (EMAIL_URL).")
-    try:
-        EmailMessage(subject, text, to=[address]).send(fail_silently=False)
-    except OSError as error:  # smtplib's errors are OSErrors, and so are refused connections
-        raise ReminderError(f"The email could not be sent: {error}.") from None
-
-
-def _send(channel: str, preferences: ReminderPreferences, subject, text, payload) -> None:
-    if channel == Channel.EMAIL:
-        _send_email(preferences.recipient, subject, text)
-    elif channel == Channel.APPRISE:
-        try:
-            apprise_notify(preferences.apprise_urls, title=subject, body=text)
-        except NotificationFailed as error:
-            raise ReminderError(str(error)) from None
-    else:
-        _post_webhook(preferences.webhook_url, payload)
+# --- A test reminder ---------------------------------------------------------------------------
 
 
 def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
@@ -354,135 +214,17 @@ def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
         kinds=preferences.kinds,
         today=today,
     )[:10]
-    entries = [_entry(Deadline.from_row(row), []) for row in deadlines]
+    entries = [digest_entry(Deadline.from_row(row), []) for row in deadlines]
     subject, text, payload = digest_message(entries, today=today, test=True)
     results = []
     for channel in channels:
         try:
-            _send(channel, preferences, subject, text, payload)
+            channel_send(channel, preferences, subject, text, payload)
         except ReminderError as error:
             results.append({"channel": channel, "ok": False, "error": str(error)})
         else:
             results.append({"channel": channel, "ok": True, "error": None})
     return results
-
-
-# --- Planning -----------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class PlannedDigest:
-    """What one person is due to be reminded of today, before it is recorded."""
-
-    user: AbstractBaseUser
-    channels: list[str]
-    entries: list[dict]
-    records: list[tuple[str, str, datetime.date, int]]  # kind, source id, deadline, threshold
-
-
-@dataclasses.dataclass
-class ReminderPlan:
-    today: datetime.date
-    digests: list[PlannedDigest]
-    unreachable: list[PlannedDigest]  # due, but no channel reaches the person
-    already_today: int  # people whose digest of today exists
-
-
-def reminder_plan(*, today: datetime.date | None = None) -> ReminderPlan:
-    """Return what each active person is due to be reminded of on TODAY; write nothing.
-
-    Three queries whatever the number of deadlines: the people with their preferences, the
-    deadlines of the widest window anyone asked for, and the thresholds already recorded.
-    """
-    today = today or clock.today()
-    people = list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .select_related("reminder_preferences")
-        .order_by("pk")
-    )
-    preferences = {}
-    for person in people:
-        try:
-            preferences[person.pk] = person.reminder_preferences
-        except ReminderPreferences.DoesNotExist:
-            preferences[person.pk] = ReminderPreferences(user=person)
-    wanted = [prefs for prefs in preferences.values() if prefs.kinds and prefs.thresholds]
-    plan = ReminderPlan(today=today, digests=[], unreachable=[], already_today=0)
-    if not wanted:
-        return plan
-    horizon = max(max(prefs.thresholds) for prefs in wanted)
-    kinds = sorted({kind for prefs in wanted for kind in prefs.kinds})
-    deadlines = [
-        Deadline.from_row(row)
-        for row in deadline_queryset(
-            start=today, end=today + datetime.timedelta(days=horizon), kinds=kinds, today=today
-        )
-    ]
-    recorded = {
-        (user_id, kind, str(source_id), deadline, threshold)
-        for user_id, kind, source_id, deadline, threshold in ReminderSent.objects.filter(
-            deadline__gte=today
-        ).values_list("user_id", "kind", "source_id", "deadline", "threshold")
-    }
-    done_today = set(ReminderDigest.objects.filter(day=today).values_list("user_id", flat=True))
-    for person in people:
-        prefs = preferences[person.pk]
-        if person.pk in done_today:
-            plan.already_today += 1
-            continue
-        planned = PlannedDigest(
-            user=person, channels=reminder_channels(prefs), entries=[], records=[]
-        )
-        for deadline in deadlines:
-            if deadline.kind not in prefs.kinds:
-                continue
-            days_left = deadline.days_left(today)
-            source = str(deadline.source_id)
-            reached = [
-                threshold
-                for threshold in prefs.thresholds
-                if days_left <= threshold
-                and (person.pk, deadline.kind, source, deadline.due_date, threshold) not in recorded
-            ]
-            if reached:
-                planned.entries.append(_entry(deadline, sorted(reached, reverse=True)))
-                planned.records.extend(
-                    (deadline.kind, source, deadline.due_date, threshold) for threshold in reached
-                )
-        if planned.entries:
-            (plan.digests if planned.channels else plan.unreachable).append(planned)
-    return plan
-
-
-def reminder_digest_record(planned: PlannedDigest, *, today: datetime.date):
-    """Write PLANNED's digest, its thresholds and its pending deliveries in one transaction.
-
-    Return the digest, or None when another run recorded this person's digest of TODAY, or one
-    of these thresholds, first (then nothing is written).
-    """
-    try:
-        with transaction.atomic():
-            digest = ReminderDigest.objects.create(
-                user=planned.user, day=today, entries=planned.entries
-            )
-            ReminderSent.objects.bulk_create(
-                ReminderSent(
-                    user=planned.user,
-                    kind=kind,
-                    source_id=source,
-                    deadline=deadline,
-                    threshold=threshold,
-                    digest=digest,
-                )
-                for kind, source, deadline, threshold in planned.records
-            )
-            ReminderDelivery.objects.bulk_create(
-                ReminderDelivery(digest=digest, channel=channel) for channel in planned.channels
-            )
-    except IntegrityError:
-        return None
-    return digest
 
 
 # --- Delivery -----------------------------------------------------------------------------------
@@ -539,7 +281,7 @@ def reminder_delivery_send(delivery: ReminderDelivery, *, today: datetime.date) 
         return DeliveryStatus.CANCELLED
     subject, text, payload = digest_message(delivery.digest.entries, today=today)
     try:
-        _send(delivery.channel, preferences, subject, text, payload)
+        channel_send(delivery.channel, preferences, subject, text, payload)
     except Exception as error:  # any failure is recorded and retried, never lost
         message = str(error) if isinstance(error, ReminderError) else repr(error)
         _delivery_mark(delivery, DeliveryStatus.FAILED, message)

@@ -3,11 +3,30 @@ import hashlib
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from accounts.models import ApiToken
-from accounts.services import api_token_authenticate, api_token_create, api_token_revoke
-from accounts.tests.factories import ApiTokenFactory, UserFactory
+from accounts.access import role_of
+from accounts.models import ApiToken, AuditEvent, Invitation, Role
+from accounts.selectors import audit_event_list, invitation_list_pending
+from accounts.services import (
+    InvitationInvalid,
+    MemberError,
+    administrator_ensure,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    audit_record,
+    invitation_accept,
+    invitation_check,
+    invitation_create,
+    invitation_revoke,
+    member_active_set,
+    member_role_set,
+)
+from accounts.tests.factories import ApiTokenFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +155,148 @@ def test_being_used_is_not_a_change_to_the_token():
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert token.updated_at is None
+
+
+# --- The administrator, the audit trail, members and invitations --------------------------------
+
+
+def _invite(*, actor=None, role="editor", email=""):
+    """Invite through the service; return (invitation, key of the one-time link)."""
+    invitation, link = invitation_create(actor=actor, role=role, email=email, link_for=lambda k: k)
+    return invitation, link
+
+
+def test_the_first_administrator_gets_the_password_given():
+    assert administrator_ensure(username="root", password="a-given-password-1") == (
+        "a-given-password-1"
+    )
+    root = get_user_model().objects.get(username="root")
+    assert root.is_superuser and root.check_password("a-given-password-1")
+
+
+def test_without_a_password_the_administrator_gets_a_random_one_that_works():
+    password = administrator_ensure()
+    assert len(password) >= 12
+    assert get_user_model().objects.get(username="admin").check_password(password)
+
+
+def test_a_second_administrator_is_never_made_nor_a_password_reset():
+    administrator_ensure(password="first-password-1")
+    assert administrator_ensure(username="other", password="second-password-2") is None
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+    assert get_user_model().objects.get(username="admin").check_password("first-password-1")
+
+
+def test_an_anonymous_actor_is_recorded_as_the_command_line_and_long_targets_are_cut():
+    event = audit_record(actor=AnonymousUser(), action="test.action", target="x" * 300, n=1)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor, stored.actor_name) == (None, "command line")
+    assert (len(stored.target), stored.details) == (200, {"n": 1})
+
+
+def test_the_trail_filters_by_action_prefix_and_actor_name_newest_first():
+    person = MemberFactory(username="robin")
+    first = audit_record(actor=person, action="backup.create")
+    audit_record(actor=None, action="backup.delete")
+    third = audit_record(actor=person, action="backup.delete")
+    audit_record(actor=person, action="settings.update")
+    assert list(audit_event_list(action="backup.", actor="robin")) == [third, first]
+    assert audit_event_list(action="backup.").count() == 3
+    assert audit_event_list(action="backup").count() == 0
+
+
+def test_giving_a_member_the_role_they_have_writes_nothing():
+    member = MemberFactory(role=Role.EDITOR)
+    member_role_set(actor=None, user=member, role="editor")
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_first_role_is_recorded_without_a_previous_one():
+    account = UserFactory()
+    member_role_set(actor=None, user=account, role="viewer")
+    assert role_of(account) == Role.VIEWER
+    assert AuditEvent.objects.get().details == {"role": "viewer", "previous": None}
+
+
+def test_an_administrators_role_cannot_be_lowered_and_the_message_says_where_to_change_it():
+    root = get_user_model().objects.create_superuser("root", "", "x")
+    with pytest.raises(MemberError) as raised:
+        member_role_set(actor=None, user=root, role="viewer")
+    assert str(raised.value) == (
+        "root is an administrator and so always an owner; "
+        "remove the administrator flag in the admin first."
+    )
+    assert not AuditEvent.objects.exists()
+
+
+def test_deactivating_and_reactivating_a_member_are_each_recorded_once():
+    owner, member = MemberFactory(role=Role.OWNER), MemberFactory()
+    member_active_set(actor=owner, user=member, active=False)
+    member_active_set(actor=owner, user=member, active=False)
+    assert not get_user_model().objects.get(pk=member.pk).is_active
+    member_active_set(actor=owner, user=member, active=True)
+    assert get_user_model().objects.get(pk=member.pk).is_active
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "actor", "target"))
+    assert actions == [
+        ("member.deactivate", owner.pk, member.username),
+        ("member.activate", owner.pk, member.username),
+    ]
+
+
+def test_an_invitation_records_who_invited_and_its_target():
+    owner = MemberFactory(role=Role.OWNER)
+    invitation, _ = _invite(actor=owner, role="viewer")
+    assert invitation.invited_by == owner
+    event = AuditEvent.objects.get()
+    assert (event.action, event.target, event.details) == (
+        "invitation.create",
+        "link",
+        {"role": "viewer"},
+    )
+    assert list(invitation_list_pending()) == [invitation]
+
+
+def test_an_invitation_with_an_unknown_role_is_refused_in_words():
+    with pytest.raises(MemberError) as raised:
+        _invite(role="boss")
+    assert str(raised.value) == '"boss" is not a role: choose owner, editor or viewer.'
+
+
+def test_a_mail_server_refusing_the_invitation_leaves_no_invitation_and_no_entry(monkeypatch):
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server refused")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        _invite(email="guest@example.com")
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_accepting_takes_the_invitations_address_and_marks_it_used_by_the_new_account():
+    invitation, key = _invite(email="guest@example.com")
+    user = invitation_accept(key=key, username="guest", password="a-long-password-42")
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert user.email == "guest@example.com"
+    assert (stored.used_by, stored.used_at is not None) == (user, True)
+    assert list(invitation_list_pending()) == []
+
+
+def test_a_taken_user_name_is_refused_ignoring_case_and_the_link_still_works():
+    UserFactory(username="sam")
+    _, key = _invite()
+    with pytest.raises(MemberError) as raised:
+        invitation_accept(key=key, username="SAM", password="a-long-password-42")
+    assert str(raised.value) == 'The user name "SAM" is taken: choose another.'
+    assert invitation_check(key).used_at is None
+
+
+def test_withdrawing_a_used_invitation_changes_nothing_and_writes_no_entry():
+    invitation, key = _invite()
+    invitation_accept(key=key, username="kim", password="a-long-password-42")
+    entries = AuditEvent.objects.count()
+    invitation_revoke(actor=None, invitation=invitation)
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
+    assert AuditEvent.objects.count() == entries
+    with pytest.raises(InvitationInvalid, match="already been used"):
+        invitation_check(key)

@@ -2,7 +2,8 @@ from django.core.management.base import CommandError
 
 from kernel.commands import SpendsCommand
 from kernel.progress import progress_bars
-from reminders.services import RETRY_DAYS, digest_message, reminders_send
+from reminders.digests import digest_message
+from reminders.services import RETRY_DAYS, reminders_send
 
 
 class Command(SpendsCommand):
