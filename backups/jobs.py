@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from accounts.services import audit_record
 from backups import services
-from backups.documents import ImportRejected
 from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind, JobStatus
+from interchange.documents import ImportRejected
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ manifest.json), written from one consistent snapshot to a temporary file, verifi
 moved to its name in the backup location (a local folder, or an offsite bucket through
 django-storages). A restore checks the whole archive first, takes a restore point (a backup of the
 current state), and then replaces everything in one transaction
-(`backups.imports.restore_archive`).
+(`interchange.imports.restore_archive`).
 """
 
 import contextlib
@@ -27,9 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import audit_record
-from backups.exports import export_zip
-from backups.formats import iso_datetime
-from backups.imports import Archive, ImportRejected, restore_archive
 from backups.models import (
     BackupConfig,
     BackupKind,
@@ -40,6 +37,10 @@ from backups.models import (
     Location,
 )
 from catalog.models import Brand, Retailer
+from interchange.archive import Archive, export_zip
+from interchange.documents import ImportRejected
+from interchange.formats import iso_datetime
+from interchange.imports import restore_archive
 from kernel import clock
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase

@@ -43,9 +43,9 @@ if "DATABASE_URL" not in os.environ:
 from dataset import Purchase, Warranty, call_command, connection, load
 from django.db.models import Sum
 
-from backups.imports import import_csv, import_json
 from backups.services import data_reset_all
 from catalog.models import Brand, Retailer
+from interchange.imports import import_csv, import_json
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1000 * 1000  # the targets' unit; bench/export_bench.py prints MiB

@@ -9,8 +9,8 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backups import services
-from backups.imports import ImportRejected, import_zip
 from backups.models import BackupKind, BackupRecord
+from interchange.imports import ImportRejected, import_zip
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory

@@ -22,8 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from backups import services
-from backups.exports import export_zip
 from backups.models import BackupConfig, BackupKind, BackupRecord, BackupStatus, Job
+from interchange.archive import export_zip
 from purchases.blobs import stored_blob_names
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add

@@ -9,11 +9,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from backups.imports import import_csv, import_json, import_zip
 from backups.services import data_reset_all
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.archive import export_zip
+from interchange.exports import export_csv_chunks, export_json_chunks
+from interchange.imports import import_csv, import_json, import_zip
 from preferences.selectors import preferences_get
 from preferences.services import preferences_update
 from purchases.models import Attachment, Blob, Purchase

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backups.exports import export_json_chunks
-from backups.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.exports import export_json_chunks
+from interchange.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
 from preferences.services import preferences_update
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory

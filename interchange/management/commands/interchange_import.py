@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from backups import imports
+from interchange import imports
 from kernel.commands import SpendsCommand
 
 IMPORTERS = {"json": imports.import_json, "csv": imports.import_csv, "zip": imports.import_zip}

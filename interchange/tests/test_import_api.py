@@ -22,9 +22,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.tests.archives import sha256, upload_path
 from kernel import clock
 from preferences.models import Preference
 from preferences.selectors import preferences_get

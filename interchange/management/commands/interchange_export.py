@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from backups.exports import export_csv_chunks, export_json_chunks, export_zip
+from interchange.archive import export_zip
+from interchange.exports import export_csv_chunks, export_json_chunks
 from kernel.commands import SpendsCommand
 
 
