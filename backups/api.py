@@ -20,6 +20,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from backups import services
+from backups.downloads import backup_download
 from backups.jobs import (
     JobBusy,
     backup_start,
@@ -27,6 +28,7 @@ from backups.jobs import (
     jobs_fail_abandoned,
     restore_start,
 )
+from backups.locations import COPY_CHUNK, scratch_dir
 from backups.models import BackupConfig, BackupRecord, BackupStatus, Job, JobStatus
 from backups.schemas import (
     BackupConfigIn,
@@ -269,10 +271,10 @@ def _keep_upload(upload) -> Path:
         raise HttpError(400, str(error)) from None
     upload.file.seek(0)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the restore job deletes it
-        dir=services.scratch_dir(), prefix="restore-", suffix=".zip", delete=False
+        dir=scratch_dir(), prefix="restore-", suffix=".zip", delete=False
     )
     with handle:
-        shutil.copyfileobj(upload.file, handle, services.COPY_CHUNK)
+        shutil.copyfileobj(upload.file, handle, COPY_CHUNK)
     return Path(handle.name)
 
 
@@ -306,7 +308,7 @@ def download_backup(request, backup_id: str):
         return no_free_slot_response(error)
     try:
         with contextlib.closing(slot):  # assembling is the heavy part; sending the file is not
-            stream = services.backup_download(record)
+            stream = backup_download(record)
     except services.BackupError as error:
         raise HttpError(404, str(error)) from None
     response = FileResponse(stream, content_type="application/zip", filename=record.filename)

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups import services
+from backups import downloads, services
 from backups.models import BackupKind, BackupRecord
 from interchange.imports import ImportRejected, import_zip
 from purchases.models import Attachment, Blob, Purchase
@@ -29,7 +29,7 @@ def backup():
 
 def shared_files() -> dict[str, bytes]:
     store = storages["backups"]
-    return {name: store.open(name).read() for name in services._listed_files(store, "blobs/")}
+    return {name: store.open(name).read() for name in services.listed_files(store, "blobs/")}
 
 
 def test_a_second_backup_copies_only_new_files(settings):
@@ -72,7 +72,7 @@ def test_the_download_is_a_standalone_archive(django_capture_on_commit_callbacks
     kettle = PurchaseFactory(product_name="Kettle")
     attach(kettle, b"%PDF receipt", "receipt.pdf")
     record = backup()
-    with services.backup_download(record) as whole:
+    with downloads.backup_download(record) as whole:
         content = whole.read()
     with django_capture_on_commit_callbacks(execute=True):
         services.data_reset_all()
@@ -141,7 +141,7 @@ def test_a_backup_recorded_without_a_download_checksum_gets_it_at_its_first_down
     record.refresh_from_db()
     assert services.backup_info(record)["sha256"] == record.sha256  # as before, until then
 
-    with services.backup_download(record) as whole:
+    with downloads.backup_download(record) as whole:
         assert hashlib.sha256(whole.read()).hexdigest() == expected
     record.refresh_from_db()
     assert record.download_sha256 == expected
