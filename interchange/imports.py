@@ -1,8 +1,8 @@
 """Imports of JSON, CSV and ZIP files (docs/api.md §5.10, §6): checked, then committed at once.
 
-One implementation behind three front doors: `POST /api/import/*`, `manage.py backups_import` and
-the admin's import buttons. A file with a fatal problem (unreadable, not the format, a damaged or
-hostile archive) raises ImportRejected and changes nothing. Problems with single records
+One implementation behind three front doors: `POST /api/import/*`, `manage.py interchange_import`
+and the admin's import buttons. A file with a fatal problem (unreadable, not the format, a
+damaged or hostile archive) raises ImportRejected and changes nothing. Problems with single records
 (docs/api.md §6.5: a price of zero, a warranty whose purchase is missing, …) skip those records and
 are listed in the report; everything else is written in **one transaction**, so a crash midway
 changes nothing either (docs/api.md §9.16), and the report's counts are what was committed. A dry
