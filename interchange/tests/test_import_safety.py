@@ -9,7 +9,6 @@ not fatal: those records are skipped and reported, the rest is imported.
 
 import contextlib
 import csv
-import datetime
 import io
 import json
 import struct
@@ -22,22 +21,18 @@ from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from catalog.models import Brand, Retailer
-from catalog.tests.factories import BrandFactory, RetailerFactory
 from interchange import archive as archive_module
 from interchange.documents import SECTIONS
 from interchange.exports import export_json_chunks
 from interchange.importer import base as importer_base
 from interchange.imports import ImportRejected, import_csv, import_json, import_zip
 from interchange.tests.archives import sha256, upload_path
+from interchange.tests.factories import attach, kitchen_kettle, settings_stored, toaster
 from preferences.models import Preference
-from preferences.services import preferences_update
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
-from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 
@@ -74,20 +69,11 @@ def private_tempdir(tmp_path, monkeypatch):
 @pytest.fixture
 def household():
     """Stored settings, a retailer and a brand, two purchases, a warranty and a stored file."""
-    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
-    kettle = PurchaseFactory(
-        product_name="Kettle",
-        retailer=RetailerFactory(name="Kitchen Outlet"),
-        brand=BrandFactory(name="Delonghi"),
-        purchase_date=datetime.date(2024, 3, 1),
-    )
+    settings_stored()
+    kettle = kitchen_kettle()
     WarrantyFactory(purchase=kettle)
-    PurchaseFactory(product_name="Toaster", purchase_date=datetime.date(2024, 4, 2))
-    attachment_add(
-        purchase=kettle,
-        upload=SimpleUploadedFile("receipt.pdf", SEEDED_RECEIPT),
-        file_type="receipt",
-    )
+    toaster()
+    attach(kettle, "receipt.pdf", SEEDED_RECEIPT)
     assert default_storage.exists(store_name(SEEDED_RECEIPT))
     return kettle
 
