@@ -5,7 +5,7 @@ manifest.json), written from one consistent snapshot to a temporary file, verifi
 moved to its name in the backup location (a local folder, or an offsite bucket through
 django-storages). A restore checks the whole archive first, takes a restore point (a backup of the
 current state), and then replaces everything in one transaction
-(`interchange.imports.restore_archive`).
+(`backups.restores.restore_archive`, through the interchange importer).
 """
 
 import contextlib
@@ -42,11 +42,11 @@ from backups.models import (
     Location,
 )
 from backups.progress import job_progress
+from backups.restores import restore_archive
 from catalog.models import Brand, Retailer
 from interchange.archive import Archive, export_zip
 from interchange.documents import ImportRejected
 from interchange.formats import iso_datetime
-from interchange.imports import restore_archive
 from kernel import clock
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase

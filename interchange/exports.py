@@ -155,7 +155,7 @@ def export_json_chunks(progress=None) -> Iterator[str]:
             progress(key.capitalize(), total or 0, total)
             yield "]"
         # The audit trail: read by owners, restored alongside the current one, ignored by
-        # imports (interchange.audit.audit_merge).
+        # imports (backups.restores.audit_merge).
         yield ', "audit": ['
         separator = ""
         for batch in _record_batches(_audit_rows(), audit_record_of):

@@ -26,23 +26,17 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.services import audit_record
 from catalog.models import Brand, Retailer
 from interchange.archive import Archive
-from interchange.audit import audit_merge
 from interchange.documents import Document, ImportRejected, StreamedDocument, rewound
 from interchange.formats import CSV_COLUMNS, csv_text
 from interchange.importer import RecordImport
 from interchange.reports import ImportReport, Progress
-from kernel.models import VersionedQuerySet
-from preferences.models import Preference
 from purchases.blobs import delete_files
-from purchases.models import Attachment, Blob, Purchase
 from purchases.rollups import rollups_brought_in_step
-from warranties.models import Warranty
 
 MODES = ("skip", "update")
 CSV_REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
@@ -64,12 +58,12 @@ def import_json(
     """
     report = ImportReport("json", mode=_mode(mode), dry_run=dry_run)
     document = StreamedDocument(lambda: rewound(file))
-    _run(
+    run_import(
         report,
-        _sections_loader(document),
+        sections_loader(document),
         _StoreBlobs(),
         progress,
-        lossless=_lossless(document),
+        lossless=is_lossless(document),
         audit=_ImportAudit(actor, "import.json", source),
     )
     return report
@@ -87,12 +81,12 @@ def import_zip(
         for message in archive.warnings:
             report.warn(message)
         document = archive.data
-        _run(
+        run_import(
             report,
-            _sections_loader(document),
+            sections_loader(document),
             archive,
             progress,
-            lossless=_lossless(document),
+            lossless=is_lossless(document),
             audit=_ImportAudit(actor, "import.zip", source),
         )
     report.data_imported = not dry_run
@@ -107,7 +101,7 @@ def import_csv(
     reader = csv.reader(_utf8_lines(file))
     try:
         rows = _csv_records(reader, report)
-        _run(
+        run_import(
             report,
             lambda importer: importer.purchases(rows, total=None),
             _StoreBlobs(),
@@ -160,7 +154,7 @@ def import_records(
         else:
             importer.catalog(Retailer if kind == "retailers" else Brand, rows)
 
-    _run(report, load, _StoreBlobs(), None, lossless=False)
+    run_import(report, load, _StoreBlobs(), None, lossless=False)
     if kind == "purchases":
         report.counts["rows_skipped"] = (
             len(rows) - report.counts["purchases_added"] - report.counts["purchases_updated"]
@@ -168,62 +162,14 @@ def import_records(
     return report
 
 
-def restore_archive(
-    archive: "Archive", *, progress=None, actor=None, target: str = "", details=None
-) -> ImportReport:
-    """Replace all data with the checked ARCHIVE's (the restore of docs/api.md §5.11).
-
-    One transaction deletes every row and imports the archive; the files in the store stay
-    until it commits (the caller then removes those no row refers to). A version 2 archive comes
-    back exactly, future dates included (docs/api.md §9.17); a legacy one by the importer's rules.
-
-    The audit trail is not replaced: the archive's events are added to it (`audit_merge`), and
-    the restore itself is recorded as ACTOR's, of TARGET, with DETAILS, in the same transaction.
-    Who added and changed each purchase and warranty comes back for the usernames that still
-    have an account here (the others are left unknown).
-    """
-    report = ImportReport("zip", mode="replace")
-    for message in archive.warnings:
-        report.warn(message)
-    document = archive.data
-    lossless = _lossless(document)
-
-    def load(importer: RecordImport) -> None:
-        _delete_all_rows()
-        importer.keep_future = lossless
-        importer.people = dict(
-            get_user_model().objects.values_list(get_user_model().USERNAME_FIELD, "pk")
-        )
-        _sections_loader(document)(importer)
-        merged = audit_merge(document.records("audit"))
-        audit_record(
-            actor=actor,
-            action="backup.restore",
-            target=target,
-            **(details or {}),
-            audit_events_added=merged,
-            counts={key: n for key, n in report.counts.items() if n},
-        )
-
-    _run(report, load, archive, progress, lossless=lossless)
-    report.data_imported = True
-    return report
-
-
-def _delete_all_rows() -> None:
-    """Delete the household's rows, leaving the blob files in the store."""
-    VersionedQuerySet.delete(Attachment.objects.all())  # not through the blob store: files stay
-    Blob.objects.all().delete()
-    for model in (Warranty, Purchase, Retailer, Brand, Preference):
-        model.objects.all().delete_in_batches()
-
-
-def _lossless(document: Document) -> bool:
+def is_lossless(document: Document) -> bool:
     """Version 2 files were written by this application: their text is kept exactly."""
     return document.version >= 2
 
 
-def _sections_loader(document: Document) -> Callable:
+def sections_loader(document: Document) -> Callable:
+    """Return the LOAD of `run_import` that imports DOCUMENT's sections in their order."""
+
     def load(importer: RecordImport) -> None:
         counts = document.counts
         importer.catalog(Retailer, list(document.records("retailers")))
@@ -231,7 +177,7 @@ def _sections_loader(document: Document) -> Callable:
         importer.purchases(document.records("purchases"), total=counts["purchases"])
         importer.warranties(document.records("warranties"), total=counts["warranties"])
         importer.files(list(document.records("files")))
-        if _lossless(document):
+        if is_lossless(document):
             importer.settings(document.settings)
 
     return load
@@ -263,7 +209,7 @@ class _ImportAudit:
         )
 
 
-def _run(
+def run_import(
     report: ImportReport,
     load: Callable,
     blobs,

@@ -308,7 +308,7 @@ def test_a_restore_that_fails_records_nothing(api_user, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("interchange.imports.audit_merge", broken)
+    monkeypatch.setattr("backups.restores.audit_merge", broken)
     with pytest.raises(RuntimeError):
         services.backup_restore_stored(record, actor=api_user)
     assert not AuditEvent.objects.filter(action="backup.restore").exists()
@@ -394,7 +394,7 @@ def test_the_admin_says_who_added_a_purchase(staff_client, admin_user):
 
 
 def test_a_restore_leaves_out_malformed_events_and_reads_times_without_a_zone_as_utc(api_user):
-    from interchange.imports import audit_merge
+    from backups.restores import audit_merge
 
     added = audit_merge(
         [

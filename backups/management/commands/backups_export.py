@@ -1,8 +1,7 @@
 """`manage.py backups_export`: the name `interchange_export` had before import and export left
 the backups app, kept so that scripts and the documents people follow go on working.
 
-Commands are named `<app>_<verb>` (docs/architecture.md §1); this one is the exception, an alias
-with exactly the behaviour of interchange_export.
+It is the same command, under the backups app whose prefix the name carries.
 """
 
 from interchange.management.commands import interchange_export
