@@ -7,6 +7,7 @@ import socket
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
 
 def pytest_configure(config):
@@ -15,6 +16,9 @@ def pytest_configure(config):
     # Background jobs run at once, in the test's process, when their transaction commits
     # (tests run them with `django_capture_on_commit_callbacks(execute=True)`).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The backends were read when the apps loaded (backups/tasks.py declares its task on import,
+    # through backups.jobs): have them read again, as for an override in a test.
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     try:
         settings.SECRET_KEY  # noqa: B018  (raises when unset)
     except ImproperlyConfigured:

@@ -4,9 +4,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import path
 
 from backups import services
-from backups.imports import ImportRejected
 from backups.jobs import JobBusy, backup_start
 from backups.models import BackupConfig, BackupRecord, Job
+from interchange.documents import ImportRejected
 
 
 @admin.register(BackupConfig)

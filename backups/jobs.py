@@ -4,27 +4,28 @@ A job is a row of `Job` (state, progress, result) and a task on Django's task fr
 runs it in the worker (`manage.py spends_worker`); the scheduled-backup command runs its job in its
 own process instead. At most one job is active at a time (a unique constraint), and a running job
 whose worker stopped reporting is marked failed instead of staying "running" forever.
+
+Starting a job is here; running one is in backups/runner.py (`job_run`, imported here for the
+commands and the reset that run a job in their own process), below the task of backups/tasks.py
+that this module enqueues: jobs → tasks → runner → services → progress, no cycle.
 """
 
 import datetime
 import logging
-import threading
-import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
 from backups import services
-from backups.documents import ImportRejected
 from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind, JobStatus
+from backups.runner import job_run
+from backups.tasks import run_job
 
 logger = logging.getLogger(__name__)
-
-HEARTBEAT_SECONDS = 2  # progress is written at most this often, the heartbeat this often
 
 
 class JobBusy(Exception):
@@ -88,8 +89,6 @@ def job_create(kind: str, *, params: dict | None = None, backup=None, enqueue: b
     except IntegrityError:
         raise JobBusy(Job.objects.filter(active=True).first()) from None
     if enqueue:
-        from backups.tasks import run_job
-
         transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
     return job
 
@@ -204,120 +203,3 @@ def data_reset_with_restore_point(*, actor=None) -> dict:
         raise services.BackupError(job.error)
     deleted = services.data_reset_all(actor=actor, restore_point_id=job.backup_id)
     return {**deleted, "restore_point_id": job.backup_id}
-
-
-class JobProgress:
-    """The `progress(stage, done, total)` callback of a job: writes progress and heartbeat.
-
-    Overall progress runs through STAGES in order, each an equal share (a name may come back
-    later in the list: the next one from the current position is taken); a stage that is not
-    listed only changes the message. Writes are throttled to one every HEARTBEAT_SECONDS.
-    """
-
-    def __init__(self, job: Job, stages: list[str]):
-        self.job = job
-        self.stages = stages
-        self.position = 0
-        self.percent = 0
-        self.written_at = 0.0
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage in self.stages[self.position :]:
-            self.position = self.stages.index(stage, self.position)
-            share = 100 / len(self.stages)
-            fraction = min(done / total, 1) if total else 1
-            self.percent = max(self.percent, int((self.position + fraction) * share))
-        message = f"{stage}: {done:,}" + (f" of {total:,}" if total else "")
-        now = time.monotonic()
-        # Inside a transaction (a backup's snapshot, a restore's import) a write would be seen
-        # by no one until the end, and a read-only snapshot refuses it: report between them.
-        if now - self.written_at >= HEARTBEAT_SECONDS and not connection.in_atomic_block:
-            self.written_at = now
-            Job.objects.filter(pk=self.job.pk).update(
-                progress=min(self.percent, 99), message=message[:200], heartbeat_at=timezone.now()
-            )
-
-
-def _handlers():
-    return {
-        JobKind.BACKUP: services.backup_job,
-        JobKind.RESTORE: services.restore_job,
-    }
-
-
-# The errors whose message is the whole story: logged without a traceback.
-_REFUSALS = (ImportRejected, services.BackupError)
-
-
-def job_run(job_id, *, progress=None) -> Job | None:
-    """Run a pending job to its end; return it, or None if it was not pending any more.
-
-    PROGRESS, if given, is told of the job's progress too (a command's progress bars).
-    """
-    now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
-    )
-    if not claimed:
-        return None
-    job = Job.objects.get(pk=job_id)
-    heartbeat = _Heartbeat(job.pk)
-    heartbeat.start()
-    try:
-        result = _handlers()[job.kind](job, progress)
-    except Exception as error:
-        if isinstance(error, _REFUSALS):  # a damaged archive, a missing backup: not a bug
-            logger.warning("The %s job %s failed: %s", job.kind, job.pk, error)
-        else:
-            logger.exception("The %s job %s failed", job.kind, job.pk)
-        _finish(job, JobStatus.FAILED, error=str(error) or type(error).__name__)
-    else:
-        _finish(job, JobStatus.COMPLETED, result=result)
-    finally:
-        heartbeat.stop()
-    job.refresh_from_db()
-    return job
-
-
-class _Heartbeat(threading.Thread):
-    """Tells the database every few seconds that the job's process is alive.
-
-    A thread of its own has a connection of its own: its writes commit at once, even while the
-    job holds a long transaction (a restore's import), so a job is declared dead only when its
-    process is. (On SQLite a write waits while another transaction writes; the job's own lock
-    then also keeps anyone from marking it failed.)
-    """
-
-    def __init__(self, job_id):
-        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
-        self.job_id = job_id
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        try:
-            while not self.stopped.wait(HEARTBEAT_SECONDS):
-                try:
-                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
-                except DatabaseError:  # busy: the next beat will do
-                    logger.debug("Heartbeat of job %s skipped", self.job_id, exc_info=True)
-        finally:
-            connections.close_all()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join()
-
-
-def _finish(job: Job, status: str, *, result=None, error: str | None = None) -> None:
-    completed = status == JobStatus.COMPLETED
-    Job.objects.filter(pk=job.pk).update(
-        status=status,
-        active=None,
-        **({"progress": 100} if completed else {}),
-        message="Finished" if completed else "Failed",
-        result=result,
-        error=error,
-        finished_at=timezone.now(),
-    )

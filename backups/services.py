@@ -5,31 +5,33 @@ manifest.json), written from one consistent snapshot to a temporary file, verifi
 moved to its name in the backup location (a local folder, or an offsite bucket through
 django-storages). A restore checks the whole archive first, takes a restore point (a backup of the
 current state), and then replaces everything in one transaction
-(`backups.imports.restore_archive`).
+(`backups.restores.restore_archive`, through the interchange importer).
 """
 
 import contextlib
 import datetime
-import hashlib
 import json
 import os
-import shutil
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, storages
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import audit_record
-from backups.exports import export_zip
-from backups.formats import iso_datetime
-from backups.imports import Archive, ImportRejected, restore_archive
+from backups.downloads import standalone_sha256
+from backups.locations import (
+    BackupError,
+    backup_open,
+    location_storage,
+    scratch_dir,
+    sha256_of,
+    sha256_of_stream,
+    sibling_blob_store,
+)
 from backups.models import (
     BackupConfig,
     BackupKind,
@@ -39,7 +41,12 @@ from backups.models import (
     Job,
     Location,
 )
+from backups.progress import job_progress
+from backups.restores import restore_archive
 from catalog.models import Brand, Retailer
+from interchange.archive import Archive, export_zip
+from interchange.documents import ImportRejected
+from interchange.formats import iso_datetime
 from kernel import clock
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
@@ -47,7 +54,6 @@ from purchases.rollups import rollups_brought_in_step
 from purchases.services import attachments_delete, blob_store_check
 from warranties.models import Warranty
 
-COPY_CHUNK = 1024 * 1024
 BACKUP_STAGES = ["Retailers", "Brands", "Purchases", "Warranties", "Files", "Stored files"]
 # Checking the archive, taking the restore point (a backup, checked too), importing.
 RESTORE_STAGES = [
@@ -56,52 +62,6 @@ RESTORE_STAGES = [
     "Checking files",
     *["Retailers", "Brands", "Purchases", "Warranties", "Files", "Storing files"],
 ]
-
-
-class BackupError(Exception):
-    """A backup operation cannot be done; the message says why."""
-
-
-# -- Where backups live ----------------------------------------------------------------------------
-
-
-def location_storage(location: str):
-    """The storage of a backup location; BackupError if it is not configured."""
-    if location == Location.OFFSITE:
-        if "backups_offsite" not in settings.STORAGES:
-            raise BackupError(
-                "No offsite backup storage is configured: set SPENDS_BACKUP_S3_BUCKET "
-                "(and the other SPENDS_BACKUP_S3_* variables)."
-            )
-        return storages["backups_offsite"]
-    return storages["backups"]
-
-
-def scratch_dir() -> Path:
-    """Where archives are written before they are verified and moved into place.
-
-    Files older than a day are what a killed backup or restore left behind: removed here.
-    """
-    folder = Path(settings.SPENDS_BACKUPS_DIR) / ".partial"
-    folder.mkdir(parents=True, exist_ok=True)
-    day_ago = time.time() - 24 * 3600
-    for leftover in folder.iterdir():
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < day_ago:
-                leftover.unlink()
-    return folder
-
-
-def _sha256_of_stream(stream) -> str:
-    digest = hashlib.sha256()
-    while chunk := stream.read(COPY_CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _sha256_of(path: Path) -> str:
-    with open(path, "rb") as stream:
-        return _sha256_of_stream(stream)
 
 
 # -- Backup ----------------------------------------------------------------------------------------
@@ -142,10 +102,10 @@ def backup_create(record: BackupRecord, *, progress=None) -> BackupRecord:
             Archive(stream, progress=progress, blob_store=store, read_data=False),
         ):
             pass  # every member and every file is read back and checked against the manifest
-        record.sha256 = _sha256_of(partial)
+        record.sha256 = sha256_of(partial)
         record.size_bytes = partial.stat().st_size
         with open(partial, "rb") as stream:
-            record.download_sha256 = _standalone_sha256(stream, store)
+            record.download_sha256 = standalone_sha256(stream, store)
         _store_archive(partial, record)
     except Exception as error:
         partial.unlink(missing_ok=True)
@@ -179,22 +139,8 @@ def _store_archive(partial: Path, record: BackupRecord) -> None:
     os.replace(partial, target)
 
 
-def _job_progress(job: Job, stages: list[str], also=None):
-    from backups.jobs import JobProgress
-
-    recorded = JobProgress(job, stages)
-    if also is None:
-        return recorded
-
-    def both(stage: str, done: int, total: int | None) -> None:
-        recorded(stage, done, total)
-        also(stage, done, total)
-
-    return both
-
-
 def backup_job(job: Job, progress=None) -> dict:
-    record = backup_create(job.backup, progress=_job_progress(job, BACKUP_STAGES, progress))
+    record = backup_create(job.backup, progress=job_progress(job, BACKUP_STAGES, progress))
     return backup_info(record)
 
 
@@ -220,27 +166,6 @@ def backup_info(record: BackupRecord) -> dict:
 # -- Reading, verifying, deleting ------------------------------------------------------------------
 
 
-def backup_open(record: BackupRecord):
-    """Open RECORD's archive for reading (a local file; an offsite one is downloaded first).
-
-    Returns a binary file object; the caller closes it. A downloaded copy is deleted on close.
-    """
-    if record.status != BackupStatus.COMPLETED:
-        raise BackupError(f"The backup {record.id} is {record.status}: it has no archive.")
-    storage = location_storage(record.location)
-    if not storage.exists(record.filename):
-        raise BackupError(f"The archive {record.filename} is missing from the backup location.")
-    try:
-        return open(storage.path(record.filename), "rb")  # the caller closes it
-    except NotImplementedError:
-        copy = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115
-        with storage.open(record.filename, "rb") as source:
-            while chunk := source.read(COPY_CHUNK):
-                copy.write(chunk)
-        copy.seek(0)
-        return copy
-
-
 def archive_verify(
     stream, *, expected_sha256: str | None = None, blob_store=None, progress=None
 ) -> dict:
@@ -250,7 +175,7 @@ def archive_verify(
     data.json parses, and (for a stored backup) the archive's own checksum.
     """
     if expected_sha256:
-        actual = _sha256_of_stream(stream)
+        actual = sha256_of_stream(stream)
         stream.seek(0)
         if actual != expected_sha256:
             raise ImportRejected(
@@ -365,21 +290,21 @@ def shared_blobs_prune(location: str) -> int:
             return 0  # cannot tell what a damaged backup needs: keep everything
         needed.update(entry["store"] for entry in manifest["blobs"] if "store" in entry)
     removed = 0
-    for name in _listed_files(store, "blobs/"):
+    for name in listed_files(store, "blobs/"):
         if name not in needed:
             store.delete(name)
             removed += 1
     return removed
 
 
-def _listed_files(store, folder: str) -> list[str]:
+def listed_files(store, folder: str) -> list[str]:
     try:
         folders, files = store.listdir(folder)
     except FileNotFoundError:
         return []
     names = [f"{folder}{name}" for name in files]
     for sub in folders:
-        names.extend(_listed_files(store, f"{folder}{sub}/"))
+        names.extend(listed_files(store, f"{folder}{sub}/"))
     return names
 
 
@@ -424,7 +349,7 @@ def backup_restore(
 
 def restore_job(job: Job, progress=None) -> dict:
     """Restore what the job names: an uploaded archive (deleted afterwards), a file, a backup."""
-    progress = _job_progress(job, RESTORE_STAGES, progress)
+    progress = job_progress(job, RESTORE_STAGES, progress)
     # Who started it (`backups.jobs.restore_start`): the worker runs it on their behalf.
     actor = None
     if job.params.get("actor_id") is not None:
@@ -466,17 +391,6 @@ def backup_restore_stored(record: BackupRecord, *, progress=None, actor=None) ->
         )
 
 
-def sibling_blob_store(archive: Path):
-    """The shared files of the backup folder ARCHIVE lies in (its `blobs/` next to it), if any.
-
-    So an archive restores from its folder even when the database that listed it is lost, and
-    from a copy of an offsite location's folder.
-    """
-    if (archive.parent / "blobs").is_dir():
-        return FileSystemStorage(location=archive.parent)
-    return None
-
-
 def backup_verify_stored(record: BackupRecord, *, progress=None) -> dict:
     """Check a stored backup: its checksum, its members, the files it keeps in its location."""
     with backup_open(record) as stream:
@@ -486,69 +400,6 @@ def backup_verify_stored(record: BackupRecord, *, progress=None) -> dict:
             blob_store=location_storage(record.location),
             progress=progress,
         )
-
-
-# Members of a downloaded archive carry this time and are stored uncompressed, so that the same
-# backup always downloads as the same bytes, whose checksum the backup list shows.
-DOWNLOAD_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def _download_member(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=DOWNLOAD_MEMBER_TIME)
-    info.compress_type = zipfile.ZIP_STORED
-    info.create_system = 3  # Unix, whatever the platform
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _standalone_write(stream, store, target) -> None:
-    """Write to TARGET (a seekable binary file) the archive of STREAM made whole.
-
-    The attachment files an incremental backup keeps in STORE are put back inside, with a
-    manifest of its own: a standalone archive of docs/api.md §6.3 that restores anywhere.
-    Deterministic: the same backup gives the same bytes.
-    """
-    with (
-        zipfile.ZipFile(stream) as source,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as whole,
-    ):
-        manifest = json.loads(source.read("manifest.json"))
-        with (
-            source.open("data.json") as data,
-            whole.open(_download_member("data.json"), "w", force_zip64=True) as member,
-        ):
-            shutil.copyfileobj(data, member, COPY_CHUNK)
-        for entry in manifest["blobs"]:
-            kept = entry.pop("store", None)
-            with (
-                store.open(kept, "rb") if kept else source.open(entry["path"]) as blob,
-                whole.open(_download_member(entry["path"]), "w", force_zip64=True) as member,
-            ):
-                shutil.copyfileobj(blob, member, COPY_CHUNK)
-        whole.writestr(_download_member("manifest.json"), json.dumps(manifest, indent=2))
-
-
-def _standalone_sha256(stream, store) -> str:
-    with tempfile.TemporaryFile(dir=scratch_dir()) as whole:
-        _standalone_write(stream, store, whole)
-        whole.seek(0)
-        return _sha256_of_stream(whole)
-
-
-def backup_download(record: BackupRecord):
-    """RECORD's archive made whole (`_standalone_write`), as a temporary file deleted on close.
-
-    A backup made before downloads were recorded gets its download checksum now.
-    """
-    whole = tempfile.TemporaryFile(dir=scratch_dir())  # noqa: SIM115 - the response closes it
-    with backup_open(record) as stream:
-        _standalone_write(stream, location_storage(record.location), whole)
-    if not record.download_sha256:
-        whole.seek(0)
-        record.download_sha256 = _sha256_of_stream(whole)
-        BackupRecord.objects.filter(pk=record.pk).update(download_sha256=record.download_sha256)
-    whole.seek(0)
-    return whole
 
 
 # -- Schedule --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from backups.jobs import job_run
+from backups.runner import job_run
 
 
 @task()

@@ -28,7 +28,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for fmt in ("json", "csv", "zip"):
             target = Path(folder) / f"export.{fmt}"
-            command = [sys.executable, str(ROOT / "manage.py"), "backups_export"]
+            command = [sys.executable, str(ROOT / "manage.py"), "interchange_export"]
             began = time.perf_counter()
             subprocess.run([*command, "--format", fmt, "-o", str(target)], check=True)
             elapsed = time.perf_counter() - began

@@ -3,7 +3,7 @@
 Loads N purchases with their warranties (bench/dataset.py) into the scratch database named by
 DATABASE_URL (emptied first; when DATABASE_URL is unset, a scratch SQLite file in the temporary
 folder, never the application's own database), exports them as CSV and JSON with the
-`backups_export` command, then:
+`interchange_export` command, then:
 
 1. empties the data (`backups.services.data_reset_all`) and imports the CSV, mode skip;
 2. imports the same CSV again into the full database: every row is skipped as existing;
@@ -43,9 +43,9 @@ if "DATABASE_URL" not in os.environ:
 from dataset import Purchase, Warranty, call_command, connection, load
 from django.db.models import Sum
 
-from backups.imports import import_csv, import_json
 from backups.services import data_reset_all
 from catalog.models import Brand, Retailer
+from interchange.imports import import_csv, import_json
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1000 * 1000  # the targets' unit; bench/export_bench.py prints MiB
@@ -109,8 +109,8 @@ def measured(run) -> dict:
 
 
 def child_export(fmt: str, path: str) -> None:
-    """Export with `manage.py backups_export` (the command itself, in this process)."""
-    result = measured(lambda: call_command("backups_export", format=fmt, output=path))
+    """Export with `manage.py interchange_export` (the command itself, in this process)."""
+    result = measured(lambda: call_command("interchange_export", format=fmt, output=path))
     print(json.dumps(result))
 
 

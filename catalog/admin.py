@@ -1,17 +1,16 @@
 from django.contrib import admin
-from import_export.admin import ExportActionMixin, ImportExportMixin
 
-from backups.resources import BrandResource, RetailerResource
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_entries_with_totals
 from preferences.selectors import preferred_currency_code
 
 
-class CatalogEntryAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+class CatalogEntryAdmin(admin.ModelAdmin):
     """Retailers and brands, with how many purchases point at each and what they add up to.
 
     Totals only add purchases in the preferred currency: amounts in different currencies are never
-    summed (docs/api.md §9.8).
+    summed (docs/api.md §9.8). The import and export buttons are added by the interchange app
+    (interchange/admin.py), which sits above this one.
     """
 
     list_display = ["name", "url", "purchase_count", "total_spent"]
@@ -34,9 +33,9 @@ class CatalogEntryAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
 
 @admin.register(Retailer)
 class RetailerAdmin(CatalogEntryAdmin):
-    resource_classes = [RetailerResource]
+    pass
 
 
 @admin.register(Brand)
 class BrandAdmin(CatalogEntryAdmin):
-    resource_classes = [BrandResource]
+    pass

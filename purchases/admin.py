@@ -3,9 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
-from import_export.admin import ExportActionMixin, ImportExportMixin
 
-from backups.resources import PurchaseResource
 from purchases.models import Attachment, Purchase
 from purchases.search import purchases_matching
 from purchases.selectors import WARRANTY_STATE_NONE
@@ -72,9 +70,8 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
-    # Import and export through the app's own CSV columns and importer (backups.resources).
-    resource_classes = [PurchaseResource]
+class PurchaseAdmin(admin.ModelAdmin):
+    # The import and export buttons are added by the interchange app (interchange/admin.py).
     list_display = [
         "product_name",
         "price_with_currency",

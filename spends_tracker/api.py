@@ -24,8 +24,8 @@ from accounts.api_auth import API_AUTH, BearerToken, open_mode, role_check
 from accounts.members_api import router as members_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
-from backups.backup_api import router as backup_jobs_router
 from catalog.api import router as catalog_router
+from interchange.api import router as interchange_router
 from kernel.heartbeats import heartbeat_status
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
@@ -302,8 +302,8 @@ api.add_router("", files_router)
 api.add_router("", warranties_router)
 api.add_router("", preferences_router)
 api.add_router("", analytics_router)
+api.add_router("", interchange_router)
 api.add_router("", backups_router)
-api.add_router("", backup_jobs_router)
 api.add_router("", reminders_router)
 api.add_router("", members_router)
 api.add_router("", audit_router)

@@ -282,6 +282,7 @@ INSTALLED_APPS = [
     "purchases",
     "warranties",
     "analytics",
+    "interchange",
     "backups",
     "reminders",
 ]

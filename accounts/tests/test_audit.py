@@ -17,10 +17,10 @@ from accounts.models import AuditEvent, Membership, Role
 from accounts.services import COMMAND_LINE, api_token_create, api_token_revoke, audit_record
 from accounts.tests.factories import UserFactory
 from backups import services
-from backups.exports import export_json_chunks
-from backups.imports import import_json
 from backups.jobs import backup_start, job_run
 from backups.models import BackupConfig, BackupKind, BackupRecord
+from interchange.exports import export_json_chunks
+from interchange.imports import import_json
 from preferences.services import preferences_reset, preferences_update
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
@@ -308,7 +308,7 @@ def test_a_restore_that_fails_records_nothing(api_user, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("backups.imports.audit_merge", broken)
+    monkeypatch.setattr("backups.restores.audit_merge", broken)
     with pytest.raises(RuntimeError):
         services.backup_restore_stored(record, actor=api_user)
     assert not AuditEvent.objects.filter(action="backup.restore").exists()
@@ -394,7 +394,7 @@ def test_the_admin_says_who_added_a_purchase(staff_client, admin_user):
 
 
 def test_a_restore_leaves_out_malformed_events_and_reads_times_without_a_zone_as_utc(api_user):
-    from backups.imports import audit_merge
+    from backups.restores import audit_merge
 
     added = audit_merge(
         [

@@ -1,9 +1,7 @@
 """Backups through the API: create, list, verify, download, restore, delete, config, reset."""
 
-import datetime
 import io
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,21 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from backups.models import BackupRecord, Job
 from catalog.models import Retailer
 from purchases.models import Attachment, Purchase
-from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
-from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def household():
-    kettle = PurchaseFactory(product_name="Kettle", price=Decimal("39.90"))
-    WarrantyFactory(purchase=kettle, warranty_end=datetime.date(2027, 1, 1))
-    attachment_add(
-        purchase=kettle, upload=SimpleUploadedFile("r.pdf", b"%PDF-1.4 r"), file_type="receipt"
-    )
-    return kettle
 
 
 def run(api_client, capture, method, path, **kwargs):

@@ -22,8 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from backups.exports import export_zip
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.archive import export_zip
 from preferences.services import preferences_update
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory

@@ -41,8 +41,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from backups.exports import export_json_chunks, export_zip
 from backups.models import BackupRecord, BackupStatus, Job, JobStatus
+from interchange.archive import export_zip
+from interchange.exports import export_json_chunks
 
 SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
 STALE_JOB_ERROR = "The worker running this job stopped before it finished."

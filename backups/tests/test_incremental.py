@@ -6,41 +6,31 @@ import zipfile
 
 import pytest
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups import services
-from backups.imports import ImportRejected, import_zip
-from backups.models import BackupKind, BackupRecord
+from backups import downloads, services
+from backups.models import BackupRecord
+from backups.tests.factories import attach, backup_taken
+from interchange.imports import ImportRejected, import_zip
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def attach(purchase, content: bytes, name: str):
-    upload = SimpleUploadedFile(name, content)
-    return attachment_add(purchase=purchase, upload=upload, file_type="receipt")[0]
-
-
-def backup():
-    return services.backup_create(services.backup_record_new(BackupKind.MANUAL))
-
-
 def shared_files() -> dict[str, bytes]:
     store = storages["backups"]
-    return {name: store.open(name).read() for name in services._listed_files(store, "blobs/")}
+    return {name: store.open(name).read() for name in services.listed_files(store, "blobs/")}
 
 
 def test_a_second_backup_copies_only_new_files(settings):
     kettle = PurchaseFactory()
-    attach(kettle, b"%PDF receipt one", "one.pdf")
-    first = backup()
+    attach(kettle, "one.pdf", b"%PDF receipt one")
+    first = backup_taken()
     copied = shared_files()
     stamp = {name: (settings.SPENDS_BACKUPS_DIR / name).stat().st_mtime_ns for name in copied}
 
-    attach(kettle, b"%PDF receipt two", "two.pdf")
-    second = backup()
+    attach(kettle, "two.pdf", b"%PDF receipt two")
+    second = backup_taken()
 
     assert len(shared_files()) == 2
     for name, mtime in stamp.items():  # the first file was not written again
@@ -55,8 +45,8 @@ def test_a_stored_backup_restores_its_files_from_the_location(
     django_capture_on_commit_callbacks,
 ):
     kettle = PurchaseFactory()
-    attach(kettle, b"%PDF receipt", "receipt.pdf")
-    record = backup()
+    attach(kettle, "receipt.pdf", b"%PDF receipt")
+    record = backup_taken()
     with django_capture_on_commit_callbacks(execute=True):
         services.data_reset_all()
     assert not Blob.objects.exists()
@@ -70,9 +60,9 @@ def test_a_stored_backup_restores_its_files_from_the_location(
 
 def test_the_download_is_a_standalone_archive(django_capture_on_commit_callbacks):
     kettle = PurchaseFactory(product_name="Kettle")
-    attach(kettle, b"%PDF receipt", "receipt.pdf")
-    record = backup()
-    with services.backup_download(record) as whole:
+    attach(kettle, "receipt.pdf", b"%PDF receipt")
+    record = backup_taken()
+    with downloads.backup_download(record) as whole:
         content = whole.read()
     with django_capture_on_commit_callbacks(execute=True):
         services.data_reset_all()
@@ -86,8 +76,8 @@ def test_the_download_is_a_standalone_archive(django_capture_on_commit_callbacks
 
 def test_a_damaged_shared_file_fails_verification_and_restore(settings):
     kettle = PurchaseFactory()
-    attach(kettle, b"%PDF receipt", "receipt.pdf")
-    record = backup()
+    attach(kettle, "receipt.pdf", b"%PDF receipt")
+    record = backup_taken()
     (name,) = shared_files()
     (settings.SPENDS_BACKUPS_DIR / name).write_bytes(b"something else")
 
@@ -100,12 +90,12 @@ def test_a_damaged_shared_file_fails_verification_and_restore(settings):
 
 def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_callbacks):
     first_purchase = PurchaseFactory()
-    attach(first_purchase, b"%PDF old receipt", "old.pdf")
-    backup()
+    attach(first_purchase, "old.pdf", b"%PDF old receipt")
+    backup_taken()
     with django_capture_on_commit_callbacks(execute=True):
         Purchase.objects.all().delete()
-    attach(PurchaseFactory(), b"%PDF new receipt", "new.pdf")
-    kept = backup()
+    attach(PurchaseFactory(), "new.pdf", b"%PDF new receipt")
+    kept = backup_taken()
     assert len(shared_files()) == 2
 
     services.backups_prune(keep=1)
@@ -116,10 +106,10 @@ def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_cal
 
 def test_the_download_is_the_file_whose_checksum_the_list_shows(api_client):
     kettle = PurchaseFactory(product_name="Kettle")
-    attach(kettle, b"%PDF receipt", "receipt.pdf")
-    first = backup()
-    attach(PurchaseFactory(), b"\x89PNG photo", "photo.png")
-    second = backup()  # incremental: its receipt stays in the shared folder
+    attach(kettle, "receipt.pdf", b"%PDF receipt")
+    first = backup_taken()
+    attach(PurchaseFactory(), "photo.png", b"\x89PNG photo")
+    second = backup_taken()  # incremental: its receipt stays in the shared folder
 
     listed = {item["id"]: item for item in api_client.get("/api/backup/list").json()["items"]}
     for record in (first, second):
@@ -134,14 +124,14 @@ def test_the_download_is_the_file_whose_checksum_the_list_shows(api_client):
 
 
 def test_a_backup_recorded_without_a_download_checksum_gets_it_at_its_first_download():
-    attach(PurchaseFactory(), b"%PDF receipt", "receipt.pdf")
-    record = backup()
+    attach(PurchaseFactory(), "receipt.pdf", b"%PDF receipt")
+    record = backup_taken()
     expected = record.download_sha256
     BackupRecord.objects.filter(pk=record.pk).update(download_sha256="")
     record.refresh_from_db()
     assert services.backup_info(record)["sha256"] == record.sha256  # as before, until then
 
-    with services.backup_download(record) as whole:
+    with downloads.backup_download(record) as whole:
         assert hashlib.sha256(whole.read()).hexdigest() == expected
     record.refresh_from_db()
     assert record.download_sha256 == expected

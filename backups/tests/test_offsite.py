@@ -18,18 +18,16 @@ from pathlib import Path
 import boto3
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from backups import services
-from backups.exports import export_zip
 from backups.models import BackupConfig, BackupKind, BackupRecord, BackupStatus, Job
+from backups.tests.factories import attach, kettle_with_warranty
+from interchange.archive import export_zip
 from purchases.blobs import stored_blob_names
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
-from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,18 +144,11 @@ MANUAL = b"%PDF-1.4 the kettle's manual, 40 pages"
 PHOTO = b"\x89PNG\r\n\x1a\n the lamp"
 
 
-def attach(purchase, name: str, content: bytes, file_type: str = "receipt"):
-    return attachment_add(
-        purchase=purchase, upload=SimpleUploadedFile(name, content), file_type=file_type
-    )[0]
-
-
 @pytest.fixture
 def household():
     """Two purchases, a warranty, three attachments (one content shared by both purchases)."""
-    kettle = PurchaseFactory(product_name="Kettle", price=Decimal("39.90"))
+    kettle = kettle_with_warranty()
     lamp = PurchaseFactory(product_name="Lamp", price=Decimal("120.00"))
-    WarrantyFactory(purchase=kettle, warranty_end=datetime.date(2027, 1, 1))
     attach(kettle, "receipt.pdf", RECEIPT)
     attach(kettle, "manual.pdf", MANUAL, "manual")
     attach(lamp, "lamp.png", PHOTO, "photo")

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from backups.imports import import_json
 from catalog.models import Retailer
+from interchange.imports import import_json
 from kernel.links import is_web_link
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory

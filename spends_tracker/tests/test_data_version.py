@@ -6,9 +6,9 @@ import io
 import pytest
 
 from analytics.selectors import analytics_summary
-from backups.imports import import_csv
 from catalog.models import Retailer
 from catalog.tests.factories import RetailerFactory
+from interchange.imports import import_csv
 from kernel.models import data_version
 from preferences.services import preferences_update
 from purchases.models import Purchase

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from backups import services
-from backups.imports import ImportRejected
 from backups.models import BackupRecord
+from interchange.documents import ImportRejected
 from kernel.commands import SpendsCommand
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import ijson
 
-from backups.formats import FORMAT_VERSION
+from interchange.formats import FORMAT_VERSION
 
 SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
 # An export nests three deep (object, section, record); hand-edited files may add a little.

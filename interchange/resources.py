@@ -2,8 +2,8 @@
 
 The resources here let django-import-export do what it is good at — reading and writing CSV,
 XLSX, JSON and the other tablib formats, the upload, preview and confirm screens — and hand the
-rows to the one importer (`backups.imports.import_records`) and the one definition of each
-column (`backups.formats`). So a column means the same in the admin, the API and the commands,
+rows to the one importer (`interchange.imports.import_records`) and the one definition of each
+column (`interchange.formats`). So a column means the same in the admin, the API and the commands,
 and a row is validated by the same readers wherever it comes from.
 """
 
@@ -14,10 +14,11 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from backups.exports import purchase_csv_rows
-from backups.formats import CSV_COLUMNS, csv_cell, csv_text, retailer_record
-from backups.imports import CSV_REQUIRED_COLUMNS, ImportRejected, import_records
 from catalog.models import Brand, Retailer
+from interchange.documents import ImportRejected
+from interchange.exports import purchase_csv_rows
+from interchange.formats import CSV_COLUMNS, csv_cell, csv_text, retailer_record
+from interchange.imports import CSV_REQUIRED_COLUMNS, import_records
 from purchases.models import Purchase
 
 CATALOG_COLUMNS = ["id", "name", "url", "created_at", "updated_at"]

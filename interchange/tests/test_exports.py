@@ -7,16 +7,14 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backups.exports import export_json_chunks
-from backups.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
 from catalog.tests.factories import BrandFactory, RetailerFactory
-from preferences.services import preferences_update
-from purchases.services import attachment_add
+from interchange.exports import export_json_chunks
+from interchange.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
+from interchange.tests.factories import attach, settings_stored
 from purchases.tests.factories import PurchaseFactory
 from warranties.tests.factories import WarrantyFactory
 
@@ -25,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def household():
-    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
+    settings_stored()
     shop, maker = RetailerFactory(name="Kitchen Outlet"), BrandFactory(name="Delonghi", url="")
     espresso = PurchaseFactory(
         product_name="Espresso machine",
@@ -40,14 +38,8 @@ def household():
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 2, 3), voided=True)
     PurchaseFactory(product_name='=HYPERLINK("http://evil")', retailer=None, brand=None)
-    attachment, _ = attach(espresso, b"%PDF-1.4 receipt", "receipt.pdf")
+    attachment = attach(espresso, "receipt.pdf", b"%PDF-1.4 receipt")
     return {"espresso": espresso, "attachment": attachment}
-
-
-def attach(purchase, content, name):
-    return attachment_add(
-        purchase=purchase, upload=SimpleUploadedFile(name, content), file_type="receipt"
-    )
 
 
 def test_json_export_is_version_2_with_every_record_and_the_settings(api_client, household):

@@ -20,9 +20,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups.imports import ImportRejected, import_csv, import_json, import_zip
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.imports import ImportRejected, import_csv, import_json, import_zip
 from kernel import clock
 from preferences.models import Preference
 from preferences.services import preferences_update

@@ -203,7 +203,7 @@ _in_csv_order = operator.itemgetter(*CSV_COLUMNS)
 
 def purchase_csv_row(purchase) -> list[str]:
     """One CSV row; PURCHASE also has `retailer_name`, `brand_name` and `primary_warranty_end`
-    (see `backups.exports.purchase_csv_rows`)."""
+    (see `interchange.exports.purchase_csv_rows`)."""
     record = purchase_record(purchase)
     record["retailer_name"] = purchase.retailer_name
     record["brand_name"] = purchase.brand_name

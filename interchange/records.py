@@ -3,7 +3,7 @@
 Records are the dictionaries of a JSON export (legacy version 1 or version 2) or the rows of a CSV
 file keyed by header name; the readers here turn one into the values of a model's fields, or raise
 RecordError with a sentence naming the field, which the import report shows next to the record.
-The importer (`backups.imports`) and the admin's import resources both read through them.
+The importer (`interchange.imports`) and the admin's import resources both read through them.
 
 `lossless` readers (version 2 files, written by this application) keep text exactly as written;
 legacy readers treat blank text as "not given".
@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from backups import parsing
 from catalog.models import Retailer
+from interchange import parsing
 from kernel.links import NOT_A_WEB_LINK, web_link_check
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of

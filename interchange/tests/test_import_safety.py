@@ -9,7 +9,6 @@ not fatal: those records are skipped and reported, the rest is imported.
 
 import contextlib
 import csv
-import datetime
 import io
 import json
 import struct
@@ -22,20 +21,18 @@ from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from backups import imports
-from backups.exports import export_json_chunks
-from backups.imports import ImportRejected, import_csv, import_json, import_zip
-from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
-from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange import archive as archive_module
+from interchange.documents import SECTIONS
+from interchange.exports import export_json_chunks
+from interchange.importer import base as importer_base
+from interchange.imports import ImportRejected, import_csv, import_json, import_zip
+from interchange.tests.archives import sha256, upload_path
+from interchange.tests.factories import attach, kitchen_kettle, settings_stored, toaster
 from preferences.models import Preference
-from preferences.services import preferences_update
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
-from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
 
@@ -72,20 +69,11 @@ def private_tempdir(tmp_path, monkeypatch):
 @pytest.fixture
 def household():
     """Stored settings, a retailer and a brand, two purchases, a warranty and a stored file."""
-    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
-    kettle = PurchaseFactory(
-        product_name="Kettle",
-        retailer=RetailerFactory(name="Kitchen Outlet"),
-        brand=BrandFactory(name="Delonghi"),
-        purchase_date=datetime.date(2024, 3, 1),
-    )
+    settings_stored()
+    kettle = kitchen_kettle()
     WarrantyFactory(purchase=kettle)
-    PurchaseFactory(product_name="Toaster", purchase_date=datetime.date(2024, 4, 2))
-    attachment_add(
-        purchase=kettle,
-        upload=SimpleUploadedFile("receipt.pdf", SEEDED_RECEIPT),
-        file_type="receipt",
-    )
+    toaster()
+    attach(kettle, "receipt.pdf", SEEDED_RECEIPT)
     assert default_storage.exists(store_name(SEEDED_RECEIPT))
     return kettle
 
@@ -214,7 +202,7 @@ def with_manifest(entries: list[tuple], tamper=None) -> list[tuple]:
         "created_at": "2025-03-14T09:21:07Z",
         "app_version": "1",
         "data_sha256": sha256(data),
-        "record_counts": {key: len(document.get(key) or []) for key in imports.SECTIONS},
+        "record_counts": {key: len(document.get(key) or []) for key in SECTIONS},
         "blobs": [
             {"path": name, "sha256": sha256(content), "size": len(content)}
             for name, content in entries
@@ -900,7 +888,7 @@ def test_a_crash_while_writing_the_rows_changes_nothing(household, tmp_path):
 
 
 def test_a_crash_while_storing_the_files_removes_those_already_stored(household, tmp_path):
-    real_store_file = imports.store_file
+    real_store_file = archive_module.store_file
     calls = []
 
     def store_then_crash(name, content):
@@ -911,7 +899,7 @@ def test_a_crash_while_storing_the_files_removes_those_already_stored(household,
 
     with (
         nothing_changes(tmp_path, folders=False),
-        mock.patch.object(imports, "store_file", store_then_crash),
+        mock.patch.object(archive_module, "store_file", store_then_crash),
         pytest.raises(OSError, match="No space left"),
     ):
         import_zip(io.BytesIO(crash_archive()))
@@ -923,7 +911,7 @@ def test_a_crash_while_storing_the_files_removes_those_already_stored(household,
 def test_a_crash_after_the_files_are_stored_removes_them_and_keeps_the_rows_out(
     household, tmp_path
 ):
-    real_store = imports.Archive.store
+    real_store = archive_module.Archive.store
 
     def store_then_crash(self, names, written, progress):
         real_store(self, names, written, progress)
@@ -932,7 +920,7 @@ def test_a_crash_after_the_files_are_stored_removes_them_and_keeps_the_rows_out(
 
     with (
         nothing_changes(tmp_path, folders=False),
-        mock.patch.object(imports.Archive, "store", store_then_crash),
+        mock.patch.object(archive_module.Archive, "store", store_then_crash),
         pytest.raises(SimulatedCrash),
     ):
         import_zip(io.BytesIO(crash_archive()))
@@ -941,7 +929,7 @@ def test_a_crash_after_the_files_are_stored_removes_them_and_keeps_the_rows_out(
 
 
 def test_a_crash_midway_through_a_json_import_changes_nothing(household, tmp_path):
-    real_insert_rows = imports._insert_rows
+    real_insert_rows = importer_base.insert_rows
 
     def warranties_crash(model, objs):
         if model is Warranty:
@@ -950,14 +938,14 @@ def test_a_crash_midway_through_a_json_import_changes_nothing(household, tmp_pat
 
     with (
         nothing_changes(tmp_path),
-        mock.patch.object(imports, "_insert_rows", warranties_crash),
+        mock.patch.object(importer_base, "insert_rows", warranties_crash),
         pytest.raises(SimulatedCrash),
     ):
         import_json(io.BytesIO(as_json(new_records(SEEDED_RECEIPT))))
 
 
 def test_a_crash_in_a_later_batch_of_a_csv_import_changes_nothing(household, tmp_path):
-    real_insert_rows = imports._insert_rows
+    real_insert_rows = importer_base.insert_rows
     batches = []
 
     def second_batch_crashes(model, objs):
@@ -970,7 +958,7 @@ def test_a_crash_in_a_later_batch_of_a_csv_import_changes_nothing(household, tmp
     raw = csv_bytes([CSV_HEADER] + [csv_row(index) for index in range(1500)])
     with (
         nothing_changes(tmp_path),
-        mock.patch.object(imports, "_insert_rows", second_batch_crashes),
+        mock.patch.object(importer_base, "insert_rows", second_batch_crashes),
         pytest.raises(SimulatedCrash),
     ):
         import_csv(io.BytesIO(raw))

@@ -9,13 +9,14 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups.exports import export_csv_chunks, export_json_chunks, export_zip
-from backups.imports import import_csv, import_json, import_zip
 from backups.services import data_reset_all
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.archive import export_zip
+from interchange.exports import export_csv_chunks, export_json_chunks
+from interchange.imports import import_csv, import_json, import_zip
+from interchange.tests.factories import settings_stored
 from preferences.selectors import preferences_get
-from preferences.services import preferences_update
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def household():
     """A small household with every kind of value an export has to carry."""
-    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
+    settings_stored()
     shop = RetailerFactory(name="Kitchen Outlet", url="https://kitchen.example")
     maker = BrandFactory(name="Delonghi", url="")
     espresso = PurchaseFactory(

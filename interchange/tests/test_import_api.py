@@ -22,19 +22,15 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from backups.tests.archives import sha256, upload_path
 from catalog.models import Brand, Retailer
-from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.tests.archives import sha256, upload_path
+from interchange.tests.factories import PHOTO, RECEIPT
 from kernel import clock
 from preferences.models import Preference
 from preferences.selectors import preferences_get
-from preferences.services import preferences_update
 from purchases.blobs import stored_blob_names
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
-from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
-from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +54,6 @@ REPORT_COUNTS = {
     "csv": {"purchases_added", "rows_total", "rows_skipped"},
 }
 
-RECEIPT = b"%PDF-1.4 receipt of the kettle and the toaster"
-PHOTO = b"\xff\xd8\xff\xe0 photo of the kettle" + bytes(48)
 MANUAL = b"%PDF-1.4 manual of the imported lawn mower\n" * 10
 
 NEW_PURCHASE = "0b9e6f7a-4c1d-4e8b-a0c2-6a1f2d3e4b5c"
@@ -74,30 +68,6 @@ NEW_FILE = "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 def incoming_folder(settings):
     """Create the folder uploads stream to, so that comparing folders before/after is exact."""
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-
-
-@pytest.fixture
-def household():
-    """Settings, two purchases with a warranty each, three attachments sharing two blobs."""
-    preferences_update(currency_code="EUR", date_format="DD.MM.YYYY")
-    kettle = PurchaseFactory(
-        product_name="Kettle",
-        retailer=RetailerFactory(name="Kitchen Outlet"),
-        brand=BrandFactory(name="Delonghi"),
-        purchase_date=datetime.date(2024, 3, 1),
-    )
-    toaster = PurchaseFactory(product_name="Toaster", purchase_date=datetime.date(2024, 4, 2))
-    for purchase in (kettle, toaster):
-        WarrantyFactory(purchase=purchase)
-    for purchase, name, content in [
-        (kettle, "receipt.pdf", RECEIPT),
-        (kettle, "photo.JPG", PHOTO),
-        (toaster, "receipt-copy.pdf", RECEIPT),
-    ]:
-        attachment_add(
-            purchase=purchase, upload=SimpleUploadedFile(name, content), file_type="receipt"
-        )
-    return kettle
 
 
 def database_rows() -> dict[str, list]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from backups.parsing import (
+from interchange.parsing import (
     parse_date,
     parse_datetime,
     parse_enum,

@@ -1,4 +1,6 @@
-"""Exports of everything (JSON, ZIP) or of the purchases (CSV), streamed (docs/api.md §5.9, §6).
+"""Exports of everything (JSON) or of the purchases (CSV), streamed (docs/api.md §5.9, §6).
+
+The ZIP export wraps the JSON one with the files (interchange/archive.py, `export_zip`).
 
 Each export reads one consistent snapshot of the database and holds at most one batch of rows in
 memory, so 100,000 purchases export with flat memory; the HTTP API streams the chunks, the
@@ -7,21 +9,18 @@ management command writes them to a file or standard output.
 
 import contextlib
 import csv
-import hashlib
 import io
 import itertools
 import json
-import zipfile
 from collections.abc import Iterator
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from backups.formats import (
+from catalog.models import Brand, Retailer
+from interchange.formats import (
     CSV_COLUMNS,
     FORMAT_VERSION,
     attachment_record,
@@ -33,13 +32,11 @@ from backups.formats import (
     retailer_record,
     warranty_record,
 )
-from catalog.models import Brand, Retailer
 from preferences.selectors import preferences_get
-from purchases.models import Attachment, Blob, Purchase
+from purchases.models import Attachment, Purchase
 from warranties.models import Warranty
 
 BATCH = 2000
-COPY_CHUNK = 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -122,6 +119,11 @@ def _sections():
     ]
 
 
+def section_counts() -> dict[str, int]:
+    """Return how many records each section of an export holds (a manifest's record counts)."""
+    return {key: queryset.count() for key, queryset, _ in _sections()}
+
+
 def _no_progress(stage: str, done: int, total: int | None) -> None:
     pass
 
@@ -153,7 +155,7 @@ def export_json_chunks(progress=None) -> Iterator[str]:
             progress(key.capitalize(), total or 0, total)
             yield "]"
         # The audit trail: read by owners, restored alongside the current one, ignored by
-        # imports (backups.imports.audit_merge).
+        # imports (backups.restores.audit_merge).
         yield ', "audit": ['
         separator = ""
         for batch in _record_batches(_audit_rows(), audit_record_of):
@@ -203,111 +205,3 @@ def export_csv_chunks(progress=None) -> Iterator[str]:
                 progress("Purchases", done, total)
         progress("Purchases", total or 0, total)
     yield buffer.getvalue()
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6])
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
-
-
-def export_zip(target, *, app_version: str = "1", progress=None, blob_store=None) -> dict:
-    """Write the full archive (data.json, uploads/…, manifest.json) to the binary file TARGET.
-
-    Returns the manifest: format and app versions, record counts, and the SHA-256 and size of
-    data.json and of every blob; `missing_blobs` names the files the store has lost (their
-    attachments stay in data.json and come back marked unavailable).
-
-    With BLOB_STORE (a storage: a backup location), attachment files are not put in the archive
-    but in that storage's `blobs/` folder, once per content for every backup there (incremental
-    backups); the manifest names each one's place in `store`.
-    """
-    counts: dict[str, int] = {}
-    blobs = []
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        digest = hashlib.sha256()
-        with consistent_snapshot():
-            with archive.open(_entry("data.json"), "w", force_zip64=True) as member:
-                for chunk in export_json_chunks(progress):
-                    data = chunk.encode()
-                    digest.update(data)
-                    member.write(data)
-            for key, queryset, _ in _sections():
-                counts[key] = queryset.count()
-            audit_events = AuditEvent.objects.count()
-            stored = list(
-                Blob.objects.filter(reference_count__gt=0)
-                .only("sha256", "extension", "size")
-                .order_by("sha256")
-            )
-        # Files are copied after the snapshot's transaction, so that the job can report its
-        # progress meanwhile. They never change; one deleted since is reported as missing.
-        total = len(stored)
-        missing = []
-        for done, blob in enumerate(stored, 1):
-            path = f"uploads/{blob.name}"
-            try:
-                if blob_store is None:
-                    entry = _blob_into_archive(blob, archive, path)
-                else:
-                    entry = _blob_into_store(blob, blob_store, path)
-            except OSError:  # lost from the store: the archive says so rather than failing
-                missing.append(path)
-                continue
-            blobs.append(entry)
-            if progress:
-                progress("Stored files", done, total)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "created_at": iso_datetime(timezone.now()),
-            "app_version": app_version,
-            "data_sha256": digest.hexdigest(),
-            "record_counts": counts,
-            "blobs": blobs,
-            "missing_blobs": missing,
-            "audit_events": audit_events,
-        }
-        archive.writestr(_entry("manifest.json"), json.dumps(manifest, indent=2))
-    return manifest
-
-
-def _copy(source, target) -> tuple[str, int]:
-    """Copy SOURCE to TARGET (binary files) chunk by chunk; return the SHA-256 and size."""
-    digest, size = hashlib.sha256(), 0
-    while chunk := source.read(COPY_CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-        target.write(chunk)
-    return digest.hexdigest(), size
-
-
-def _blob_into_archive(blob, archive: zipfile.ZipFile, path: str) -> dict:
-    with (
-        default_storage.open(blob.name, "rb") as source,
-        archive.open(path, "w", force_zip64=True) as member,
-    ):
-        sha256, size = _copy(source, member)
-    return {"path": path, "sha256": sha256, "size": size}
-
-
-def shared_blob_name(blob_name: str) -> str:
-    """Where a backup location keeps the file of a blob for every backup there."""
-    return f"blobs/{blob_name}"
-
-
-def _blob_into_store(blob, blob_store, path: str) -> dict:
-    """Put BLOB's file in BLOB_STORE unless an earlier backup did; return its manifest entry.
-
-    The copy is checked against the blob's SHA-256 whenever the backup is verified or restored.
-    """
-    shared = shared_blob_name(blob.name)
-    present = blob_store.exists(shared)
-    if present and blob_store.size(shared) != blob.size:
-        blob_store.delete(shared)  # cut short by a backup that was killed: copy it again
-        present = False
-    if not present:
-        with default_storage.open(blob.name, "rb") as source:
-            saved = blob_store.save(shared, File(source, name=shared))
-        if saved != shared:  # written meanwhile by another backup: the same content
-            blob_store.delete(saved)
-    return {"path": path, "sha256": blob.sha256, "size": blob.size, "store": shared}

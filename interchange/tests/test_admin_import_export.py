@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backups.formats import CSV_COLUMNS
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import RetailerFactory
+from interchange.formats import CSV_COLUMNS
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
 
