@@ -59,7 +59,8 @@ from backups.parsing import parse_datetime, parse_id
 from backups.records import RecordError, record_id, record_key
 from catalog.models import Brand, CatalogEntry, Retailer
 from kernel import clock
-from kernel.models import VersionedQuerySet, data_changed
+from kernel.models import VersionedQuerySet
+from kernel.versioning import data_changed
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferred_currency_code
 from purchases.blobs import delete_files, store_file
@@ -489,8 +490,10 @@ def _run(
             else:
                 if audit is not None and report.changed:
                     audit.record(report)
-                # The rows went in around the write services: bring the dashboard's rollups up
-                # to date now, in this transaction, rather than make the next visitor wait.
+                # The rows went in around the write services: give the data its new version, then
+                # bring the dashboard's rollups up to it now, in this transaction, rather than make
+                # the next visitor wait.
+                data_changed()
                 rollups_brought_in_step()
                 blobs.store(importer.blobs_to_store, written, importer.progress)
     except BaseException:
@@ -547,8 +550,7 @@ def _insert_rows(model, objs: list) -> None:
 
     For 100,000 purchases, Django compiling bulk INSERTs and psycopg quoting their parameters
     cost seconds of Python time; COPY streams the same values, each field's `get_db_prep_save`
-    as the ORM would send it. COPY bypasses the ORM and so the data version (see DataVersion):
-    this changes it itself, in the same transaction.
+    as the ORM would send it. (The data version is replaced once, by `_run`.)
     """
     db = transaction.get_connection()  # not the proxy: it is asked once per value
     if db.vendor != "postgresql":
@@ -563,7 +565,6 @@ def _insert_rows(model, objs: list) -> None:
         for obj in objs:
             copy.write_row([prepare(value(obj, True), db) for value, prepare in fields])
             obj._state.adding, obj._state.db = False, db.alias
-    data_changed()
 
 
 @dataclass

@@ -41,6 +41,7 @@ from backups.models import (
 )
 from catalog.models import Brand, Retailer
 from kernel import clock
+from kernel.versioning import data_changed
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
 from purchases.rollups import rollups_brought_in_step
@@ -610,6 +611,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
         deleted=deleted,
         restore_point_id=restore_point_id,
     )
+    data_changed()  # before the rollups, which are rebuilt for the new version
     rollups_brought_in_step()
     return deleted
 

@@ -6,10 +6,17 @@ from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
 
 from backups.resources import PurchaseResource
+from kernel.admin import VersionedModelAdmin
 from purchases.models import Attachment, Purchase
 from purchases.search import purchases_matching
 from purchases.selectors import WARRANTY_STATE_NONE
-from purchases.services import attachment_add, attachments_delete, purchases_mark_received
+from purchases.services import (
+    attachment_add,
+    attachments_delete,
+    purchase_delete,
+    purchases_delete,
+    purchases_mark_received,
+)
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
 
@@ -72,7 +79,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+class PurchaseAdmin(ImportExportMixin, ExportActionMixin, VersionedModelAdmin):
     # Import and export through the app's own CSV columns and importer (backups.resources).
     resource_classes = [PurchaseResource]
     list_display = [
@@ -169,6 +176,13 @@ class PurchaseAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        # Through the service, which releases the attachments' blobs and keeps the rollups.
+        purchase_delete(purchase=obj)
+
+    def delete_queryset(self, request, queryset):
+        purchases_delete(purchases=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:

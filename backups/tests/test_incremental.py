@@ -12,7 +12,7 @@ from backups import services
 from backups.imports import ImportRejected, import_zip
 from backups.models import BackupKind, BackupRecord
 from purchases.models import Attachment, Blob, Purchase
-from purchases.services import attachment_add
+from purchases.services import attachment_add, purchases_delete
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_cal
     attach(first_purchase, b"%PDF old receipt", "old.pdf")
     backup()
     with django_capture_on_commit_callbacks(execute=True):
-        Purchase.objects.all().delete()
+        purchases_delete(purchases=Purchase.objects.all())
     attach(PurchaseFactory(), b"%PDF new receipt", "new.pdf")
     kept = backup()
     assert len(shared_files()) == 2
