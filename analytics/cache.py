@@ -23,8 +23,7 @@ def cached_figure(compute):
     @functools.wraps(compute)
     def wrapper(**kwargs):
         today = kwargs.get("today") or clock.today()
-        arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
-        key = f"analytics:{compute.__name__}:{today}:{data_version()}:{arguments}"
+        key = figure_key(compute, today, kwargs)
         value = cache.get(key)
         if value is None:
             value = compute(**{**kwargs, "today": today})
@@ -32,3 +31,9 @@ def cached_figure(compute):
         return value
 
     return wrapper
+
+
+def figure_key(compute, today, kwargs: dict) -> str:
+    """The cache key of COMPUTE(**KWARGS) for TODAY under the current data version."""
+    arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
+    return f"analytics:{compute.__name__}:{today}:{data_version()}:{arguments}"
