@@ -238,8 +238,8 @@ class Attachment(VersionedModel):
     Attachments go through `purchases.services.attachments_delete`, which keeps the blobs'
     reference counts right; the services that delete purchases (`purchases_delete`, for the API,
     the admin and the pages) call it before the cascade, so no path leaks a blob. Deleting rows
-    through the ORM directly releases nothing: only the restore does, on purpose, since it keeps
-    every file (`backups.imports.restore_archive`).
+    through the ORM directly releases nothing; the restore alone deletes them that way, on
+    purpose, since it keeps every file (`backups.imports.restore_archive`).
     """
 
     purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="attachments")

@@ -68,7 +68,11 @@ def _person(actor):
 
 
 def _spending_reported(purchase_id):
-    """Report the purchase's spending figures before and after the block to the rollups."""
+    """Report the purchase's spending figures before and after the block to the rollups.
+
+    The block is a `summaries_kept_in_step()` one, which also replaces the data version once,
+    at its end: every service here that writes runs in one.
+    """
     return rows_reported(
         Purchase.objects.filter(pk=purchase_id), figures=figures_stored, report=spending_changed
     )
