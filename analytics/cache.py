@@ -3,7 +3,7 @@
 An aggregate over 100,000 purchases takes tens of milliseconds; the dashboard asks for a dozen of
 them on every visit while the data changes a few times a day. Each figure is kept in Django's
 cache under its arguments, the day it was computed for, and the data version
-(`kernel.models.DataVersion`), which every write through the ORM replaces. Checking the
+(`kernel.versioning`), which every write service replaces in its transaction. Checking the
 version costs one indexed read.
 """
 
@@ -12,7 +12,7 @@ import functools
 from django.core.cache import cache
 
 from kernel import clock
-from kernel.models import data_version
+from kernel.versioning import data_version
 
 TIMEOUT_SECONDS = 24 * 60 * 60
 
@@ -23,8 +23,7 @@ def cached_figure(compute):
     @functools.wraps(compute)
     def wrapper(**kwargs):
         today = kwargs.get("today") or clock.today()
-        arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
-        key = f"analytics:{compute.__name__}:{today}:{data_version()}:{arguments}"
+        key = figure_key(compute, today, kwargs)
         value = cache.get(key)
         if value is None:
             value = compute(**{**kwargs, "today": today})
@@ -32,3 +31,9 @@ def cached_figure(compute):
         return value
 
     return wrapper
+
+
+def figure_key(compute, today, kwargs: dict) -> str:
+    """The cache key of COMPUTE(**KWARGS) for TODAY under the current data version."""
+    arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
+    return f"analytics:{compute.__name__}:{today}:{data_version()}:{arguments}"

@@ -19,7 +19,6 @@ from interchange.importer import RecordImport
 from interchange.imports import is_lossless, run_import, sections_loader
 from interchange.parsing import parse_datetime
 from interchange.reports import ImportReport
-from kernel.models import VersionedQuerySet
 from preferences.models import Preference
 from purchases.models import Attachment, Blob, Purchase
 from warranties.models import Warranty
@@ -71,7 +70,7 @@ def restore_archive(
 
 def _delete_all_rows() -> None:
     """Delete the household's rows, leaving the blob files in the store."""
-    VersionedQuerySet.delete(Attachment.objects.all())  # not through the blob store: files stay
+    Attachment.objects.all().delete()  # not through the blob store: the files stay
     Blob.objects.all().delete()
     for model in (Warranty, Purchase, Retailer, Brand, Preference):
         model.objects.all().delete_in_batches()

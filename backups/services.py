@@ -48,6 +48,7 @@ from interchange.archive import Archive, export_zip
 from interchange.documents import ImportRejected
 from interchange.formats import iso_datetime
 from kernel import clock
+from kernel.versioning import data_changed
 from preferences.models import Preference
 from purchases.models import Attachment, Purchase
 from purchases.rollups import rollups_brought_in_step
@@ -461,6 +462,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
         deleted=deleted,
         restore_point_id=restore_point_id,
     )
+    data_changed()  # before the rollups, which are rebuilt for the new version
     rollups_brought_in_step()
     return deleted
 

@@ -32,6 +32,7 @@ from accounts.models import Membership, Role  # noqa: E402
 from accounts.services import api_token_create  # noqa: E402
 from catalog.models import Brand, Retailer  # noqa: E402
 from kernel import clock  # noqa: E402
+from kernel.versioning import data_changed  # noqa: E402
 from purchases.models import Purchase  # noqa: E402
 from warranties.models import Warranty  # noqa: E402
 
@@ -51,6 +52,7 @@ def load(count: int, seed: int = 42) -> None:
         Brand.objects.all().delete()
         retailers = Retailer.objects.bulk_create(Retailer(name=f"Shop {i}") for i in range(50))
         brands = Brand.objects.bulk_create(Brand(name=f"Maker {i}") for i in range(80))
+        data_changed()  # written around the services, like an import
     today = clock.today()
     batch = 5000
     for start in range(0, count, batch):
@@ -85,6 +87,7 @@ def load(count: int, seed: int = 42) -> None:
         with transaction.atomic():
             Purchase.objects.bulk_create(purchases)
             Warranty.objects.bulk_create(warranties)
+            data_changed()
         print(f"\rloaded {min(start + batch, count):,} / {count:,} purchases", end="", flush=True)
     print()
     if connection.vendor == "postgresql":

@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_entries_with_totals
+from catalog.services import catalog_entries_delete, catalog_entry_delete
+from kernel.admin import VersionedModelAdmin
 from preferences.selectors import preferred_currency_code
 
 
-class CatalogEntryAdmin(admin.ModelAdmin):
+class CatalogEntryAdmin(VersionedModelAdmin):
     """Retailers and brands, with how many purchases point at each and what they add up to.
 
     Totals only add purchases in the preferred currency: amounts in different currencies are never
@@ -21,6 +23,12 @@ class CatalogEntryAdmin(admin.ModelAdmin):
         return catalog_entries_with_totals(
             super().get_queryset(request), currency=preferred_currency_code()
         )
+
+    def delete_model(self, request, obj):
+        catalog_entry_delete(entry=obj)
+
+    def delete_queryset(self, request, queryset):
+        catalog_entries_delete(entries=queryset)
 
     @admin.display(description="purchases", ordering="purchase_count")
     def purchase_count(self, entry):

@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.defaults import DEFAULT_BRANDS, DEFAULT_RETAILERS
 from catalog.models import Brand, CatalogEntry, Retailer
+from kernel.versioning import data_changed
 
 
 def _entry_get_or_create(model: type[CatalogEntry], *, name: str, url: str | None = None):
@@ -13,7 +14,9 @@ def _entry_get_or_create(model: type[CatalogEntry], *, name: str, url: str | Non
     try:
         # The savepoint keeps an outer transaction usable if another writer won the race.
         with transaction.atomic():
-            return model.objects.create(name=name, url=url), True
+            entry = model.objects.create(name=name, url=url)
+            data_changed()
+            return entry, True
     except IntegrityError:
         existing = model.objects.named(name).first()
         if existing is None:
@@ -51,6 +54,7 @@ def catalog_entry_update(*, entry: CatalogEntry, data: dict) -> CatalogEntry:
         entry.url = data["url"]
     entry.full_clean(validate_unique=False, validate_constraints=False)
     entry.save()
+    data_changed()
     return entry
 
 
@@ -58,6 +62,20 @@ def catalog_entry_update(*, entry: CatalogEntry, data: dict) -> CatalogEntry:
 def catalog_entry_delete(*, entry: CatalogEntry) -> None:
     """Delete ENTRY; the purchases that pointed at it keep existing without it."""
     entry.delete()
+    data_changed()
+
+
+@transaction.atomic
+def catalog_entries_delete(*, entries) -> int:
+    """Delete the given retailers or brands (a queryset); return how many went.
+
+    Their purchases stay, without the retailer or brand (the database sets it to null); the
+    dashboard's rollups, which count by retailer and brand, are rebuilt by their next reader.
+    """
+    deleted = entries.model.objects.filter(pk__in=list(entries.values_list("pk", flat=True)))
+    count = deleted.delete()[1].get(entries.model._meta.label, 0)
+    data_changed()
+    return count
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from interchange.documents import Document, ImportRejected, StreamedDocument, re
 from interchange.formats import CSV_COLUMNS, csv_text
 from interchange.importer import RecordImport
 from interchange.reports import ImportReport, Progress
+from kernel.versioning import data_changed
 from purchases.blobs import delete_files
 from purchases.rollups import rollups_brought_in_step
 
@@ -243,8 +244,10 @@ def run_import(
             else:
                 if audit is not None and report.changed:
                     audit.record(report)
-                # The rows went in around the write services: bring the dashboard's rollups up
-                # to date now, in this transaction, rather than make the next visitor wait.
+                # The rows went in around the write services: give the data its new version, then
+                # bring the dashboard's rollups up to it now, in this transaction, rather than make
+                # the next visitor wait.
+                data_changed()
                 rollups_brought_in_step()
                 blobs.store(importer.blobs_to_store, written, importer.progress)
     except BaseException:

@@ -56,7 +56,7 @@ class AuthoredModel(models.Model):
 
 
 class DataVersion(models.Model):
-    """A token that changes with every write to the household's data.
+    """A token that changes with every write to the household's data (`kernel.versioning`).
 
     Caches of derived figures (the dashboard's analytics) include it in their keys, so a figure
     computed before a write is never served after it. It is a random token rather than a counter
@@ -78,41 +78,12 @@ class DataVersion(models.Model):
         return self.token
 
 
-def data_version() -> str:
-    """Return the current data version token (one indexed read)."""
-    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    return token or "none"
-
-
-def data_changed() -> None:
-    """Give the data a new version; call it in the transaction that writes."""
-    token = uuid.uuid4().hex
-    if not DataVersion.objects.filter(pk=1).update(token=token):
-        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
-
-
 class VersionedQuerySet(models.QuerySet):
-    """A queryset whose bulk writes change the data version (see DataVersion)."""
+    """The household's data, with helpers for the services' bulk writes.
 
-    def update(self, **kwargs):
-        changed = super().update(**kwargs)
-        data_changed()
-        return changed
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        data_changed()
-        return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        changed = super().bulk_update(objs, fields, *args, **kwargs)
-        data_changed()
-        return changed
-
-    def delete(self):
-        deleted = super().delete()
-        data_changed()
-        return deleted
+    Writing through it changes nothing else: the services that write replace the data version
+    themselves (`kernel.versioning.data_changed`).
+    """
 
     def delete_in_batches(self, size: int = 2000) -> int:
         """Delete these rows a batch at a time; return how many went.
@@ -129,32 +100,23 @@ class VersionedQuerySet(models.QuerySet):
     def update_each(self, changes) -> int:
         """Give each row its own values: CHANGES yields (primary key, {field: value}).
 
-        One UPDATE per row and one new data version in all. (Django's bulk_update builds a CASE
-        per field over the whole batch, which costs far more in Python than these statements.)
+        One UPDATE per row. (Django's bulk_update builds a CASE per field over the whole batch,
+        which costs far more in Python than these statements.)
         """
-        changed = sum(
-            models.QuerySet.update(self.filter(pk=pk), **values) for pk, values in changes
-        )
-        data_changed()
-        return changed
+        return sum(self.filter(pk=pk).update(**values) for pk, values in changes)
 
 
 class VersionedModel(TimeStampedModel):
-    """The household's data: every save or delete changes the data version."""
+    """The household's data, whose every change replaces the data version (see DataVersion).
+
+    The services that write call `kernel.versioning.data_changed()`; saving or deleting an
+    object does not (docs/architecture.md §3, "Writes").
+    """
 
     objects = VersionedQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        data_changed()
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        data_changed()
-        return deleted
 
 
 class Heartbeat(models.Model):

@@ -7,13 +7,18 @@ warranties.rollups): a write service changes a few of their rows in the same tra
 data, and the figures are read from them.
 
 Whether the summaries can be trusted is decided with the data version (`DataVersion`), which every
-write through the ORM replaces: `DataVersion.summarised` holds the token the summaries were last
-brought up to. A write service runs inside `summaries_kept_in_step()`, which locks the version row
-first (so writers take turns), notes whether the summaries were in step, collects the services'
-changes, and at the end applies them and records the new token. Any write that does not go through
-it (a bulk import, a restore, the admin's bulk actions, a script) leaves the token and the mark
+write service replaces (`kernel.versioning`): `DataVersion.summarised` holds the token the summaries
+were last brought up to. A write service runs inside `summaries_kept_in_step()`, which locks the
+version row first (so writers take turns), notes whether the summaries were in step, collects the
+services' changes, and at the end replaces the token (`data_changed()`, once for the whole block),
+applies the changes and records the new token. Any write that replaces the token without going
+through it (an import, a restore, the admin's forms and bulk actions) leaves the token and the mark
 apart, and the next reader rebuilds the summaries from the data (`summaries_brought_in_step`). So a
-forgotten path costs one rebuild, never a wrong figure.
+write around the summaries costs one rebuild, never a wrong figure.
+
+Once the mark is set, the token counts as settled (`version_settled()`): a later write in the same
+transaction replaces it again, which takes the summaries out of step unless that write runs in a
+`summaries_kept_in_step()` block of its own.
 """
 
 import threading
@@ -24,6 +29,7 @@ from django.db import transaction
 from django.db.models import F
 
 from kernel.models import DataVersion
+from kernel.versioning import data_changed, version_settled
 
 _active = threading.local()
 
@@ -69,10 +75,12 @@ def summaries_kept_in_step():
             yield changes
         finally:
             _active.changes = None
+        # Before the mark: the mark must name the token the data now has.
+        data_changed()
         if changes.in_step:
             for apply in changes._pending:
                 apply()
-            DataVersion.objects.filter(pk=1).update(summarised=F("token"))
+            _mark_summarised()
 
 
 @contextmanager
@@ -109,8 +117,14 @@ def summaries_brought_in_step(rebuild: Callable[[], None]) -> bool:
         elif row[0] == row[1]:
             return False
         rebuild()
-        DataVersion.objects.filter(pk=1).update(summarised=F("token"))
+        _mark_summarised()
     return True
+
+
+def _mark_summarised() -> None:
+    """Record that the summaries reflect the current token (its row is locked by the caller)."""
+    DataVersion.objects.filter(pk=1).update(summarised=F("token"))
+    version_settled()
 
 
 def counters_add(model, key_fields: list[str], deltas: dict[tuple, dict[str, int]]) -> None:

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from accounts.services import audit_record
+from kernel.versioning import data_changed
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferences_get
 
@@ -27,6 +28,8 @@ def preferences_update(
             Preference.objects.filter(key=key).delete()
         else:
             Preference.objects.update_or_create(key=key, defaults={"value": value})
+    # The settings are household data like the rest: every change replaces the data version.
+    data_changed()
     after = preferences_get()
     changes = {
         key: {"from": before[key], "to": value}
@@ -43,5 +46,6 @@ def preferences_reset(*, actor: AbstractBaseUser | None = None) -> dict[str, str
     """Forget every stored preference and return the defaults (audited as ACTOR's)."""
     forgotten = sorted(Preference.objects.values_list("key", flat=True))
     Preference.objects.all().delete()
+    data_changed()
     audit_record(actor=actor, action="settings.reset", target=SETTINGS_TARGET, keys=forgotten)
     return preferences_get()

@@ -4,10 +4,17 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
+from kernel.admin import VersionedModelAdmin
 from purchases.models import Attachment, Purchase
 from purchases.search import purchases_matching
 from purchases.selectors import WARRANTY_STATE_NONE
-from purchases.services import attachment_add, attachments_delete, purchases_mark_received
+from purchases.services import (
+    attachment_add,
+    attachments_delete,
+    purchase_delete,
+    purchases_delete,
+    purchases_mark_received,
+)
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
 
@@ -70,7 +77,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(admin.ModelAdmin):
+class PurchaseAdmin(VersionedModelAdmin):
     # The import and export buttons are added by the interchange app (interchange/admin.py).
     list_display = [
         "product_name",
@@ -166,6 +173,13 @@ class PurchaseAdmin(admin.ModelAdmin):
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        # Through the service, which releases the attachments' blobs and keeps the rollups.
+        purchase_delete(purchase=obj)
+
+    def delete_queryset(self, request, queryset):
+        purchases_delete(purchases=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:

@@ -3,20 +3,19 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from kernel import clock
 from kernel.links import validate_web_link
 from kernel.models import AuthoredModel, TimeStampedModel, VersionedModel, VersionedQuerySet
 from kernel.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
+from preferences.selectors import preferred_currency_code
 from warranties.models import Warranty, primary_warranty_of
 
 
 def default_currency_code() -> str:
     """Return the preferred currency (docs/api.md §9.7), read when a new purchase is made."""
-    from preferences.selectors import preferred_currency_code
-
     return preferred_currency_code()
 
 
@@ -26,14 +25,6 @@ class PurchaseStatus(models.TextChoices):
 
 
 class PurchaseQuerySet(VersionedQuerySet):
-    def delete(self):
-        """Delete these purchases, releasing their attachments' blobs first (see Attachment)."""
-        from purchases.services import attachments_delete
-
-        with transaction.atomic():
-            attachments_delete(attachments=Attachment.objects.filter(purchase__in=self))
-            return super().delete()
-
     def with_details(self):
         """Load what a purchase object of the API shows, in two queries for any page size.
 
@@ -196,14 +187,6 @@ class Purchase(AuthoredModel, VersionedModel):
         """
         return primary_warranty_of(self.warranty_list)
 
-    def delete(self, *args, **kwargs):
-        """Delete the purchase, releasing its attachments' blobs first (see Attachment)."""
-        from purchases.services import attachments_delete
-
-        with transaction.atomic():
-            attachments_delete(attachments=Attachment.objects.filter(purchase=self))
-            return super().delete(*args, **kwargs)
-
     def clean(self):
         super().clean()
         if self.purchase_date and self.purchase_date > clock.today():
@@ -249,20 +232,14 @@ def blob_name(sha256: str, extension: str) -> str:
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}{extension}"
 
 
-class AttachmentQuerySet(VersionedQuerySet):
-    def delete(self):
-        """Delete these attachments through the blob store, which keeps the counts right."""
-        from purchases.services import attachments_delete
-
-        return attachments_delete(attachments=self)
-
-
 class Attachment(VersionedModel):
     """A receipt, manual, photo or document kept with a purchase.
 
     Attachments go through `purchases.services.attachments_delete`, which keeps the blobs'
-    reference counts right; deleting purchases (one, a queryset, from the admin or the API) calls
-    it before the cascade, so no path leaks a blob.
+    reference counts right; the services that delete purchases (`purchases_delete`, for the API,
+    the admin and the pages) call it before the cascade, so no path leaks a blob. Deleting rows
+    through the ORM directly releases nothing; the restore alone deletes them that way, on
+    purpose, since it keeps every file (`backups.restores.restore_archive`).
     """
 
     purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="attachments")
@@ -270,8 +247,6 @@ class Attachment(VersionedModel):
     file_type = models.CharField(max_length=8, choices=FileType.choices, default=FileType.OTHER)
     filename = models.CharField(max_length=255)
     mime_type = models.CharField(max_length=255, default="application/octet-stream")
-
-    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -283,11 +258,6 @@ class Attachment(VersionedModel):
 
     def __str__(self):
         return self.filename
-
-    def delete(self, *args, **kwargs):
-        from purchases.services import attachments_delete
-
-        return attachments_delete(attachments=Attachment.objects.filter(pk=self.pk))
 
 
 class SpendingDimension(models.TextChoices):

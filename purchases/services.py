@@ -5,7 +5,6 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from kernel.models import VersionedQuerySet
 from kernel.summaries import rows_reported, summaries_kept_in_step
 from purchases.blobs import (
     delete_files,
@@ -69,7 +68,11 @@ def _person(actor):
 
 
 def _spending_reported(purchase_id):
-    """Report the purchase's spending figures before and after the block to the rollups."""
+    """Report the purchase's spending figures before and after the block to the rollups.
+
+    The block is a `summaries_kept_in_step()` one, which also replaces the data version once,
+    at its end: every service here that writes runs in one.
+    """
     return rows_reported(
         Purchase.objects.filter(pk=purchase_id), figures=figures_stored, report=spending_changed
     )
@@ -100,11 +103,26 @@ def purchase_update(*, purchase: Purchase, data: dict, actor=None) -> Purchase:
 
 def purchase_delete(*, purchase: Purchase) -> None:
     """Delete a purchase with its warranties and attachments (releasing their blobs)."""
-    warranties = Warranty.objects.filter(purchase=purchase)
-    with _spending_reported(purchase.pk), summaries_kept_in_step() as changes:
-        # Its warranties go by the database's cascade, not through their services.
+    purchases_delete(purchases=Purchase.objects.filter(pk=purchase.pk))
+
+
+def purchases_delete(*, purchases) -> int:
+    """Delete the given purchases (a queryset) with their warranties and attachments.
+
+    Every way purchases go (the API, the admin's delete and bulk delete) comes here: their
+    attachments leave through `attachments_delete`, which releases the blobs no other purchase
+    shares, before the database's cascade takes the rest. Returns how many purchases went.
+    """
+    # Their keys first: the caller's queryset may filter on what the deletion removes.
+    ids = list(purchases.values_list("pk", flat=True))
+    rows = Purchase.objects.filter(pk__in=ids)
+    warranties = Warranty.objects.filter(purchase__in=ids)
+    reported = rows_reported(rows, figures=figures_stored, report=spending_changed)
+    with reported, summaries_kept_in_step() as changes:
+        # Their warranties go by the database's cascade, not through their services.
         warranties_changed(changes, before=warranty_figures_stored(warranties), after=[])
-        purchase.delete()
+        attachments_delete(attachments=Attachment.objects.filter(purchase__in=ids))
+        return rows.delete()[1].get(Purchase._meta.label, 0)
 
 
 @summaries_kept_in_step()
@@ -154,8 +172,7 @@ def attachments_delete(*, attachments) -> int:
     released = dict(
         attachments.values("blob").annotate(count=Count("id")).values_list("blob", "count")
     )
-    # The plain delete: Attachment's own queryset delete comes back to this function.
-    VersionedQuerySet.delete(attachments)
+    attachments.delete()
     for blob_id, count in released.items():
         Blob.objects.filter(pk=blob_id).update(reference_count=F("reference_count") - count)
     unreferenced = Blob.objects.filter(pk__in=released, reference_count__lte=0)

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
+from kernel.admin import VersionedModelAdmin
 from warranties.models import WARRANTY_STATES, Warranty, WarrantyStatus
-from warranties.services import warranties_set_voided
+from warranties.services import warranties_set_voided, warranty_delete
 
 
 class WarrantyStateFilter(admin.SimpleListFilter):
@@ -31,7 +32,7 @@ class WarrantyInline(admin.TabularInline):
 
 
 @admin.register(Warranty)
-class WarrantyAdmin(admin.ModelAdmin):
+class WarrantyAdmin(VersionedModelAdmin):
     list_display = [
         "purchase",
         "warranty_type",
@@ -55,6 +56,9 @@ class WarrantyAdmin(admin.ModelAdmin):
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        warranty_delete(warranty=obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()

@@ -47,7 +47,11 @@ def _apply(warranty: Warranty, data: dict, actor) -> None:
 
 
 def _warranties_reported(warranty_ids):
-    """Report these warranties' figures before and after the block to the rollups."""
+    """Report these warranties' figures before and after the block to the rollups.
+
+    The block is a `summaries_kept_in_step()` one, which also replaces the data version once,
+    at its end: every service here that writes runs in one.
+    """
     return rows_reported(
         Warranty.objects.filter(pk__in=warranty_ids),
         figures=figures_stored,

@@ -1,12 +1,18 @@
-"""Cached figures are never served after a write, whichever way the write was made."""
+"""Cached figures are never served after a write, whichever way the write was made.
 
+spends_tracker/tests/test_write_paths.py drives every other write path the same way.
+"""
+
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from interchange.imports import import_csv
 from purchases.models import Purchase
+from purchases.services import purchase_create, purchase_delete, purchases_delete
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +39,16 @@ def test_a_repeated_request_is_answered_from_the_cache(api_client):
 @pytest.mark.parametrize(
     "write",
     [
-        lambda: PurchaseFactory(price=Decimal("1.00")),
-        lambda: Purchase.objects.update(price=Decimal("2.00")),
-        lambda: Purchase.objects.all().delete(),
-        lambda: Purchase.objects.get().delete(),
+        lambda: purchase_create(data={"product_name": "Mug", "price": Decimal("1.00")}),
+        lambda: import_csv(  # the update mode of an import: bulk updates
+            io.BytesIO(
+                b"id,product_name,price,currency_code,purchase_date\n"
+                + f"{Purchase.objects.get().pk},Kettle,2.00,USD,2025-01-02\n".encode()
+            ),
+            mode="update",
+        ),
+        lambda: purchases_delete(purchases=Purchase.objects.all()),
+        lambda: purchase_delete(purchase=Purchase.objects.get()),
     ],
     ids=["create", "bulk-update", "bulk-delete", "delete"],
 )
@@ -47,6 +59,7 @@ def test_every_kind_of_write_is_seen_by_the_next_request(api_client, write):
     write()
 
     expected = sum((p.price for p in Purchase.objects.all()), Decimal("0"))
+    assert expected != Decimal("10.00"), "the write changes the figure"
     assert total_spent(api_client) == f"{expected:.2f}"
 
 

@@ -12,6 +12,7 @@ from backups.models import BackupRecord
 from backups.tests.factories import attach, backup_taken
 from interchange.imports import ImportRejected, import_zip
 from purchases.models import Attachment, Blob, Purchase
+from purchases.services import purchases_delete
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_pruning_removes_files_no_kept_backup_needs(django_capture_on_commit_cal
     attach(first_purchase, "old.pdf", b"%PDF old receipt")
     backup_taken()
     with django_capture_on_commit_callbacks(execute=True):
-        Purchase.objects.all().delete()
+        purchases_delete(purchases=Purchase.objects.all())
     attach(PurchaseFactory(), "new.pdf", b"%PDF new receipt")
     kept = backup_taken()
     assert len(shared_files()) == 2

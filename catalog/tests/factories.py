@@ -1,9 +1,10 @@
 import factory
 
 from catalog.models import Brand, Retailer
+from kernel.tests.factories import VersionedModelFactory
 
 
-class RetailerFactory(factory.django.DjangoModelFactory):
+class RetailerFactory(VersionedModelFactory):
     class Meta:
         model = Retailer
 
@@ -11,7 +12,7 @@ class RetailerFactory(factory.django.DjangoModelFactory):
     url = factory.LazyAttribute(lambda o: f"https://{o.name.lower().replace(' ', '-')}.example")
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(VersionedModelFactory):
     class Meta:
         model = Brand
 

@@ -15,7 +15,7 @@ from catalog.services import (
     retailer_get_or_create,
 )
 from catalog.tests.factories import BrandFactory, RetailerFactory
-from kernel.models import data_version
+from kernel.versioning import data_version
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from interchange.documents import SECTIONS
 from interchange.reports import ImportReport, Progress, no_progress
 from kernel import clock
-from kernel.models import data_changed
 from preferences.selectors import preferred_currency_code
 
 BATCH = 1000
@@ -58,8 +57,7 @@ def insert_rows(model, objs: list) -> None:
 
     For 100,000 purchases, Django compiling bulk INSERTs and psycopg quoting their parameters
     cost seconds of Python time; COPY streams the same values, each field's `get_db_prep_save`
-    as the ORM would send it. COPY bypasses the ORM and so the data version (see DataVersion):
-    this changes it itself, in the same transaction.
+    as the ORM would send it. (The data version is replaced once, by `interchange.imports`.)
     """
     db = transaction.get_connection()  # not the proxy: it is asked once per value
     if db.vendor != "postgresql":
@@ -74,7 +72,6 @@ def insert_rows(model, objs: list) -> None:
         for obj in objs:
             copy.write_row([prepare(value(obj, True), db) for value, prepare in fields])
             obj._state.adding, obj._state.db = False, db.alias
-    data_changed()
 
 
 class ImportBase:

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import AuditEvent
 from accounts.tests.factories import MemberFactory
-from kernel.models import data_version
+from kernel.versioning import data_version
 from preferences import services
 from preferences.models import Preference
 from preferences.selectors import preferences_get, preferred_currency_code

@@ -4,10 +4,11 @@ from decimal import Decimal
 import factory
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel.tests.factories import VersionedModelFactory
 from purchases.models import Purchase
 
 
-class PurchaseFactory(factory.django.DjangoModelFactory):
+class PurchaseFactory(VersionedModelFactory):
     class Meta:
         model = Purchase
 

@@ -107,7 +107,7 @@ def test_the_write_services_keep_the_rollups_as_a_rebuild_would(seed):
 def test_a_write_around_the_services_is_caught_up_by_the_next_reader(api_client):
     purchase_create(data=purchase_data(random.Random(1), [], []) | {"currency_code": "USD"})
     rollups_brought_in_step()
-    PurchaseFactory(currency_code="USD")  # the ORM directly, as imports and scripts write
+    PurchaseFactory(currency_code="USD")  # around the services, as imports and the admin write
     assert not summaries_in_step()
 
     summary = api_client.get("/api/analytics/summary", {"currency": "USD"}).json()

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import MemberFactory
 from kernel import clock
-from kernel.models import data_version
 from kernel.summaries import summaries_in_step
+from kernel.versioning import data_version
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus, SpendingRollup
 from purchases.rollups import rollups_brought_in_step, rollups_rebuild
 from purchases.services import (

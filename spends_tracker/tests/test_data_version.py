@@ -1,19 +1,33 @@
-"""Every write to the household's data gives it a new version, whatever path it takes."""
+"""Every write to the household's data gives it a new version, whatever path it takes.
+
+The writes go through the paths the application has for them (services, imports); writing
+through the ORM directly changes nothing by itself (kernel/versioning.py).
+spends_tracker/tests/test_write_paths.py drives every write path against the dashboard's cache.
+"""
 
 import datetime
 import io
 
 import pytest
+from django.db import transaction
 
 from analytics.selectors import analytics_summary
 from catalog.models import Retailer
 from catalog.tests.factories import RetailerFactory
-from interchange.imports import import_csv
-from kernel.models import data_version
+from interchange.imports import import_csv, import_records
+from kernel.versioning import data_version
 from preferences.services import preferences_update
-from purchases.models import Purchase
+from purchases.models import Purchase, PurchaseStatus
+from purchases.services import (
+    purchase_create,
+    purchase_delete,
+    purchase_update,
+    purchases_delete,
+    purchases_mark_received,
+)
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
+from warranties.services import warranties_set_voided, warranty_update
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,29 +39,30 @@ def changes_version(write) -> bool:
     return data_version() != before
 
 
-def test_saving_and_deleting_an_object_change_the_version():
+def test_saving_and_deleting_a_purchase_change_the_version():
     purchase = PurchaseFactory()
-    assert changes_version(lambda: setattr(purchase, "notes", "x") or purchase.save())
-    assert changes_version(purchase.delete)
+    assert changes_version(lambda: purchase_update(purchase=purchase, data={"notes": "x"}))
+    assert changes_version(lambda: purchase_delete(purchase=purchase))
 
 
 def test_bulk_writes_change_the_version():
-    PurchaseFactory.create_batch(2)
-    assert changes_version(lambda: Purchase.objects.update(notes="bulk"))
-    assert changes_version(lambda: Purchase.objects.filter(notes="bulk").delete())
+    PurchaseFactory.create_batch(2, status=PurchaseStatus.ORDERED)
+    assert changes_version(lambda: purchases_mark_received(purchases=Purchase.objects.all()))
+    assert changes_version(lambda: purchases_delete(purchases=Purchase.objects.all()))
     retailer = RetailerFactory()
-    assert changes_version(lambda: Retailer.objects.bulk_create([Retailer(name="Another shop")]))
-    retailer.name = "Renamed"
-    assert changes_version(lambda: Retailer.objects.bulk_update([retailer], ["name"]))
+    new = [("row 1", {"name": "Another shop"})]
+    assert changes_version(lambda: import_records("retailers", new))
+    renamed = [("row 1", {"id": str(retailer.pk), "name": "Renamed"})]
+    assert changes_version(lambda: import_records("retailers", renamed, mode="update"))
+    assert Retailer.objects.get(pk=retailer.pk).name == "Renamed"
 
 
 def test_warranty_and_preference_writes_change_the_version():
     warranty = WarrantyFactory()
-    assert changes_version(
-        lambda: Warranty.objects.filter(pk=warranty.pk).update(
-            warranty_end=warranty.warranty_end + datetime.timedelta(days=1)
-        )
-    )
+    end = warranty.warranty_end + datetime.timedelta(days=1)
+    assert changes_version(lambda: warranty_update(warranty=warranty, data={"warranty_end": end}))
+    warranties = Warranty.objects.filter(pk=warranty.pk)
+    assert changes_version(lambda: warranties_set_voided(warranties=warranties, voided=True))
     assert changes_version(lambda: preferences_update(currency_code="EUR"))
 
 
@@ -75,10 +90,8 @@ def test_reads_do_not_change_the_version():
 
 
 def test_a_rolled_back_write_leaves_the_version_as_it_was():
-    from django.db import transaction
-
     before = data_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        PurchaseFactory()
+        purchase_create(data={"product_name": "Kettle", "price": "5"})
         raise RuntimeError
     assert data_version() == before

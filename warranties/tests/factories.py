@@ -2,11 +2,12 @@ import datetime
 
 import factory
 
+from kernel.tests.factories import VersionedModelFactory
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
 
 
-class WarrantyFactory(factory.django.DjangoModelFactory):
+class WarrantyFactory(VersionedModelFactory):
     class Meta:
         model = Warranty
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from accounts.tests.factories import MemberFactory
-from kernel.models import data_version
 from kernel.summaries import summaries_in_step
+from kernel.versioning import data_version
 from purchases.rollups import rollups_brought_in_step
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty, WarrantyRollup

@@ -1,0 +1,79 @@
+"""The data version changes inside the writing transaction, at most once per transaction, and
+again after anything has read it (kernel/versioning.py)."""
+
+import pytest
+from django.db import transaction
+
+from kernel.models import DataVersion
+from kernel.versioning import data_changed, data_version
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def stored_token() -> str:
+    """The token as stored, read without counting as a reader of the version."""
+    return DataVersion.objects.get(pk=1).token
+
+
+def test_outside_a_transaction_every_change_writes_a_new_token():
+    data_changed()
+    first = stored_token()
+    data_changed()
+    assert stored_token() != first
+
+
+def test_a_transaction_replaces_the_token_once_however_many_writes_it_makes():
+    data_changed()
+    before = stored_token()
+    with transaction.atomic():
+        data_changed()
+        replaced = stored_token()
+        data_changed()
+        with transaction.atomic():  # a service calling another service
+            data_changed()
+        assert stored_token() == replaced
+    assert replaced != before
+    assert stored_token() == replaced
+
+
+def test_the_next_transaction_replaces_it_again():
+    with transaction.atomic():
+        data_changed()
+    first = stored_token()
+    with transaction.atomic():
+        data_changed()
+    assert stored_token() != first
+
+
+def test_a_read_between_two_writes_makes_the_second_replace_it_again():
+    """A figure may have been cached under the token the first write gave."""
+    with transaction.atomic():
+        data_changed()
+        read = data_version()
+        data_changed()
+        assert stored_token() != read
+
+
+def test_a_rolled_back_transaction_leaves_the_token_and_the_next_one_replaces_it():
+    data_changed()
+    before = stored_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        data_changed()
+        raise RuntimeError
+    assert stored_token() == before
+    with transaction.atomic():
+        data_changed()
+    assert stored_token() != before
+
+
+def test_a_write_after_a_rolled_back_savepoint_replaces_the_token_again():
+    """The savepoint took its new token with it: the outer transaction still needs one."""
+    data_changed()
+    before = stored_token()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            data_changed()
+            raise RuntimeError
+        assert stored_token() == before
+        data_changed()
+        assert stored_token() != before
