@@ -278,6 +278,7 @@ INSTALLED_APPS = [
     "spends_tracker",
     "accounts",
     "preferences",
+    "currencies",
     "catalog",
     "purchases",
     "warranties",
