@@ -15,6 +15,8 @@ def pytest_configure(config):
     # Background jobs run at once, in the test's process, when their transaction commits
     # (tests run them with `django_capture_on_commit_callbacks(execute=True)`).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The suite never downloads the ECB's rates: the tests that refresh name a server they start.
+    settings.SPENDS_ECB_RATES_URL = ""
     try:
         settings.SECRET_KEY  # noqa: B018  (raises when unset)
     except ImproperlyConfigured:
