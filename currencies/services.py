@@ -244,9 +244,17 @@ def rates_refresh(*, url: str | None = None, progress: Progress | None = None):
 
 
 def manual_rate_clean(
-    *, currency_code: str, day: datetime.date | None, per_euro: Decimal | str | None
+    *,
+    currency_code: str,
+    day: datetime.date | None,
+    per_euro: Decimal | str | None,
+    changing: ExchangeRate | None = None,
 ) -> tuple[str, datetime.date, Decimal]:
-    """Return the manual rate's values checked; raise ValidationError by field in plain words."""
+    """Return the manual rate's values checked; raise ValidationError by field in plain words.
+
+    CHANGING is the manual rate being changed, if any: another one of the same currency and
+    day is refused.
+    """
     errors = {}
     code = (currency_code or "").strip().upper()
     if code == EURO:
@@ -277,19 +285,16 @@ def manual_rate_clean(
         )
     if errors:
         raise ValidationError(errors)
-    return code, day, rate
-
-
-def _taken_check(code: str, day: datetime.date, *, other_than=None) -> None:
     taken = ExchangeRate.objects.filter(
         source=ExchangeRate.Source.MANUAL, currency_code=code, day=day
     )
-    if other_than is not None:
-        taken = taken.exclude(pk=other_than.pk)
+    if changing is not None:
+        taken = taken.exclude(pk=changing.pk)
     if taken.exists():
         raise ValidationError(
             {"day": f"There is already a manual {code} rate for {day}: change that one instead."}
         )
+    return code, day, rate
 
 
 def _audit_details(rate: ExchangeRate) -> dict:
@@ -311,7 +316,6 @@ def manual_rate_create(
     """Record that one euro bought PER_EURO units of CURRENCY_CODE on DAY (overriding the ECB's
     rate of that currency and day); audited as ACTOR's. One manual rate per currency and day."""
     code, day, per_euro = manual_rate_clean(currency_code=currency_code, day=day, per_euro=per_euro)
-    _taken_check(code, day)
     rate = ExchangeRate.objects.create(
         currency_code=code, day=day, per_euro=per_euro, source=ExchangeRate.Source.MANUAL
     )
@@ -336,8 +340,8 @@ def manual_rate_update(
         currency_code=currency_code if currency_code is not None else rate.currency_code,
         day=day if day is not None else rate.day,
         per_euro=per_euro if per_euro is not None else rate.per_euro,
+        changing=rate,
     )
-    _taken_check(code, day, other_than=rate)
     rate.currency_code, rate.day, rate.per_euro = code, day, per_euro
     rate.save()
     after = _audit_details(rate)
