@@ -1,4 +1,4 @@
-"""Exchange rates (docs/api.md §5.13): the manual rates, and a conversion preview."""
+"""Exchange rates (docs/api.md §5.14): the manual rates, and a conversion preview."""
 
 from ninja import Query, Router, Status
 from ninja.errors import HttpError

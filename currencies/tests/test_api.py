@@ -1,4 +1,4 @@
-"""/api/rates (docs/api.md §5.13): manual rates for owners, the conversion preview for members."""
+"""/api/rates (docs/api.md §5.14): manual rates for owners, the conversion preview for members."""
 
 import datetime
 
