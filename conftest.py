@@ -19,6 +19,8 @@ def pytest_configure(config):
     # The backends were read when the apps loaded (backups/tasks.py declares its task on import,
     # through backups.jobs): have them read again, as for an override in a test.
     setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
+    # The suite never downloads the ECB's rates: the tests that refresh name a server they start.
+    settings.SPENDS_ECB_RATES_URL = ""
     try:
         settings.SECRET_KEY  # noqa: B018  (raises when unset)
     except ImproperlyConfigured:

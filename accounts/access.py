@@ -113,6 +113,10 @@ RULES: dict[str, dict[str, Access]] = {
     "api/backup/config": {"PUT": OWNER, "PATCH": OWNER},
     "api/settings": {"PUT": OWNER, "PATCH": OWNER},
     "api/settings/reset": {"POST": OWNER},
+    # Manual exchange rates: read by every member (the conversion preview too), set by owners.
+    "api/rates": {"GET": VIEWER, "POST": OWNER},
+    "api/rates/convert": {"GET": VIEWER},
+    "api/rates/<rate_id>": {"PUT": OWNER, "PATCH": OWNER, "DELETE": OWNER},
     "accounts/members/": _all(OWNER),
     "accounts/members/invitations/<uuid:invitation_id>/revoke/": _all(OWNER),
     "accounts/members/<int:user_id>/": _all(OWNER),

@@ -18,6 +18,7 @@ APPS = [
     "kernel",
     "accounts",
     "preferences",
+    "currencies",
     "catalog",
     "warranties",
     "purchases",

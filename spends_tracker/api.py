@@ -25,6 +25,7 @@ from accounts.members_api import router as members_router
 from analytics.api import router as analytics_router
 from backups.api import router as backups_router
 from catalog.api import router as catalog_router
+from currencies.api import router as currencies_router
 from interchange.api import router as interchange_router
 from kernel.heartbeats import heartbeat_status
 from preferences.api import router as preferences_router
@@ -301,6 +302,7 @@ api.add_router("", purchases_router)
 api.add_router("", files_router)
 api.add_router("", warranties_router)
 api.add_router("", preferences_router)
+api.add_router("", currencies_router)
 api.add_router("", analytics_router)
 api.add_router("", interchange_router)
 api.add_router("", backups_router)

@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Duty:
     command: str
-    cron: str  # minute hour day month weekday, in TIME_ZONE
+    cron: str  # minute hour day month weekday, in TIME_ZONE unless `timezone` names another
     arguments: tuple[str, ...] = ()
+    timezone: str | None = None
 
     @property
     def name(self) -> str:
@@ -77,6 +78,9 @@ def duties() -> tuple[Duty, ...]:
         Duty("reminders_send", f"5 {hours} * * *"),
         # Jobs whose worker died are marked failed; uploads' temporary files a crash left go.
         Duty("spends_upkeep", "30 * * * *"),
+        # The ECB's new rates, after it publishes them (around 16:00 in Frankfurt); only new
+        # days are added. Last, so that at start a slow download delays no other duty.
+        Duty("currencies_refresh", "30 16 * * *", timezone="Europe/Berlin"),
     )
 
 
@@ -105,7 +109,7 @@ def scheduler_build() -> BlockingScheduler:
     )
     now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
     for duty in duties():
-        trigger = CronTrigger.from_crontab(duty.cron, timezone=settings.TIME_ZONE)
+        trigger = CronTrigger.from_crontab(duty.cron, timezone=duty.timezone or settings.TIME_ZONE)
         at_start = {"next_run_time": now} if due_at_start(trigger, now) else {}
         scheduler.add_job(duty.run, trigger, id=duty.name, name=duty.name, **at_start)
     return scheduler

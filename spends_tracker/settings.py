@@ -204,6 +204,14 @@ SPENDS_EXPORT_SLOTS = env.int("SPENDS_EXPORT_SLOTS", default=2)
 # every hour until midnight, so a digest missed while the scheduler was stopped still goes out.
 SPENDS_REMINDER_HOUR = _hour("SPENDS_REMINDER_HOUR", 8)
 
+# Where the scheduler downloads the ECB's euro reference rates each day (docs/currencies.md):
+# the whole history, of which only new days are loaded. Empty turns refreshing off; the history
+# shipped with the app is used alone then. The address gets the outbound check of
+# kernel/outbound.py (SPENDS_ALLOW_PRIVATE_TARGETS allows a mirror on the household's network).
+SPENDS_ECB_RATES_URL = env.str(
+    "SPENDS_ECB_RATES_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+).strip()
+
 # --- Database -----------------------------------------------------------------------------------
 
 _default_database_url = f"sqlite:///{SPENDS_DATA_DIR / 'db.sqlite3'}"
@@ -278,6 +286,7 @@ INSTALLED_APPS = [
     "spends_tracker",
     "accounts",
     "preferences",
+    "currencies",
     "catalog",
     "purchases",
     "warranties",

@@ -190,6 +190,7 @@ class MakeRun:
             DEBUG="true",
             SPENDS_DATA_DIR=str(tmp_path / "data"),
             SPENDS_ENV_FILE=str(tmp_path / "no.env"),
+            SPENDS_ECB_RATES_URL="",  # the suite never downloads the ECB's rates
             **environment,
         )
         self.data = tmp_path / "data"

@@ -21,7 +21,6 @@ from django.urls import reverse
 from analytics.cache import figure_key
 from analytics.selectors import analytics_summary
 from backups import services as backups
-from interchange.imports import import_csv, import_records
 from backups.models import BackupKind
 from catalog.models import Brand, Retailer
 from catalog.services import (
@@ -33,6 +32,7 @@ from catalog.services import (
     retailer_get_or_create,
 )
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from interchange.imports import import_csv, import_records
 from kernel import clock
 from preferences.models import Preference
 from preferences.services import preferences_reset, preferences_update

@@ -1,8 +1,9 @@
 """`manage.py spends_run`: the whole app on one machine for `make run`.
 
-Prepares the database (migrations, the default catalog, the first administrator), then runs the
-development server, the job worker and the scheduler as three processes that stop together. A
-worker or scheduler that dies is started again; when the server stops, everything stops.
+Prepares the database (migrations, the default catalog, the first administrator, the exchange
+rates shipped with the app), then runs the development server, the job worker and the scheduler
+as three processes that stop together. A worker or scheduler that dies is started again; when
+the server stops, everything stops.
 """
 
 import contextlib
@@ -49,6 +50,8 @@ class Command(SpendsCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("The database is up to date.")
         call_command("purchases_demo", stdout=self.stdout)
+        # The ECB's history shipped with the app, once: conversions work offline from the start.
+        call_command("currencies_refresh", "--bundled", "--if-empty", stdout=self.stdout)
         password = administrator_ensure()
         if password is not None:
             self.summary(credentials_message("admin", password))
