@@ -59,6 +59,10 @@ test-fast: $(BIN)/.dev
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The layers of docs/architecture.md §2 (contracts in pyproject.toml), then sizes and imports
+	@# inside functions.
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_layout.py
 
 # Schema-driven fuzzing of the API (schemathesis); FUZZ_EXAMPLES and FUZZ_SECONDS bound it.
 fuzz: $(BIN)/.dev
