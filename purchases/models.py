@@ -69,6 +69,14 @@ class PurchaseQuerySet(VersionedQuerySet):
         )
 
 
+class RateSource(models.TextChoices):
+    """Where a purchase's exchange rate came from (currencies.selectors.Rate.source)."""
+
+    SAME = "SAME", "same currency"
+    ECB = "ECB", "ECB reference rate"
+    MANUAL = "MANUAL", "manual rate"
+
+
 class Purchase(AuthoredModel, VersionedModel):
     """Something bought: what, where, from whom, when and for how much.
 
@@ -117,6 +125,25 @@ class Purchase(AuthoredModel, VersionedModel):
     return_policy = models.CharField(max_length=200, null=True, blank=True)
     tags = models.CharField(
         max_length=255, null=True, blank=True, help_text="Comma-separated, e.g. laptop,work."
+    )
+    # The price in the household's base currency, converted once at the rate kept beside it, so
+    # that past totals do not move when new rates arrive (docs/currencies.md). BASE_PRICE is null
+    # when no usable rate was found: such a purchase is counted and flagged, never left out.
+    base_price = models.DecimalField(
+        max_digits=18, decimal_places=3, null=True, blank=True, editable=False
+    )
+    base_currency_code = models.CharField(max_length=3, blank=True, editable=False)
+    exchange_rate = models.DecimalField(
+        max_digits=30,
+        decimal_places=12,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Units of the base currency per unit of the purchase's currency.",
+    )
+    rate_day = models.DateField(null=True, blank=True, editable=False)
+    rate_source = models.CharField(
+        max_length=6, choices=RateSource.choices, blank=True, editable=False
     )
 
     objects = PurchaseQuerySet.as_manager()
