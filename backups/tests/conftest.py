@@ -1,7 +1,10 @@
-"""Fixtures of the backups tests (factories.py builds what they hold)."""
+"""Fixtures of the backups tests (factories.py builds what they hold; disaster_sites.py the other
+installations of the disaster recovery tests)."""
 
 import pytest
+from django.db import connection
 
+from backups.tests.disaster_sites import Installations
 from backups.tests.factories import attach, kettle_with_warranty
 
 
@@ -11,3 +14,24 @@ def household():
     kettle = kettle_with_warranty()
     attach(kettle, "r.pdf", b"%PDF-1.4 r")
     return kettle
+
+
+# Package-scoped: the disaster recovery tests of several modules (test_disaster_recovery_*.py)
+# copy the same templates, and building one (thousands of purchases) takes a while. Every test
+# using it is marked slow by the top-level conftest.py (MARKERS_BY_FIXTURE).
+@pytest.fixture(scope="package")
+def installations(tmp_path_factory):
+    made = Installations(tmp_path_factory)
+    kind = "postgresql" if made.server else "sqlite"
+    for template in [("household", kind), ("many", kind), ("many", "sqlite")]:
+        made.start(*template)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture
+def suite_kind():
+    """The kind of database the suite runs on: the other installations use the same kind."""
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
