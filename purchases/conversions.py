@@ -91,6 +91,19 @@ def conversion_needed(purchase: Purchase, stored: tuple | None) -> bool:
     return tuple(getattr(purchase, field) for field in CONVERTED_FIELDS) != stored
 
 
+def purchase_convert_if_changed(purchase: Purchase, *, base_code: str) -> None:
+    """Convert PURCHASE, about to be saved, if it is new or its price, currency or date differ
+    from the stored ones (one query): for writes that change the object before the service sees
+    it (the admin's form)."""
+    stored = (
+        None
+        if purchase._state.adding
+        else Purchase.objects.filter(pk=purchase.pk).values_list(*CONVERTED_FIELDS).first()
+    )
+    if conversion_needed(purchase, stored):
+        purchase_convert(purchase, base_code=base_code)
+
+
 @dataclass
 class ConversionCounts:
     """What `conversions_apply` did: purchases examined, changed, and left without a rate."""

@@ -227,7 +227,7 @@ class ReconvertSummary:
 
 @transaction.atomic
 def purchases_reconvert(
-    *, purchases=None, only_missing: bool = False, actor=None, progress=None
+    *, purchases=None, only_missing: bool = False, actor=None, progress=None, dry_run=False
 ) -> ReconvertSummary:
     """Convert PURCHASES (a queryset; default all) again to the base currency, at the rates now
     stored for their dates, and return what changed.
@@ -238,7 +238,7 @@ def purchases_reconvert(
     a change of the base currency (`purchases.apps`). The rows change in bulk around the rollups'
     bookkeeping, so the data gets its new version and the rollups are rebuilt at once, in this
     transaction, as an import does (interchange/imports.py). One audit entry when something
-    changed.
+    changed. DRY_RUN does it all and rolls back (the command's --dry-run).
     """
     base_code = preferred_currency_code()
     chosen = Purchase.objects.all() if purchases is None else purchases
@@ -263,6 +263,8 @@ def purchases_reconvert(
             changed=counts.changed,
             without_rate=counts.without_rate,
         )
+    if dry_run:
+        transaction.set_rollback(True)
     return summary
 
 
