@@ -146,6 +146,18 @@ def conversions_apply(purchases, *, base_code: str, progress=None) -> Conversion
     return counts
 
 
+def conversions_complete(*, base_code: str) -> ConversionCounts:
+    """Convert every purchase not converted to BASE_CODE yet: never, or to another base.
+
+    Imports call it once their rows are in (and their settings, which may change the base):
+    imported purchases without a kept conversion, and any other purchase left unconverted,
+    are converted in bulk, like a re-convert.
+    """
+    return conversions_apply(
+        Purchase.objects.exclude(base_currency_code=base_code), base_code=base_code
+    )
+
+
 def _update_rows(rows: list[tuple]) -> None:
     """Write (pk, *CONVERSION_FIELDS values) ROWS: the fields' database values, as the ORM sends
     them, in one UPDATE ... FROM VALUES on PostgreSQL and an executemany on SQLite.
