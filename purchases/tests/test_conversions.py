@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
 from accounts.tests.factories import MemberFactory
+from currencies.models import ExchangeRate
 from currencies.services import rates_load_ecb
 from currencies.tests.factories import FRIDAY, ManualRateFactory, ecb_zip
 from preferences.services import preferences_reset, preferences_update
 from purchases.conversions import CONVERSION_FIELDS
+from purchases.demo import purchases_load_demo
 from purchases.models import Purchase, RateSource
 from purchases.selectors import purchases_without_rate_count
 from purchases.services import purchase_create, purchase_update, purchases_reconvert
@@ -188,3 +190,13 @@ def test_changing_the_base_currency_converts_every_purchase_to_it():
     }
     preferences_reset()
     assert conversion(pounds)["base_currency_code"] == "USD"
+
+
+def test_the_demo_household_buys_abroad_too_and_converts_every_purchase():
+    ExchangeRate.objects.all().delete()  # the demo's dates follow today: no rate for any
+    purchases_load_demo(count=60, seed=1)
+    currencies = set(Purchase.objects.values_list("currency_code", flat=True))
+    assert currencies == {"USD", "EUR", "GBP", "CHF"}
+    assert not Purchase.objects.exclude(base_currency_code="USD").exists()
+    foreign = Purchase.objects.exclude(currency_code="USD")
+    assert purchases_without_rate_count() == foreign.count()
