@@ -151,3 +151,24 @@ def test_the_command_reconverts_and_says_what_it_did():
         "Re-converted 1 purchase(s) to USD: 1 changed, 0 without a rate.",
     ]
     assert Purchase.objects.get().base_price == Decimal("16.24")
+
+
+def test_the_inventory_shows_the_converted_amount_beside_a_foreign_price(owner_client):
+    bought("100.00", "EUR")
+    bought("24.99", "USD")
+    content = owner_client.get("/inventory/").content.decode()
+    assert "≈ $108.79" in content
+    assert content.count("≈") == 1  # not beside a price in the household's currency
+    assert 'data-testid="without-rate"' not in content
+
+
+def test_the_inventory_flags_the_purchases_without_a_rate_with_a_way_to_convert_them(
+    owner_client,
+):
+    for _ in range(3):
+        bought("5.00", "KWD")
+    content = owner_client.get("/inventory/").content.decode()
+    assert "3 purchases without a rate" in content
+    assert 'href="/settings/#reconvert"' in content
+    settings_page = owner_client.get("/settings/").content.decode()
+    assert 'id="reconvert"' in settings_page and "purchases_reconvert.js" in settings_page
