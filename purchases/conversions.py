@@ -158,25 +158,30 @@ def conversions_complete(*, base_code: str) -> ConversionCounts:
     )
 
 
+def _sqlite_values(row: tuple) -> list:
+    """ROW as Django's SQLite backend stores it: a UUID as 32 hex digits, decimals and days as
+    text (what its adapters do, without the fields' per-value checks)."""
+    pk, base_price, base_code, rate, day, source = row
+    return [
+        None if base_price is None else str(base_price),
+        base_code,
+        None if rate is None else str(rate),
+        None if day is None else day.isoformat(),
+        source,
+        pk.hex,
+    ]
+
+
 def _update_rows(rows: list[tuple]) -> None:
-    """Write (pk, *CONVERSION_FIELDS values) ROWS: the fields' database values, as the ORM sends
-    them, in one UPDATE ... FROM VALUES on PostgreSQL and an executemany on SQLite.
+    """Write (pk, *CONVERSION_FIELDS values) ROWS: one UPDATE ... FROM VALUES on PostgreSQL (whose
+    driver adapts UUIDs, decimals and dates itself), a prepared UPDATE run for each on SQLite.
 
     Django's `bulk_update` builds a CASE per field over the whole batch, and an UPDATE per row
     through the ORM compiles each one: both cost seconds for 100,000 purchases.
     """
     fields = [Purchase._meta.get_field(name) for name in CONVERSION_FIELDS]
-    pk_field = Purchase._meta.pk
-    prepared = [
-        [pk_field.get_db_prep_value(row[0], connection)]
-        + [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row[1:], strict=True)
-        ]
-        for row in rows
-    ]
     quote = connection.ops.quote_name
-    table = quote(Purchase._meta.db_table)
+    table, pk_column = quote(Purchase._meta.db_table), quote(Purchase._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = ["uuid", "numeric", "varchar", "numeric", "date", "varchar"]
@@ -185,14 +190,13 @@ def _update_rows(rows: list[tuple]) -> None:
             sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
             cursor.execute(
                 f"UPDATE {table} AS p SET {sets} FROM (VALUES {', '.join([one] * len(rows))}) "
-                f"AS v(id, {names}) WHERE p.{quote(pk_field.column)} = v.id",
-                [value for row in prepared for value in row],
+                f"AS v(id, {names}) WHERE p.{pk_column} = v.id",
+                [value for row in rows for value in row],
             )
             return
         sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
         cursor.executemany(
-            f"UPDATE {table} SET {sets} WHERE {quote(pk_field.column)} = %s",
-            [row[1:] + row[:1] for row in prepared],
+            f"UPDATE {table} SET {sets} WHERE {pk_column} = %s", [_sqlite_values(r) for r in rows]
         )
 
 
