@@ -113,6 +113,8 @@ RULES: dict[str, dict[str, Access]] = {
     "api/backup/config": {"PUT": OWNER, "PATCH": OWNER},
     "api/settings": {"PUT": OWNER, "PATCH": OWNER},
     "api/settings/reset": {"POST": OWNER},
+    # Converting every purchase again moves past totals: the household's decision.
+    "api/purchases/reconvert": {"POST": OWNER},
     # Manual exchange rates: read by every member (the conversion preview too), set by owners.
     "api/rates": {"GET": VIEWER, "POST": OWNER},
     "api/rates/convert": {"GET": VIEWER},

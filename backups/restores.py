@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from accounts.models import AuditEvent
 from accounts.services import audit_record
 from catalog.models import Brand, Retailer
+from currencies.models import ExchangeRate
 from interchange.archive import Archive
 from interchange.importer import RecordImport
 from interchange.imports import is_lossless, run_import, sections_loader
@@ -47,7 +48,7 @@ def restore_archive(
     lossless = is_lossless(document)
 
     def load(importer: RecordImport) -> None:
-        _delete_all_rows()
+        _delete_all_rows(with_manual_rates=document.version >= 3)
         importer.keep_future = lossless
         importer.people = dict(
             get_user_model().objects.values_list(get_user_model().USERNAME_FIELD, "pk")
@@ -68,12 +69,19 @@ def restore_archive(
     return report
 
 
-def _delete_all_rows() -> None:
-    """Delete the household's rows, leaving the blob files in the store."""
+def _delete_all_rows(*, with_manual_rates: bool) -> None:
+    """Delete the household's rows, leaving the blob files in the store.
+
+    The manual exchange rates go WITH_MANUAL_RATES: when the archive carries its own (format
+    version 3). An older archive had none to give back, so those entered since stay. The ECB's
+    rates are the same for every household and stay.
+    """
     Attachment.objects.all().delete()  # not through the blob store: the files stay
     Blob.objects.all().delete()
     for model in (Warranty, Purchase, Retailer, Brand, Preference):
         model.objects.all().delete_in_batches()
+    if with_manual_rates:
+        ExchangeRate.objects.filter(source=ExchangeRate.Source.MANUAL).delete()
 
 
 def audit_merge(events: Iterable) -> int:

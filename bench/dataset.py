@@ -31,8 +31,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts.models import Membership, Role  # noqa: E402
 from accounts.services import api_token_create  # noqa: E402
 from catalog.models import Brand, Retailer  # noqa: E402
+from currencies.models import ExchangeRate  # noqa: E402
+from currencies.services import rates_load_ecb  # noqa: E402
 from kernel import clock  # noqa: E402
+from kernel.money import quantize_in  # noqa: E402
 from kernel.versioning import data_changed  # noqa: E402
+from preferences.selectors import preferred_currency_code  # noqa: E402
+from purchases.conversions import conversions_complete  # noqa: E402
 from purchases.models import Purchase  # noqa: E402
 from warranties.models import Warranty  # noqa: E402
 
@@ -43,8 +48,28 @@ WORDS = [
 ]
 
 
+# The five currencies of the benchmarks' household (issue 20): the base first, then about a
+# tenth of the purchases in each other one, priced at roughly the local equivalent.
+CURRENCIES = [
+    ("USD", Decimal(1)),
+    ("EUR", Decimal("0.92")),
+    ("GBP", Decimal("0.79")),
+    ("JPY", Decimal("150")),
+    ("CHF", Decimal("0.88")),
+]
+
+
+def _currency_of(index: int) -> tuple[str, Decimal]:
+    return CURRENCIES[index % 10 - 5] if index % 10 >= 6 else CURRENCIES[0]
+
+
 def load(count: int, seed: int = 42) -> None:
+    """COUNT purchases over ten years in five currencies (CURRENCIES), with their warranties,
+    each converted to the base currency in bulk as an import converts (the ECB's history
+    shipped with the app is loaded first when no rate is stored)."""
     rng = random.Random(seed)
+    if not ExchangeRate.objects.exists():
+        rates_load_ecb()
     with transaction.atomic():
         Warranty.objects.all().delete()
         Purchase.objects.all().delete()
@@ -59,11 +84,13 @@ def load(count: int, seed: int = 42) -> None:
         purchases, warranties = [], []
         for i in range(start, min(start + batch, count)):
             day = today - datetime.timedelta(days=rng.randint(0, 3650))
+            code, factor = _currency_of(i)
+            price = Decimal(rng.randint(100, 500000)) / 100
             purchase = Purchase(
                 id=uuid.UUID(int=rng.getrandbits(128)),
                 product_name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i}",
-                price=Decimal(rng.randint(100, 500000)) / 100,
-                currency_code="EUR" if i % 10 == 0 else "USD",
+                price=quantize_in(price * factor, code),  # JPY in whole yen
+                currency_code=code,
                 tax_deductible=i % 5 == 0,
                 retailer=rng.choice(retailers),
                 brand=rng.choice(brands),
@@ -90,6 +117,11 @@ def load(count: int, seed: int = 42) -> None:
             data_changed()
         print(f"\rloaded {min(start + batch, count):,} / {count:,} purchases", end="", flush=True)
     print()
+    began = time.perf_counter()
+    with transaction.atomic():
+        conversions_complete(base_code=preferred_currency_code())
+        data_changed()
+    print(f"converted in {time.perf_counter() - began:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # What autovacuum does on a live server: statistics and the visibility map that

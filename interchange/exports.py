@@ -20,12 +20,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from catalog.models import Brand, Retailer
+from currencies.selectors import manual_rate_list
 from interchange.formats import (
     CSV_COLUMNS,
     FORMAT_VERSION,
     attachment_record,
     audit_record_of,
     brand_record,
+    exchange_rate_record,
     iso_datetime,
     purchase_csv_row,
     purchase_record,
@@ -129,7 +131,7 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 
 
 def export_json_chunks(progress=None) -> Iterator[str]:
-    """Yield the JSON export (format version 2) piece by piece.
+    """Yield the JSON export (format version 3) piece by piece.
 
     PROGRESS, if given, is called as progress(section, records written, records in all).
     """
@@ -154,6 +156,9 @@ def export_json_chunks(progress=None) -> Iterator[str]:
                     progress(key.capitalize(), done, total)
             progress(key.capitalize(), total or 0, total)
             yield "]"
+        # The manual exchange rates (format version 3): a few rows, the kept conversions' own.
+        rates = [exchange_rate_record(rate) for rate in manual_rate_list().order_by("day", "id")]
+        yield ', "exchange_rates": ' + json.dumps(rates, ensure_ascii=False)
         # The audit trail: read by owners, restored alongside the current one, ignored by
         # imports (backups.restores.audit_merge).
         yield ', "audit": ['

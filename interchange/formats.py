@@ -1,16 +1,17 @@
 """The data interchange formats (docs/api.md §6): one definition of every record and CSV column.
 
 Exports write these shapes; imports (and the admin's import/export buttons) read them back.
-Version 2 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
-`Z`, prices as 2-decimal strings, `tax_deductible` as 0/1.
+Version 3 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
+`Z`, prices as 2-decimal strings, `tax_deductible` as 0/1; each purchase with its kept conversion
+to the base currency, and the manual exchange rates (version 2 had neither; both still import).
 """
 
 import datetime
 import operator
 
-from kernel.money import quantize_money
+from kernel.money import quantize_in, quantize_money
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -72,6 +73,36 @@ def purchase_record(purchase) -> dict:
         "created_at": iso_datetime(purchase.created_at),
         "updated_at": iso_datetime(purchase.updated_at),
         **_people(purchase),
+        **conversion_record(purchase),
+    }
+
+
+def conversion_record(purchase) -> dict:
+    """A purchase's kept conversion (docs/api.md §6.1): the base price in the base currency's
+    minor units, the rate with its 12 places; nulls when there is none."""
+    base_code = purchase.base_currency_code or None
+    base_price, rate = purchase.base_price, purchase.exchange_rate
+    return {
+        "base_price": (
+            str(quantize_in(base_price, base_code))
+            if base_price is not None and base_code
+            else None
+        ),
+        "base_currency_code": base_code,
+        "exchange_rate": str(rate) if rate is not None else None,
+        "rate_day": iso_date(purchase.rate_day),
+        "rate_source": purchase.rate_source or None,
+    }
+
+
+def exchange_rate_record(rate) -> dict:
+    """A manual exchange rate (the ECB's are the same everywhere and are not exported)."""
+    return {
+        "currency_code": rate.currency_code,
+        "day": iso_date(rate.day),
+        "per_euro": str(rate.per_euro),
+        "created_at": iso_datetime(rate.created_at),
+        "updated_at": iso_datetime(rate.updated_at),
     }
 
 
@@ -169,6 +200,13 @@ CSV_EXTRA_COLUMNS = [
     "retailer_name",
     "brand_name",
     "warranty_end",
+    # The kept conversion beside the original price (docs/api.md §6.2); a CSV import reads
+    # them not: it converts at the rates of this installation.
+    "base_price",
+    "base_currency_code",
+    "exchange_rate",
+    "rate_day",
+    "rate_source",
 ]
 CSV_COLUMNS = CSV_LEGACY_COLUMNS + CSV_EXTRA_COLUMNS
 

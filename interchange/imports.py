@@ -36,7 +36,9 @@ from interchange.formats import CSV_COLUMNS, csv_text
 from interchange.importer import RecordImport
 from interchange.reports import ImportReport, Progress
 from kernel.versioning import data_changed
+from preferences.selectors import preferred_currency_code
 from purchases.blobs import delete_files
+from purchases.conversions import conversions_complete
 from purchases.rollups import rollups_brought_in_step
 
 MODES = ("skip", "update")
@@ -180,6 +182,8 @@ def sections_loader(document: Document) -> Callable:
         importer.files(list(document.records("files")))
         if is_lossless(document):
             importer.settings(document.settings)
+            # Version 3 files carry them; older ones have none, and their purchases are converted.
+            importer.exchange_rates(document.records("exchange_rates"))
 
     return load
 
@@ -244,6 +248,8 @@ def run_import(
             else:
                 if audit is not None and report.changed:
                     audit.record(report)
+                # In bulk, once the rows and the settings are in: the same code as a re-convert.
+                conversions_complete(base_code=preferred_currency_code())
                 # The rows went in around the write services: give the data its new version, then
                 # bring the dashboard's rollups up to it now, in this transaction, rather than make
                 # the next visitor wait.

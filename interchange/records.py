@@ -23,7 +23,7 @@ from interchange import parsing
 from kernel.links import NOT_A_WEB_LINK, web_link_check
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of
-from purchases.models import Attachment, FileType, Purchase, PurchaseStatus
+from purchases.models import Attachment, FileType, Purchase, PurchaseStatus, RateSource
 from warranties.models import Warranty, WarrantyStatus
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -201,6 +201,56 @@ def purchase_fields(record: dict, *, lossless: bool, default_currency: str | Non
         **{key: _text(record, key, Purchase, lossless=lossless) for key in PURCHASE_TEXT_FIELDS},
         "link": _link(record, "link", Purchase, lossless=lossless),
         **timestamps(record),
+    }
+
+
+# A purchase without a kept conversion: `purchases.conversions.conversions_complete` converts it
+# once the import's rows are in (interchange/imports.py).
+NOT_CONVERTED = {
+    "base_price": None,
+    "base_currency_code": "",
+    "exchange_rate": None,
+    "rate_day": None,
+    "rate_source": "",
+}
+_MAX_BASE_PRICE = Decimal(10) ** 15  # the field's 18 digits, 3 of them places
+_MAX_RATE = Decimal(10) ** 18  # 30 digits, 12 places
+
+
+def _positive_decimal(value, limit: Decimal, places: int) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError("not a number")
+    number = Decimal(str(value).strip())
+    if not number.is_finite() or not 0 < number < limit or number != round(number, places):
+        raise ValueError("out of range")
+    return number
+
+
+def kept_conversion(record: dict) -> dict:
+    """The conversion a version 3 record kept (docs/api.md §6.1), or NOT_CONVERTED when it has
+    none, or one that does not hold together: the purchase is then converted on import."""
+    base_code = record.get("base_currency_code")
+    if not isinstance(base_code, str) or not _CURRENCY_CODE.fullmatch(base_code):
+        return NOT_CONVERTED
+    source = record.get("rate_source") or ""
+    try:
+        base_price = _positive_decimal(record.get("base_price"), _MAX_BASE_PRICE, 3)
+        rate = _positive_decimal(record.get("exchange_rate"), _MAX_RATE, 12)
+        day = parsing.parse_date(record.get("rate_day"))
+    except (ValueError, ArithmeticError):
+        return NOT_CONVERTED
+    with_rate = source in RateSource.values and base_price is not None and rate is not None
+    without_rate = source == "" and base_price is None and rate is None and day is None
+    if not (with_rate or without_rate):
+        return NOT_CONVERTED
+    return {
+        "base_price": base_price,
+        "base_currency_code": base_code,
+        "exchange_rate": rate,
+        "rate_day": day,
+        "rate_source": source,
     }
 
 

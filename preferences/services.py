@@ -2,9 +2,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from accounts.services import audit_record
+from kernel.hooks import base_currency_changed
 from kernel.versioning import data_changed
 from preferences.models import Preference
-from preferences.selectors import PREFERENCE_DEFAULTS, preferences_get
+from preferences.selectors import PREFERENCE_DEFAULTS, preferences_get, preferred_currency_code
 
 SETTINGS_TARGET = "household settings"
 
@@ -38,14 +39,26 @@ def preferences_update(
     }
     if changes:
         audit_record(actor=actor, action="settings.update", target=SETTINGS_TARGET, changes=changes)
+    _base_currency_followed(before, after, actor)
     return after
+
+
+def _base_currency_followed(before: dict, after: dict, actor) -> None:
+    """Have the apps above follow a change of the base currency (purchases re-convert every
+    purchase to it: docs/currencies.md §6), in this transaction."""
+    old, new = preferred_currency_code(before), preferred_currency_code(after)
+    if old != new:
+        base_currency_changed.run(actor=actor, before=old, after=new)
 
 
 @transaction.atomic
 def preferences_reset(*, actor: AbstractBaseUser | None = None) -> dict[str, str]:
     """Forget every stored preference and return the defaults (audited as ACTOR's)."""
+    before = preferences_get()
     forgotten = sorted(Preference.objects.values_list("key", flat=True))
     Preference.objects.all().delete()
     data_changed()
     audit_record(actor=actor, action="settings.reset", target=SETTINGS_TARGET, keys=forgotten)
-    return preferences_get()
+    after = preferences_get()
+    _base_currency_followed(before, after, actor)
+    return after

@@ -5,6 +5,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from kernel.admin import VersionedModelAdmin
+from preferences.selectors import preferred_currency_code
+from purchases.conversions import purchase_convert_if_changed
 from purchases.models import Attachment, Purchase
 from purchases.search import purchases_matching
 from purchases.selectors import WARRANTY_STATE_NONE
@@ -14,6 +16,7 @@ from purchases.services import (
     purchase_delete,
     purchases_delete,
     purchases_mark_received,
+    purchases_reconvert,
 )
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
@@ -76,6 +79,9 @@ class AttachmentInline(admin.TabularInline):
         return "-" if attachment._state.adding else filesizeformat(attachment.blob.size)
 
 
+CONVERSION_SHOWN = ("base_price", "base_currency_code", "exchange_rate", "rate_day", "rate_source")
+
+
 @admin.register(Purchase)
 class PurchaseAdmin(VersionedModelAdmin):
     # The import and export buttons are added by the interchange app (interchange/admin.py).
@@ -105,8 +111,15 @@ class PurchaseAdmin(VersionedModelAdmin):
     )
     date_hierarchy = "purchase_date"
     autocomplete_fields = ["retailer", "brand"]
-    actions = ["mark_received"]
-    readonly_fields = ["id", "created_at", "created_by", "updated_at", "updated_by"]
+    actions = ["mark_received", "reconvert"]
+    readonly_fields = [
+        "id",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        *CONVERSION_SHOWN,
+    ]
     fieldsets = [
         (
             None,
@@ -134,6 +147,8 @@ class PurchaseAdmin(VersionedModelAdmin):
             },
         ),
         ("Returns", {"fields": [("return_deadline", "return_policy")]}),
+        # Kept from the save that set the price, currency or date (docs/currencies.md §6).
+        ("Conversion", {"fields": [CONVERSION_SHOWN], "classes": ["collapse"]}),
         (
             "Record",
             {
@@ -172,6 +187,8 @@ class PurchaseAdmin(VersionedModelAdmin):
             obj.updated_by = request.user
         else:
             obj.created_by = request.user
+        # The form writes around the services: the conversion is kept as they keep it.
+        purchase_convert_if_changed(obj, base_code=preferred_currency_code())
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
@@ -218,3 +235,8 @@ class PurchaseAdmin(VersionedModelAdmin):
     def mark_received(self, request, queryset):
         changed = purchases_mark_received(purchases=queryset)
         self.message_user(request, f"Marked {changed} purchases as received.", messages.SUCCESS)
+
+    @admin.action(description="Re-convert the selected purchases at today's rates for their dates")
+    def reconvert(self, request, queryset):
+        summary = purchases_reconvert(purchases=queryset, actor=request.user)
+        self.message_user(request, summary.sentence(), messages.SUCCESS)

@@ -15,9 +15,16 @@ from purchases.schemas import (
     PurchaseIn,
     PurchaseOut,
     PurchasePatch,
+    ReconvertIn,
+    ReconvertOut,
 )
 from purchases.selectors import purchase_get, purchase_list
-from purchases.services import purchase_create, purchase_delete, purchase_update
+from purchases.services import (
+    purchase_create,
+    purchase_delete,
+    purchase_update,
+    purchases_reconvert,
+)
 
 router = Router(tags=["Purchases"])
 
@@ -42,6 +49,13 @@ def create_purchase(request, payload: PurchaseIn):
         data=fields_sent(payload, not_null=NOT_NULL_FIELDS), actor=request.user
     )
     return Status(201, purchase_get(purchase.pk))
+
+
+# Declared before /purchases/{purchase_id}, so that "reconvert" is never read as an id.
+@router.post("/purchases/reconvert", response={200: ReconvertOut, **COMMON_ERRORS})
+def reconvert_purchases(request, payload: ReconvertIn):
+    """Convert the purchases again at the rates now stored for their dates (owners only)."""
+    return purchases_reconvert(only_missing=payload.only_missing, actor=request.user)
 
 
 @router.get("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})

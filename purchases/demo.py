@@ -19,6 +19,8 @@ from kernel import clock
 from kernel.clock import add_months
 from kernel.money import quantize_money
 from kernel.versioning import data_changed
+from preferences.selectors import preferred_currency_code
+from purchases.conversions import conversions_complete
 from purchases.models import Purchase, PurchaseStatus
 from purchases.rollups import rollups_brought_in_step
 from warranties.models import Warranty
@@ -84,12 +86,27 @@ def _demo_draw(rng: random.Random, *, today: datetime.date, retailers: list) -> 
     )
 
 
+# Some purchases were made abroad (about one in five, of the mid-priced ones): priced at roughly
+# the local equivalent. Mid-priced only, so that the cheapest and dearest stay in dollars; JPY is
+# left out because its prices (in yen) would top every list sorted by price.
+DEMO_FOREIGN = [("EUR", Decimal("0.92")), ("GBP", Decimal("0.79")), ("CHF", Decimal("0.88"))]
+
+
+def _demo_price(draw: _DemoDraw, index: int) -> tuple[Decimal, str]:
+    """The price and currency of the INDEXth purchase, decided without drawing from the RNG."""
+    if index % 5 == 2 and 150 <= draw.price <= 1000:
+        code, factor = DEMO_FOREIGN[(index // 5) % len(DEMO_FOREIGN)]
+        return quantize_money(draw.price * factor), code
+    return draw.price, "USD"
+
+
 def _demo_purchase(draw: _DemoDraw, *, purchase_id, index: int, brands: dict) -> Purchase:
+    price, currency_code = _demo_price(draw, index)
     return Purchase(
         id=purchase_id,
         product_name=draw.product,
-        price=draw.price,
-        currency_code="USD",
+        price=price,
+        currency_code=currency_code,
         retailer=draw.retailer,
         brand=brands.get(draw.brand_name),
         status=PurchaseStatus.ORDERED if index % 17 == 0 else PurchaseStatus.RECEIVED,
@@ -155,6 +172,8 @@ def purchases_load_demo(*, count: int, seed: int = 1) -> int:
         warranties.extend(_demo_warranties(draw, purchase=purchase, index=index))
     Purchase.objects.bulk_create(purchases)
     Warranty.objects.bulk_create(warranties)
+    # Converted to the household's currency in bulk, as an import is (docs/currencies.md §6).
+    conversions_complete(base_code=preferred_currency_code())
     # Before the rollups: they are brought up to the new version, so no visitor waits.
     data_changed()
     rollups_brought_in_step()

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from currencies.selectors import RATE_QUANTUM
+from kernel.money import quantize_in
 from kernel.schemas import (
     BodySchema,
     DateIn,
@@ -18,7 +20,7 @@ from kernel.schemas import (
     required_name,
     web_link,
 )
-from purchases.models import PurchaseStatus
+from purchases.models import PurchaseStatus, RateSource
 from warranties.models import WarrantyStatus
 from warranties.schemas import WarrantyOut, username_of
 
@@ -59,6 +61,16 @@ class PurchaseOut(Schema):
     warranties: list[WarrantyOut] = Field(description="All warranties, by end date.")
     created_at: datetime.datetime
     updated_at: datetime.datetime | None
+    # The kept conversion to the household's base currency (docs/api.md §4.1, read-only).
+    base_price: str | None = Field(
+        description="The price in the base currency, in its minor units; null: no usable rate."
+    )
+    base_currency_code: str | None = Field(description="The base currency it was converted to.")
+    exchange_rate: str | None = Field(
+        description="Units of the base currency per unit of `currency_code`, 12 places."
+    )
+    rate_day: datetime.date | None = Field(description="The day of the rate; null for SAME.")
+    rate_source: RateSource | None = Field(description="SAME, ECB or MANUAL; null: no rate.")
     created_by: str | None = Field(description="Username of who added it; null when unknown.")
     updated_by: str | None = Field(
         description="Username of who changed it last; null when unknown."
@@ -71,6 +83,25 @@ class PurchaseOut(Schema):
     @staticmethod
     def resolve_updated_by(purchase) -> str | None:
         return username_of(purchase, "updated_by")
+
+    @staticmethod
+    def resolve_base_price(purchase) -> str | None:
+        if purchase.base_price is None:
+            return None
+        return str(quantize_in(purchase.base_price, purchase.base_currency_code))
+
+    @staticmethod
+    def resolve_base_currency_code(purchase) -> str | None:
+        return purchase.base_currency_code or None
+
+    @staticmethod
+    def resolve_exchange_rate(purchase) -> str | None:
+        rate = purchase.exchange_rate
+        return None if rate is None else str(rate.quantize(RATE_QUANTUM))
+
+    @staticmethod
+    def resolve_rate_source(purchase) -> str | None:
+        return purchase.rate_source or None
 
     @staticmethod
     def resolve_tax_deductible(purchase) -> int:
@@ -199,3 +230,18 @@ class PurchaseFilters(PageQuery):
     tag: str | None = Field(None, max_length=255, description="Substring of the tags.")
     currency_code: str | None = Field(None, max_length=3)
     sort: SortKey = Field("-created_at", description="Field to order by; '-' for descending.")
+
+
+class ReconvertIn(BodySchema):
+    only_missing: bool = Field(
+        False, description="Only the purchases without a usable rate in the base currency."
+    )
+
+
+class ReconvertOut(Schema):
+    """What a re-convert did (docs/api.md §5.1)."""
+
+    base_currency_code: str
+    examined: int = Field(description="Purchases converted again.")
+    changed: int = Field(description="Those whose conversion changed.")
+    without_rate: int = Field(description="Those left without a usable rate.")

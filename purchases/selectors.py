@@ -61,3 +61,12 @@ def purchase_list(
 def purchase_get(purchase_id) -> Purchase:
     """Return one purchase ready to be shown; raises Purchase.DoesNotExist."""
     return Purchase.objects.with_details().get(pk=purchase_id)
+
+
+def purchases_without_rate_count() -> int:
+    """How many purchases have no usable conversion to the base currency (base_price null).
+
+    They are counted everywhere like the others and flagged on the inventory (docs/currencies.md
+    §6); `purchases_reconvert(only_missing=True)` tries them again.
+    """
+    return Purchase.objects.filter(base_price__isnull=True).count()

@@ -2,10 +2,13 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from accounts.services import audit_record
 from kernel.summaries import rows_reported, summaries_kept_in_step
+from kernel.versioning import data_changed
+from preferences.selectors import preferred_currency_code
 from purchases.blobs import (
     delete_files,
     extension_of,
@@ -14,8 +17,14 @@ from purchases.blobs import (
     store_file,
     stored_blob_names,
 )
+from purchases.conversions import (
+    CONVERTED_FIELDS,
+    conversion_needed,
+    conversions_apply,
+    purchase_convert,
+)
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
-from purchases.rollups import figures_stored, spending_changed
+from purchases.rollups import figures_stored, rollups_brought_in_step, spending_changed
 from warranties.models import Warranty
 from warranties.rollups import figures_stored as warranty_figures_stored
 from warranties.rollups import warranties_changed
@@ -45,6 +54,11 @@ PURCHASE_FIELDS = {
 
 
 def _apply(purchase: Purchase, data: dict, actor) -> None:
+    stored = (
+        None
+        if purchase._state.adding
+        else tuple(getattr(purchase, field) for field in CONVERTED_FIELDS)
+    )
     for field, value in data.items():
         if field in PURCHASE_FIELDS:
             setattr(purchase, field, value)
@@ -57,6 +71,11 @@ def _apply(purchase: Purchase, data: dict, actor) -> None:
     # Validates field limits, that the retailer and brand exist, and that the date is not in
     # the future; raises ValidationError keyed by field.
     purchase.full_clean()
+    # After the checks, which turn the values into their types; before the save, so that the
+    # rollups' bookkeeping reads the conversion with the rest. An unchanged price, currency and
+    # date keep the rate they were converted with (docs/currencies.md §6).
+    if conversion_needed(purchase, stored):
+        purchase_convert(purchase, base_code=preferred_currency_code())
     purchase.save()
     if "warranty_expiry" in data:
         warranty_set_primary_end(purchase=purchase, end=data["warranty_expiry"], actor=actor)
@@ -188,6 +207,71 @@ def purchases_mark_received(*, purchases) -> int:
     return purchases.exclude(status=PurchaseStatus.RECEIVED).update(
         status=PurchaseStatus.RECEIVED, updated_at=timezone.now()
     )
+
+
+@dataclass(frozen=True)
+class ReconvertSummary:
+    """What `purchases_reconvert` did (the API's answer, the command's last line)."""
+
+    base_currency_code: str
+    examined: int
+    changed: int
+    without_rate: int  # among the examined, after the re-convert
+
+    def sentence(self) -> str:
+        return (
+            f"Re-converted {self.examined:,} purchase(s) to {self.base_currency_code}: "
+            f"{self.changed:,} changed, {self.without_rate:,} without a rate."
+        )
+
+
+@transaction.atomic
+def purchases_reconvert(
+    *, purchases=None, only_missing: bool = False, actor=None, progress=None, dry_run=False
+) -> ReconvertSummary:
+    """Convert PURCHASES (a queryset; default all) again to the base currency, at the rates now
+    stored for their dates, and return what changed.
+
+    ONLY_MISSING keeps those without a usable conversion in the current base: no rate, or
+    converted to another base (or never). The one implementation behind the API, the admin's
+    action, the Settings page's button, the command, the daily duty after the rates' refresh, and
+    a change of the base currency (`purchases.apps`). The rows change in bulk around the rollups'
+    bookkeeping, so the data gets its new version and the rollups are rebuilt at once, in this
+    transaction, as an import does (interchange/imports.py). One audit entry when something
+    changed. DRY_RUN does it all and rolls back (the command's --dry-run).
+    """
+    base_code = preferred_currency_code()
+    chosen = Purchase.objects.all() if purchases is None else purchases
+    if only_missing:
+        chosen = chosen.filter(Q(base_price__isnull=True) | ~Q(base_currency_code=base_code))
+    counts = conversions_apply(chosen, base_code=base_code, progress=progress)
+    summary = ReconvertSummary(
+        base_currency_code=base_code,
+        examined=counts.examined,
+        changed=counts.changed,
+        without_rate=counts.without_rate,
+    )
+    if counts.changed:
+        data_changed()
+        rollups_brought_in_step()
+        audit_record(
+            actor=_person(actor),
+            action="purchases.reconvert",
+            target=f"purchases in {base_code}",
+            only_missing=only_missing,
+            examined=counts.examined,
+            changed=counts.changed,
+            without_rate=counts.without_rate,
+        )
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary
+
+
+def purchases_base_currency_followed(*, actor=None, before: str, after: str) -> None:
+    """Re-convert every purchase to the new base currency AFTER (kernel.hooks runs it when
+    the setting changes, from the preferences' services, in their transaction)."""
+    purchases_reconvert(actor=actor)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from preferences.formats import OFFERED_CURRENCIES
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
+from purchases.selectors import purchases_without_rate_count
 from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20
@@ -123,5 +124,7 @@ def purchase_list(request):
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
         "form_data": form_data,
+        # Flagged, never silently left out (docs/currencies.md §6).
+        "without_rate_count": purchases_without_rate_count(),
     }
     return render(request, "purchases/purchase_list.html", context)

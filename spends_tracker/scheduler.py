@@ -80,6 +80,11 @@ def duties() -> tuple[Duty, ...]:
         Duty("spends_upkeep", "30 * * * *"),
         # The ECB's new rates, after it publishes them (around 16:00 in Frankfurt); only new
         # days are added. Last, so that at start a slow download delays no other duty.
+        # A quarter of an hour after the refresh below, the purchases still without a usable
+        # rate (or never converted, as after the upgrade that brought conversions) take the new
+        # days' rates; kept rates never move without the explicit re-convert
+        # (docs/currencies.md §6).
+        Duty("purchases_reconvert", "45 16 * * *", ("--only-missing",), timezone="Europe/Berlin"),
         Duty("currencies_refresh", "30 16 * * *", timezone="Europe/Berlin"),
     )
 

@@ -14,6 +14,7 @@ from interchange.importer.base import BATCH, label_of, new_instance, shown
 from interchange.importer.catalog import CatalogImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
+from purchases.conversions import CONVERSION_FIELDS
 from purchases.models import Purchase
 from warranties.models import Warranty
 from warranties.services import CREATED_FROM_PURCHASE, warranty_set_primary_end
@@ -50,6 +51,7 @@ class PurchaseImport(CatalogImport):
         "link",
         "created_at",
         "updated_at",
+        *CONVERSION_FIELDS,
     ]
 
     def purchases(self, rows: Iterable, *, total: int | None) -> None:
@@ -81,6 +83,11 @@ class PurchaseImport(CatalogImport):
                 record, lossless=self.lossless, default_currency=self.default_currency
             )
             warranty_end = records.optional_date(record, "warranty_end")
+            # Only this application's files keep a conversion; the others are converted once
+            # the rows are in (interchange/imports.py, `run_import`).
+            values.update(
+                records.kept_conversion(record) if self.lossless else records.NOT_CONVERTED
+            )
         except RecordError as error:
             self.report.error(f"{label}: {error}; skipped")
             if key is not None:

@@ -42,12 +42,12 @@ def household():
     return {"espresso": espresso, "attachment": attachment}
 
 
-def test_json_export_is_version_2_with_every_record_and_the_settings(api_client, household):
+def test_json_export_is_version_3_with_every_record_and_the_settings(api_client, household):
     response = api_client.get("/api/export/json")
     assert response["Content-Type"] == "application/json"
     data = json.loads(b"".join(response.streaming_content))
 
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert data["settings"] == {"currency_code": "EUR", "date_format": "DD.MM.YYYY"}
     assert [len(data[key]) for key in ("retailers", "brands", "purchases", "warranties")] == [
         1,
@@ -98,7 +98,7 @@ def test_zip_export_carries_data_files_and_a_manifest_that_checks_out(api_client
     manifest = json.loads(archive.read("manifest.json"))
     data = archive.read("data.json")
 
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert manifest["data_sha256"] == hashlib.sha256(data).hexdigest()
     assert manifest["record_counts"] == {
         "retailers": 1,
@@ -132,7 +132,7 @@ def test_the_command_writes_each_format_to_a_file(household, tmp_path):
             "backups_export", "--format", fmt, "--output", str(target), stderr=io.StringIO()
         )
         assert target.stat().st_size > 0
-    assert json.loads((tmp_path / "export.json").read_text())["format_version"] == 2
+    assert json.loads((tmp_path / "export.json").read_text())["format_version"] == 3
     assert zipfile.ZipFile(tmp_path / "export.zip").testzip() is None
     assert not list(tmp_path.glob(".export*")), "no partial file is left behind"
 

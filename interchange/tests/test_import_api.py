@@ -383,7 +383,7 @@ def test_a_file_of_which_nothing_could_be_imported_answers_400_with_a_string_det
         ("json", "export.json", b'{"purchases": [{"id": 1', "not valid JSON"),
         ("json", "export.json", b"[]", "not an object"),
         ("json", "export.json", b'{"purchases": "caf\xe9"}', "UTF-8"),
-        ("json", "export.json", b'{"format_version": 3, "purchases": []}', "version 3"),
+        ("json", "export.json", b'{"format_version": 4, "purchases": []}', "version 4"),
         ("csv", "purchases.csv", b"", "empty"),
         ("csv", "purchases.csv", b"name,cost\r\nRake,3\r\n", "product_name"),
         (
@@ -401,7 +401,7 @@ def test_a_file_of_which_nothing_could_be_imported_answers_400_with_a_string_det
         "truncated-json",
         "json-list",
         "json-latin1",
-        "json-version-3",
+        "json-version-4",
         "csv-empty",
         "csv-no-required-columns",
         "csv-latin1",
@@ -718,7 +718,7 @@ def mismatched_blob_zip(name: str) -> bytes:
     ("name", "content"),
     [
         ("export.json", b'{"purchases": [\n  {"id": 1,\n'),
-        ("export.json", b'{"format_version": 3, "purchases": []}'),
+        ("export.json", b'{"format_version": 4, "purchases": []}'),
         ("purchases.csv", b"name,cost\r\nRake,3\r\n"),
         ("purchases.csv", b"product_name,price,purchase_date\r\nRake,0,2024-05-01\r\n"),
         ("backup.zip", b"PK\x03\x04 not really"),
@@ -728,7 +728,7 @@ def mismatched_blob_zip(name: str) -> bytes:
     ],
     ids=[
         "truncated-json",
-        "version-3",
+        "version-4",
         "csv-without-columns",
         "csv-only-bad-rows",
         "not-a-zip",

@@ -508,8 +508,10 @@ def test_an_update_changes_only_the_fields_sent(api_client):
     after = response.json()
     assert after["notes"] == "New"
     assert after["price"] == "12.35"
+    # The price in the base currency follows the price (same currency: the price itself).
+    assert after["base_price"] == "12.35"
     # updated_at and updated_by tell when and by whom it was saved last.
-    unchanged = set(before) - {"notes", "price", "updated_at", "updated_by"}
+    unchanged = set(before) - {"notes", "price", "base_price", "updated_at", "updated_by"}
     assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}
     assert after["updated_at"] is not None
     assert after["updated_by"] == "owner"

@@ -1,0 +1,35 @@
+"""Hooks: how a lower app's service has the apps above it follow a change it cannot import them for.
+
+A hook is a list of functions that the service owning the change calls by name, explicitly, in
+its own transaction (`Hook.run`); an app above connects to it when Django starts
+(`AppConfig.ready`). Unlike Django's signals, nothing fires from a model's save: the services
+stay the only place where writes and their consequences happen (docs/architecture.md §3).
+
+- `base_currency_changed`: the household's base currency (the `currency_code` setting) has
+  changed. `preferences.services` runs it; `purchases` connects the re-convert of every purchase
+  (docs/currencies.md §6), which the preferences app, below purchases, cannot call itself.
+"""
+
+from collections.abc import Callable
+
+
+class Hook:
+    """Functions called with keyword arguments when the change named by NAME happens."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._receivers: list[Callable[..., None]] = []
+
+    def connect(self, receiver: Callable[..., None]) -> None:
+        """Have RECEIVER called at every run (once, however many times it is connected)."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+
+    def run(self, **details) -> None:
+        """Call every connected function with DETAILS, in the caller's transaction."""
+        for receiver in list(self._receivers):
+            receiver(**details)
+
+
+# Called with actor= (who changed it), before= and after= (the old and new codes).
+base_currency_changed = Hook("the household's base currency changed")
