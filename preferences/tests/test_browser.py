@@ -23,7 +23,11 @@ def test_a_new_currency_and_date_format_apply_on_the_dashboard(
         page.get_by_role("button", name="Save").click()
     assert answer.value.request.method == "PUT"
     expect(page.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
-    assert preferences_get() == {"currency_code": "EUR", "date_format": "DD.MM.YYYY"}
+    assert preferences_get() == {
+        "currency_code": "EUR",
+        "date_format": "DD.MM.YYYY",
+        "number_style": "en_US",
+    }
 
     page.goto("/")
     # The demo purchases are in dollars: the euro figures are empty and the rest is counted apart.
