@@ -237,18 +237,25 @@ def format_number(
 # --- The forms' currency lists ------------------------------------------------------------------
 
 
-def currency_choices(base_code: str = "") -> list[dict]:
+def currency_choices(base_code: str = "", *, withdrawn: bool = False) -> list[dict]:
     """Return the currency select's groups: the household's currency, the common ones, the rest.
 
     Each group is `{"label", "currencies": [{"code", "label"}]}`, a label like "EUR — Euro";
-    the rest are the currencies some territory pays in today, by code. BASE_CODE, when it is not
-    a currency code (a setting stored before the select), is left out.
+    the rest are the currencies some territory pays in today, by code, and with WITHDRAWN the
+    ones no longer paid in (DEM, CYP…: the ECB's history has rates of some). BASE_CODE, when it
+    is not a currency code (a setting stored before the select), is left out.
     """
     base = (base_code or "").strip().upper()
     first = [base] if base in ISO_4217_CODES else []
     common = [code for code in OFFERED_CURRENCIES if code not in first]
     rest = sorted(CURRENCIES_IN_USE - set(first) - set(common))
-    groups = [("Household currency", first), ("Common", common), ("Other currencies", rest)]
+    old = sorted(ISO_4217_CODES - CURRENCIES_IN_USE - set(first)) if withdrawn else []
+    groups = [
+        ("Household currency", first),
+        ("Common", common),
+        ("Other currencies", rest),
+        ("Withdrawn currencies", old),
+    ]
     return [
         {
             "label": label,
@@ -259,6 +266,24 @@ def currency_choices(base_code: str = "") -> list[dict]:
         for label, codes in groups
         if codes
     ]
+
+
+def currency_form_choices(
+    base_code: str = "", current: str = "", *, withdrawn: bool = False
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return `currency_choices` as a Django form's grouped choices.
+
+    CURRENT, a code the record holds that the list does not (stored before the select), comes
+    first as it is, so that saving the form does not change it unasked.
+    """
+    groups = [
+        (group["label"], [(c["code"], c["label"]) for c in group["currencies"]])
+        for group in currency_choices(base_code, withdrawn=withdrawn)
+    ]
+    listed = {code for _label, choices in groups for code, _name in choices}
+    if current and current not in listed:
+        groups.insert(0, ("As stored", [(current, f"{current} (as stored)")]))
+    return groups
 
 
 def format_day(day: datetime.date | None, date_format: str) -> str:

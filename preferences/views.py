@@ -7,7 +7,6 @@ from kernel.money import ISO_4217_CODES
 from preferences.formats import (
     DATE_PATTERNS,
     NUMBER_STYLES,
-    currency_choices,
     format_day,
     format_money,
     number_style_name,
@@ -60,7 +59,6 @@ def settings_page(request):
         "preferences/settings.html",
         {
             "form": form,
-            "currency_groups": currency_choices(currency_code),
             # A code stored before the list (any text was accepted) stays selectable as it is.
             "unlisted_currency": currency_code not in ISO_4217_CODES and currency_code,
             "number_styles": number_styles,

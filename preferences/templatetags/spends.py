@@ -4,7 +4,13 @@ from django import template
 from django.utils.html import json_script
 
 from kernel.links import is_web_link
-from preferences.formats import CURRENCY_DIGITS, format_day, format_money, format_number
+from preferences.formats import (
+    CURRENCY_DIGITS,
+    currency_choices,
+    format_day,
+    format_money,
+    format_number,
+)
 
 register = template.Library()
 
@@ -46,6 +52,16 @@ def household_json(context):
     """
     household = dict(context.get("household") or {})
     return json_script({**household, "currency_digits": CURRENCY_DIGITS}, "household-data")
+
+
+@register.inclusion_tag("partials/currency_options.html")
+def currency_options(base_code="", selected="", withdrawn=False):
+    """The `<optgroup>`s of a currency select: BASE_CODE first, the common ones, then the rest.
+
+    `{% currency_options household.currency_code %}` in a `<select>`; SELECTED is marked
+    selected for a select without Alpine's x-model; WITHDRAWN adds the old currencies.
+    """
+    return {"groups": currency_choices(base_code, withdrawn=withdrawn), "selected": selected}
 
 
 @register.filter
