@@ -9,6 +9,8 @@ from currencies.services import (
     manual_rate_delete,
     manual_rate_update,
 )
+from preferences.formats import currency_form_choices
+from preferences.selectors import preferred_currency_code
 
 
 class ManualRateForm(forms.ModelForm):
@@ -17,6 +19,18 @@ class ManualRateForm(forms.ModelForm):
     class Meta:
         model = ExchangeRate
         fields = ["currency_code", "day", "per_euro"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A select of ISO 4217 codes, the withdrawn ones too (the ECB's history has some).
+        self.fields["currency_code"].widget = forms.Select(
+            choices=[
+                ("", "---------"),
+                *currency_form_choices(
+                    preferred_currency_code(), self.instance.currency_code, withdrawn=True
+                ),
+            ]
+        )
 
     def clean(self):
         data = super().clean()

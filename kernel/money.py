@@ -2,6 +2,9 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.core import get_global
+from babel.numbers import get_currency_name
+
 MONEY_MAX_DIGITS = 10  # up to 99 999 999.99
 MONEY_DECIMAL_PLACES = 2
 MONEY_QUANTUM = Decimal("0.01")
@@ -15,23 +18,41 @@ def quantize_money(value: Decimal | int | str) -> Decimal:
 
 # --- Currencies (ISO 4217) ------------------------------------------------------------------------
 
-# The codes of the currencies people pay in: ISO 4217's list without its funds, precious metals and
-# testing codes, plus the withdrawn codes the ECB's reference rates still carry for their years
-# (CYP, EEK, HRK, LTL, LVL, MTL, ROL, SIT, SKK, TRL) so that a rate of those years can be entered.
-_ISO_4217_WORDS = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
-    BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CYP CZK DJF DKK DOP DZD EEK EGP ERN ETB EUR
-    FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
-    JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD MAD MDL MGA MKD MMK
-    MNT MOP MRU MTL MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
-    PYG QAR ROL RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SIT SKK SLE SLL SOS SRD SSP STN SVC
-    SYP SZL THB TJS TMT TND TOP TRL TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF
-    XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-"""
-ISO_4217_CODES = frozenset(_ISO_4217_WORDS.split())
+# The codes come from Babel's copy of CLDR rather than a list of our own, so a new currency arrives
+# with the library: every code that is or was legal tender somewhere. That is ISO 4217's list
+# without its funds, precious metals and testing codes (XAU, XDR, XTS…), with its withdrawn codes
+# (the franc, the mark, and the codes the ECB's reference rates still carry for their years: CYP,
+# EEK, HRK, LTL, LVL, MTL, ROL, SIT, SKK, TRL), so that an old purchase or rate can be entered.
+_TERRITORY_CURRENCIES = get_global("territory_currencies")
+ISO_4217_CODES = frozenset(
+    code
+    for currencies in _TERRITORY_CURRENCIES.values()
+    for code, _start, _end, tender in currencies
+    if tender
+)
+# (VED, the digital bolívar, is not legal tender in CLDR and is left out: VES is.)
+# The ones some territory pays in today, for the forms' lists (docs/api.md §2.5).
+CURRENCIES_IN_USE = frozenset(
+    code
+    for currencies in _TERRITORY_CURRENCIES.values()
+    for code, _start, end, tender in currencies
+    if tender and end is None
+)
+
+
+def currency_name(currency_code: str) -> str:
+    """Return the currency's English name ("EUR" → "Euro"), or the code when CLDR has none."""
+    return get_currency_name(currency_code, locale="en") if currency_code else ""
+
 
 # ISO 4217's minor units where they are not 2 (HUF, for one, is 2 there even though forints
 # are paid in whole numbers): an amount in these currencies has this many decimal places.
+# Babel has no copy of them: its `get_currency_precision` is CLDR's, which is how many places
+# people *write*, and that is fewer than ISO 4217 for 15 currencies in use (HUF, IDR, COP, IQD…).
+# Pages write amounts CLDR's way (preferences/formats.py); conversions keep ISO 4217's places
+# (docs/currencies.md §3), so that a rounding never loses what the currency can hold. A test
+# (kernel/tests/test_money.py) holds this table to CLDR's for the currencies in use except those
+# 15. Withdrawn codes (ITL, ESP…) take 2 here, which only matters to a base currency.
 _NO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF"
 _THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
 MINOR_UNITS_NOT_TWO = {

@@ -1,11 +1,14 @@
 import re
 
 from kernel.money import DEFAULT_CURRENCY_CODE
+from preferences.formats import DEFAULT_NUMBER_STYLE
 from preferences.models import Preference
 
 PREFERENCE_DEFAULTS = {
     "currency_code": DEFAULT_CURRENCY_CODE,
     "date_format": "MM/DD/YYYY",
+    # How amounts and numbers are written (preferences/formats.py): en_US, as before the setting.
+    "number_style": DEFAULT_NUMBER_STYLE,
 }
 
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")

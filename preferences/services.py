@@ -1,9 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services import audit_record
 from kernel.hooks import base_currency_changed
 from kernel.versioning import data_changed
+from preferences.formats import number_style_normalized
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS, preferences_get, preferred_currency_code
 
@@ -20,7 +22,13 @@ def preferences_update(
     offers an empty placeholder option). Unknown keys are ignored. A change is written to the
     audit trail as ACTOR's (old and new value of each key that changed); saving the same values
     again writes nothing.
+
+    `number_style` must be one of the offered styles (`preferences.formats.NUMBER_STYLES`;
+    "de-DE" is taken as "de_DE"): anything else raises ValidationError and stores nothing. The
+    other settings are stored as they come (docs/api.md §4.5).
     """
+    if values.get("number_style"):
+        values["number_style"] = _number_style_checked(values["number_style"])
     before = preferences_get()
     for key, value in values.items():
         if key not in PREFERENCE_DEFAULTS or value is None:
@@ -49,6 +57,20 @@ def _base_currency_followed(before: dict, after: dict, actor) -> None:
     old, new = preferred_currency_code(before), preferred_currency_code(after)
     if old != new:
         base_currency_changed.run(actor=actor, before=old, after=new)
+
+
+def _number_style_checked(value: str) -> str:
+    style = number_style_normalized(value)
+    if style is None:
+        raise ValidationError(
+            {
+                "number_style": (
+                    f"“{value}” is not one of the number styles: use a name such as en_US, "
+                    "en_GB, de_DE or fr_FR (the Settings page lists each with an example)."
+                )
+            }
+        )
+    return style
 
 
 @transaction.atomic

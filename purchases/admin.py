@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from kernel.admin import VersionedModelAdmin
+from preferences.formats import currency_form_choices
 from preferences.selectors import preferred_currency_code
 from purchases.conversions import purchase_convert_if_changed
 from purchases.models import Attachment, Purchase
@@ -20,6 +21,20 @@ from purchases.services import (
 )
 from warranties.admin import WarrantyInline, WarrantyStateFilter
 from warranties.models import Warranty, WarrantyStatus
+
+
+class PurchaseAdminForm(forms.ModelForm):
+    """The purchase's currency as a select of ISO 4217 codes, the household's first.
+
+    A code stored before the select stays listed, so that saving the form keeps it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["currency_code"]
+        field.widget = forms.Select(
+            choices=currency_form_choices(preferred_currency_code(), self.instance.currency_code)
+        )
 
 
 class PrimaryWarrantyStateFilter(WarrantyStateFilter):
@@ -85,6 +100,7 @@ CONVERSION_SHOWN = ("base_price", "base_currency_code", "exchange_rate", "rate_d
 @admin.register(Purchase)
 class PurchaseAdmin(VersionedModelAdmin):
     # The import and export buttons are added by the interchange app (interchange/admin.py).
+    form = PurchaseAdminForm
     list_display = [
         "product_name",
         "price_with_currency",

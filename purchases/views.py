@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
-from preferences.formats import OFFERED_CURRENCIES
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
@@ -14,7 +13,6 @@ from purchases.selectors import purchases_without_rate_count
 from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20
-# What the currency field offers (docs/api.md §2.5); any other three-letter code can be typed.
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,6 @@ def purchase_list(request):
     form_data = {
         "retailers": [{"id": str(r.id), "name": r.name, "is_brand": r.is_brand} for r in retailers],
         "brands": [{"id": str(b.id), "name": b.name} for b in brands],
-        "currencies": OFFERED_CURRENCIES,
         "file_types": [{"value": value, "label": label} for value, label in FileType.choices],
         "today": clock.today().isoformat(),
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,

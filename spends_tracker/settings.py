@@ -299,6 +299,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of a request carries its id.
     "spends_tracker.observability.RequestIdMiddleware",
+    # The household's number style lasts as long as its request (preferences/formats.py).
+    "preferences.middleware.NumberStyleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spends_tracker.security.ContentSecurityPolicyMiddleware",

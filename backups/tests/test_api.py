@@ -161,6 +161,7 @@ def test_after_a_reset_the_api_shows_no_data_and_default_settings(api_client, ho
     assert api_client.get("/api/settings").json() == {
         "currency_code": "USD",
         "date_format": "MM/DD/YYYY",
+        "number_style": "en_US",
     }
 
 

@@ -48,7 +48,11 @@ def test_json_export_is_version_3_with_every_record_and_the_settings(api_client,
     data = json.loads(b"".join(response.streaming_content))
 
     assert data["format_version"] == 3
-    assert data["settings"] == {"currency_code": "EUR", "date_format": "DD.MM.YYYY"}
+    assert data["settings"] == {
+        "currency_code": "EUR",
+        "date_format": "DD.MM.YYYY",
+        "number_style": "en_US",
+    }
     assert [len(data[key]) for key in ("retailers", "brands", "purchases", "warranties")] == [
         1,
         1,

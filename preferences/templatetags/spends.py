@@ -4,15 +4,30 @@ from django import template
 from django.utils.html import json_script
 
 from kernel.links import is_web_link
-from preferences.formats import format_day, format_money
+from preferences.formats import (
+    CURRENCY_DIGITS,
+    currency_choices,
+    format_day,
+    format_money,
+    format_number,
+)
 
 register = template.Library()
 
 
 @register.filter
 def money(amount, currency_code):
-    """`{{ purchase.price|money:purchase.currency_code }}` → "$1,249.50"."""
+    """`{{ purchase.price|money:purchase.currency_code }}` → "$1,249.50", "1.249,50 €"…
+
+    In the household's number style, which the page's context processor activated.
+    """
     return format_money(amount, currency_code)
+
+
+@register.filter
+def number(value):
+    """`{{ summary.total_items|number }}` → "1,249", "1.249", "1 249"… in the number style."""
+    return format_number(value)
 
 
 @register.filter
@@ -30,8 +45,23 @@ def day(value, date_format):
 
 @register.simple_tag(takes_context=True)
 def household_json(context):
-    """The household's formats as a JSON script element, for static/js/format.js."""
-    return json_script(dict(context.get("household") or {}), "household-data")
+    """The household's formats as a JSON script element, for static/js/format.js.
+
+    With the places each currency is written with where they are not 2, so that the browser
+    rounds as the server does (preferences/formats.py, CURRENCY_DIGITS).
+    """
+    household = dict(context.get("household") or {})
+    return json_script({**household, "currency_digits": CURRENCY_DIGITS}, "household-data")
+
+
+@register.inclusion_tag("partials/currency_options.html")
+def currency_options(base_code="", selected="", withdrawn=False):
+    """The `<optgroup>`s of a currency select: BASE_CODE first, the common ones, then the rest.
+
+    `{% currency_options household.currency_code %}` in a `<select>`; SELECTED is marked
+    selected for a select without Alpine's x-model; WITHDRAWN adds the old currencies.
+    """
+    return {"groups": currency_choices(base_code, withdrawn=withdrawn), "selected": selected}
 
 
 @register.filter

@@ -4,7 +4,13 @@ import re
 
 from playwright.sync_api import expect
 
+from kernel.money import CURRENCIES_IN_USE
 from preferences.selectors import preferences_get
+
+
+def household_currency(page):
+    # The manual rates' form on the same page has a currency field too.
+    return page.get_by_role("region", name="Money and dates").get_by_label("Currency", exact=True)
 
 
 def test_a_new_currency_and_date_format_apply_on_the_dashboard(
@@ -12,7 +18,7 @@ def test_a_new_currency_and_date_format_apply_on_the_dashboard(
 ):
     page = signed_in_page
     page.goto("/settings/")
-    page.get_by_label("Currency", exact=True).select_option("EUR")
+    household_currency(page).select_option("EUR")
     page.get_by_label("14.03.2025").check()
     expect(page.get_by_test_id("format-preview")).to_have_text(
         re.compile(r"Shown as\s+€1,249\.50\s+on\s+14\.03\.2025")
@@ -23,7 +29,11 @@ def test_a_new_currency_and_date_format_apply_on_the_dashboard(
         page.get_by_role("button", name="Save").click()
     assert answer.value.request.method == "PUT"
     expect(page.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
-    assert preferences_get() == {"currency_code": "EUR", "date_format": "DD.MM.YYYY"}
+    assert preferences_get() == {
+        "currency_code": "EUR",
+        "date_format": "DD.MM.YYYY",
+        "number_style": "en_US",
+    }
 
     page.goto("/")
     # The demo purchases are in dollars: the euro figures are empty and the rest is counted apart.
@@ -33,23 +43,42 @@ def test_a_new_currency_and_date_format_apply_on_the_dashboard(
     expect(dates.filter(has_text=re.compile(r"^\d\d\.\d\d\.\d{4}$"))).to_have_count(5)
 
 
-def test_another_currency_is_typed_as_three_letters(signed_in_page):
+def test_any_currency_in_use_is_chosen_from_the_list(signed_in_page):
     page = signed_in_page
     page.goto("/settings/")
-    page.get_by_label("Currency", exact=True).select_option("other")
-    page.get_by_label("Currency code").fill("s1")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Enter a currency code of three letters")).to_be_visible()
-    assert preferences_get()["currency_code"] == "USD"
-
-    page.get_by_label("Currency code").fill("sek")
-    expect(page.get_by_test_id("format-preview")).to_contain_text("SEK 1,249.50")
+    currency = household_currency(page)
+    expect(currency.locator("option")).to_have_count(len(CURRENCIES_IN_USE))
+    currency.select_option("SEK")
+    expect(page.get_by_test_id("format-preview")).to_contain_text("SEK\u00a01,249.50")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
     assert preferences_get()["currency_code"] == "SEK"
 
     page.reload()
-    expect(page.get_by_label("Currency code")).to_have_value("SEK")
+    expect(currency).to_have_value("SEK")
+    expect(currency.locator("option").first).to_have_text("SEK — Swedish Krona")
+
+
+def test_a_number_style_shows_its_example_and_applies_on_every_page(
+    signed_in_page, demo_data, screenshot
+):
+    page = signed_in_page
+    page.goto("/settings/")
+    household_currency(page).select_option("EUR")
+    style = page.get_by_label("Number style")
+    # Each style's example follows the currency chosen, before it is saved.
+    expect(style.locator("option[value=de_DE]")).to_have_text("German (Germany): 1.249,50\u00a0€")
+    style.select_option("de_DE")
+    expect(page.get_by_test_id("format-preview")).to_contain_text("1.249,50\u00a0€")
+    screenshot(page, "settings-number-style")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
+    assert preferences_get()["number_style"] == "de_DE"
+
+    page.goto("/inventory/")
+    prices = page.locator("td[data-col=price]")
+    expect(prices.first).to_have_text(re.compile(r"^[\d.]+,\d\d\u00a0\$$"))
+    screenshot(page, "inventory-de-DE")
 
 
 def test_the_dark_theme_is_chosen_here_and_remembered(signed_in_page, screenshot):

@@ -14,7 +14,7 @@ from preferences.tests.factories import PreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = {"currency_code": "USD", "date_format": "MM/DD/YYYY"}
+DEFAULTS = {"currency_code": "USD", "date_format": "MM/DD/YYYY", "number_style": "en_US"}
 
 
 def stored() -> dict[str, str]:

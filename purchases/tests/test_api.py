@@ -282,8 +282,8 @@ def test_an_empty_length_limited_text_field_is_accepted_on_create(api_client, fi
     ],
 )
 def test_text_longer_than_its_limit_is_rejected(api_client, field, limit):
-    def text(length):  # a link must be a web address: its text follows one
-        start = "https://example.org/" if field == "link" else ""
+    def text(length):  # a link must be a web address, a currency a currency: the text follows one
+        start = {"link": "https://example.org/", "currency_code": "AUD"}.get(field, "")
         return start + "A" * (length - len(start))
 
     assert post(api_client, minimal_body(**{field: text(limit)})).status_code == 201

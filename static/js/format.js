@@ -1,22 +1,50 @@
-// Money and dates in the household's formats, for values Alpine renders after the first paint.
-// The same rules as preferences/formats.py, which formats what the server renders.
+// Money, numbers and dates in the household's formats, for values Alpine renders after the first
+// paint. Money and numbers are written by the browser's Intl.NumberFormat in the household's
+// number style, told the places each currency is written with, so that they read exactly as
+// preferences/formats.py writes them on the server (a browser test compares the two).
 (function () {
   const element = document.getElementById("household-data");
   const household = (element && JSON.parse(element.textContent)) || {};
-  const SYMBOLS = {
-    USD: "$", EUR: "€", GBP: "£", JPY: "¥", CNY: "¥", INR: "₹", CAD: "CA$", AUD: "A$", CHF: "CHF ",
-  };
+  const CURRENCY_CODE = /^[A-Z]{3}$/;
+  const NO_BREAK_SPACE = "\u00a0";
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const formatters = new Map();
 
-  function money(amount, currencyCode) {
+  // "de_CH" (the setting, CLDR's spelling) is "de-CH" to Intl.
+  function localeOf(numberStyle) {
+    return String(numberStyle || household.number_style || "en_US").replace("_", "-");
+  }
+
+  function formatter(numberStyle, options) {
+    const key = `${localeOf(numberStyle)} ${JSON.stringify(options)}`;
+    if (!formatters.has(key)) {
+      // Grouping "always": the server groups every amount of four digits or more, where
+      // Intl's default leaves "1249,50 €" ungrouped in Spanish and a few other languages.
+      formatters.set(key, new Intl.NumberFormat(localeOf(numberStyle), { useGrouping: "always", ...options }));
+    }
+    return formatters.get(key);
+  }
+
+  // Amounts arrive as decimal strings ("1249.50"): Intl formats a string exactly, never through a
+  // float, and rounds half away from zero, as the server does.
+  function number(value, numberStyle, places = 0) {
+    if (value === null || value === undefined || value === "") return "";
+    return formatter(numberStyle, { minimumFractionDigits: places, maximumFractionDigits: places }).format(String(value));
+  }
+
+  // WHOLE writes whole units only, for a chart's axis.
+  function money(amount, currencyCode, numberStyle, { whole = false } = {}) {
     if (amount === null || amount === undefined || amount === "") return "";
-    const code = String(currencyCode || household.currency_code || "").toUpperCase();
-    const symbol = code in SYMBOLS ? SYMBOLS[code] : code ? `${code} ` : "";
-    // Amounts arrive as decimal strings ("1249.50"); group the integer part without floats.
-    const [whole, fraction = "00"] = String(amount).replace("-", "").split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const sign = String(amount).startsWith("-") ? "-" : "";
-    return `${sign}${symbol}${grouped}.${fraction.padEnd(2, "0").slice(0, 2)}`;
+    const code = String(currencyCode || household.currency_code || "").trim().toUpperCase();
+    // A code stored before the select (any text was accepted): the number, then the code.
+    if (!CURRENCY_CODE.test(code)) {
+      const plain = number(amount, numberStyle, 2);
+      return code ? `${plain}${NO_BREAK_SPACE}${code}` : plain;
+    }
+    const digits = whole ? 0 : (household.currency_digits || {})[code] ?? 2;
+    return formatter(numberStyle, {
+      style: "currency", currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits,
+    }).format(String(amount));
   }
 
   function day(isoDate, dateFormat) {
@@ -31,5 +59,5 @@
     }
   }
 
-  window.spendsFormat = { household, money, day };
+  window.spendsFormat = { household, money, number, day };
 })();

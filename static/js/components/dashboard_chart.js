@@ -43,8 +43,8 @@ document.addEventListener("alpine:init", () => {
     };
   }
 
-  function money(amount) {
-    return window.spendsFormat.money(amount, pageSettings().currency);
+  function money(amount, options) {
+    return window.spendsFormat.money(amount, pageSettings().currency, undefined, options);
   }
 
   function plural(count, word) {
@@ -84,7 +84,7 @@ document.addEventListener("alpine:init", () => {
       options: {
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { beginAtZero: true, ticks: { callback: (value) => money(Number(value).toFixed(0)).replace(/\.00$/, "") } },
+          y: { beginAtZero: true, ticks: { callback: (value) => money(Number(value).toFixed(0), { whole: true }) } },
           items: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
         },
         plugins: {

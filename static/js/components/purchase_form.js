@@ -52,6 +52,7 @@ document.addEventListener("alpine:init", () => {
     today: "",
     maxUploadBytes: 0,
     returnFocusTo: null,
+    currencyCodes: new Set(),
 
     init() {
       const data = JSON.parse(document.getElementById("purchase-form-data").textContent);
@@ -60,6 +61,7 @@ document.addEventListener("alpine:init", () => {
       this.fileTypes = data.file_types;
       this.today = data.today;
       this.maxUploadBytes = data.max_upload_bytes;
+      this.currencyCodes = new Set(Array.from(this.$root.querySelectorAll("#pf-currency_code option"), (option) => option.value));
       warrantyPart.setup(data);
       this.purchase = this.emptyPurchase();
       window.addEventListener("purchase-new", () => this.openNew());
@@ -99,6 +101,11 @@ document.addEventListener("alpine:init", () => {
     },
     get busy() {
       return this.saving || this.loading || this.uploading || this.deleting;
+    },
+    // A code the select does not list (stored before it was a select), shown as an option of its own.
+    get unlistedCurrency() {
+      const code = this.purchase.currency_code;
+      return code && !this.currencyCodes.has(code) ? code : "";
     },
     get hasWarranties() {
       return this.warranties.some((warranty) => !warranty.removed);

@@ -1,14 +1,15 @@
-// The settings page: currency and date format saved through PUT /api/settings, the theme kept
-// in this browser. The preview shows money and dates as they will look.
+// The settings page: currency, number style and date format saved through PUT /api/settings, the
+// theme kept in this browser. The preview and each number style's example show money and dates as
+// they will look, in the currency chosen.
 document.addEventListener("alpine:init", () => {
-  const CURRENCY_CODE = /^[A-Z]{3}$/;
+  const KEYS = ["currency_code", "number_style", "date_format"];
 
   window.Alpine.data("settingsForm", () => ({
-    currencies: [],
-    currencyChoice: "",
-    otherCurrency: "",
+    currencyCode: "",
+    numberStyle: "",
     dateFormat: "",
-    saved: { currency_code: "", date_format: "" },
+    styleNames: {},
+    saved: { currency_code: "", number_style: "", date_format: "" },
     exampleAmount: "",
     exampleDay: "",
     theme: window.spendsTheme.chosen(),
@@ -17,7 +18,7 @@ document.addEventListener("alpine:init", () => {
 
     init() {
       const data = JSON.parse(document.getElementById("settings-data").textContent);
-      this.currencies = data.currencies;
+      for (const style of data.number_styles) this.styleNames[style.value] = style.name;
       this.exampleAmount = data.example_amount;
       this.exampleDay = data.example_day;
       this.showSaved(data);
@@ -27,45 +28,34 @@ document.addEventListener("alpine:init", () => {
     },
 
     showSaved(settings) {
-      this.saved = { currency_code: settings.currency_code, date_format: settings.date_format };
-      const offered = this.currencies.includes(settings.currency_code);
-      this.currencyChoice = offered ? settings.currency_code : "other";
-      this.otherCurrency = offered ? "" : settings.currency_code;
+      this.saved = Object.fromEntries(KEYS.map((key) => [key, settings[key]]));
+      this.currencyCode = settings.currency_code;
+      this.numberStyle = settings.number_style;
       this.dateFormat = settings.date_format;
     },
 
-    get otherChosen() {
-      return this.currencyChoice === "other";
-    },
-    get currencyCode() {
-      return this.otherChosen ? this.otherCurrency.trim().toUpperCase() : this.currencyChoice;
-    },
-    get currencyInvalidClass() {
-      return this.errors.currency_code ? "is-invalid" : "";
+    get current() {
+      return { currency_code: this.currencyCode, number_style: this.numberStyle, date_format: this.dateFormat };
     },
     get changed() {
-      return this.currencyCode !== this.saved.currency_code || this.dateFormat !== this.saved.date_format;
+      return KEYS.some((key) => this.current[key] !== this.saved[key]);
     },
     get moneyPreview() {
-      const code = CURRENCY_CODE.test(this.currencyCode) ? this.currencyCode : this.saved.currency_code;
-      return window.spendsFormat.money(this.exampleAmount, code);
+      return window.spendsFormat.money(this.exampleAmount, this.currencyCode, this.numberStyle);
     },
     get dayPreview() {
       return window.spendsFormat.day(this.exampleDay, this.dateFormat);
     },
+    styleLabel(style) {
+      const example = window.spendsFormat.money(this.exampleAmount, this.currencyCode, style);
+      return `${this.styleNames[style]}: ${example}`;
+    },
 
     async save() {
       this.errors = {};
-      if (!CURRENCY_CODE.test(this.currencyCode)) {
-        this.errors = { currency_code: "Enter a currency code of three letters, such as SEK." };
-        return;
-      }
       this.saving = true;
       try {
-        const settings = await window.api.put("settings", {
-          currency_code: this.currencyCode,
-          date_format: this.dateFormat,
-        });
+        const settings = await window.api.put("settings", this.current);
         this.showSaved(settings);
         // Whatever the page renders from now on uses the new formats.
         Object.assign(window.spendsFormat.household, settings);
