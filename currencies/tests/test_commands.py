@@ -17,6 +17,13 @@ from spends_tracker.scheduler import duties
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def small_shipped_history(monkeypatch):
+    """A failed refresh loads the history shipped with the app when no rate is stored: here a
+    three-day stand-in, so that no test loads its 200,000 rates."""
+    monkeypatch.setattr("currencies.ecb.bundled_file", lambda: _FileOf(ecb_zip(ECB_CSV)))
+
+
 @contextlib.contextmanager
 def rates_server(body: bytes, status: int = 200):
     """An HTTP server on 127.0.0.1 that answers every GET with BODY: a stand-in for the ECB."""
@@ -93,11 +100,8 @@ def test_the_refresh_downloads_the_history_and_loads_only_its_new_days(settings)
     assert ExchangeRate.objects.filter(day=datetime.date(2025, 3, 17)).count() == 4
 
 
-def test_the_refresh_never_asks_a_private_address_unless_the_operator_allows_it(
-    settings, monkeypatch
-):
+def test_the_refresh_never_asks_a_private_address_unless_the_operator_allows_it(settings):
     settings.SPENDS_ALLOW_PRIVATE_TARGETS = False
-    monkeypatch.setattr("currencies.ecb.bundled_file", lambda: _FileOf(ecb_zip(ECB_CSV)))
     with rates_server(ecb_zip(ECB_CSV_NEXT_DAY)) as server:
         summary = rates_refresh(url=server.url)
         assert server.requests == []
@@ -121,10 +125,8 @@ def test_a_failed_download_is_reported_and_logged_never_raised(settings, caplog)
     assert "Line 1 must start with Date" in summary.error
 
 
-def test_a_failed_download_loads_the_shipped_history_when_no_rate_is_stored(settings, monkeypatch):
+def test_a_failed_download_loads_the_shipped_history_when_no_rate_is_stored(settings):
     settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
-    shipped = ecb_zip(ECB_CSV)
-    monkeypatch.setattr("currencies.ecb.bundled_file", lambda: _FileOf(shipped))
     with rates_server(b"down", status=503) as server:
         first = rates_refresh(url=server.url)
         stored = ExchangeRate.objects.count()
