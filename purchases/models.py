@@ -292,6 +292,9 @@ class SpendingDimension(models.TextChoices):
     RETAILER = "retailer", "Retailer"
     BRAND = "brand", "Brand"
     PRODUCT = "product", "Product name"
+    # Every currency together (currency and base codes empty): the most-bought products of all
+    # currencies are the first rows of an index, as those of one currency are (analytics).
+    NAME = "name", "Product name, every currency"
 
 
 class SpendingRollup(models.Model):

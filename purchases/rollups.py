@@ -61,6 +61,7 @@ class PurchaseFigures:
         keys = [
             (*currencies, SpendingDimension.DAY, self.purchase_date.isoformat()),
             (*currencies, SpendingDimension.PRODUCT, self.product_name),
+            ("", "", SpendingDimension.NAME, self.product_name),
         ]
         if self.retailer_id:
             keys.append((*currencies, SpendingDimension.RETAILER, self.retailer_id.hex))
@@ -114,12 +115,14 @@ _KEY_SQL = {
         SpendingDimension.RETAILER: "replace(retailer_id::text, '-', '')",
         SpendingDimension.BRAND: "replace(brand_id::text, '-', '')",
         SpendingDimension.PRODUCT: "product_name",
+        SpendingDimension.NAME: "product_name",
     },
     "sqlite": {
         SpendingDimension.DAY: "purchase_date",
         SpendingDimension.RETAILER: "retailer_id",
         SpendingDimension.BRAND: "brand_id",
         SpendingDimension.PRODUCT: "product_name",
+        SpendingDimension.NAME: "product_name",
     },
 }
 
@@ -135,17 +138,20 @@ def spending_rollup_rebuild() -> None:
     rollup, purchase = SpendingRollup._meta.db_table, Purchase._meta.db_table
     with connection.cursor() as cursor:
         for dimension, key in _KEY_SQL[connection.vendor].items():
+            # The NAME rows take every currency together, under empty codes.
+            every = dimension == SpendingDimension.NAME
+            currencies = "'', ''" if every else "currency_code, base_currency_code"
+            grouping = key if every else f"currency_code, base_currency_code, {key}"
             cursor.execute(
                 f"INSERT INTO {rollup} (currency_code, base_currency_code, dimension, key, "
                 "purchase_count, tax_deductible_count, total_units, base_units, unconverted_count) "
-                f"SELECT currency_code, base_currency_code, %s, {key}, COUNT(*), "
+                f"SELECT {currencies}, %s, {key}, COUNT(*), "
                 "SUM(CASE WHEN tax_deductible THEN 1 ELSE 0 END), "
                 f"SUM(CAST(ROUND(price * {UNITS_PER_AMOUNT}) AS BIGINT)), "
                 "SUM(CASE WHEN base_price IS NULL THEN 0 "
                 f"ELSE CAST(ROUND(base_price * {BASE_UNITS_PER_AMOUNT}) AS BIGINT) END), "
                 "SUM(CASE WHEN base_price IS NULL THEN 1 ELSE 0 END) "
-                f"FROM {purchase} WHERE {key} IS NOT NULL "
-                f"GROUP BY currency_code, base_currency_code, {key}",
+                f"FROM {purchase} WHERE {key} IS NOT NULL GROUP BY {grouping}",
                 [dimension.value],
             )
         if connection.vendor == "postgresql":
