@@ -24,7 +24,6 @@ from analytics.cache import cached_figure
 from catalog.models import Brand, Retailer
 from kernel import clock
 from kernel.clock import add_months
-from kernel.money import MONEY_QUANTUM as CENT
 from preferences.selectors import preferred_currency_code
 from purchases.models import Purchase, SpendingDimension, SpendingRollup
 from purchases.rollups import UNITS_PER_AMOUNT, rollups_brought_in_step
@@ -187,11 +186,44 @@ def conversions(*, currency: str | None, base: str, figures: Sums | None = None)
     }
 
 
+@dataclass(frozen=True)
+class _CurrencySums:
+    currency: str
+    in_base: Sums  # every purchase in this currency, summed in the base
+    own_amount: Decimal  # their prices added in this currency
+
+
 @cached_figure
-def conversion_counts(*, base: str, today: datetime.date | None = None) -> Sums:
-    """Every purchase summed in BASE (one query): how many were converted, how many have no rate."""
-    rows = _spending_rows(SpendingDimension.DAY)
-    return Sums.of(rows.aggregate(**sums(currency=None, base=base)))
+def _currency_sums(*, base: str, today=None) -> list[_CurrencySums]:
+    """Every currency purchases were made in, its purchases summed in it and in BASE (one query).
+
+    The summary (in the base or in one currency), the conversion counts of every answer and the
+    dashboard's "By currency" table all follow from these few rows: one query for all of them.
+    """
+    rows = _grouped(
+        _spending_rows(SpendingDimension.DAY), "currency_code", currency=None, base=base
+    ).annotate(own_units=Sum("total_units"))
+    return [
+        _CurrencySums(
+            row["currency_code"], Sums.of(row), Decimal(row["own_units"] or 0) / UNITS_PER_AMOUNT
+        )
+        for row in rows
+    ]
+
+
+def _sums_added(parts: list[Sums]) -> Sums:
+    return Sums(
+        amount=sum((part.amount for part in parts), ZERO),
+        purchase_count=sum(part.purchase_count for part in parts),
+        tax_deductible_count=sum(part.tax_deductible_count for part in parts),
+        converted_count=sum(part.converted_count for part in parts),
+        without_rate_count=sum(part.without_rate_count for part in parts),
+    )
+
+
+def conversion_counts(*, base: str) -> Sums:
+    """Every purchase summed in BASE: how many were converted, how many have no rate."""
+    return _sums_added([part.in_base for part in _currency_sums(base=base)])
 
 
 @cached_figure
@@ -203,15 +235,24 @@ def analytics_summary(
     Items and tax-deductible purchases count every purchase in the base, those in CURRENCY with it.
     """
     base = _base(base)
-    row = _spending_rows(SpendingDimension.DAY).aggregate(**sums(currency=currency, base=base))
-    figures = Sums.of(row)
+    parts = _currency_sums(base=base)
+    everything = _sums_added([part.in_base for part in parts])
+    figures = everything
+    if currency:
+        mine = [part for part in parts if part.currency == currency]
+        figures = Sums(
+            amount=sum((part.own_amount for part in mine), ZERO),
+            purchase_count=sum(part.in_base.purchase_count for part in mine),
+            tax_deductible_count=sum(part.in_base.tax_deductible_count for part in mine),
+        )
     warranties = warranty_counts(today=today)
     return {
         "total_spent": figures.amount,
         "avg_price": figures.average,
         "total_items": figures.purchase_count,
         "tax_deductible_count": figures.tax_deductible_count,
-        "other_currency_count": row["other_currency_count"],
+        "other_currency_count": everything.purchase_count
+        - sum(part.in_base.purchase_count for part in parts if part.currency == (currency or base)),
         "active_warranties": warranties["active"],
         "expiring_warranties": warranties["expiring_soon"],
         "expired_warranties": warranties["expired"],
@@ -425,24 +466,18 @@ def top_products(
     ]
 
 
-@cached_figure
-def spending_by_currency(*, base: str | None = None, today=None) -> list[CurrencyTotal]:
-    """Every currency purchases were made in: how many, their total in it and in BASE (one
-    query), the most purchases first."""
-    base = _base(base)
-    rows = _grouped(
-        _spending_rows(SpendingDimension.DAY), "currency_code", currency=None, base=base
-    ).annotate(own_units=Sum("total_units"))
+def spending_by_currency(*, base: str | None = None) -> list[CurrencyTotal]:
+    """Every currency purchases were made in: how many, their total in it and in BASE, the most
+    purchases first."""
     totals = [
         CurrencyTotal(
-            row["currency_code"],
-            figures.purchase_count,
-            (Decimal(row["own_units"]) / UNITS_PER_AMOUNT).quantize(CENT),
-            figures.amount,
-            figures.without_rate_count,
+            part.currency,
+            part.in_base.purchase_count,
+            part.own_amount,
+            part.in_base.amount,
+            part.in_base.without_rate_count,
         )
-        for row in rows
-        for figures in [Sums.of(row)]
+        for part in _currency_sums(base=_base(base))
     ]
     return sorted(totals, key=lambda total: (-total.count, total.currency))
 
