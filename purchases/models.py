@@ -321,10 +321,12 @@ class SpendingRollup(models.Model):
     unconverted_count = models.IntegerField(default=0)
 
     class Meta:
-        # The dimension comes first: every figure reads one dimension, most of one currency.
+        # The dimension comes first: every figure reads one dimension. The key next: figures in the
+        # base read a range of days or a few product names of every currency; those of one
+        # currency have the index below.
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "currency_code", "base_currency_code", "key"],
+                fields=["dimension", "key", "currency_code", "base_currency_code"],
                 name="spending_rollup_unique_key",
             ),
         ]

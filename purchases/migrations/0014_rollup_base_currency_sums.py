@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='spendingrollup',
-            constraint=models.UniqueConstraint(fields=('dimension', 'currency_code', 'base_currency_code', 'key'), name='spending_rollup_unique_key'),
+            constraint=models.UniqueConstraint(fields=('dimension', 'key', 'currency_code', 'base_currency_code'), name='spending_rollup_unique_key'),
         ),
         migrations.RunPython(rollups_out_of_step, migrations.RunPython.noop, elidable=False),
     ]
