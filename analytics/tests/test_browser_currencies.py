@@ -74,11 +74,19 @@ def test_the_mixed_currency_walk_counts_and_converts_every_purchase(
     expect(rows.nth(1)).to_contain_text("EUR")
     expect(rows.nth(1)).to_contain_text(format_money(EUR_PRICE, "EUR"))
     expect(rows.nth(1)).to_contain_text(format_money(EUR_IN_USD, "USD"))
+    # The charts have their figures (the warranty timeline none: no warranty here) and are drawn.
     page.wait_for_function(
-        """() => [...document.querySelectorAll("[data-chart] canvas")]
-            .every((canvas) => window.Chart && window.Chart.getChart(canvas)
-                && canvas.dataset.drawn === "true")"""
+        """() => [...document.querySelectorAll("[data-testid=chart-loading]")]
+            .every((spinner) => spinner.style.display === "none")
+            && [...document.querySelectorAll("[data-chart] canvas")]
+                .filter((canvas) => window.Chart && window.Chart.getChart(canvas))
+                .every((canvas) => canvas.dataset.drawn === "true")"""
     )
+    spending = page.evaluate(
+        """() => window.Chart.getChart(document.querySelector('[data-chart="spending"] canvas'))
+            .data.datasets[0].amounts"""
+    )
+    assert len(spending) == 12 and any(amount != "0.00" for amount in spending)
     screenshot(page, "dashboard-mixed-currencies")
 
     page.goto("/catalog/")
