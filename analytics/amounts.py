@@ -40,8 +40,7 @@ def sums(*, currency: str | None, base: str) -> dict:
 
     `units` (the amount, in thousandths), `item_count` (purchases), `deductible_count`
     (tax-deductible ones), `converted_count` (purchases in other currencies added at their kept
-    rate), `without_rate_count` (counted but not added); `other_currency_count`: purchases in
-    other currencies than the figure's (left out with a currency; converted or flagged in BASE).
+    rate) and `without_rate_count` (counted but not added).
     """
     if currency:
         mine = Q(currency_code=currency)
@@ -49,7 +48,6 @@ def sums(*, currency: str | None, base: str) -> dict:
             "units": _total(F("total_units") * _PRICE_TO_BASE_UNITS, mine),
             "item_count": _total("purchase_count", mine),
             "deductible_count": _total("tax_deductible_count", mine),
-            "other_currency_count": _total("purchase_count", ~mine),
         }
     own = Q(currency_code=base)
     kept = ~own & Q(base_currency_code=base)
@@ -60,7 +58,6 @@ def sums(*, currency: str | None, base: str) -> dict:
         "deductible_count": _total("tax_deductible_count"),
         "converted_count": _total(F("purchase_count") - F("unconverted_count"), kept),
         "without_rate_count": _total("unconverted_count", kept) + _total("purchase_count", former),
-        "other_currency_count": _total("purchase_count", ~own),
     }
 
 
