@@ -33,22 +33,23 @@ END_BEFORE_START = "end_date must not be before start_date"
 
 @router.get("/analytics/summary", response={200: SummaryOut, **COMMON_ERRORS})
 def summary(request, query: Query[CurrencyQuery]):
-    """KPI cards. Money and item counts cover one currency; warranty counts cover all."""
-    return selectors.analytics_summary(currency=selectors.resolve_currency(query.currency))
+    """KPI cards: money in the base currency, or in `currency` (and the items in it only);
+    warranty counts cover all."""
+    return selectors.analytics_summary(**selectors.figure_scope(query.currency))
 
 
 @router.get("/analytics/spending", response={200: SpendingOut, **COMMON_ERRORS})
 def spending(request, query: Query[SpendingQuery]):
     """Spending per month: every month with purchases, or the last `months`, zero-filled."""
-    currency = selectors.resolve_currency(query.currency)
-    buckets = selectors.spending_by_month(currency=currency, months=query.months)
-    return {"spending_over_time": buckets, "currency": currency}
+    scope = selectors.figure_scope(query.currency)
+    buckets = selectors.spending_by_month(**scope, months=query.months)
+    return {"spending_over_time": buckets, **selectors.conversions(**scope)}
 
 
 @router.get("/analytics/spending/by-period", response={200: PeriodOut, **COMMON_ERRORS})
 def spending_by_period(request, query: Query[PeriodQuery]):
     """Spending per month over a date range (inclusive), every month present."""
-    currency = selectors.resolve_currency(query.currency)
+    scope = selectors.figure_scope(query.currency)
     end_date = query.end_date or clock.today()
     if query.start_date and end_date < query.start_date:
         raise ValidationError(
@@ -56,7 +57,7 @@ def spending_by_period(request, query: Query[PeriodQuery]):
         )
     try:
         period = selectors.spending_in_period(
-            currency=currency, start_date=query.start_date, end_date=end_date
+            **scope, start_date=query.start_date, end_date=end_date
         )
     except selectors.PeriodTooLong as error:
         raise ValidationError(
@@ -64,7 +65,7 @@ def spending_by_period(request, query: Query[PeriodQuery]):
         ) from None
     return {
         "spending_over_time": period["buckets"],
-        "currency": currency,
+        **selectors.conversions(**scope),
         **{key: period[key] for key in ("start_date", "end_date", "total_amount", "item_count")},
     }
 
@@ -84,10 +85,11 @@ def warranty_summary(request):
 
 
 def _distribution(query):
-    currency = selectors.resolve_currency(query.currency)
+    scope = selectors.figure_scope(query.currency)
     return {
-        "retailers": selectors.spending_by_retailer(currency=currency),
-        "brands": selectors.spending_by_brand(currency=currency),
+        "retailers": selectors.spending_by_retailer(**scope),
+        "brands": selectors.spending_by_brand(**scope),
+        **selectors.conversions(**scope),
     }
 
 
@@ -106,22 +108,18 @@ def brands(request, query: Query[CurrencyQuery]):
 @router.get("/analytics/top-products", response={200: TopProductsOut, **COMMON_ERRORS})
 def top_products(request, query: Query[TopProductsQuery]):
     """Products grouped by exact name, ranked by `sort_by`."""
-    products = selectors.top_products(
-        currency=selectors.resolve_currency(query.currency),
-        sort_by=query.sort_by,
-        limit=query.limit,
-    )
-    return {"top_products": products}
+    scope = selectors.figure_scope(query.currency)
+    products = selectors.top_products(**scope, sort_by=query.sort_by, limit=query.limit)
+    return {"top_products": products, **selectors.conversions(**scope)}
 
 
 @router.get(
     "/analytics/expensive-purchases", response={200: ExpensivePurchasesOut, **COMMON_ERRORS}
 )
 def expensive_purchases(request, query: Query[CurrencyLimitQuery]):
-    purchases = selectors.expensive_purchases(
-        currency=selectors.resolve_currency(query.currency), limit=query.limit
-    )
-    return {"purchases": list(purchases)}
+    scope = selectors.figure_scope(query.currency)
+    purchases = selectors.expensive_purchases(**scope, limit=query.limit)
+    return {"purchases": list(purchases), **selectors.conversions(**scope)}
 
 
 @router.get("/analytics/recent-purchases", response={200: list[PurchaseOut], **COMMON_ERRORS})

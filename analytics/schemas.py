@@ -42,8 +42,9 @@ Currency = Annotated[
     Field(
         None,
         pattern=r"^[A-Za-z]{3}$",
-        description="Three-letter code; default: the currency setting. Money figures and the "
-        "purchase counts that go with them cover this currency only.",
+        description="Three-letter code: money figures and the purchase counts that go with them "
+        "cover the purchases in this currency only, amounts in it. Without it: every purchase, "
+        "amounts in the base currency (the currency setting) at each purchase's kept rate.",
     ),
 ]
 
@@ -83,16 +84,35 @@ class TopProductsQuery(CurrencyLimitQuery):
     )
 
 
+# What every money answer says about its currencies (docs/api.md §9.8), after its own fields:
+# the counts are 0 with ?currency=.
+CurrencyOut = Annotated[str, Field(description="The currency of the amounts.")]
+BaseCurrencyOut = Annotated[str, Field(description="The household's base currency.")]
+ConvertedCount = Annotated[
+    int,
+    Field(description="Without ?currency=: purchases in other currencies added at their rate."),
+]
+WithoutRateCount = Annotated[
+    int, Field(description="Without ?currency=: purchases counted but not added, having no rate.")
+]
+
+
 class SummaryOut(Schema):
     total_spent: Money
-    avg_price: Money
+    avg_price: Money = Field(description="Per purchase with an amount in the currency.")
     total_items: int
     active_warranties: int
     expiring_warranties: int = Field(description="Active, ending within 30 days.")
     expired_warranties: int
     tax_deductible_count: int
-    other_currency_count: int = Field(description="Purchases in other currencies, left out.")
-    currency: str
+    other_currency_count: int = Field(
+        description="Purchases in other currencies than `currency`: left out with ?currency=, "
+        "converted (or without a rate) without it."
+    )
+    currency: CurrencyOut
+    base_currency: BaseCurrencyOut
+    converted_count: ConvertedCount
+    without_rate_count: WithoutRateCount
 
 
 class MonthOut(Schema):
@@ -100,6 +120,7 @@ class MonthOut(Schema):
     period: str = Field(description='"2025-03"')
     total_amount: Money
     item_count: int
+    without_rate_count: int = 0
 
     @staticmethod
     def resolve_month(bucket) -> str:
@@ -112,7 +133,10 @@ class MonthOut(Schema):
 
 class SpendingOut(Schema):
     spending_over_time: list[MonthOut]
-    currency: str
+    currency: CurrencyOut
+    base_currency: BaseCurrencyOut
+    converted_count: ConvertedCount = 0
+    without_rate_count: WithoutRateCount = 0
 
 
 class PeriodOut(SpendingOut):
@@ -151,6 +175,7 @@ class ShareOut(Schema):
     count: int
     percentage: Percentage
     total_spent: Money
+    without_rate_count: int = 0
 
 
 class RetailerShareOut(ShareOut):
@@ -172,6 +197,10 @@ class BrandShareOut(ShareOut):
 class DistributionOut(Schema):
     retailers: list[RetailerShareOut]
     brands: list[BrandShareOut]
+    currency: CurrencyOut
+    base_currency: BaseCurrencyOut
+    converted_count: ConvertedCount = 0
+    without_rate_count: WithoutRateCount = 0
 
 
 class TopProductOut(Schema):
@@ -179,17 +208,24 @@ class TopProductOut(Schema):
     count: int
     total_spent: Money
     avg_price: Money
+    without_rate_count: int = 0
 
 
 class TopProductsOut(Schema):
     top_products: list[TopProductOut]
+    currency: CurrencyOut
+    base_currency: BaseCurrencyOut
+    converted_count: ConvertedCount = 0
+    without_rate_count: WithoutRateCount = 0
 
 
 class ExpensivePurchaseOut(Schema):
     id: uuid.UUID
     product_name: str
     brand_name: str | None
-    price: Money
+    price: Money = Field(description="In the purchase's own currency_code.")
+    currency_code: str
+    amount: Money = Field(description="The price in the answer's currency.")
     purchase_date: datetime.date
 
     @staticmethod
@@ -199,3 +235,7 @@ class ExpensivePurchaseOut(Schema):
 
 class ExpensivePurchasesOut(Schema):
     purchases: list[ExpensivePurchaseOut]
+    currency: CurrencyOut
+    base_currency: BaseCurrencyOut
+    converted_count: ConvertedCount = 0
+    without_rate_count: WithoutRateCount = 0

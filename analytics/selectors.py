@@ -1,12 +1,13 @@
 """The dashboard's figures (docs/api.md §5.5), read from the rollups the write services keep.
 
-Amounts in different currencies are never added: figures about money (and the purchase counts that
-go with them) cover the purchases of one currency, by default the preferred one (docs/api.md §9.8).
-Warranty figures cover every warranty. "Today" is `kernel.clock.today()`.
+Figures about money cover every purchase in the household's base currency (BASE, the currency
+setting), each converted at the rate it keeps, or, with CURRENCY, the purchases in that currency
+only, amounts in it (docs/api.md §9.8; analytics.amounts says how each is added up). Counts never
+depend on currency. Warranty figures cover every warranty. "Today" is `kernel.clock.today()`.
 
 The figures come from purchases.rollups and warranties.rollups (sums per day, retailer, brand,
 product name; warranty counts per end date), a few thousand rows where there are 100,000
-purchases, each figure one aggregate query. Amounts are summed as whole hundredths and turned into
+purchases, each figure one aggregate query. Amounts are summed as whole thousandths and turned into
 Decimal exactly; averages and percentages are divided in Python with Decimal, per result row, and
 rounded half-up only when they are turned into JSON.
 """
@@ -15,14 +16,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, FloatField, Q, Sum
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.db.models import Case, DecimalField, F, Q, Sum, When
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 
+from analytics.amounts import Sums, average_units, sums
 from analytics.cache import cached_figure
 from catalog.models import Brand, Retailer
 from kernel import clock
 from kernel.clock import add_months
-from kernel.money import MONEY_QUANTUM as CENT
 from preferences.selectors import preferred_currency_code
 from purchases.models import Purchase, SpendingDimension, SpendingRollup
 from purchases.rollups import UNITS_PER_AMOUNT, rollups_brought_in_step
@@ -35,10 +36,6 @@ from warranties.models import (
 )
 
 ZERO = Decimal("0")
-
-
-def _mean(total: Decimal, count: int) -> Decimal:
-    return total / count if count else ZERO
 
 
 def _percentage(part: int, whole: int) -> Decimal:
@@ -75,11 +72,22 @@ def resolve_currency(currency: str | None) -> str:
     return currency.strip().upper() if currency and currency.strip() else preferred_currency_code()
 
 
+def figure_scope(currency: str | None) -> dict:
+    """The keyword arguments of a money figure asked for with ?currency=CURRENCY (or without).
+
+    `currency`: the one asked for, or None for every purchase in the base; `base`: the
+    household's base currency (the currency setting).
+    """
+    asked = currency.strip().upper() if currency and currency.strip() else None
+    return {"currency": asked, "base": preferred_currency_code()}
+
+
 @dataclass(frozen=True)
 class MonthTotal:
     month: datetime.date  # the first day of the month
     total_amount: Decimal
     item_count: int
+    without_rate_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class ShareOfSpending:
     count: int
     percentage: Decimal
     total_spent: Decimal
+    without_rate_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,10 +113,18 @@ class ProductTotal:
     count: int
     total_spent: Decimal
     avg_price: Decimal
+    without_rate_count: int = 0
 
 
-def _purchases_in(currency: str):
-    return Purchase.objects.filter(currency_code=currency)
+@dataclass(frozen=True)
+class CurrencyTotal:
+    """The purchases in one currency: their total in it, and in the base where converted."""
+
+    currency: str
+    count: int
+    total_spent: Decimal
+    base_total: Decimal  # of the COUNT - WITHOUT_RATE_COUNT purchases that have an amount in base
+    without_rate_count: int
 
 
 def _warranty_rows():
@@ -116,15 +133,21 @@ def _warranty_rows():
     return WarrantyRollup.objects.all()
 
 
-def _spending_rows(dimension: str):
-    """One dimension of the spending rollup, brought in step with the data first."""
+def _spending_rows(dimension: str, currency: str | None = None):
+    """One dimension of the spending rollup (the rows of CURRENCY, if given), brought in step with
+    the data first."""
     rollups_brought_in_step()
-    return SpendingRollup.objects.filter(dimension=dimension)
+    rows = SpendingRollup.objects.filter(dimension=dimension)
+    return rows.filter(currency_code=currency) if currency else rows
 
 
-def _amount(units) -> Decimal:
-    """An amount from whole hundredths, exactly."""
-    return (Decimal(units or 0) / UNITS_PER_AMOUNT).quantize(CENT)
+def _grouped(rows, group: str, *, currency: str | None, base: str):
+    """ROWS summed per GROUP (an annotation or field), as `amounts.sums` names the sums."""
+    return rows.values(group).annotate(**sums(currency=currency, base=base))
+
+
+def _base(base: str | None) -> str:
+    return base or preferred_currency_code()
 
 
 def _warranty_conditions(today: datetime.date) -> dict[str, Q]:
@@ -149,54 +172,128 @@ def warranty_counts(*, today: datetime.date | None = None) -> dict[str, int]:
     return {key.removesuffix("_count").lower(): value for key, value in counts.items()}
 
 
+def conversions(*, currency: str | None, base: str, figures: Sums | None = None) -> dict:
+    """What a money answer says about its currencies: which, the base, and how many purchases
+    were converted to it and how many have no rate (all of them, from FIGURES or the summary)."""
+    if currency:
+        return {"currency": currency, "base_currency": base}
+    figures = figures or conversion_counts(base=base)
+    return {
+        "currency": base,
+        "base_currency": base,
+        "converted_count": figures.converted_count,
+        "without_rate_count": figures.without_rate_count,
+    }
+
+
+@dataclass(frozen=True)
+class _CurrencySums:
+    currency: str
+    in_base: Sums  # every purchase in this currency, summed in the base
+    own_amount: Decimal  # their prices added in this currency
+
+
 @cached_figure
-def analytics_summary(*, currency: str, today: datetime.date | None = None) -> dict:
-    """The dashboard's KPI cards: money and items in CURRENCY, warranties of any currency."""
-    mine = Q(currency_code=currency)
-    figures = _spending_rows(SpendingDimension.DAY).aggregate(
-        total_units=Sum("total_units", filter=mine),
-        total_items=Coalesce(Sum("purchase_count", filter=mine), 0),
-        tax_deductible_count=Coalesce(Sum("tax_deductible_count", filter=mine), 0),
-        other_currency_count=Coalesce(Sum("purchase_count", filter=~mine), 0),
+def _currency_sums(*, base: str, today=None) -> list[_CurrencySums]:
+    """Every currency purchases were made in, its purchases summed in it and in BASE (one query).
+
+    The summary (in the base or in one currency), the conversion counts of every answer and the
+    dashboard's "By currency" table all follow from these few rows: one query for all of them.
+    """
+    rows = _grouped(
+        _spending_rows(SpendingDimension.DAY), "currency_code", currency=None, base=base
+    ).annotate(own_units=Sum("total_units"))
+    return [
+        _CurrencySums(
+            row["currency_code"], Sums.of(row), Decimal(row["own_units"] or 0) / UNITS_PER_AMOUNT
+        )
+        for row in rows
+    ]
+
+
+def _sums_added(parts: list[Sums]) -> Sums:
+    return Sums(
+        amount=sum((part.amount for part in parts), ZERO),
+        purchase_count=sum(part.purchase_count for part in parts),
+        tax_deductible_count=sum(part.tax_deductible_count for part in parts),
+        converted_count=sum(part.converted_count for part in parts),
+        without_rate_count=sum(part.without_rate_count for part in parts),
     )
-    total_spent = _amount(figures.pop("total_units"))
+
+
+def conversion_counts(*, base: str) -> Sums:
+    """Every purchase summed in BASE: how many were converted, how many have no rate."""
+    return _sums_added([part.in_base for part in _currency_sums(base=base)])
+
+
+@cached_figure
+def analytics_summary(
+    *, currency: str | None = None, base: str | None = None, today: datetime.date | None = None
+) -> dict:
+    """The dashboard's KPI cards: money in CURRENCY or the base, warranties of any currency.
+
+    Items and tax-deductible purchases count every purchase in the base, those in CURRENCY with it.
+    """
+    base = _base(base)
+    parts = _currency_sums(base=base)
+    everything = _sums_added([part.in_base for part in parts])
+    figures = everything
+    if currency:
+        mine = [part for part in parts if part.currency == currency]
+        figures = Sums(
+            amount=sum((part.own_amount for part in mine), ZERO),
+            purchase_count=sum(part.in_base.purchase_count for part in mine),
+            tax_deductible_count=sum(part.in_base.tax_deductible_count for part in mine),
+        )
     warranties = warranty_counts(today=today)
     return {
-        **figures,
-        "total_spent": total_spent,
-        "avg_price": _mean(total_spent, figures["total_items"]),
+        "total_spent": figures.amount,
+        "avg_price": figures.average,
+        "total_items": figures.purchase_count,
+        "tax_deductible_count": figures.tax_deductible_count,
+        "other_currency_count": everything.purchase_count
+        - sum(part.in_base.purchase_count for part in parts if part.currency == (currency or base)),
         "active_warranties": warranties["active"],
         "expiring_warranties": warranties["expiring_soon"],
         "expired_warranties": warranties["expired"],
-        "currency": currency,
+        "converted_count": figures.converted_count,
+        "without_rate_count": figures.without_rate_count,
+        **conversions(currency=currency, base=base, figures=figures),
     }
 
 
 def _monthly_totals(
-    currency: str, first: datetime.date | None = None, last: datetime.date | None = None
+    currency: str | None,
+    base: str,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
 ) -> dict[datetime.date, MonthTotal]:
-    """Spending in CURRENCY per month of purchase date, from FIRST to LAST (days, inclusive)."""
-    days = _spending_rows(SpendingDimension.DAY).filter(currency_code=currency)
+    """Spending per month of purchase date, from FIRST to LAST (days, inclusive)."""
+    days = _spending_rows(SpendingDimension.DAY, currency)
     if first is not None:
         days = days.filter(key__gte=first.isoformat())
     if last is not None:
         days = days.filter(key__lte=last.isoformat())
-    rows = (
-        days.annotate(month=Substr("key", 1, 7))
-        .values("month")
-        .annotate(units=Sum("total_units"), item_count=Sum("purchase_count"))
-        .order_by("month")
-    )
+    rows = _grouped(
+        days.annotate(month=Substr("key", 1, 7)), "month", currency=currency, base=base
+    ).order_by("month")
     totals = {}
     for row in rows:
         month = datetime.date.fromisoformat(f"{row['month']}-01")
-        totals[month] = MonthTotal(month, _amount(row["units"]), row["item_count"])
+        figures = Sums.of(row)
+        totals[month] = MonthTotal(
+            month, figures.amount, figures.purchase_count, figures.without_rate_count
+        )
     return totals
 
 
 @cached_figure
 def spending_by_month(
-    *, currency: str, months: int | None = None, today: datetime.date | None = None
+    *,
+    currency: str | None = None,
+    base: str | None = None,
+    months: int | None = None,
+    today: datetime.date | None = None,
 ) -> list[MonthTotal]:
     """Spending per calendar month of purchase date, oldest first.
 
@@ -204,36 +301,39 @@ def spending_by_month(
     months ending with the current one, months without purchases included as zeros
     (docs/api.md §9.10).
     """
+    base = _base(base)
     if months is None:
-        return list(_monthly_totals(currency).values())
+        return list(_monthly_totals(currency, base).values())
     today = today or clock.today()
     first = add_months(first_of_month(today), 1 - months)
-    totals = _monthly_totals(currency, first, today)
+    totals = _monthly_totals(currency, base, first, today)
     return [totals.get(month, MonthTotal(month, ZERO, 0)) for month in months_between(first, today)]
 
 
 @cached_figure
 def spending_in_period(
     *,
-    currency: str,
+    currency: str | None = None,
+    base: str | None = None,
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> dict:
     """Spending per month from START_DATE to END_DATE (inclusive), every month present.
 
-    START_DATE defaults to the earliest purchase in CURRENCY (to END_DATE when there is none),
-    END_DATE to today. Raise PeriodTooLong past MAX_PERIOD_MONTHS months.
+    START_DATE defaults to the earliest purchase (in CURRENCY, when given; to END_DATE when there
+    is none), END_DATE to today. Raise PeriodTooLong past MAX_PERIOD_MONTHS months.
     """
+    base = _base(base)
     end_date = end_date or today or clock.today()
     if start_date is None:
-        days = _spending_rows(SpendingDimension.DAY).filter(currency_code=currency)
+        days = _spending_rows(SpendingDimension.DAY, currency)
         earliest = days.order_by("key").values_list("key", flat=True).first()
         start_date = min(datetime.date.fromisoformat(earliest or end_date.isoformat()), end_date)
     months = months_between(start_date, end_date)
     if len(months) > MAX_PERIOD_MONTHS:
         raise PeriodTooLong
-    totals = _monthly_totals(currency, start_date, end_date)
+    totals = _monthly_totals(currency, base, start_date, end_date)
     buckets = [totals.get(month, MonthTotal(month, ZERO, 0)) for month in months]
     return {
         "buckets": buckets,
@@ -241,6 +341,7 @@ def spending_in_period(
         "end_date": end_date,
         "total_amount": sum((bucket.total_amount for bucket in buckets), ZERO),
         "item_count": sum(bucket.item_count for bucket in buckets),
+        "without_rate_count": sum(bucket.without_rate_count for bucket in buckets),
     }
 
 
@@ -274,75 +375,127 @@ def warranty_timeline(
     return [WarrantyMonth(**row) for row in rows]
 
 
-def _shares(model, *, dimension: str, currency: str) -> list[ShareOfSpending]:
-    """Count and total the purchases in CURRENCY per DIMENSION (retailer or brand), every entry
-    of MODEL listed, the busiest first, then by name.
+def _shares(model, *, dimension: str, currency: str | None, base: str) -> list[ShareOfSpending]:
+    """Count and total the purchases (in CURRENCY, if given) per DIMENSION (retailer or brand),
+    every entry of MODEL listed, the busiest first, then by name.
 
     Rows of entries deleted since (their purchases now have none) are left out, of the whole too.
     """
-    rows = _spending_rows(dimension).filter(currency_code=currency)
-    totals = {
-        key: (count, _amount(units))
-        for key, count, units in rows.values_list("key", "purchase_count", "total_units")
-    }
+    rows = _grouped(_spending_rows(dimension, currency), "key", currency=currency, base=base)
+    totals = {row["key"]: Sums.of(row) for row in rows}
     entries = [
         (name, totals.get(entry_id.hex))
         for entry_id, name in model.objects.values_list("id", "name")
     ]
-    whole = sum(counted[0] for _, counted in entries if counted)
+    whole = sum(counted.purchase_count for _, counted in entries if counted)
     shares = [
-        ShareOfSpending(name, count, _percentage(count, whole), total)
+        ShareOfSpending(
+            name,
+            counted.purchase_count,
+            _percentage(counted.purchase_count, whole),
+            counted.amount,
+            counted.without_rate_count,
+        )
         for name, counted in entries
-        for count, total in [counted or (0, ZERO)]
+        for counted in [counted or Sums(ZERO, 0)]
     ]
     return sorted(shares, key=lambda share: (-share.count, share.name.lower(), share.name))
 
 
 @cached_figure
-def spending_by_retailer(*, currency: str, today=None) -> list[ShareOfSpending]:
-    """Every retailer with its purchases in CURRENCY: count, share of all counted, total."""
-    return _shares(Retailer, dimension=SpendingDimension.RETAILER, currency=currency)
+def spending_by_retailer(
+    *, currency: str | None = None, base: str | None = None, today=None
+) -> list[ShareOfSpending]:
+    """Every retailer with its purchases: count, share of all counted, total."""
+    return _shares(
+        Retailer, dimension=SpendingDimension.RETAILER, currency=currency, base=_base(base)
+    )
 
 
 @cached_figure
-def spending_by_brand(*, currency: str, today=None) -> list[ShareOfSpending]:
-    """Every brand with its purchases in CURRENCY: count, share of all counted, total."""
-    return _shares(Brand, dimension=SpendingDimension.BRAND, currency=currency)
+def spending_by_brand(
+    *, currency: str | None = None, base: str | None = None, today=None
+) -> list[ShareOfSpending]:
+    """Every brand with its purchases: count, share of all counted, total."""
+    return _shares(Brand, dimension=SpendingDimension.BRAND, currency=currency, base=_base(base))
 
 
-# Ties are broken by name; "avg_price" ranks on whole hundredths divided as floats, which is
-# exact enough to order prices of at most ten digits.
-TOP_PRODUCT_ORDERINGS = {
-    "count": ["-purchase_count", "key"],
-    "total_spent": ["-total_units", "key"],
-    "avg_price": [(Cast("total_units", FloatField()) / F("purchase_count")).desc(), "key"],
-}
+def _top_product_orderings(currency: str | None) -> dict[str, list]:
+    """Ties are broken by name; "avg_price" ranks on the average of the purchases that have an
+    amount, those without one last."""
+    return {
+        "count": ["-item_count", "key"],
+        "total_spent": ["-units", "key"],
+        "avg_price": [average_units(currency=currency).desc(nulls_last=True), "key"],
+    }
 
 
 @cached_figure
 def top_products(
-    *, currency: str, sort_by: str = "count", limit: int = 10, today=None
+    *,
+    currency: str | None = None,
+    base: str | None = None,
+    sort_by: str = "count",
+    limit: int = 10,
+    today=None,
 ) -> list[ProductTotal]:
-    """Products grouped by exact name, ranked by SORT_BY (docs/api.md §9.12), ties by name."""
-    rows = (
-        _spending_rows(SpendingDimension.PRODUCT)
-        .filter(currency_code=currency)
-        .order_by(*TOP_PRODUCT_ORDERINGS[sort_by])
-        .values_list("key", "purchase_count", "total_units")[:limit]
-    )
+    """Products grouped by exact name, ranked by SORT_BY (docs/api.md §9.12), ties by name.
+
+    One query. In the base, by count (the dashboard's), the names are the first LIMIT rows of the
+    every-currency rows' index (a subquery), and only their rows are summed: summing all of them
+    first took most of a cold visit at 100,000 purchases (docs/performance.md).
+    """
+    rows = _spending_rows(SpendingDimension.PRODUCT, currency)
+    if currency is None and sort_by == "count":
+        names = SpendingRollup.objects.filter(dimension=SpendingDimension.NAME, currency_code="")
+        top = names.order_by("-purchase_count", "key").values("key")[:limit]
+        rows = rows.filter(key__in=top)
+    rows = _grouped(rows, "key", currency=currency, base=_base(base)).order_by(
+        *_top_product_orderings(currency)[sort_by]
+    )[:limit]
     return [
-        ProductTotal(name, count, _amount(units), _mean(_amount(units), count))
-        for name, count, units in rows
+        ProductTotal(
+            row["key"],
+            figures.purchase_count,
+            figures.amount,
+            figures.average,
+            figures.without_rate_count,
+        )
+        for row in rows
+        for figures in [Sums.of(row)]
     ]
 
 
-def expensive_purchases(*, currency: str, limit: int = 10):
-    """The most expensive purchases in CURRENCY, with their brand."""
-    return (
-        _purchases_in(currency)
-        .select_related("brand")
-        .order_by("-price", "-purchase_date", "id")[:limit]
-    )
+def spending_by_currency(*, base: str | None = None) -> list[CurrencyTotal]:
+    """Every currency purchases were made in: how many, their total in it and in BASE, the most
+    purchases first."""
+    totals = [
+        CurrencyTotal(
+            part.currency,
+            part.in_base.purchase_count,
+            part.own_amount,
+            part.in_base.amount,
+            part.in_base.without_rate_count,
+        )
+        for part in _currency_sums(base=_base(base))
+    ]
+    return sorted(totals, key=lambda total: (-total.count, total.currency))
+
+
+def expensive_purchases(*, currency: str | None = None, base: str | None = None, limit: int = 10):
+    """The most expensive purchases (in CURRENCY, when given; else in the base, those without an
+    amount in it left out), with their brand, each with its `amount` in the answer's currency."""
+    if currency:
+        purchases = Purchase.objects.filter(currency_code=currency).annotate(amount=F("price"))
+    else:
+        base = _base(base)
+        amount = Case(
+            When(currency_code=base, then=F("price")),
+            When(base_currency_code=base, then=F("base_price")),
+            output_field=DecimalField(max_digits=18, decimal_places=3),
+        )
+        purchases = Purchase.objects.annotate(amount=amount).filter(amount__isnull=False)
+    return purchases.select_related("brand").order_by("-amount", "-purchase_date", "id")[:limit]
 
 
 def recent_purchases(*, limit: int = 10):

@@ -10,7 +10,8 @@ from analytics import selectors
 from analytics.cache import cached_figure
 from kernel import clock
 from purchases.demo import purchases_load_demo
-from reminders.selectors import Deadline, deadline_list_upcoming
+from reminders.models import DeadlineKind
+from reminders.selectors import Deadline, deadline_list_upcoming, deadline_queryset
 from warranties.models import EXPIRING_SOON_DAYS
 
 # The window of the spending chart at first paint and of the warranty timeline (months before
@@ -24,7 +25,8 @@ DEMO_PURCHASES = 60
 
 
 def _chart_settings(currency: str) -> dict:
-    """What the charts ask the analytics API for once the page has painted.
+    """What the charts ask the analytics API for once the page has painted, and the currency
+    their amounts are in (the base: the charts ask without ?currency=, docs/api.md §9.8).
 
     The charts' figures are the costliest of the page right after a write (every cached figure
     is stale); fetched after the first paint, they never hold up the cards and lists.
@@ -38,37 +40,74 @@ def _upcoming_deadlines(*, limit: int, today: datetime.date) -> list[Deadline]:
     return deadline_list_upcoming(days=EXPIRING_SOON_DAYS, today=today, limit=limit)
 
 
-def _other_currencies_note(summary: dict) -> str:
-    count = summary["other_currency_count"]
-    if not count:
-        return ""
-    purchases = "purchase" if count == 1 else "purchases"
-    return f"{summary['currency']} only; {count} {purchases} in other currencies not counted"
+@cached_figure
+def _return_deadlines_count(*, today: datetime.date) -> int:
+    """How many return windows close within the "expiring soon" window (one query)."""
+    end = today + datetime.timedelta(days=EXPIRING_SOON_DAYS)
+    return deadline_queryset(start=today, end=end, kinds=[DeadlineKind.RETURN]).count()
+
+
+def _expiring_sentence(*, warranties: int, returns: int, shown: int) -> str:
+    """What the "Expiring soon" list holds, in words: the warranties are those of the card of
+    the same name (active, ending within the window), the return deadlines come beside them."""
+    ends = "ends" if warranties == 1 else "end"
+    close = "closes" if returns == 1 else "close"
+    sentence = (
+        f"{_plural(warranties, 'warranty', 'warranties')} {ends} and "
+        f"{_plural(returns, 'return window')} {close} in the next {EXPIRING_SOON_DAYS} days"
+    )
+    if shown < warranties + returns:
+        sentence += f"; the {shown} soonest are listed"
+    return sentence + "."
+
+
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def _conversion_note(summary: dict) -> str:
+    """What the total leaves out (purchases without a rate) or converted, in words."""
+    missing, converted = summary["without_rate_count"], summary["converted_count"]
+    if missing:
+        return f"{_plural(missing, 'purchase')} without a rate, counted but not added"
+    if converted:
+        return f"{_plural(converted, 'purchase')} converted from other currencies"
+    return ""
 
 
 def dashboard(request):
-    """KPI cards, charts and lists; a first-run page while there are no purchases at all."""
-    currency = selectors.resolve_currency(None)
-    summary = selectors.analytics_summary(currency=currency)
+    """KPI cards, charts and lists; a first-run page while there are no purchases at all.
+
+    Amounts are in the household's base currency over every purchase (analytics.amounts); the
+    per-currency totals are one click away ("By currency").
+    """
+    scope = selectors.figure_scope(None)
+    currency = scope["base"]
+    summary = selectors.analytics_summary(**scope)
     context = {
         "summary": summary,
         "currency": currency,
-        "other_currencies_note": _other_currencies_note(summary),
+        "conversion_note": _conversion_note(summary),
     }
-    if summary["total_items"] + summary["other_currency_count"] == 0:
+    if summary["total_items"] == 0:
         return render(
             request,
             "analytics/dashboard.html",
             {**context, "first_run": True, "demo_purchases": DEMO_PURCHASES},
         )
     today = clock.today()
+    deadlines = _upcoming_deadlines(limit=DEADLINES_SHOWN, today=today)
     context.update(
         chart_settings=_chart_settings(currency),
-        deadlines=[
-            (deadline, deadline.days_left(today))
-            for deadline in _upcoming_deadlines(limit=DEADLINES_SHOWN, today=today)
-        ],
+        by_currency=selectors.spending_by_currency(base=currency),
+        deadlines=[(deadline, deadline.days_left(today)) for deadline in deadlines],
+        expiring_sentence=_expiring_sentence(
+            warranties=summary["expiring_warranties"],
+            returns=_return_deadlines_count(today=today),
+            shown=len(deadlines),
+        ),
         expiring_soon_days=EXPIRING_SOON_DAYS,
+        expiring_card_note=f"Warranties ending within {EXPIRING_SOON_DAYS} days",
         recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT),
         recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT),
     )

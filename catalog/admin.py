@@ -4,15 +4,17 @@ from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_entries_with_totals
 from catalog.services import catalog_entries_delete, catalog_entry_delete
 from kernel.admin import VersionedModelAdmin
+from kernel.money import quantize_money
 from preferences.selectors import preferred_currency_code
 
 
 class CatalogEntryAdmin(VersionedModelAdmin):
     """Retailers and brands, with how many purchases point at each and what they add up to.
 
-    Totals only add purchases in the preferred currency: amounts in different currencies are never
-    summed (docs/api.md §9.8). The import and export buttons are added by the interchange app
-    (interchange/admin.py), which sits above this one.
+    Totals add every purchase in the household's base currency, at the rate each was converted
+    with; purchases without a rate are counted, not added (docs/api.md §9.8). The import and
+    export buttons are added by the interchange app (interchange/admin.py), which sits above this
+    one.
     """
 
     list_display = ["name", "url", "purchase_count", "total_spent"]
@@ -21,7 +23,7 @@ class CatalogEntryAdmin(VersionedModelAdmin):
 
     def get_queryset(self, request):
         return catalog_entries_with_totals(
-            super().get_queryset(request), currency=preferred_currency_code()
+            super().get_queryset(request), base=preferred_currency_code()
         )
 
     def delete_model(self, request, obj):
@@ -36,7 +38,10 @@ class CatalogEntryAdmin(VersionedModelAdmin):
 
     @admin.display(description="total spent", ordering="total_spent")
     def total_spent(self, entry):
-        return f"{entry.total_spent:.2f} {entry.total_currency}"
+        total = f"{quantize_money(entry.total_spent)} {entry.total_currency}"
+        if entry.without_rate_count:
+            return f"{total} ({entry.without_rate_count} without a rate)"
+        return total
 
 
 @admin.register(Retailer)

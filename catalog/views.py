@@ -2,16 +2,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from catalog.selectors import brand_list, catalog_entries_with_totals, retailer_list
+from catalog.selectors import catalog_lists_with_totals
 from catalog.services import catalog_load_defaults
 from preferences.selectors import preferred_currency_code
 
 
 def catalog_list(request):
-    """Retailers and brands with how many purchases use each and what they add up to."""
+    """Retailers and brands with how many purchases use each and what they add up to, in the
+    household's base currency."""
     currency = preferred_currency_code()
-    retailers = list(catalog_entries_with_totals(retailer_list(), currency=currency))
-    brands = list(catalog_entries_with_totals(brand_list(), currency=currency))
+    retailers, brands = catalog_lists_with_totals(base=currency)
     return render(
         request,
         "catalog/catalog_list.html",

@@ -292,28 +292,42 @@ class SpendingDimension(models.TextChoices):
     RETAILER = "retailer", "Retailer"
     BRAND = "brand", "Brand"
     PRODUCT = "product", "Product name"
+    # Every currency together (currency and base codes empty): the most-bought products of all
+    # currencies are the first rows of an index, as those of one currency are (analytics).
+    NAME = "name", "Product name, every currency"
 
 
 class SpendingRollup(models.Model):
-    """Purchases counted and summed per currency and one dimension (purchases.rollups).
+    """Purchases counted and summed per currency, base currency and one dimension
+    (purchases.rollups).
 
-    KEY is the day (ISO date), the retailer's or brand's id, or the product name. Kept in step
-    by the write services; never edited by hand.
+    KEY is the day (ISO date), the retailer's or brand's id, or the product name. BASE_CURRENCY_CODE
+    is the base the purchases' `base_price` is in (one value while the household keeps its base; two
+    for a while after it changes, until the purchases are converted again). Kept in step by the
+    write services; never edited by hand.
     """
 
     currency_code = models.CharField(max_length=3)
+    base_currency_code = models.CharField(max_length=3, blank=True, default="")
     dimension = models.CharField(max_length=8, choices=SpendingDimension.choices)
     key = models.CharField(max_length=255)
     purchase_count = models.IntegerField(default=0)
     tax_deductible_count = models.IntegerField(default=0)
     # Whole hundredths (cents) add up exactly on both databases; SQLite adds decimals as floats.
     total_units = models.BigIntegerField(default=0)
+    # The sum of `base_price` in thousandths (a base such as KWD has three decimals), exact too.
+    base_units = models.BigIntegerField(default=0)
+    # The purchases without a `base_price` (no usable rate): counted, never added.
+    unconverted_count = models.IntegerField(default=0)
 
     class Meta:
-        # The dimension comes first: every figure reads one dimension, most of one currency.
+        # The dimension comes first: every figure reads one dimension. The key next: figures in the
+        # base read a range of days or a few product names of every currency; those of one
+        # currency have the index below.
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "currency_code", "key"], name="spending_rollup_unique_key"
+                fields=["dimension", "key", "currency_code", "base_currency_code"],
+                name="spending_rollup_unique_key",
             ),
         ]
         indexes = [

@@ -41,6 +41,8 @@ LIMITED_ROUTES = [
     "/recent-warranties",
 ]
 EMPTY_WARRANTY_SUMMARY = {"active": 0, "expired": 0, "voided": 0, "expiring_soon": 0, "total": 0}
+# What a money answer in the base says of its currencies when every purchase is in the base.
+IN_USD = {"currency": "USD", "base_currency": "USD", "converted_count": 0, "without_rate_count": 0}
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +92,13 @@ def get_json(client, path: str, **params):
 
 
 def bucket(month: str, period: str, total: str = "0.00", count: int = 0) -> dict:
-    return {"month": month, "period": period, "total_amount": total, "item_count": count}
+    return {
+        "month": month,
+        "period": period,
+        "total_amount": total,
+        "item_count": count,
+        "without_rate_count": 0,
+    }
 
 
 def share(field: str, name: str, count: int, percentage: float, total: str) -> dict:
@@ -100,6 +108,7 @@ def share(field: str, name: str, count: int, percentage: float, total: str) -> d
         "count": count,
         "percentage": percentage,
         "total_spent": total,
+        "without_rate_count": 0,
     }
 
 
@@ -142,12 +151,12 @@ def test_summary_of_an_empty_database_is_all_zeros(api_client):
         "expired_warranties": 0,
         "tax_deductible_count": 0,
         "other_currency_count": 0,
-        "currency": "USD",
+        **IN_USD,
     }
 
 
 def test_spending_of_an_empty_database_has_no_months(api_client):
-    assert get_json(api_client, "/spending") == {"spending_over_time": [], "currency": "USD"}
+    assert get_json(api_client, "/spending") == {"spending_over_time": [], **IN_USD}
 
 
 def test_spending_of_an_empty_database_over_n_months_is_all_zeros(api_client):
@@ -165,7 +174,7 @@ def test_spending_by_period_of_an_empty_database_is_today_only(api_client):
         "end_date": "2025-03-15",
         "total_amount": "0.00",
         "item_count": 0,
-        "currency": "USD",
+        **IN_USD,
     }
 
 
@@ -179,12 +188,12 @@ def test_warranty_figures_of_an_empty_database_are_zeros(api_client):
 
 @pytest.mark.parametrize("path", ["/retailers", "/brands"])
 def test_distributions_of_an_empty_database_are_empty(api_client, path):
-    assert get_json(api_client, path) == {"retailers": [], "brands": []}
+    assert get_json(api_client, path) == {"retailers": [], "brands": [], **IN_USD}
 
 
 def test_rankings_of_an_empty_database_are_empty(api_client):
-    assert get_json(api_client, "/top-products") == {"top_products": []}
-    assert get_json(api_client, "/expensive-purchases") == {"purchases": []}
+    assert get_json(api_client, "/top-products") == {"top_products": [], **IN_USD}
+    assert get_json(api_client, "/expensive-purchases") == {"purchases": [], **IN_USD}
     assert get_json(api_client, "/recent-purchases") == []
     assert get_json(api_client, "/recent-warranties") == []
 
@@ -198,6 +207,7 @@ def test_retailers_and_brands_without_purchases_are_listed_with_zeros(api_client
     assert get_json(api_client, path) == {
         "retailers": [share("retailer", "Unused Store", 0, 0, "0.00")],
         "brands": [share("brand", "Unused Brand", 0, 0, "0.00")],
+        **IN_USD,
     }
 
 
@@ -238,6 +248,7 @@ def test_a_single_purchase_is_reported_by_every_figure(api_client):
     assert get_json(api_client, "/retailers") == {
         "retailers": [share("retailer", "Kitchen Outlet", 1, 100, "429.99")],
         "brands": [share("brand", "Delonghi", 1, 100, "429.99")],
+        **IN_USD,
     }
     assert get_json(api_client, "/top-products")["top_products"] == [
         {
@@ -245,6 +256,7 @@ def test_a_single_purchase_is_reported_by_every_figure(api_client):
             "count": 1,
             "total_spent": "429.99",
             "avg_price": "429.99",
+            "without_rate_count": 0,
         }
     ]
     assert get_json(api_client, "/expensive-purchases")["purchases"] == [
@@ -253,6 +265,8 @@ def test_a_single_purchase_is_reported_by_every_figure(api_client):
             "product_name": "Espresso machine",
             "brand_name": "Delonghi",
             "price": "429.99",
+            "currency_code": "USD",
+            "amount": "429.99",
             "purchase_date": "2024-11-03",
         }
     ]
@@ -312,7 +326,7 @@ def test_spending_by_period_counts_both_end_days_and_nothing_outside(api_client)
         "end_date": "2025-03-20",
         "total_amount": "6.00",
         "item_count": 2,
-        "currency": "USD",
+        **IN_USD,
     }
 
 
@@ -336,12 +350,19 @@ def test_spending_by_period_starts_by_default_at_the_earliest_purchase_in_the_cu
     buy("3.00", datetime.date(2024, 12, 24), currency_code="EUR")
     buy("4.00", datetime.date(2025, 2, 10))
 
-    usd = get_json(api_client, "/spending/by-period")
+    usd = get_json(api_client, "/spending/by-period", currency="USD")
     eur = get_json(api_client, "/spending/by-period", currency="EUR")
+    every = get_json(api_client, "/spending/by-period")
 
     assert (usd["start_date"], usd["end_date"]) == ("2025-02-10", "2025-03-15")
     assert [item["period"] for item in usd["spending_over_time"]] == ["2025-02", "2025-03"]
     assert (eur["start_date"], eur["total_amount"]) == ("2024-12-24", "3.00")
+    # In the base, every purchase counts: the EUR one has no rate, so it adds nothing.
+    assert (every["start_date"], every["total_amount"], every["item_count"]) == (
+        "2024-12-24",
+        "4.00",
+        2,
+    )
 
 
 def test_spending_by_period_with_only_a_start_date_ends_today(api_client):
@@ -560,9 +581,19 @@ def test_amounts_in_different_currencies_are_never_added(api_client):
         assert get_json(api_client, "/retailers", currency=currency) == {
             "retailers": [share("retailer", "Duty Free", 1, 100, price)],
             "brands": [share("brand", "Acme", 1, 100, price)],
+            "currency": currency,
+            "base_currency": "USD",
+            "converted_count": 0,
+            "without_rate_count": 0,
         }
         assert get_json(api_client, "/top-products", currency=currency)["top_products"] == [
-            {"product_name": "Watch", "count": 1, "total_spent": price, "avg_price": price}
+            {
+                "product_name": "Watch",
+                "count": 1,
+                "total_spent": price,
+                "avg_price": price,
+                "without_rate_count": 0,
+            }
         ]
         expensive = get_json(api_client, "/expensive-purchases", currency=currency)["purchases"]
         assert [item["price"] for item in expensive] == [price]
@@ -767,6 +798,7 @@ def test_top_products_are_ranked_by_the_chosen_figure(api_client, products, sort
         "count": 2,
         "total_spent": "201.00",
         "avg_price": "100.50",
+        "without_rate_count": 0,
     }
 
 

@@ -3,9 +3,11 @@
 docs/api.md §5.5 with the decisions §9.3 and §9.8 to §9.12. Each seed builds a
 dataset with the factories (three currencies, odd cents, month ends, 29 February 2024, purchases
 without retailer or brand, unused retailers and brands, several warranties per purchase, voided
-ones, ends on the days around "today"). Every expected figure is computed in this module from the
-factory objects, with Decimal arithmetic and its own month bucketing, never with the code under
-test.
+ones, ends on the days around "today"). Purchases in other currencies than the base keep a
+conversion (purchases.tests.base_prices): at an ECB or a manual rate, none (no usable rate), or
+one to a former base. Every expected figure is computed in this module from the factory objects,
+with Decimal arithmetic and its own month bucketing, never with the code under test: without
+`?currency=`, in the base; with it, in that currency only.
 """
 
 import dataclasses
@@ -18,6 +20,7 @@ import pytest
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from preferences.services import preferences_update
+from purchases.tests.base_prices import conversion
 from purchases.tests.factories import PurchaseFactory
 from warranties.tests.factories import WarrantyFactory
 
@@ -99,6 +102,28 @@ class Dataset:
     def purchases_in(self, currency: str) -> list:
         return [p for p in self.purchases if p.currency_code == currency]
 
+    def counted(self, param: str | None, currency: str) -> list:
+        """The purchases a figure counts: all in the base (no PARAM), else those in CURRENCY."""
+        return self.purchases if param is None else self.purchases_in(currency)
+
+    def conversions(self, param: str | None) -> dict:
+        """What an answer says of its currencies (docs/api.md §9.8)."""
+        if param is not None:
+            return {
+                "currency": param,
+                "base_currency": self.preferred,
+                "converted_count": 0,
+                "without_rate_count": 0,
+            }
+        others = [p for p in self.purchases if p.currency_code != self.preferred]
+        missing = sum(in_base(p, self.preferred) is None for p in others)
+        return {
+            "currency": self.preferred,
+            "base_currency": self.preferred,
+            "converted_count": len(others) - missing,
+            "without_rate_count": missing,
+        }
+
 
 # --- reference arithmetic -------------------------------------------------------------------------
 
@@ -107,8 +132,34 @@ def money(value: Decimal) -> str:
     return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def total_of(purchases) -> Decimal:
-    return sum((p.price for p in purchases), Decimal(0))
+def in_base(purchase, base: str) -> Decimal | None:
+    """PURCHASE's amount in BASE: its price in the base, its kept base price if converted to
+    this base; None without a rate (none, or one to a former base)."""
+    if purchase.currency_code == base:
+        return purchase.price
+    if purchase.base_currency_code == base:
+        return purchase.base_price
+    return None
+
+
+def amount(purchase, base: str | None) -> Decimal | None:
+    """PURCHASE's amount in a figure: in BASE, or (BASE None) its price."""
+    return purchase.price if base is None else in_base(purchase, base)
+
+
+def total_of(purchases, base: str | None = None) -> Decimal:
+    """The sum of the amounts (in BASE when given) of the purchases that have one."""
+    amounts = [amount(p, base) for p in purchases]
+    return sum((value for value in amounts if value is not None), Decimal(0))
+
+
+def without_rate(purchases, base: str | None) -> int:
+    return 0 if base is None else sum(in_base(p, base) is None for p in purchases)
+
+
+def base_of(data, param: str | None) -> str | None:
+    """The base the amounts of a figure are in: the household's without PARAM, else none."""
+    return data.preferred if param is None else None
 
 
 def average(total: Decimal, count: int) -> str:
@@ -155,12 +206,13 @@ def by_month(purchases) -> dict[tuple[int, int], list]:
     return buckets
 
 
-def spending_item(year: int, month: int, purchases) -> dict:
+def spending_item(year: int, month: int, purchases, base: str | None = None) -> dict:
     return {
         "month": month_label(year, month),
         "period": period(year, month),
-        "total_amount": money(total_of(purchases)),
+        "total_amount": money(total_of(purchases, base)),
         "item_count": len(purchases),
+        "without_rate_count": without_rate(purchases, base),
     }
 
 
@@ -262,6 +314,18 @@ def stress_half_up(specs: list[dict]) -> None:
         mine[-1]["price"] = cents(last_cents)
 
 
+def converted(rng: random.Random, spec: dict, base: str) -> dict:
+    """A purchase's kept conversion to BASE: at an ECB or a manual rate, none, or (one in ten of
+    the other currencies) one to a former base, which the figures must not add."""
+    fields = conversion(
+        price=spec["price"], currency_code=spec["currency_code"], base=base, rng=rng
+    )
+    if spec["currency_code"] != base and rng.random() < 0.1:
+        former = rng.choice([code for code in ("CHF", *CURRENCIES) if code != base])
+        fields.update(base_currency_code=former, base_price=spec["price"] * 2)
+    return fields
+
+
 def build_dataset(rng: random.Random, today: datetime.date, preferred: str) -> Dataset:
     retailers = [
         RetailerFactory(name=name) for name in rng.sample(RETAILER_NAMES, rng.randint(3, 6))
@@ -291,6 +355,8 @@ def build_dataset(rng: random.Random, today: datetime.date, preferred: str) -> D
         )
     specs[0]["purchase_date"] = LEAP_DAY
     stress_half_up(specs)
+    for spec in specs:
+        spec.update(converted(rng, spec, preferred))
     created = rng.sample(range(100_000), count)
     purchases = [
         PurchaseFactory(**spec, created_at=CREATED_BASE + datetime.timedelta(minutes=minute))
@@ -347,18 +413,19 @@ def get_json(client, path: str, **params):
 def test_summary_matches_the_reference(api_client, data):
     warranties = expected_warranty_summary(data)
     for param, currency in data.currency_cases():
-        mine = data.purchases_in(currency)
-        total = total_of(mine)
+        base = base_of(data, param)
+        mine = data.counted(param, currency)
+        total = total_of(mine, base)
         expected = {
             "total_spent": money(total),
-            "avg_price": average(total, len(mine)),
+            "avg_price": average(total, len(mine) - without_rate(mine, base)),
             "total_items": len(mine),
             "active_warranties": warranties["active"],
             "expiring_warranties": warranties["expiring_soon"],
             "expired_warranties": warranties["expired"],
             "tax_deductible_count": sum(p.tax_deductible for p in mine),
-            "other_currency_count": len(data.purchases) - len(mine),
-            "currency": currency,
+            "other_currency_count": len(data.purchases) - len(data.purchases_in(currency)),
+            **data.conversions(param),
         }
 
         assert get_json(api_client, "/summary", currency=param) == expected, param
@@ -369,12 +436,14 @@ def test_summary_matches_the_reference(api_client, data):
 
 def test_spending_over_all_months_matches_the_reference(api_client, data):
     for param, currency in data.currency_cases():
-        buckets = by_month(data.purchases_in(currency))
+        base = base_of(data, param)
+        buckets = by_month(data.counted(param, currency))
         expected = {
             "spending_over_time": [
-                spending_item(year, month, buckets[year, month]) for year, month in sorted(buckets)
+                spending_item(year, month, buckets[year, month], base)
+                for year, month in sorted(buckets)
             ],
-            "currency": currency,
+            **data.conversions(param),
         }
 
         assert get_json(api_client, "/spending", currency=param) == expected, param
@@ -384,14 +453,14 @@ def test_spending_over_the_last_n_months_matches_the_reference(api_client, data)
     current = month_index(data.today.year, data.today.month)
     for months in (1, data.rng.randint(2, 40), 120):
         for param, currency in data.currency_cases():
-            buckets = by_month(data.purchases_in(currency))
+            buckets = by_month(data.counted(param, currency))
             window = [month_of_index(index) for index in range(current - months + 1, current + 1)]
             expected = {
                 "spending_over_time": [
-                    spending_item(year, month, buckets.get((year, month), []))
+                    spending_item(year, month, buckets.get((year, month), []), base_of(data, param))
                     for year, month in window
                 ],
-                "currency": currency,
+                **data.conversions(param),
             }
 
             response = get_json(api_client, "/spending", months=months, currency=param)
@@ -399,8 +468,9 @@ def test_spending_over_the_last_n_months_matches_the_reference(api_client, data)
             assert response == expected, (months, param)
 
 
-def expected_by_period(data: Dataset, currency: str, start, end) -> dict:
-    mine = data.purchases_in(currency)
+def expected_by_period(data: Dataset, param: str | None, currency: str, start, end) -> dict:
+    base = base_of(data, param)
+    mine = data.counted(param, currency)
     if end is None:
         end = data.today
     if start is None:
@@ -409,20 +479,20 @@ def expected_by_period(data: Dataset, currency: str, start, end) -> dict:
     buckets = by_month(inside)
     return {
         "spending_over_time": [
-            spending_item(year, month, buckets.get((year, month), []))
+            spending_item(year, month, buckets.get((year, month), []), base)
             for year, month in months_from_to(start, end)
         ],
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
-        "total_amount": money(total_of(inside)),
+        "total_amount": money(total_of(inside, base)),
         "item_count": len(inside),
-        "currency": currency,
+        **data.conversions(param),
     }
 
 
 def test_spending_by_period_with_default_dates_matches_the_reference(api_client, data):
     for param, currency in data.currency_cases():
-        expected = expected_by_period(data, currency, None, None)
+        expected = expected_by_period(data, param, currency, None, None)
 
         assert get_json(api_client, "/spending/by-period", currency=param) == expected, param
 
@@ -442,7 +512,7 @@ def test_spending_by_period_with_given_dates_matches_the_reference(api_client, d
     ]
     for start, end in ranges:
         for param, currency in data.currency_cases():
-            expected = expected_by_period(data, currency, start, end)
+            expected = expected_by_period(data, param, currency, start, end)
 
             response = get_json(
                 api_client,
@@ -503,7 +573,7 @@ def test_warranty_summary_matches_the_reference(api_client, data):
 # --- distributions --------------------------------------------------------------------------------
 
 
-def expected_distribution(entries, purchases, field: str) -> list[dict]:
+def expected_distribution(entries, purchases, field: str, base: str | None) -> list[dict]:
     referencing = {entry.id: [] for entry in entries}
     for purchase in purchases:
         entry_id = getattr(purchase, f"{field}_id")
@@ -516,7 +586,8 @@ def expected_distribution(entries, purchases, field: str) -> list[dict]:
             f"{field}_name": entry.name,
             "count": len(referencing[entry.id]),
             "percentage": percentage(len(referencing[entry.id]), whole),
-            "total_spent": money(total_of(referencing[entry.id])),
+            "total_spent": money(total_of(referencing[entry.id], base)),
+            "without_rate_count": without_rate(referencing[entry.id], base),
         }
         for entry in entries
     ]
@@ -526,10 +597,12 @@ def expected_distribution(entries, purchases, field: str) -> list[dict]:
 @pytest.mark.parametrize("path", ["/retailers", "/brands"])
 def test_retailer_and_brand_distributions_match_the_reference(api_client, data, path):
     for param, currency in data.currency_cases():
-        mine = data.purchases_in(currency)
+        base = base_of(data, param)
+        mine = data.counted(param, currency)
         expected = {
-            "retailers": expected_distribution(data.retailers, mine, "retailer"),
-            "brands": expected_distribution(data.brands, mine, "brand"),
+            "retailers": expected_distribution(data.retailers, mine, "retailer", base),
+            "brands": expected_distribution(data.brands, mine, "brand", base),
+            **data.conversions(param),
         }
 
         assert get_json(api_client, path, currency=param) == expected, param
@@ -538,19 +611,25 @@ def test_retailer_and_brand_distributions_match_the_reference(api_client, data, 
 # --- rankings -------------------------------------------------------------------------------------
 
 
-def product_groups(purchases) -> list[dict]:
+def product_groups(purchases, base: str | None) -> list[dict]:
     groups = defaultdict(list)
     for purchase in purchases:
         groups[purchase.product_name].append(purchase)
-    return [
-        {
-            "name": name,
-            "count": len(mine),
-            "total": total_of(mine),
-            "mean": total_of(mine) / len(mine),
-        }
-        for name, mine in groups.items()
-    ]
+    rows = []
+    for name, mine in groups.items():
+        missing = without_rate(mine, base)
+        priced = len(mine) - missing
+        rows.append(
+            {
+                "name": name,
+                "count": len(mine),
+                "total": total_of(mine, base),
+                # None when no purchase of the group has an amount: ranked last by average.
+                "mean": total_of(mine, base) / priced if priced else None,
+                "without_rate_count": missing,
+            }
+        )
+    return rows
 
 
 def product_row(group: dict) -> dict:
@@ -558,8 +637,14 @@ def product_row(group: dict) -> dict:
         "product_name": group["name"],
         "count": group["count"],
         "total_spent": money(group["total"]),
-        "avg_price": money(group["mean"]),
+        "avg_price": money(group["mean"] or Decimal(0)),
+        "without_rate_count": group["without_rate_count"],
     }
+
+
+def by_mean(mean) -> tuple:
+    """Largest first, those without an average last."""
+    return (mean is None, -(mean or 0))
 
 
 def test_top_products_match_the_reference(api_client, data):
@@ -569,18 +654,22 @@ def test_top_products_match_the_reference(api_client, data):
         # Two averages that round to the same cent are tied in the output but not before
         # rounding; either reading of "sorted by avg_price" is accepted.
         "avg_price": [
-            lambda g: (-Decimal(money(g["mean"])), g["name"]),
-            lambda g: (-g["mean"], g["name"]),
+            lambda g: (
+                *by_mean(None if g["mean"] is None else Decimal(money(g["mean"]))),
+                g["name"],
+            ),
+            lambda g: (*by_mean(g["mean"]), g["name"]),
         ],
     }
     for sort_by, limit in [(None, None), *((key, data.rng.randint(1, 6)) for key in keys)]:
         for param, currency in data.currency_cases():
-            groups = product_groups(data.purchases_in(currency))
+            groups = product_groups(data.counted(param, currency), base_of(data, param))
             acceptable = [
                 {
                     "top_products": [
                         product_row(group) for group in sorted(groups, key=key)[: limit or 10]
-                    ]
+                    ],
+                    **data.conversions(param),
                 }
                 for key in keys[sort_by or "count"]
             ]
@@ -596,9 +685,14 @@ def test_top_products_match_the_reference(api_client, data):
 def test_expensive_purchases_match_the_reference(api_client, data):
     for limit in (None, 1, data.rng.randint(2, 30), 100):
         for param, currency in data.currency_cases():
+            base = base_of(data, param)
+            priced = [
+                (amount(p, base), p)
+                for p in data.counted(param, currency)
+                if amount(p, base) is not None
+            ]
             ranked = sorted(
-                data.purchases_in(currency),
-                key=lambda p: (-p.price, -p.purchase_date.toordinal(), p.id),
+                priced, key=lambda pair: (-pair[0], -pair[1].purchase_date.toordinal(), pair[1].id)
             )
             expected = {
                 "purchases": [
@@ -607,10 +701,13 @@ def test_expensive_purchases_match_the_reference(api_client, data):
                         "product_name": p.product_name,
                         "brand_name": p.brand.name if p.brand else None,
                         "price": money(p.price),
+                        "currency_code": p.currency_code,
+                        "amount": money(value),
                         "purchase_date": p.purchase_date.isoformat(),
                     }
-                    for p in ranked[: limit or 10]
-                ]
+                    for value, p in ranked[: limit or 10]
+                ],
+                **data.conversions(param),
             }
 
             response = get_json(api_client, "/expensive-purchases", limit=limit, currency=param)

@@ -75,15 +75,55 @@ def test_the_charts_ask_the_api_for_the_household_currency(owner_client):
     assert 'data-chart="spending"' in response.content.decode()
 
 
-def test_purchases_in_other_currencies_are_left_out_and_counted(owner_client):
+def test_purchases_in_other_currencies_are_added_at_their_rate_or_flagged(owner_client):
     PurchaseFactory(price=Decimal("100.00"), currency_code="USD")
-    PurchaseFactory(price=Decimal("999.00"), currency_code="EUR")
-    PurchaseFactory(price=Decimal("999.00"), currency_code="GBP")
+    PurchaseFactory(
+        price=Decimal("999.00"),
+        currency_code="EUR",
+        base_price=Decimal("1100.50"),
+        base_currency_code="USD",
+    )
+    PurchaseFactory(price=Decimal("999.00"), currency_code="GBP")  # no rate
+
+    response = owner_client.get("/")
+
+    html = response.content.decode()
+    assert response.context["summary"]["total_items"] == 3
+    assert "$1,200.50" in html  # 100.00 + the EUR purchase at its kept rate
+    assert "1 purchase without a rate, counted but not added" in html
+    by_currency = {row.currency: row for row in response.context["by_currency"]}
+    assert set(by_currency) == {"USD", "EUR", "GBP"}
+    assert (by_currency["EUR"].total_spent, by_currency["EUR"].base_total) == (
+        Decimal("999.00"),
+        Decimal("1100.50"),
+    )
+    assert by_currency["GBP"].without_rate_count == 1
+
+
+def test_the_total_says_how_many_purchases_were_converted(owner_client):
+    PurchaseFactory(price=Decimal("10.00"), currency_code="USD")
+    PurchaseFactory(
+        price=Decimal("5.00"),
+        currency_code="JPY",
+        base_price=Decimal("0.04"),
+        base_currency_code="USD",
+    )
 
     html = owner_client.get("/").content.decode()
 
-    assert "$100.00" in html
-    assert "2 purchases in other currencies not counted" in html
+    assert "$10.04" in html
+    assert "1 purchase converted from other currencies" in html
+
+
+def test_items_count_every_purchase_whatever_the_household_currency(owner_client):
+    PurchaseFactory.create_batch(3, currency_code="USD")
+    PurchaseFactory(currency_code="EUR")
+    preferences_update(currency_code="EUR")
+
+    response = owner_client.get("/")
+
+    assert response.context["summary"]["total_items"] == 4
+    assert response.context["summary"]["currency"] == "EUR"
 
 
 def test_expiring_soon_lists_warranty_ends_and_return_deadlines_with_days_left(owner_client):
@@ -139,7 +179,11 @@ def test_the_number_of_queries_does_not_grow_with_the_data(owner_client, django_
         # The factories write around the services: the rollups are rebuilt before the visit,
         # as the first reader after such a write would.
         rollups_brought_in_step()
-        with django_assert_num_queries(17):
+        # 17 before issue 20, then: the summary reads the sums per currency, a cached figure of
+        # its own (one more data-version read) that the per-currency table reads too (one more);
+        # and the return deadlines counted beside the "Expiring soon" list (a data-version read
+        # and the count).
+        with django_assert_num_queries(21):
             assert owner_client.get("/").status_code == 200
 
     WarrantyFactory(warranty_end=days_from_today(5))
@@ -154,7 +198,9 @@ def test_a_second_visit_reads_the_figures_from_the_cache(owner_client, django_as
     WarrantyFactory(warranty_end=days_from_today(5))
     owner_client.get("/")
 
-    with django_assert_num_queries(10):
+    # 10 before issue 20, then the data-version reads of two more cached figures: the
+    # per-currency table and the count of return deadlines.
+    with django_assert_num_queries(12):
         owner_client.get("/")
 
 
@@ -208,3 +254,43 @@ def test_the_warranty_cards_lead_to_the_warranties_in_that_state(owner_client):
         link = before[start : before.index('"', start)]
         listed = owner_client.get(link.replace("&amp;", "&")).content.decode()
         assert {name for name in ("Kettle", "Old radio", "Far TV") if name in listed} == shown
+
+
+def card_figure(html: str, testid: str) -> int:
+    start = html.index(f'data-testid="{testid}">') + len(f'data-testid="{testid}">')
+    return int(html[start : html.index("<", start)])
+
+
+def test_the_expiring_soon_card_and_list_count_the_same_warranties(owner_client):
+    for days in (0, 12, 30):  # within the window: on the card and in the list
+        WarrantyFactory(warranty_end=days_from_today(days))
+    WarrantyFactory(warranty_end=days_from_today(31))  # after the window
+    WarrantyFactory(warranty_end=days_from_today(-1))  # expired yesterday
+    WarrantyFactory(warranty_end=days_from_today(5), voided=True)  # voided: on neither
+    PurchaseFactory(return_deadline=days_from_today(3))  # in the list only, and said so
+    PurchaseFactory(return_deadline=days_from_today(45))
+
+    response = owner_client.get("/")
+
+    html = response.content.decode()
+    listed = [deadline.kind for deadline, _ in response.context["deadlines"]]
+    assert card_figure(html, "kpi-expiring") == listed.count("warranty") == 3
+    assert listed.count("return") == 1
+    assert "Warranties ending within 30 days" in html
+    assert "3 warranties end and 1 return window closes in the next 30 days." in html
+
+
+def test_the_expiring_soon_list_says_when_it_shows_only_the_soonest(owner_client):
+    for days in range(1, 11):
+        WarrantyFactory(warranty_end=days_from_today(days))
+    PurchaseFactory(return_deadline=days_from_today(2))
+
+    response = owner_client.get("/")
+
+    html = response.content.decode()
+    assert card_figure(html, "kpi-expiring") == 10
+    assert len(response.context["deadlines"]) == 8
+    assert (
+        "10 warranties end and 1 return window closes in the next 30 days; "
+        "the 8 soonest are listed." in html
+    )

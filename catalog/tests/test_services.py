@@ -122,7 +122,28 @@ def test_totals_count_every_purchase_but_add_only_the_amounts_in_the_currency():
     idle = RetailerFactory()
     totals = {
         row.pk: (row.purchase_count, row.total_spent, row.total_currency)
-        for row in catalog_entries_with_totals(Retailer.objects.all(), currency="USD")
+        for row in catalog_entries_with_totals(Retailer.objects.all(), base="USD")
     }
     assert totals[retailer.pk] == (3, Decimal("15.00"), "USD")
     assert totals[idle.pk] == (0, Decimal("0.00"), "USD")
+
+
+def test_totals_add_the_kept_base_prices_exactly():
+    retailer = RetailerFactory()
+    for price, base_price in [("10.00", "11.335"), ("20.00", "0.001"), ("30.00", None)]:
+        PurchaseFactory(
+            retailer=retailer,
+            price=Decimal(price),
+            currency_code="KWD" if base_price is None else "EUR",
+            base_price=None if base_price is None else Decimal(base_price),
+            base_currency_code="USD",
+        )
+    PurchaseFactory(retailer=retailer, price=Decimal("0.10"), currency_code="USD")
+
+    row = catalog_entries_with_totals(Retailer.objects.all(), base="USD").get(pk=retailer.pk)
+
+    assert (row.purchase_count, row.total_spent, row.without_rate_count) == (
+        4,
+        Decimal("11.436"),
+        1,
+    )

@@ -76,3 +76,49 @@ def test_an_empty_catalog_offers_the_usual_entries_and_loading_them_adds_them(ow
 
 def test_loading_the_usual_entries_is_a_post(owner_client):
     assert owner_client.get(reverse("catalog:load_defaults")).status_code == 405
+
+
+def test_totals_add_every_purchase_in_the_base_currency_at_its_kept_rate(owner_client):
+    shop = RetailerFactory(name="Corner Shop")
+    PurchaseFactory(retailer=shop, price=Decimal("100.00"), currency_code="USD")
+    # Converted with a manual rate: its base price is what it adds, whatever the ECB said.
+    PurchaseFactory(
+        retailer=shop,
+        price=Decimal("1000.00"),
+        currency_code="EUR",
+        base_price=Decimal("1083.335"),
+        base_currency_code="USD",
+        rate_source="MANUAL",
+    )
+    PurchaseFactory(retailer=shop, price=Decimal("50.00"), currency_code="GBP")  # no rate
+    # Converted to a former base (the household used EUR then): not added in USD.
+    PurchaseFactory(
+        retailer=shop,
+        price=Decimal("9.00"),
+        currency_code="CHF",
+        base_price=Decimal("9.50"),
+        base_currency_code="EUR",
+    )
+    dollars_only = RetailerFactory(name="Dollar Store")
+    PurchaseFactory(
+        retailer=dollars_only,
+        price=Decimal("1249.50"),
+        currency_code="JPY",
+        base_price=Decimal("8.330"),
+        base_currency_code="USD",
+    )
+
+    response = owner_client.get(reverse("catalog:list"))
+
+    retailers = {entry.name: entry for entry in response.context["retailers"]}
+    corner = retailers["Corner Shop"]
+    # 1,183.335 exactly (catalog.selectors), shown rounded half-up to cents.
+    assert (corner.purchase_count, corner.total_spent, corner.without_rate_count) == (
+        4,
+        Decimal("1183.34"),
+        2,
+    )
+    assert retailers["Dollar Store"].total_spent == Decimal("8.33")
+    assert "$1,183.34" in response.text
+    assert "2 without a rate" in response.text
+    assert "$8.33" in response.text

@@ -14,6 +14,7 @@ from kernel.summaries import summaries_in_step
 from purchases.models import Purchase, SpendingRollup
 from purchases.rollups import rollups_brought_in_step, rollups_rebuild
 from purchases.services import purchase_create, purchase_delete, purchase_update
+from purchases.tests.base_prices import converting_saves
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty, WarrantyRollup
 from warranties.services import (
@@ -28,7 +29,15 @@ pytestmark = pytest.mark.django_db
 
 def rollup_rows():
     spending = SpendingRollup.objects.values_list(
-        "currency_code", "dimension", "key", "purchase_count", "tax_deductible_count", "total_units"
+        "currency_code",
+        "base_currency_code",
+        "dimension",
+        "key",
+        "purchase_count",
+        "tax_deductible_count",
+        "total_units",
+        "base_units",
+        "unconverted_count",
     )
     warranties = WarrantyRollup.objects.values_list("warranty_end", "voided", "warranty_count")
     return sorted(spending), sorted(warranties)
@@ -42,7 +51,7 @@ def purchase_data(rng, retailers, brands) -> dict:
     return {
         "product_name": rng.choice(["Kettle", "Drill", "Laptop", "Lamp"]),
         "price": Decimal(rng.randint(1, 99999)) / 100,
-        "currency_code": rng.choice(["USD", "EUR"]),
+        "currency_code": rng.choice(["USD", "EUR", "JPY"]),
         "retailer_id": rng.choice([None, *retailers]),
         "brand_id": rng.choice([None, *brands]),
         "purchase_date": a_day(rng),
@@ -88,13 +97,19 @@ def one_write(rng, retailers, brands) -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_write_services_keep_the_rollups_as_a_rebuild_would(seed):
+def test_the_write_services_keep_the_rollups_as_a_rebuild_would(seed, monkeypatch):
     rng = random.Random(seed)
+    # Converted at random rates, some missing; the base changes half-way for some seeds, as
+    # when the household changes its currency and older purchases keep their former base.
+    bases = ["USD", rng.choice(["USD", "EUR"])]
+    converting_saves(monkeypatch, base=bases[0], rng=rng)
     retailers = [RetailerFactory().pk for _ in range(3)]
     brands = [BrandFactory().pk for _ in range(3)]
     rollups_brought_in_step()
 
-    for _ in range(40):
+    for write in range(40):
+        if write == 20:
+            converting_saves(monkeypatch, base=bases[1], rng=rng)
         one_write(rng, retailers, brands)
         assert summaries_in_step()
     kept = rollup_rows()
@@ -102,6 +117,18 @@ def test_the_write_services_keep_the_rollups_as_a_rebuild_would(seed):
 
     assert kept == rollup_rows()
     assert sum(count for *_, count in kept[1]) == Warranty.objects.count()
+    assert {row[1] for row in kept[0] if row[2] != "name"} <= set(bases)
+    # The every-currency rows count each purchase once, as the day rows do.
+    names = [row for row in kept[0] if row[2] == "name"]
+    assert {row[:2] for row in names} <= {("", "")}
+    assert sum(row[4] for row in names) == Purchase.objects.count()
+    purchases = Purchase.objects.all()
+    days = [row for row in kept[0] if row[2] == "day"]
+    assert sum(row[8] for row in days) == purchases.filter(base_price=None).count()
+    assert sum(row[7] for row in days) == sum(
+        int(price * 1000)
+        for price in purchases.exclude(base_price=None).values_list("base_price", flat=True)
+    )
 
 
 def test_a_write_around_the_services_is_caught_up_by_the_next_reader(api_client):

@@ -1,6 +1,8 @@
 // One chart of the dashboard (its kind in data-chart), drawn with Chart.js from the analytics API.
 // The page paints first with its cards and lists; the charts' figures follow from the API, so the
 // first byte never waits for them (#dashboard-charts holds only the currency and the periods).
+// They ask without ?currency=: every purchase, amounts in the household's base currency, which
+// #dashboard-charts names for writing them (docs/api.md §9.8).
 document.addEventListener("alpine:init", () => {
   const COLORS = {
     blue: "#0d6efd", green: "#198754", orange: "#fd7e14", teal: "#20c997",
@@ -191,7 +193,7 @@ document.addEventListener("alpine:init", () => {
 
   // The retailers endpoint answers with both lists (docs/api.md §5.5): one request for both charts.
   const SHARES = {
-    source: (page) => ["analytics/retailers", { currency: page.currency }],
+    source: () => ["analytics/retailers", {}],
     build: shareChart,
     hasData: (rows) => rows.some((share) => share.count > 0),
   };
@@ -199,7 +201,7 @@ document.addEventListener("alpine:init", () => {
   // Where each kind's figures come from, what it draws, and whether there is anything to draw.
   const KINDS = {
     spending: {
-      source: (page, months) => ["analytics/spending", { months, currency: page.currency }],
+      source: (page, months) => ["analytics/spending", { months }],
       rows: (data) => data.spending_over_time,
       build: spendingChart,
       hasData: (rows) => rows.some((b) => b.item_count > 0),
@@ -213,7 +215,7 @@ document.addEventListener("alpine:init", () => {
     retailers: { ...SHARES, rows: (data) => data.retailers },
     brands: { ...SHARES, rows: (data) => data.brands },
     top_products: {
-      source: (page) => ["analytics/top-products", { currency: page.currency, sort_by: "count", limit: page.top_products }],
+      source: (page) => ["analytics/top-products", { sort_by: "count", limit: page.top_products }],
       rows: (data) => data.top_products,
       build: topProductsChart,
       hasData: (rows) => rows.length > 0,

@@ -1,0 +1,56 @@
+"""How many SQL queries each figure the dashboard asks the analytics API for costs, cold (right
+after a write through a service, every cached figure stale): aggregations stay in the database,
+one query per figure (docs/performance.md), whatever the data and its currencies."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from purchases.rollups import rollups_brought_in_step
+from purchases.services import purchase_update
+from purchases.tests.factories import PurchaseFactory
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+# Each: the token's look-up (its account and role joined), the currency setting (not for the
+# warranty figures), then per cached figure a data-version read and, when it is computed, the
+# rollups' in-step read and its one query. Summary: itself (its one query is that of the sums per
+# currency, a cached figure of their own) and the warranty counts. Retailers:
+# the retailers and the brands (each also reads the entries' names) and the conversion counts
+# every money answer carries (issue 20: from the sums per currency, computed once per data
+# version, then one read).
+# Spending and top products: the figure and the conversion counts. Timeline: it and the counts.
+COLD_QUERIES = {
+    "/api/analytics/summary": 9,
+    "/api/analytics/retailers": 13,
+    "/api/analytics/spending?months=12": 8,
+    "/api/analytics/warranties/timeline?months=12": 7,
+    "/api/analytics/top-products?sort_by=count&limit=10": 8,
+}
+
+
+def some_purchases(count: int) -> None:
+    for number in range(count):
+        currency = ["USD", "EUR", "JPY"][number % 3]
+        purchase = PurchaseFactory(
+            currency_code=currency,
+            base_currency_code="USD",
+            base_price=None if number % 7 == 0 else Decimal(number + 1),
+        )
+        WarrantyFactory(purchase=purchase)
+
+
+@pytest.mark.parametrize("url", COLD_QUERIES)
+def test_each_dashboard_figure_costs_a_fixed_number_of_queries_cold(
+    api_client, django_assert_num_queries, url
+):
+    api_client.get(url)  # the token's first use is recorded once, not on every request
+    for count in (3, 30):
+        some_purchases(count)
+        rollups_brought_in_step()
+        purchase_update(purchase=PurchaseFactory._meta.model.objects.first(), data={"notes": "x"})
+        cache.clear()
+        with django_assert_num_queries(COLD_QUERIES[url]):
+            assert api_client.get(url).status_code == 200
