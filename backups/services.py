@@ -44,6 +44,7 @@ from backups.models import (
 from backups.progress import job_progress
 from backups.restores import restore_archive
 from catalog.models import Brand, Retailer
+from currencies.models import ExchangeRate
 from interchange.archive import Archive, export_zip
 from interchange.documents import ImportRejected
 from interchange.formats import iso_datetime
@@ -440,13 +441,16 @@ def backup_next_due(config: BackupConfig) -> datetime.datetime | None:
 
 @transaction.atomic
 def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[str, int]:
-    """Delete every purchase, warranty, retailer, brand and stored setting, all or nothing.
+    """Delete every purchase, warranty, retailer, brand, stored setting and manual exchange rate,
+    all or nothing.
 
     Returns how many rows of each kind were deleted, and how many stored files
     (`uploads_deleted`, removed once the deletion has committed). User accounts, API tokens,
     stored backups and the audit trail are kept (docs/api.md §9.13); the reset is added to the trail
     as ACTOR's, with the counts and the restore point taken before it.
     """
+    # Manual rates were entered by the household, like its settings; the bank's are the app's own.
+    manual_rates = ExchangeRate.objects.filter(source=ExchangeRate.Source.MANUAL)
     deleted = {
         "uploads_deleted": attachments_delete(attachments=Attachment.objects.all()),
         "warranties": Warranty.objects.all().delete()[0],
@@ -454,6 +458,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
         "retailers": Retailer.objects.all().delete()[0],
         "brands": Brand.objects.all().delete()[0],
         "settings": Preference.objects.all().delete()[0],
+        "exchange_rates": manual_rates.delete()[0],
     }
     audit_record(
         actor=actor,

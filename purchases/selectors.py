@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from purchases.models import Purchase
 from purchases.search import purchases_matching
 from warranties.models import Warranty
@@ -5,9 +7,14 @@ from warranties.models import Warranty
 SORT_FIELDS = {
     "created_at": ["created_at", "id"],
     "purchase_date": ["purchase_date", "created_at", "id"],
-    "price": ["price", "created_at", "id"],
+    # By what each cost in the household's base currency (docs/currencies.md §6): prices in
+    # different currencies are not comparable as they are. Purchases without a rate come last
+    # either way, among themselves by their own price.
+    "price": ["base_price", "price", "created_at", "id"],
     "product_name": ["product_name", "created_at", "id"],
 }
+# Sort fields that may be null: their nulls go last in both directions.
+NULLABLE_SORT_FIELDS = {"base_price"}
 
 # The purchases' warranty state beyond warranties.models.WARRANTY_STATES: no warranty at all.
 WARRANTY_STATE_NONE = "NONE"
@@ -54,8 +61,16 @@ def purchase_list(
     if currency_code:
         purchases = purchases.filter(currency_code=currency_code.upper())
     descending = sort.startswith("-")
-    fields = SORT_FIELDS[sort.lstrip("-")]
-    return purchases.order_by(*(f"-{field}" if descending else field for field in fields))
+    return purchases.order_by(
+        *(_ordered(field, descending) for field in SORT_FIELDS[sort.lstrip("-")])
+    )
+
+
+def _ordered(field: str, descending: bool):
+    if field in NULLABLE_SORT_FIELDS:
+        column = F(field)
+        return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return f"-{field}" if descending else field
 
 
 def purchase_get(purchase_id) -> Purchase:

@@ -4,7 +4,9 @@ The reset takes no body (one sent is ignored): the restore point it takes first 
 undoable.
 """
 
+import datetime
 import json
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -15,6 +17,7 @@ from django.db.models.query import QuerySet
 from backups.models import BackupRecord
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from currencies.models import ExchangeRate
 from preferences.models import Preference
 from preferences.services import preferences_update
 from purchases.models import Purchase
@@ -163,6 +166,20 @@ def test_after_a_reset_the_api_shows_no_data_and_default_settings(api_client, ho
         "date_format": "MM/DD/YYYY",
         "number_style": "en_US",
     }
+
+
+def test_a_reset_deletes_the_manual_exchange_rates_and_keeps_the_banks(api_client, household_data):
+    day = datetime.date(2025, 3, 14)
+    ExchangeRate.objects.create(
+        currency_code="ARS", day=day, per_euro=Decimal("1050.25"), source="MANUAL"
+    )
+    ExchangeRate.objects.create(
+        currency_code="USD", day=day, per_euro=Decimal("1.0879"), source="ECB"
+    )
+
+    assert confirm(api_client).status_code == 200
+
+    assert list(ExchangeRate.objects.values_list("currency_code", "source")) == [("USD", "ECB")]
 
 
 def test_a_reset_keeps_user_accounts_and_the_api_token(api_client, api_user, household_data):

@@ -103,8 +103,10 @@ def test_compose_runs_the_database_migrations_web_worker_and_scheduler(compose):
     assert set(services) == {"db", *APP_SERVICES}
     migrate = " ".join(services["migrate"]["command"])
     assert "manage.py migrate --no-input && " in migrate
-    # The exchange rates shipped with the app, on the first run only (docs/currencies.md).
-    assert migrate.endswith("manage.py currencies_refresh --bundled --if-empty")
+    # The exchange rates shipped with the app on the first run only, then the purchases that have
+    # no conversion yet (docs/currencies.md).
+    assert "&& python manage.py currencies_refresh --bundled --if-empty && " in migrate
+    assert migrate.endswith("manage.py purchases_reconvert --only-missing")
     assert services["web"]["command"][0] == "gunicorn"
     assert services["worker"]["command"][:3] == ["python", "manage.py", "spends_worker"]
     assert services["scheduler"]["command"][:3] == ["python", "manage.py", "spends_scheduler"]

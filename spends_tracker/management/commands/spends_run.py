@@ -49,9 +49,12 @@ class Command(SpendsCommand):
     def handle(self, *args, host, port, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("The database is up to date.")
-        call_command("purchases_demo", stdout=self.stdout)
-        # The ECB's history shipped with the app, once: conversions work offline from the start.
+        # The ECB's history shipped with the app, once: conversions work offline from the start,
+        # the demo's purchases in other currencies included.
         call_command("currencies_refresh", "--bundled", "--if-empty", stdout=self.stdout)
+        # Purchases saved before they kept a conversion (or without a rate until now) get one.
+        call_command("purchases_reconvert", "--only-missing", stdout=self.stdout)
+        call_command("purchases_demo", stdout=self.stdout)
         password = administrator_ensure()
         if password is not None:
             self.summary(credentials_message("admin", password))

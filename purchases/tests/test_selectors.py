@@ -1,0 +1,34 @@
+"""The purchase list's selector: the order of a list in several currencies."""
+
+from decimal import Decimal
+
+import pytest
+
+from purchases.selectors import purchase_list
+from purchases.tests.factories import PurchaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _bought(name, price, currency_code, base_price):
+    return PurchaseFactory(
+        product_name=name,
+        price=Decimal(price),
+        currency_code=currency_code,
+        base_currency_code="USD",
+        base_price=None if base_price is None else Decimal(base_price),
+    )
+
+
+def test_sorting_by_price_compares_what_each_cost_in_the_base_currency():
+    _bought("Dollar lamp", "100.00", "USD", "100.00")
+    _bought("Euro kettle", "100.00", "EUR", "108.79")
+    _bought("Yen teapot", "10000", "JPY", "66.81")
+    _bought("Peso mug", "90000.00", "ARS", None)  # no rate: last either way
+    _bought("Peso cup", "50.00", "ARS", None)
+
+    highest_first = [p.product_name for p in purchase_list(sort="-price")]
+    lowest_first = [p.product_name for p in purchase_list(sort="price")]
+
+    assert highest_first == ["Euro kettle", "Dollar lamp", "Yen teapot", "Peso mug", "Peso cup"]
+    assert lowest_first == ["Yen teapot", "Dollar lamp", "Euro kettle", "Peso cup", "Peso mug"]
