@@ -21,6 +21,7 @@ from django.utils import timezone
 from catalog.models import Retailer
 from interchange import parsing
 from kernel.links import NOT_A_WEB_LINK, web_link_check
+from kernel.money import ISO_4217_CODES
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of
 from purchases.models import Attachment, FileType, Purchase, PurchaseStatus, RateSource
@@ -115,13 +116,16 @@ def _quantity(value) -> int:
     return int(number)
 
 
-def _currency_code(value, default: str | None = None) -> str:
+def _currency_code(value, default: str | None = None, *, lossless: bool = False) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         # What new purchases default to (docs/api.md §9.7); an importer looks it up once.
         return default or preferred_currency_code()
     code = str(value).strip().upper()
     if not _CURRENCY_CODE.fullmatch(code):
         raise ValueError(f"{value!r} is not a three-letter currency code")
+    # As the API refuses them; a restore keeps what it stored before codes were checked.
+    if not lossless and code not in ISO_4217_CODES:
+        raise ValueError(f"{code} is not a currency code of ISO 4217, such as USD, EUR or JPY")
     return code
 
 
@@ -188,7 +192,9 @@ def purchase_fields(record: dict, *, lossless: bool, default_currency: str | Non
     return {
         "product_name": _required_text(record, "product_name", Purchase, lossless=lossless),
         "price": _read(record, "price", parsing.parse_money),
-        "currency_code": _read(record, "currency_code", _currency_code, default_currency),
+        "currency_code": _read(
+            record, "currency_code", _currency_code, default_currency, lossless=lossless
+        ),
         "purchase_date": _required_date(record, "purchase_date"),
         "tax_deductible": _read(record, "tax_deductible", parsing.parse_flag),
         "quantity": _read(record, "quantity", _quantity),
