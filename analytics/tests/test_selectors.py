@@ -1,6 +1,6 @@
 """The dashboard's selectors called directly: what each figure counts, in which currency, as of
 which day, and that a write through a service is seen by the next reading (the API's tests in
-test_edge_cases.py and test_reference.py cover the HTTP side)."""
+edge_cases/ and reference/ cover the HTTP side)."""
 
 import datetime
 from decimal import Decimal

@@ -1,0 +1,27 @@
+"""Fixtures of the analytics reference tests: `data`, one dataset per seed (SEEDS in oracle.py)
+with today pinned to the seed's day and the base currency it draws."""
+
+import random
+
+import pytest
+
+from analytics.tests.reference.oracle import (
+    CURRENCIES,
+    SEEDS,
+    TODAYS,
+    Dataset,
+    build_dataset,
+)
+from preferences.services import preferences_update
+
+
+@pytest.fixture(params=SEEDS, ids=lambda seed: f"seed{seed}")
+def data(request, monkeypatch) -> Dataset:
+    seed = request.param
+    rng = random.Random(seed)
+    today = TODAYS[seed % len(TODAYS)]
+    monkeypatch.setattr("kernel.clock.today", lambda: today)
+    preferred = (*CURRENCIES, None)[seed % 4]
+    if preferred:
+        preferences_update(currency_code=preferred)
+    return build_dataset(rng, today, preferred or "USD")

@@ -1,0 +1,104 @@
+"""Query counts of the purchases endpoints: a list, a detail, filtered lists and searches take
+a fixed number of queries whatever the rows and warranties (docs/api.md §4.1, §5.1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from purchases.models import Purchase
+from purchases.tests.api_helpers import BOUGHT, PURCHASES, days_from_today
+from purchases.tests.factories import PurchaseFactory
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def purchases_with_details(count: int) -> list[Purchase]:
+    purchases = PurchaseFactory.create_batch(count, purchase_date=BOUGHT)
+    for purchase in purchases:
+        WarrantyFactory(purchase=purchase, warranty_end=days_from_today(100))
+        WarrantyFactory(purchase=purchase, warranty_end=days_from_today(-100))
+    return purchases
+
+
+def count_queries(client, path, query=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, query or {})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_listing_purchases_takes_the_same_number_of_queries_for_3_and_30_rows(api_client):
+    purchases_with_details(3)
+    api_client.get(PURCHASES)  # the token's first use of the minute is recorded once
+    few = count_queries(api_client, PURCHASES, {"limit": 100})
+
+    purchases_with_details(27)
+    many = count_queries(api_client, PURCHASES, {"limit": 100})
+
+    assert few == many
+    assert len(api_client.get(PURCHASES, {"limit": 100}).json()["items"]) == 30
+
+
+def test_listing_purchases_stays_within_a_fixed_number_of_queries(
+    api_client, django_assert_max_num_queries
+):
+    purchases_with_details(30)
+    api_client.get(PURCHASES)
+
+    # token, count, page (retailer, brand and people joined in), warranties prefetch
+    with django_assert_max_num_queries(4):
+        response = api_client.get(PURCHASES, {"limit": 100})
+
+    assert all(len(item["warranties"]) == 2 for item in response.json()["items"])
+
+
+def test_a_purchase_detail_takes_the_same_number_of_queries_for_any_number_of_warranties(
+    api_client, django_assert_max_num_queries
+):
+    purchase = PurchaseFactory(purchase_date=BOUGHT)
+    WarrantyFactory.create_batch(2, purchase=purchase)
+    path = f"{PURCHASES}/{purchase.id}"
+    api_client.get(path)
+    few = count_queries(api_client, path)
+
+    WarrantyFactory.create_batch(20, purchase=purchase)
+    many = count_queries(api_client, path)
+
+    assert few == many
+    # token, purchase (retailer, brand and people joined in), warranties prefetch
+    with django_assert_max_num_queries(3):
+        assert len(api_client.get(path).json()["warranties"]) == 22
+
+
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # token, count, page, warranties prefetch
+        ({"retailer_id": "RETAILER"}, 4),
+        ({"brand_id": "BRAND"}, 4),
+        ({"date_from": "BOUGHT", "date_to": "BOUGHT"}, 4),
+        # ... and the retailers and brands named by any word, in one query
+        ({"search": "kettle"}, 5),
+        ({"search": "kettle blue 12"}, 5),
+    ],
+)
+def test_filtered_lists_and_searches_take_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries, query, queries
+):
+    purchases = purchases_with_details(12)
+    for purchase in purchases[:6]:
+        Purchase.objects.filter(pk=purchase.pk).update(product_name="Blue kettle 12")
+    retailer, brand = purchases[0].retailer, purchases[0].brand
+    query = {
+        key: {"RETAILER": str(retailer.id), "BRAND": str(brand.id), "BOUGHT": str(BOUGHT)}.get(
+            value, value
+        )
+        for key, value in query.items()
+    }
+    api_client.get(PURCHASES)
+
+    with django_assert_num_queries(queries):
+        response = api_client.get(PURCHASES, query)
+
+    assert response.json()["total"] >= 1
