@@ -2,8 +2,7 @@
 
 import contextlib
 import datetime
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 
 import pytest
@@ -12,6 +11,7 @@ from django.core.management import CommandError, call_command
 from currencies.models import ExchangeRate
 from currencies.services import rates_refresh
 from currencies.tests.factories import ECB_CSV, ECB_CSV_NEXT_DAY, ecb_zip
+from kernel.testing import local_http_server
 from spends_tracker.scheduler import duties
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,10 @@ def rates_server(body: bytes, status: int = 200):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.requests = []
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/stats/eurofxref-hist.zip"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with local_http_server(Handler) as server:
+        server.requests = []
+        server.url = f"http://127.0.0.1:{server.port}/stats/eurofxref-hist.zip"
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def run(*arguments) -> tuple[str, str]:

@@ -1,11 +1,11 @@
 import datetime
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from kernel.testing import local_http_server
 from purchases.tests.factories import PurchaseFactory
 from warranties.tests.factories import WarrantyFactory
 
@@ -65,15 +65,11 @@ def webhook_server(settings):
     Loopback is a private target: allowed here as an operator would allow a LAN's ntfy.
     """
     settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.requests = []
-    server.statuses = []
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/topic"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with local_http_server(_Recorder) as server:
+        server.requests = []
+        server.statuses = []
+        server.url = f"http://127.0.0.1:{server.port}/topic"
+        yield server
 
 
 @pytest.fixture
