@@ -3,7 +3,7 @@ import uuid
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictBool
 
 from currencies.selectors import RATE_QUANTUM
 from kernel.money import ISO_4217_CODES, quantize_in
@@ -244,7 +244,7 @@ class PurchaseFilters(PageQuery):
 
 
 class ReconvertIn(BodySchema):
-    only_missing: bool = Field(
+    only_missing: StrictBool = Field(
         False, description="Only the purchases without a usable rate in the base currency."
     )
 

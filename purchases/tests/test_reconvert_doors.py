@@ -86,6 +86,14 @@ def test_the_api_reconverts_only_the_missing_ones_when_asked(api_client):
     }
 
 
+@pytest.mark.parametrize("value", [0, 1, "yes", None])
+def test_only_missing_must_be_true_or_false(api_client, value):
+    response = api_client.post(RECONVERT, {"only_missing": value}, content_type="application/json")
+
+    assert response.status_code == 422
+    assert "only_missing" in str(response.json()["detail"])
+
+
 def test_only_owners_may_reconvert(client):
     editor = MemberFactory(role=Role.EDITOR)
     _, token = api_token_create(user=editor, name="script")
