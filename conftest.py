@@ -106,6 +106,16 @@ def api_client(api_user):
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
 
 
+@pytest.fixture
+def small_shipped_history(monkeypatch):
+    """A refresh without a server, or whose download fails while no rate is stored, loads the
+    history shipped with the app: here a three-day stand-in, so that no test loads its 200,000
+    rates (seconds each)."""
+    from currencies.tests.factories import ECB_CSV, shipped_file_stand_in
+
+    monkeypatch.setattr("currencies.ecb.bundled_file", lambda: shipped_file_stand_in(ECB_CSV))
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """An S3-compatible object store on a free local port, for the tests of S3 storage."""

@@ -195,6 +195,7 @@ def test_turning_on_the_authenticator_app_shows_its_qr_code_without_inline_scrip
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
 
 
+@pytest.mark.slow  # reads the settings in three other processes
 def test_single_sign_on_is_configured_by_the_environment_alone():
     unset = _settings("SOCIALACCOUNT_PROVIDERS")
     assert unset["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"] == []

@@ -32,6 +32,21 @@ def ecb_zip(text: str = ECB_CSV) -> bytes:
     return buffer.getvalue()
 
 
+class _ShippedFileStandIn:
+    """Stands in for the shipped file's path: only `read_bytes` is asked of it."""
+
+    def __init__(self, content: bytes):
+        self.content = content
+
+    def read_bytes(self) -> bytes:
+        return self.content
+
+
+def shipped_file_stand_in(text: str = ECB_CSV) -> _ShippedFileStandIn:
+    """The history shipped with the app, replaced by TEXT packed as the ECB packs it."""
+    return _ShippedFileStandIn(ecb_zip(text))
+
+
 class ExchangeRateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ExchangeRate

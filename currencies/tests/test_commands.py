@@ -14,14 +14,7 @@ from currencies.tests.factories import ECB_CSV, ECB_CSV_NEXT_DAY, ecb_zip
 from kernel.testing import local_http_server
 from spends_tracker.scheduler import duties
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def small_shipped_history(monkeypatch):
-    """A failed refresh loads the history shipped with the app when no rate is stored: here a
-    three-day stand-in, so that no test loads its 200,000 rates."""
-    monkeypatch.setattr("currencies.ecb.bundled_file", lambda: _FileOf(ecb_zip(ECB_CSV)))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_shipped_history")]
 
 
 @contextlib.contextmanager
@@ -129,16 +122,6 @@ def test_a_failed_download_loads_the_shipped_history_when_no_rate_is_stored(sett
     assert first.error and second.error
     assert stored > 0
     assert ExchangeRate.objects.count() == stored  # loaded once, never again
-
-
-class _FileOf:
-    """Stands in for the shipped file's path: only `read_bytes` is asked of it."""
-
-    def __init__(self, content: bytes):
-        self.content = content
-
-    def read_bytes(self) -> bytes:
-        return self.content
 
 
 def test_a_server_that_does_not_answer_is_reported(settings):

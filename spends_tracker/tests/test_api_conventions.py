@@ -4,6 +4,7 @@ import datetime
 import re
 import uuid
 
+import ninja.main
 import pytest
 from django.conf import settings as django_settings
 from django.shortcuts import resolve_url
@@ -15,6 +16,7 @@ from catalog.tests.factories import BrandFactory
 from kernel import clock
 from purchases.models import Purchase
 from purchases.tests.factories import PurchaseFactory
+from spends_tracker.api import api
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -439,6 +441,23 @@ def test_the_openapi_schema_lists_the_purchase_and_warranty_paths(api_client):
 
 def test_a_logged_in_person_can_read_the_openapi_schema(staff_client):
     assert staff_client.get("/api/openapi.json").status_code == 200
+
+
+def test_the_openapi_schema_is_built_once_and_served_again(api_client, monkeypatch):
+    """The document depends only on the routes and the access rules, fixed at start."""
+    builds = []
+    real_get_schema = ninja.main.get_schema
+    monkeypatch.setattr(api, "_openapi_schemas", {})
+    monkeypatch.setattr(
+        ninja.main, "get_schema", lambda **kwargs: builds.append(1) or real_get_schema(**kwargs)
+    )
+
+    first = api_client.get("/api/openapi.json").json()
+    second = api_client.get("/api/openapi.json").json()
+
+    assert first == second
+    assert "x-required-role" in first["paths"]["/api/purchases"]["get"]
+    assert len(builds) == 1
 
 
 @pytest.mark.parametrize("path", ["/api/docs", "/api/docs/"])

@@ -33,6 +33,7 @@ def enable_daily_backups():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("small_shipped_history")
 def test_running_the_duties_once_makes_the_due_backup_and_a_second_run_does_nothing():
     enable_daily_backups()
     call_command("spends_scheduler", "--once", stdout=StringIO())
