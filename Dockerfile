@@ -12,7 +12,7 @@ WORKDIR /src
 ENV NPM_CONFIG_AUDIT=false NPM_CONFIG_FUND=false NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY package.json package-lock.json ./
 COPY scripts/build_static.mjs scripts/
-RUN npm ci && npm run build
+RUN npm ci --omit=dev && npm run build
 
 # --- Python dependencies, installed into a virtual environment copied whole into the runtime ------
 FROM python:3.11-slim-bookworm AS build
