@@ -1,4 +1,4 @@
-"""Thumbnails of image attachments, made once per content and size (docs/purchases.md §1).
+"""Thumbnails of image attachments, made once per content and size (docs/purchases.md §2).
 
 A thumbnail is named after its blob's SHA-256 and its size (`thumbnails/<h[0:2]>/<h>-<size>.webp`)
 in the same `default` storage as the blobs, so every attachment of the same content, on any
