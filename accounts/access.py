@@ -91,8 +91,12 @@ RULES: dict[str, dict[str, Access]] = {
     "api/brands/<entry_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
     "api/purchases": {"POST": EDITOR},
     "api/purchases/<purchase_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/purchases/bulk": {"POST": EDITOR},
     "api/files/<purchase_id>": {"POST": EDITOR},
     "api/files/<purchase_id>/<file_id>": {"DELETE": EDITOR},
+    # Pages and thumbnails of one purchase: read like the attachments they show.
+    "inventory/<uuid:purchase_id>/": {"GET": VIEWER},
+    "api/files/file/<file_id>/thumbnail": {"GET": VIEWER},
     "api/warranties": {"POST": EDITOR},
     "api/warranties/<warranty_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
     "demo-data/": {"POST": EDITOR},

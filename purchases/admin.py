@@ -249,7 +249,7 @@ class PurchaseAdmin(VersionedModelAdmin):
 
     @admin.action(description="Mark the selected purchases as received")
     def mark_received(self, request, queryset):
-        changed = purchases_mark_received(purchases=queryset)
+        changed = purchases_mark_received(purchases=queryset, actor=request.user)
         self.message_user(request, f"Marked {changed} purchases as received.", messages.SUCCESS)
 
     @admin.action(description="Re-convert the selected purchases at today's rates for their dates")

@@ -1,4 +1,5 @@
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from kernel.schemas import (
     COMMON_ERRORS,
@@ -11,6 +12,8 @@ from kernel.schemas import (
 from purchases.models import Purchase
 from purchases.schemas import (
     NOT_NULL_FIELDS,
+    BulkActionIn,
+    BulkActionOut,
     PurchaseFilters,
     PurchaseIn,
     PurchaseOut,
@@ -20,10 +23,14 @@ from purchases.schemas import (
 )
 from purchases.selectors import purchase_get, purchase_list
 from purchases.services import (
+    BulkActionRefused,
     purchase_create,
     purchase_delete,
     purchase_update,
+    purchases_delete,
+    purchases_mark_received,
     purchases_reconvert,
+    purchases_tag_add,
 )
 
 router = Router(tags=["Purchases"])
@@ -56,6 +63,26 @@ def create_purchase(request, payload: PurchaseIn):
 def reconvert_purchases(request, payload: ReconvertIn):
     """Convert the purchases again at the rates now stored for their dates (owners only)."""
     return purchases_reconvert(only_missing=payload.only_missing, actor=request.user)
+
+
+@router.post("/purchases/bulk", response={200: BulkActionOut, **COMMON_ERRORS})
+def bulk_action(request, payload: BulkActionIn):
+    """Add a tag to, mark received, or delete the purchases `ids` (editors; the inventory's
+    bulk actions)."""
+    chosen = Purchase.objects.filter(pk__in=payload.ids)
+    if payload.action == "tag":
+        try:
+            count = purchases_tag_add(purchases=chosen, tag=payload.tag, actor=request.user)
+        except BulkActionRefused as refusal:
+            raise HttpError(400, str(refusal)) from None
+        message = f"Tagged {count} purchase{'s' if count != 1 else ''} “{payload.tag.strip()}”."
+    elif payload.action == "receive":
+        count = purchases_mark_received(purchases=chosen, actor=request.user)
+        message = f"Marked {count} purchase{'s' if count != 1 else ''} received."
+    else:
+        count = purchases_delete(purchases=chosen)
+        message = f"Deleted {count} purchase{'s' if count != 1 else ''}."
+    return {"action": payload.action, "count": count, "message": message}
 
 
 @router.get("/purchases/{purchase_id}", response={200: PurchaseOut, **NOT_FOUND, **COMMON_ERRORS})

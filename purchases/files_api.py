@@ -19,6 +19,9 @@ from kernel.schemas import COMMON_ERRORS, ErrorOut, MessageOut, get_or_404
 from purchases.blobs import use_hashing_upload_handler
 from purchases.models import Attachment, FileType, Purchase
 from purchases.services import attachment_add, attachments_delete
+from purchases.thumbnails import CONTENT_TYPE as THUMBNAIL_TYPE
+from purchases.thumbnails import SIZES as THUMBNAIL_SIZES
+from purchases.thumbnails import has_thumbnail, thumbnail_get
 
 router = Router(tags=["Attachments"])
 
@@ -149,6 +152,33 @@ DOWNLOAD_DOC = {"responses": {"200": {"description": "The file's bytes", "conten
 def download_file(request, file_id: str):
     """The file, inline for images and PDF, as a download otherwise."""
     return _download(file_id)
+
+
+# A thumbnail is named by its content and size and never changes: browsers keep it for a year.
+# Private: it is served to members only, so no shared cache may keep it.
+THUMBNAIL_CACHE = "private, max-age=31536000, immutable"
+THUMBNAIL_DOC = {
+    "responses": {"200": {"description": "A WebP image", "content": {THUMBNAIL_TYPE: {}}}}
+}
+
+
+@router.get("/files/file/{file_id}/thumbnail", response=DOWNLOAD, openapi_extra=THUMBNAIL_DOC)
+def thumbnail_file(request, file_id: str, size: int = THUMBNAIL_SIZES[0]):
+    """A WebP thumbnail of an image attachment, `size` (96 or 320) pixels at most each way.
+
+    Made once per content and size and kept (docs/api.md §5.6); 404 when the file has none: not
+    an image, or one that cannot be read.
+    """
+    if size not in THUMBNAIL_SIZES:
+        raise HttpError(400, "size must be one of: " + ", ".join(map(str, THUMBNAIL_SIZES)))
+    attachment = get_or_404(_attachments(), _attachment_id(file_id), "File not found")
+    name = thumbnail_get(attachment.blob, size) if has_thumbnail(attachment.mime_type) else None
+    if name is None:
+        raise HttpError(404, "This file has no thumbnail")
+    response = FileResponse(default_storage.open(name, "rb"), content_type=THUMBNAIL_TYPE)
+    response["Cache-Control"] = THUMBNAIL_CACHE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/files/{file_id}/preview", response=DOWNLOAD, openapi_extra=DOWNLOAD_DOC)

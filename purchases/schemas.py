@@ -256,3 +256,24 @@ class ReconvertOut(Schema):
     examined: int = Field(description="Purchases converted again.")
     changed: int = Field(description="Those whose conversion changed.")
     without_rate: int = Field(description="Those left without a usable rate.")
+
+
+BULK_LIMIT = 500
+
+
+class BulkActionIn(BodySchema):
+    """One action on chosen purchases (docs/api.md §5.1, bulk actions)."""
+
+    action: Literal["tag", "receive", "delete"] = Field(
+        description="tag: add `tag` to each; receive: mark each received; delete: delete each."
+    )
+    ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=BULK_LIMIT, description="The purchases; unknown ids are skipped."
+    )
+    tag: str | None = Field(None, max_length=100, description="The tag to add (action tag).")
+
+
+class BulkActionOut(Schema):
+    action: str
+    count: int = Field(description="How many purchases the action changed or deleted.")
+    message: str

@@ -1,7 +1,26 @@
-from django.db.models import F
+from dataclasses import dataclass
+from decimal import Decimal
 
-from purchases.models import Purchase
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+
+from kernel.money import quantize_in
+from purchases.models import Attachment, FileType, Purchase
 from purchases.search import purchases_matching
+from purchases.thumbnails import THUMBNAIL_TYPES
 from warranties.models import Warranty
 
 SORT_FIELDS = {
@@ -85,3 +104,81 @@ def purchases_without_rate_count() -> int:
     §6); `purchases_reconvert(only_missing=True)` tries them again.
     """
     return Purchase.objects.filter(base_price__isnull=True).count()
+
+
+def with_list_extras(purchases):
+    """Annotate what an inventory row shows besides the purchase: `attachment_count` and
+    `thumbnail_id`, the attachment whose thumbnail stands for it (the first photo, else the
+    first image), as subqueries of the page's own query: no query more for any page size."""
+    attachments = Attachment.objects.filter(purchase=OuterRef("pk"))
+    count = attachments.order_by().values("purchase").annotate(n=Count("id")).values("n")
+    first_image = (
+        attachments.filter(mime_type__in=THUMBNAIL_TYPES)
+        .annotate(
+            not_photo=Case(
+                When(file_type=FileType.PHOTO, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("not_photo", "created_at", "id")
+        .values("id")[:1]
+    )
+    return purchases.annotate(
+        attachment_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        thumbnail_id=Subquery(first_image),
+    )
+
+
+@dataclass(frozen=True)
+class PurchaseTotal:
+    """The sum of some purchases in the household's base currency (docs/api.md §9.8)."""
+
+    count: int
+    total: Decimal
+    currency_code: str
+    without_rate: int  # counted in COUNT, not added to TOTAL
+
+
+def purchases_total(purchases, *, base: str) -> PurchaseTotal:
+    """Add up PURCHASES (a queryset, e.g. the inventory's filtered list, every page) in BASE,
+    in one query: a purchase in BASE by its price, one converted to BASE by its base price;
+    the others have no usable rate and are counted in `without_rate`, never added. The sum is
+    of whole thousandths, exact on both databases (SQLite adds decimals as floats)."""
+    own = Q(currency_code=base)
+    converted = Q(base_currency_code=base, base_price__isnull=False)
+    units = Case(
+        When(own, then=_thousandths("price")),
+        When(converted, then=_thousandths("base_price")),
+        output_field=BigIntegerField(),
+    )
+    figures = purchases.order_by().aggregate(
+        count=Count("pk"),
+        units=Coalesce(Sum(units), 0),
+        without_rate=Count("pk", filter=~own & ~converted),
+    )
+    return PurchaseTotal(
+        count=figures["count"],
+        total=quantize_in(Decimal(figures["units"]) / 1000, base),
+        currency_code=base,
+        without_rate=figures["without_rate"],
+    )
+
+
+def _thousandths(field: str):
+    return Cast(Round(F(field) * 1000), BigIntegerField())
+
+
+def purchase_page(purchase_id) -> Purchase:
+    """Return one purchase with what its page shows, in three queries; raises
+    Purchase.DoesNotExist.
+
+    `with_details()` (retailer, brand, the people, the warranties with theirs) and its
+    attachments with their blobs, oldest first, in `attachment_list`.
+    """
+    attachments = Attachment.objects.select_related("blob").order_by("created_at", "id")
+    return (
+        Purchase.objects.with_details()
+        .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="attachment_list"))
+        .get(pk=purchase_id)
+    )

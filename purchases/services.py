@@ -25,6 +25,7 @@ from purchases.conversions import (
 )
 from purchases.models import Attachment, Blob, Purchase, PurchaseStatus
 from purchases.rollups import figures_stored, rollups_brought_in_step, spending_changed
+from purchases.thumbnails import thumbnail_names
 from warranties.models import Warranty
 from warranties.rollups import figures_stored as warranty_figures_stored
 from warranties.rollups import warranties_changed
@@ -186,7 +187,8 @@ def attachments_delete(*, attachments) -> int:
 
     The one way attachments go, whether one is deleted, its purchase is, or everything is reset:
     reference counts drop in this transaction, blobs left without references lose their rows,
-    and their files are deleted once the transaction has committed.
+    and their files (with their thumbnails, `purchases.thumbnails`) are deleted once the
+    transaction has committed.
     """
     released = dict(
         attachments.values("blob").annotate(count=Count("id")).values_list("blob", "count")
@@ -195,18 +197,71 @@ def attachments_delete(*, attachments) -> int:
     for blob_id, count in released.items():
         Blob.objects.filter(pk=blob_id).update(reference_count=F("reference_count") - count)
     unreferenced = Blob.objects.filter(pk__in=released, reference_count__lte=0)
-    names = [blob.name for blob in unreferenced]
+    released_blobs = list(unreferenced.only("sha256", "extension"))
+    names = [blob.name for blob in released_blobs]
+    names += [name for blob in released_blobs for name in thumbnail_names(blob.sha256)]
     unreferenced.delete()
     transaction.on_commit(lambda: delete_files(names))
-    return len(names)
+    return len(released_blobs)
 
 
 @summaries_kept_in_step()
-def purchases_mark_received(*, purchases) -> int:
-    """Mark the given purchases (a queryset) as received; return how many changed."""
-    return purchases.exclude(status=PurchaseStatus.RECEIVED).update(
-        status=PurchaseStatus.RECEIVED, updated_at=timezone.now()
-    )
+def purchases_mark_received(*, purchases, actor=None) -> int:
+    """Mark the given purchases (a queryset) as received; return how many changed.
+
+    The inventory's bulk action, its API route and the admin's action (docs/purchases.md §3).
+    ACTOR, when someone, becomes who changed those that changed.
+    """
+    changes = {"status": PurchaseStatus.RECEIVED, "updated_at": timezone.now()}
+    if _person(actor) is not None:
+        changes["updated_by"] = actor
+    ids = list(purchases.values_list("pk", flat=True))
+    rows = Purchase.objects.filter(pk__in=ids).exclude(status=PurchaseStatus.RECEIVED)
+    return rows.update(**changes)
+
+
+class BulkActionRefused(ValueError):
+    """A bulk action that cannot be done as asked; the message is for the person."""
+
+
+TAG_FIELD_LENGTH = Purchase._meta.get_field("tags").max_length
+
+
+def _tags_of(purchase: Purchase) -> list[str]:
+    return [tag.strip() for tag in (purchase.tags or "").split(",") if tag.strip()]
+
+
+@summaries_kept_in_step()
+def purchases_tag_add(*, purchases, tag: str, actor=None) -> int:
+    """Add TAG to the tags of the given purchases (a queryset); return how many changed.
+
+    A purchase that has the tag already (in any case) keeps its tags as they are. All or
+    nothing: a tag with a comma, an empty one, or one that would make a purchase's tags longer
+    than the field holds refuses the whole action (BulkActionRefused).
+    """
+    tag = (tag or "").strip()
+    if not tag:
+        raise BulkActionRefused("Type the tag to add.")
+    if "," in tag:
+        raise BulkActionRefused("A tag cannot contain a comma: add one tag at a time.")
+    now = timezone.now()
+    changed = []
+    for purchase in Purchase.objects.filter(pk__in=purchases.values("pk")).order_by("pk"):
+        tags = _tags_of(purchase)
+        if tag.lower() in (existing.lower() for existing in tags):
+            continue
+        purchase.tags = ",".join([*tags, tag])
+        if len(purchase.tags) > TAG_FIELD_LENGTH:
+            raise BulkActionRefused(
+                f"“{purchase.product_name}” has too many tags to add “{tag}”: tags hold at most "
+                f"{TAG_FIELD_LENGTH} characters."
+            )
+        purchase.updated_at = now
+        if _person(actor) is not None:
+            purchase.updated_by = actor
+        changed.append(purchase)
+    Purchase.objects.bulk_update(changed, ["tags", "updated_at", "updated_by"], batch_size=500)
+    return len(changed)
 
 
 @dataclass(frozen=True)

@@ -6,4 +6,5 @@ app_name = "purchases"
 
 urlpatterns = [
     path("", views.purchase_list, name="list"),
+    path("<uuid:purchase_id>/", views.purchase_detail, name="detail"),
 ]

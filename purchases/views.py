@@ -1,15 +1,25 @@
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
+from preferences.selectors import preferred_currency_code
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
-from purchases.models import FileType, PurchaseStatus
+from purchases.models import FileType, Purchase, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
-from purchases.selectors import purchases_without_rate_count
+from purchases.selectors import (
+    purchase_page,
+    purchases_total,
+    purchases_without_rate_count,
+    with_list_extras,
+)
+from purchases.thumbnails import has_thumbnail
 from warranties.badges import badge_table
 
 DEFAULT_PAGE_SIZE = 20
@@ -84,7 +94,46 @@ def purchase_list(request):
     filters = PurchaseFilterForm(request.GET)
     arguments = filters.selector_arguments()
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
-    page = Paginator(purchase_list_query(**arguments), per_page).get_page(request.GET.get("page"))
+    purchases = purchase_list_query(**arguments)
+    page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
+    columns = [
+        {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
+    ]
+    # Links keep the filters but must not open the form again.
+    query = request.GET.copy()
+    for opener in ("new", "edit"):
+        query.pop(opener, None)
+    filtered = any(arguments[name] for name in PurchaseFilterForm.FILTERS)
+    context = {
+        "query": query,
+        # The item pages' "Back to the list" returns to this page of this list.
+        "back": urlencode({"back": query.urlencode()}) if query else "",
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+        "filters": filters,
+        "values": filters.cleaned_data,
+        "filtered": filtered,
+        "active_filter_count": filters.active_filter_count(),
+        "sort": arguments["sort"],
+        "sort_choices": SORT_CHOICES,
+        "headers": _headers(arguments["sort"]),
+        "hideable_columns": columns,
+        "warranty_states": PURCHASE_WARRANTY_STATES,
+        "page_sizes": PAGE_SIZES,
+        "per_page": per_page,
+        # Every filtered row, not the page's (docs/purchases.md §3).
+        "total": purchases_total(purchases, base=preferred_currency_code())
+        if page.paginator.count
+        else None,
+        # Flagged, never silently left out (docs/currencies.md §6).
+        "without_rate_count": purchases_without_rate_count(),
+        **_form_context(),
+    }
+    return render(request, "purchases/purchase_list.html", context)
+
+
+def _form_context() -> dict:
+    """What the purchase form (purchases/partials/purchase_form.html) needs on a page."""
     retailers = list(retailer_list())
     brands = list(brand_list())
     form_data = {
@@ -95,33 +144,48 @@ def purchase_list(request):
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
         "warranty_badges": badge_table(),
     }
-    columns = [
-        {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
-    ]
-    # Links keep the filters but must not open the form again.
-    query = request.GET.copy()
-    for opener in ("new", "edit"):
-        query.pop(opener, None)
-    context = {
-        "query": query,
-        "page": page,
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
-        "filters": filters,
-        "values": filters.cleaned_data,
-        "filtered": any(arguments[name] for name in PurchaseFilterForm.FILTERS),
-        "active_filter_count": filters.active_filter_count(),
-        "sort": arguments["sort"],
-        "sort_choices": SORT_CHOICES,
-        "headers": _headers(arguments["sort"]),
-        "hideable_columns": columns,
+    return {
         "retailers": retailers,
         "brands": brands,
         "statuses": PurchaseStatus.choices,
-        "warranty_states": PURCHASE_WARRANTY_STATES,
-        "page_sizes": PAGE_SIZES,
-        "per_page": per_page,
         "form_data": form_data,
-        # Flagged, never silently left out (docs/currencies.md §6).
-        "without_rate_count": purchases_without_rate_count(),
     }
-    return render(request, "purchases/purchase_list.html", context)
+
+
+def _back_url(request) -> str:
+    """The inventory as the item page was opened from: its `back` holds the list's query
+    string (filters, sort, page). Only a query string: the path is ours, so no link leads away."""
+    back = QueryDict(request.GET.get("back", ""), mutable=True)
+    for opener in ("new", "edit"):
+        back.pop(opener, None)
+    url = reverse("purchases:list")
+    return f"{url}?{back.urlencode()}" if back else url
+
+
+def purchase_detail(request, purchase_id):
+    """One purchase's page: photos, details, warranties, attachments, who added and changed it.
+
+    Editors edit it in the purchase form (the inventory's), add photos and files through the
+    attachments API, and delete it (docs/purchases.md §1).
+    """
+    try:
+        purchase = purchase_page(purchase_id)
+    except Purchase.DoesNotExist:
+        raise Http404("No purchase with this id: it may have been deleted.") from None
+    photos, files = [], []
+    for attachment in purchase.attachment_list:
+        attachment.thumbnail = has_thumbnail(attachment.mime_type) and not attachment.blob.missing
+        attachment.is_pdf = attachment.mime_type == "application/pdf"
+        (photos if attachment.file_type == FileType.PHOTO else files).append(attachment)
+    back_url = _back_url(request)
+    context = {
+        "purchase": purchase,
+        "photos": photos,
+        "files": files,
+        "warranties": purchase.warranty_list,
+        "back_url": back_url,
+        # Where the page goes once the purchase is deleted.
+        "after_delete_url": back_url,
+        **_form_context(),
+    }
+    return render(request, "purchases/purchase_detail.html", context)

@@ -4,13 +4,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from kernel import clock
-from purchases.models import PurchaseStatus
+from purchases.models import FileType, PurchaseStatus
+from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
+from purchases.tests.images import image_bytes
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,16 +152,27 @@ def test_an_empty_inventory_invites_the_first_purchase(owner_client):
     assert "Add your first purchase" in content
 
 
-def test_a_page_of_purchases_with_warranties_takes_ten_queries(
+def test_a_page_of_purchases_with_warranties_and_files_takes_twelve_queries(
     owner_client, django_assert_num_queries
 ):
-    for _ in range(15):
-        WarrantyFactory.create_batch(2, purchase=PurchaseFactory())
-    # session, user, their role, preferences, count, page, warranties of the page, retailers,
-    # brands, purchases without a rate
-    with django_assert_num_queries(10):
+    for index in range(15):
+        purchase = PurchaseFactory()
+        WarrantyFactory.create_batch(2, purchase=purchase)
+        for number in range(index % 3):
+            attachment_add(
+                purchase=purchase,
+                upload=SimpleUploadedFile(f"{number}.png", image_bytes(8 + number, 8 + index)),
+                file_type=FileType.PHOTO,
+            )
+    # session, user, their role, preferences, count, the filtered total (with the preferences
+    # again for its currency), page (with each row's attachment count and thumbnail), warranties
+    # of the page, retailers, brands, purchases without a rate
+    with django_assert_num_queries(12):
         response = owner_client.get(URL)
     assert len(response.context["page"]) == 15
+    counts = sorted(purchase.attachment_count for purchase in response.context["page"])
+    assert counts == [0] * 5 + [1] * 5 + [2] * 5
+    assert sum(bool(purchase.thumbnail_id) for purchase in response.context["page"]) == 10
 
 
 def test_links_on_a_page_opened_with_the_form_do_not_open_it_again(owner_client):

@@ -46,6 +46,7 @@ from purchases.services import (
     purchase_update,
     purchases_delete,
     purchases_mark_received,
+    purchases_tag_add,
 )
 from warranties.models import Warranty
 from warranties.services import (
@@ -182,6 +183,11 @@ SERVICES = [
         0,
     ),
     (
+        "purchases_tag_add",
+        lambda h, c: purchases_tag_add(purchases=Purchase.objects.all(), tag="garage"),
+        0,
+    ),
+    (
         "attachment_add",
         lambda h, c: attachment_add(
             purchase=h.purchase, upload=SimpleUploadedFile("b.pdf", b"%PDF b"), file_type="other"
@@ -244,6 +250,24 @@ API = [
         0,
     ),
     ("api-purchase-delete", lambda h, c: c.api.delete(f"/api/purchases/{h.purchase.pk}"), 1),
+    (
+        "api-purchases-bulk-tag",
+        lambda h, c: c.api.post(
+            "/api/purchases/bulk",
+            {"action": "tag", "ids": [str(h.purchase.pk)], "tag": "garage"},
+            content_type="application/json",
+        ),
+        0,
+    ),
+    (
+        "api-purchases-bulk-delete",
+        lambda h, c: c.api.post(
+            "/api/purchases/bulk",
+            {"action": "delete", "ids": [str(h.purchase.pk)]},
+            content_type="application/json",
+        ),
+        1,
+    ),
     (
         "api-file-upload",
         lambda h, c: c.api.post(

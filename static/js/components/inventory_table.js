@@ -1,5 +1,6 @@
 // The inventory list: columns a person shows or hides (remembered in this browser), the filter
-// panel on narrow screens, and the buttons that open the purchase form.
+// panel on narrow screens, the buttons that open the purchase form, and the bulk actions on the
+// rows selected on this page (POST /api/purchases/bulk; the page reloads after each).
 document.addEventListener("alpine:init", () => {
   const COLUMNS_KEY = "spends.inventory.columns";
   const FLASH_KEY = "spends.flash";
@@ -9,6 +10,10 @@ document.addEventListener("alpine:init", () => {
     shown: {},
     columnsOpen: false,
     filtersOpen: false,
+    selected: [],
+    bulkTagName: "",
+    bulkBusy: false,
+    confirmingBulkDelete: false,
 
     init() {
       this.columns = JSON.parse(document.getElementById("inventory-columns").textContent);
@@ -65,6 +70,79 @@ document.addEventListener("alpine:init", () => {
     },
     get filtersClass() {
       return this.filtersOpen ? "open" : "";
+    },
+
+    // Selection and bulk actions
+
+    pageIds() {
+      return Array.from(this.$root.querySelectorAll("td.cell-select input[type=checkbox]"), (box) => box.value);
+    },
+    isSelected(id) {
+      return this.selected.includes(id);
+    },
+    toggleRow(event) {
+      const id = event.target.value;
+      this.selected = event.target.checked
+        ? [...this.selected.filter((item) => item !== id), id]
+        : this.selected.filter((item) => item !== id);
+    },
+    togglePage(event) {
+      this.selected = event.target.checked ? this.pageIds() : [];
+    },
+    clearSelection() {
+      this.selected = [];
+    },
+    get allSelected() {
+      const ids = this.pageIds();
+      return ids.length > 0 && ids.every((id) => this.selected.includes(id));
+    },
+    get selectedCount() {
+      return this.selected.length;
+    },
+    get selectedLabel() {
+      return `${this.selected.length} selected`;
+    },
+    get bulkDeleteTitle() {
+      return `Delete ${this.purchasesLabel}?`;
+    },
+    get bulkDeleteLabel() {
+      return `Yes, delete ${this.purchasesLabel}`;
+    },
+    get purchasesLabel() {
+      const count = this.selected.length;
+      return `${count} purchase${count === 1 ? "" : "s"}`;
+    },
+    async bulk(action, extra = {}) {
+      if (this.bulkBusy || !this.selected.length) return;
+      this.bulkBusy = true;
+      try {
+        const answer = await window.api.post("purchases/bulk", { action, ids: this.selected, ...extra });
+        window.sessionStorage.setItem(FLASH_KEY, answer.message);
+        window.location.reload();
+      } catch (error) {
+        window.notify(`Not done: ${error.message}`, "error");
+        this.bulkBusy = false;
+        this.confirmingBulkDelete = false;
+      }
+    },
+    bulkTag() {
+      if (!this.bulkTagName.trim()) {
+        window.notify("Type the tag to add.", "error");
+        return;
+      }
+      this.bulk("tag", { tag: this.bulkTagName });
+    },
+    bulkReceive() {
+      this.bulk("receive");
+    },
+    askBulkDelete() {
+      this.confirmingBulkDelete = true;
+    },
+    cancelBulkDelete() {
+      this.confirmingBulkDelete = false;
+    },
+    bulkDelete() {
+      this.bulk("delete");
     },
 
     add() {

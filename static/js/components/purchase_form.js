@@ -296,6 +296,13 @@ document.addEventListener("alpine:init", () => {
       this.deleting = true;
       try {
         await window.api.delete(`purchases/${this.purchaseId}`);
+        // On the purchase's own page there is nothing left to reload: back to the list.
+        const next = this.$root.dataset.afterDelete;
+        if (next) {
+          window.sessionStorage.setItem(FLASH_KEY, `Deleted “${this.productName}”.`);
+          window.location.assign(next);
+          return;
+        }
         this.reloadList(`Deleted “${this.productName}”.`);
       } catch (error) {
         window.notify(`Not deleted: ${error.message}`, "error");

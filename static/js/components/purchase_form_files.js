@@ -109,8 +109,10 @@ window.purchaseFormParts.files = (() => {
       togglePreview(file) {
         this.previewId = this.previewId === file.id ? null : file.id;
       },
+      // The file input's data-file-type (the camera's "photo") wins over the type chosen.
       fileChosen(event) {
         const file = event.target.files[0];
+        const fileType = event.target.dataset.fileType || this.uploadType;
         event.target.value = "";
         if (!file) return;
         this.uploadError = "";
@@ -119,9 +121,9 @@ window.purchaseFormParts.files = (() => {
           return;
         }
         if (this.purchaseId) {
-          this.upload(file, this.uploadType);
+          this.upload(file, fileType);
         } else {
-          this.queued.push({ key: nextKey++, file, fileType: this.uploadType });
+          this.queued.push({ key: nextKey++, file, fileType });
         }
       },
       unqueue(pending) {
