@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
+from kernel.filters import ignored_filters
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
@@ -26,6 +27,7 @@ class Column:
 
 # The orders offered on narrow screens, where the table has no header row to click.
 SORT_CHOICES = [
+    ("relevance", "Best match"),
     ("-created_at", "Newest added"),
     ("created_at", "Oldest added"),
     ("-purchase_date", "Newest bought"),
@@ -111,7 +113,7 @@ def purchase_list(request):
         "filtered": any(arguments[name] for name in PurchaseFilterForm.FILTERS),
         "active_filter_count": filters.active_filter_count(),
         "sort": arguments["sort"],
-        "sort_choices": SORT_CHOICES,
+        "sort_choices": SORT_CHOICES if arguments["search"] else SORT_CHOICES[1:],
         "headers": _headers(arguments["sort"]),
         "hideable_columns": columns,
         "retailers": retailers,
@@ -123,5 +125,6 @@ def purchase_list(request):
         "form_data": form_data,
         # Flagged, never silently left out (docs/currencies.md §6).
         "without_rate_count": purchases_without_rate_count(),
+        "ignored_filters": ignored_filters(filters, request.GET),
     }
     return render(request, "purchases/purchase_list.html", context)
