@@ -60,6 +60,8 @@ MAX_WORDS = 8
 FTS_SHORTEST_WORD = 3
 # Shorter words are looked for exactly: one edit of three letters is another common word.
 TYPO_SHORTEST_WORD = 4
+# A word found in this many purchases or more is not looked for with a typo (Search.typos).
+COMMON_WORD = 50
 # search_rank: lower is better.
 RANK_IN_NAME, RANK_IN_NAME_OR_CATALOG, RANK_EXACT, RANK_TYPO = 0, 1, 2, 3
 
@@ -103,7 +105,9 @@ def search_words(text: str | None) -> list[str]:
 
 
 def typo_tolerant(word: str) -> bool:
-    return len(word) >= TYPO_SHORTEST_WORD and word.isalnum()
+    """Whether WORD may be found with a typo: four letters or more (a code or a number with one
+    character off is another thing)."""
+    return len(word) >= TYPO_SHORTEST_WORD and word.isalpha()
 
 
 def typo_variants(word: str) -> list[str]:
@@ -148,22 +152,24 @@ class CatalogMatches:
     def __init__(self, words: list[str]):
         self.exact = {word: {"retailer": [], "brand": []} for word in words}
         self.typo = {word: {"retailer": [], "brand": []} for word in words}
+        self.patterns = {word: typo_pattern(word) for word in words}
         self.names: list[tuple[str, object, str]] = []  # (kind, id, name) of every match
 
     def add(self, kind: str, entry_id, name: str) -> None:
         self.names.append((kind, entry_id, name))
-        for word, found in self.exact.items():
-            pattern = typo_pattern(word)
+        for word in self.exact:
             if word.casefold() in name.casefold():
-                found[kind].append(entry_id)
-            elif pattern and re.search(pattern, name, re.IGNORECASE):
+                self.exact[word][kind].append(entry_id)
+            elif self._near(word, name):
                 self.typo[word][kind].append(entry_id)
+
+    def _near(self, word: str, name: str) -> bool:
+        pattern = self.patterns[word]
+        return bool(pattern and re.search(pattern, name, re.IGNORECASE))
 
     def matches_every_word(self, name: str) -> bool:
         return all(
-            word.casefold() in name.casefold()
-            or (typo_pattern(word) and re.search(typo_pattern(word), name, re.IGNORECASE))
-            for word in self.exact
+            word.casefold() in name.casefold() or self._near(word, name) for word in self.exact
         )
 
 
@@ -200,6 +206,23 @@ class Search:
     def __init__(self, text: str | None):
         self.words = search_words(text)
         self.catalog = catalog_matches(self.words) if self.words else None
+        self.typos = self._typos_worth_looking_for()
+
+    def _typos_worth_looking_for(self) -> dict[str, list[str]]:
+        """For each word that may have a typo and is rare, its variants found in some purchase
+        (perhaps none: a retailer's or brand's name may still have it with a typo).
+
+        A word found in COMMON_WORD purchases or more is common: its variants would find mostly
+        other words (and each is an index scan of thousands of rows), so it is looked for
+        exactly. For a rare word, only the variants (`typo_variants`) that some purchase
+        contains are searched: each one searched costs a check of every match. One query.
+        """
+        words = [word for word in self.words if typo_tolerant(word)]
+        if not words:
+            return {}
+        variants = {word: typo_variants(word) for word in words}
+        found = _variants_found(variants)
+        return {word: found[word] for word in words if found[word] is not None}
 
     def exact(self, word: str) -> Q:
         ids = self.catalog.exact[word]
@@ -210,16 +233,16 @@ class Search:
         )
 
     def found(self, word: str) -> Q:
-        """WORD exactly or, if it is long enough, with one typo."""
-        if not typo_tolerant(word):
+        """WORD exactly or, if it is rare and long enough, with one typo."""
+        if word not in self.typos:
             return self.exact(word)
         ids = self.catalog.typo[word]
-        return (
-            self.exact(word)
-            | Q(_near_search_text(word))
-            | Q(retailer_id__in=ids["retailer"])
-            | Q(brand_id__in=ids["brand"])
+        condition = (
+            self.exact(word) | Q(retailer_id__in=ids["retailer"]) | Q(brand_id__in=ids["brand"])
         )
+        if self.typos[word]:
+            condition |= Q(_near_search_text(self.typos[word]))
+        return condition
 
     def condition(self) -> Q:
         return Q.create([self.found(word) for word in self.words], connector=Q.AND)
@@ -279,7 +302,7 @@ def purchases_ranked(purchases, text: str | None):
 
 def search_suggestions(text: str | None, limit: int) -> list[dict]:
     """Up to LIMIT names that contain every word of TEXT (a word also with a typo): brands and
-    retailers first, then the product names of the best-matching purchases. Two queries."""
+    retailers first, then the product names of the best-matching purchases. Three queries."""
     search = Search(text)
     if not search.words:
         return []
@@ -309,11 +332,54 @@ def _in_search_text(word: str) -> Q:
     return Q(InSqliteSearch(word, like=True))
 
 
-def _near_search_text(word: str) -> Expression:
-    """The condition that WORD, with one typo, is in the purchase's search text."""
+def _near_search_text(variants: list[str]) -> Expression:
+    """The condition that one of VARIANTS (LIKE patterns) is in the purchase's search text."""
     if connection.vendor == "postgresql":
-        return NearPostgresSearchText(word)
-    return InSqliteSearch(word, variants=typo_variants(word))
+        return InPostgresSearchText(variants=variants)
+    return InSqliteSearch("", variants=variants)
+
+
+def _variants_found(variants: dict[str, list[str]]) -> dict[str, list[str] | None]:
+    """For each word of VARIANTS: None if COMMON_WORD purchases or more contain it, else those
+    of its variants that some purchase contains. One query; the variants of a common word are
+    not looked up (CASE evaluates them only for a rare one)."""
+    if connection.vendor == "postgresql":
+        contains = "SELECT 1 FROM purchases_purchase WHERE search_text LIKE UPPER(%s)"
+        exact = [f"%{connection.ops.prep_for_like_query(word)}%" for word in variants]
+    else:
+        table = SQLITE_SEARCH_TABLE
+        contains = f"SELECT 1 FROM {table} WHERE {table} MATCH %s"
+        exact = ['"' + word.replace('"', '""') + '"' for word in variants]
+    like = f"SELECT 1 FROM {SQLITE_SEARCH_TABLE} WHERE document LIKE %s"
+    if connection.vendor == "postgresql":
+        like = contains
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM ({contains} LIMIT {COMMON_WORD}) AS w) AS c{i}"
+        for i in range(len(variants))
+    )
+    columns, params = [], []
+    for i, word in enumerate(variants):
+        columns.append(f"c{i}")
+        for variant in variants[word]:
+            columns.append(f"CASE WHEN c{i} < {COMMON_WORD} THEN EXISTS({like}) END")
+            params.append(f"%{variant}%")
+    with connection.cursor() as cursor:
+        # MATERIALIZED: each word is counted once, not again in every CASE that reads it.
+        sql = (
+            f"WITH counts AS MATERIALIZED (SELECT {counts}) SELECT {', '.join(columns)} FROM counts"
+        )
+        cursor.execute(sql, exact + params)
+        row = list(cursor.fetchone())
+    found = {}
+    for word, word_variants in variants.items():
+        count, hits = row[0], row[1 : 1 + len(word_variants)]
+        row = row[1 + len(word_variants) :]
+        found[word] = (
+            None
+            if count >= COMMON_WORD
+            else [variant for variant, hit in zip(word_variants, hits, strict=True) if hit]
+        )
+    return found
 
 
 class InSqliteSearch(Expression):
@@ -350,7 +416,8 @@ class InSqliteSearch(Expression):
 
 
 class InPostgresSearchText(Expression):
-    """PostgreSQL: the purchase's stored, upper-cased search text contains WORD.
+    """PostgreSQL: the purchase's stored, upper-cased search text contains WORD, or one of
+    VARIANTS (LIKE patterns, typos: see `typo_variants`).
 
     `search_text` is a generated column the model does not know (migrations 0012, 0015). The
     pattern is upper-cased by the database, as the column is, so that both follow the same rules.
@@ -358,25 +425,16 @@ class InPostgresSearchText(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, word: str):
+    def __init__(self, word: str = "", variants: list[str] | None = None):
         super().__init__()
-        self.pattern = f"%{connection.ops.prep_for_like_query(word)}%"
+        if variants is None:
+            self.patterns = [f"%{connection.ops.prep_for_like_query(word)}%"]
+        else:
+            self.patterns = [f"%{variant}%" for variant in variants]
 
     def as_sql(self, compiler, connection):
+        if not self.patterns:
+            return "1 = 0", []
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{table}.search_text LIKE UPPER(%s)", [self.pattern]
-
-
-class NearPostgresSearchText(Expression):
-    """PostgreSQL: WORD is similar to a stretch of the purchase's search text (pg_trgm `<%`,
-    word similarity at least pg_trgm.word_similarity_threshold, 0.6), served by the same index."""
-
-    output_field = BooleanField()
-
-    def __init__(self, word: str):
-        super().__init__()
-        self.word = word
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"(%s <%% {table}.search_text)", [self.word]
+        one = f"{table}.search_text LIKE UPPER(%s)"
+        return "(" + " OR ".join([one] * len(self.patterns)) + ")", list(self.patterns)
