@@ -104,7 +104,9 @@ def test_suggestions_are_brands_retailers_then_products_with_a_typo_forgiven(api
         ], typed
 
 
-def test_suggestions_are_few_distinct_and_in_a_fixed_number_of_queries(api_client, django_assert_num_queries):
+def test_suggestions_are_few_distinct_and_in_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries
+):
     for index in range(30):
         PurchaseFactory(product_name=f"Kettle {index % 3}")
     api_client.get(SUGGESTIONS, {"q": "ket"})
