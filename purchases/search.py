@@ -6,8 +6,10 @@ What a search finds (docs/search.md):
   text: its own columns (`SEARCH_COLUMNS`), its warranties' provider and notes and its
   attachments' file names (the related words, migration 0015) — or in its retailer's or brand's
   name. `bosch dish` finds "Serie 6 dishwasher" by Bosch.
-- A word of four or more letters and digits is also found with one typo (`typo_variants`):
-  `dishwashr` finds "dishwasher", `bosh` finds Bosch.
+- A rare word (in fewer than COMMON_WORD purchases) of four or more letters is also found with
+  one typo (`typo_variants`): `dishwashr` finds "dishwasher", `bosh` finds Bosch. One query
+  (`_variants_found`) counts the words and tells which of a rare word's variants occur; only
+  those are searched, with LIKE on the same index.
 - `ranked` orders by relevance (`search_rank`): every word exactly in the product name first,
   then every word exactly in the product name, brand or retailer, then every word exactly
   anywhere, then matches with a typo; newest first within each.
@@ -17,17 +19,15 @@ How it stays fast at 100,000 purchases, one index per database:
 - PostgreSQL keeps the purchase's search text upper-cased in a stored generated column,
   `search_text` (migrations 0012, 0015: its columns and `search_extra`, the related words that
   triggers on the related tables write). One trigram GIN index on it answers each word's
-  `LIKE '%WORD%'` and, for typos, pg_trgm's `WORD <% search_text` (word similarity at least
-  0.6: some stretch of the text shares most of the word's trigrams), whatever column the word is
-  in. Retailers and brands are few: the matching ones are looked up first (one query for all
+  `LIKE '%WORD%'` and its typos' LIKE patterns, whatever column the word is in. Retailers and brands are few: the matching ones are looked up first (one query for all
   words, typos included), so every branch of a word's OR is an indexed condition on the
   purchases table and PostgreSQL combines bitmap index scans.
 - SQLite keeps the same text in an FTS5 table with the trigram tokenizer (`purchases_search`,
   one row per purchase under its rowid), kept by triggers on the purchases table and on each
   related table. A word of three or more printable characters is looked up with `MATCH`; a
   shorter one with `LIKE` on the same table (trigrams cannot index it: a scan); a typo as the
-  `LIKE` patterns of the word's one-edit variants (each with a run of three letters, which the
-  trigram index serves).
+  `LIKE` patterns of the word's one-edit variants that occur (each with a run of three letters,
+  which the trigram index serves).
 
 A migration that makes Django rebuild purchases_purchase on SQLite drops the triggers; it must run
 migration 0015's `create_search` again (a test checks the triggers after all migrations). Adding
