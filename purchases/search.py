@@ -19,8 +19,9 @@ How it stays fast at 100,000 purchases, one index per database:
 - PostgreSQL keeps the purchase's search text upper-cased in a stored generated column,
   `search_text` (migrations 0012, 0015: its columns and `search_extra`, the related words that
   triggers on the related tables write). One trigram GIN index on it answers each word's
-  `LIKE '%WORD%'` and its typos' LIKE patterns, whatever column the word is in. Retailers and brands are few: the matching ones are looked up first (one query for all
-  words, typos included), so every branch of a word's OR is an indexed condition on the
+  `LIKE '%WORD%'` and its typos' LIKE patterns, whatever column the word is in. Retailers
+  and brands are few: the matching ones are looked up first (one query for all words, typos
+  included), so every branch of a word's OR is an indexed condition on the
   purchases table and PostgreSQL combines bitmap index scans.
 - SQLite keeps the same text in an FTS5 table with the trigram tokenizer (`purchases_search`,
   one row per purchase under its rowid), kept by triggers on the purchases table and on each
