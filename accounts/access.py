@@ -122,6 +122,8 @@ RULES: dict[str, dict[str, Access]] = {
     # Manual exchange rates: read by every member (the conversion preview too), set by owners.
     "api/rates": {"GET": VIEWER, "POST": OWNER},
     "api/rates/convert": {"GET": VIEWER},
+    # Completing the search box: what every member may read.
+    "api/search/suggestions": {"GET": VIEWER},
     "api/rates/<rate_id>": {"PUT": OWNER, "PATCH": OWNER, "DELETE": OWNER},
     "accounts/members/": _all(OWNER),
     "accounts/members/invitations/<uuid:invitation_id>/revoke/": _all(OWNER),

@@ -8,6 +8,11 @@ stay the only place where writes and their consequences happen (docs/architectur
 - `base_currency_changed`: the household's base currency (the `currency_code` setting) has
   changed. `preferences.services` runs it; `purchases` connects the re-convert of every purchase
   (docs/currencies.md §6), which the preferences app, below purchases, cannot call itself.
+
+A lookup is the same for a read: one function an app above provides, which a lower app calls.
+
+- `purchases_searched`: the purchases that contain every word of a search. `purchases`
+  provides it (`purchases.search`); the warranties page, below purchases, searches with it.
 """
 
 from collections.abc import Callable
@@ -33,3 +38,23 @@ class Hook:
 
 # Called with actor= (who changed it), before= and after= (the old and new codes).
 base_currency_changed = Hook("the household's base currency changed")
+
+
+class Lookup:
+    """One function, provided by an app above when Django starts, that a lower app calls."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._function: Callable | None = None
+
+    def provide(self, function: Callable) -> None:
+        self._function = function
+
+    def __call__(self, *args, **kwargs):
+        if self._function is None:
+            raise RuntimeError(f"Nothing provides {self.name}.")
+        return self._function(*args, **kwargs)
+
+
+# Called with the search's text; returns a queryset of the purchases that contain every word.
+purchases_searched = Lookup("the purchases that match a search")

@@ -20,7 +20,10 @@ from purchases.schemas import (
     PurchasePatch,
     ReconvertIn,
     ReconvertOut,
+    SuggestionOut,
+    SuggestionQuery,
 )
+from purchases.search import search_suggestions
 from purchases.selectors import purchase_get, purchase_list
 from purchases.services import (
     BulkActionRefused,
@@ -105,3 +108,12 @@ def update_purchase(request, purchase_id: str, payload: PurchasePatch):
 def delete_purchase(request, purchase_id: str):
     purchase_delete(purchase=get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND))
     return Status(204, None)
+
+
+@router.get(
+    "/search/suggestions", response={200: list[SuggestionOut], **COMMON_ERRORS}, tags=["Search"]
+)
+def suggest(request, query: Query[SuggestionQuery]):
+    """Names to complete the search box with: brands, retailers and products that contain every
+    word typed (a word of four letters or more also with one typo)."""
+    return search_suggestions(query.q, query.limit)

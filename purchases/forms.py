@@ -4,19 +4,19 @@ from django import forms
 
 from purchases.models import PurchaseStatus
 from purchases.schemas import SortKey
-from purchases.selectors import WARRANTY_STATE_NONE
+from purchases.search import search_words
+from purchases.selectors import DEFAULT_SORT, RELEVANCE, WARRANTY_STATE_NONE
 from warranties.models import WARRANTY_STATES
 
 PURCHASE_WARRANTY_STATES = [*WARRANTY_STATES, (WARRANTY_STATE_NONE, "No warranty")]
 PAGE_SIZES = [10, 20, 50, 100]
-DEFAULT_SORT = "-created_at"
 
 
 class PurchaseFilterForm(forms.Form):
     """The inventory's query string: the API's filter names, read leniently.
 
     A value that does not parse is dropped (the list shows as if it were not given), so a
-    hand-edited or outdated link still shows a page.
+    hand-edited or outdated link still shows a page; the page names it (kernel/filters.py).
     """
 
     search = forms.CharField(max_length=200, required=False)
@@ -50,7 +50,8 @@ class PurchaseFilterForm(forms.Form):
         """Return the valid filters and the sort order, as `purchase_list` takes them."""
         self.is_valid()
         arguments = {name: self.cleaned_data.get(name) or None for name in self.FILTERS}
-        arguments["sort"] = self.cleaned_data.get("sort") or DEFAULT_SORT
+        default = RELEVANCE if search_words(arguments["search"]) else DEFAULT_SORT
+        arguments["sort"] = self.cleaned_data.get("sort") or default
         return arguments
 
     def active_filter_count(self) -> int:

@@ -220,6 +220,7 @@ SortKey = Literal[
     "-price",
     "product_name",
     "-product_name",
+    "relevance",
 ]
 
 
@@ -227,8 +228,9 @@ class PurchaseFilters(PageQuery):
     search: str | None = Field(
         None,
         max_length=200,
-        description="Case-insensitive; matches product name, model, serial and order numbers, "
-        "notes, tags, retailer and brand names.",
+        description="Every word must be found, case-insensitively, in the product name, model, "
+        "serial or order number, notes, tags, retailer or brand name, a warranty's provider or "
+        "notes, or an attachment's file name; a word of four or more letters also with one typo.",
     )
     retailer_id: OptionalUUIDQuery = Field(None, description="Empty: no filter.")
     brand_id: OptionalUUIDQuery = None
@@ -240,7 +242,11 @@ class PurchaseFilters(PageQuery):
     )
     tag: str | None = Field(None, max_length=255, description="Substring of the tags.")
     currency_code: str | None = Field(None, max_length=3)
-    sort: SortKey = Field("-created_at", description="Field to order by; '-' for descending.")
+    sort: SortKey | None = Field(
+        None,
+        description="Field to order by; '-' for descending. 'relevance' (the default with a "
+        "search): best matches first, then newest. Without a search: '-created_at'.",
+    )
 
 
 class ReconvertIn(BodySchema):
@@ -277,3 +283,13 @@ class BulkActionOut(Schema):
     action: str
     count: int = Field(description="How many purchases the action changed or deleted.")
     message: str
+
+
+class SuggestionQuery(Schema):
+    q: str = Field(..., max_length=200, description="What has been typed so far.")
+    limit: int = Field(8, ge=1, le=20, description="At most this many suggestions (1 to 20).")
+
+
+class SuggestionOut(Schema):
+    kind: Literal["product", "brand", "retailer"]
+    text: str

@@ -1,37 +1,48 @@
-"""Finding purchases by words, for the inventory, the API and the admin alike.
+"""Finding purchases by words, for the inventory, the warranties, the API and the admin alike.
 
-Every word of a search must be found, case-insensitively and anywhere in a word, in one of the
-purchase's own text columns (`SEARCH_COLUMNS`) or in its retailer's or brand's name: `bosch dish`
-finds "Serie 6 dishwasher" by Bosch.
+What a search finds (docs/search.md):
 
-How it stays fast at 100,000 purchases on PostgreSQL: the database keeps the purchase's columns
-joined into one upper-cased text in a stored generated column, `search_text` (migration 0012),
-and one trigram GIN index on it answers each word's `LIKE '%WORD%'`, whatever column the word is
-in (and the AND of several words in one index scan). Retailers and brands are few: their matching
-ids are looked up first (one query for all words), so that every branch of a word's OR is an
-indexed condition on the purchases table and PostgreSQL combines bitmap index scans instead of
-reading every purchase. The planner's estimate of how many purchases match comes from the
-statistics it keeps on the column, so a rare word is read through the index and a common one by
-walking the newest purchases, which finds a page of them after a few dozen rows.
+- Every word must be found, case-insensitively and anywhere in a word, in the purchase's search
+  text: its own columns (`SEARCH_COLUMNS`), its warranties' provider and notes and its
+  attachments' file names (the related words, migration 0015) — or in its retailer's or brand's
+  name. `bosch dish` finds "Serie 6 dishwasher" by Bosch.
+- A rare word (in fewer than COMMON_WORD purchases) of four or more letters is also found with
+  one typo (`typo_variants`): `dishwashr` finds "dishwasher", `bosh` finds Bosch. One query
+  (`_variants_found`) counts the words and tells which of a rare word's variants occur; only
+  those are searched, with LIKE on the same index.
+- `ranked` orders by relevance (`search_rank`): every word exactly in the product name first,
+  then every word exactly in the product name, brand or retailer, then every word exactly
+  anywhere, then matches with a typo; newest first within each.
 
-SQLite has no trigram index type, and evaluating the joined text for 100,000 purchases takes it
-70 ms. There, migration 0011 keeps the same text in an FTS5 table with the trigram tokenizer
-(`purchases_search`, one row per purchase under its rowid), filled by triggers on the
-purchases table so that every way of writing purchases (services, imports, the admin) keeps it
-current; a word of three or more characters is looked up there (`MATCH`, case-insensitive), a
-shorter one in the joined text (`search_document`). A migration that makes Django rebuild the
-purchases table on SQLite drops the triggers: a test checks that they are there after all
-migrations.
+How it stays fast at 100,000 purchases, one index per database:
 
-Both copies join the columns of SEARCH_COLUMNS in this order, as `search_document` does; a
-migration that changes one changes all three, and tests check on each database that a search
-reads its index.
+- PostgreSQL keeps the purchase's search text upper-cased in a stored generated column,
+  `search_text` (migrations 0012, 0015: its columns and `search_extra`, the related words that
+  triggers on the related tables write). One trigram GIN index on it answers each word's
+  `LIKE '%WORD%'` and its typos' LIKE patterns, whatever column the word is in. Retailers
+  and brands are few: the matching ones are looked up first (one query for all words, typos
+  included), so every branch of a word's OR is an indexed condition on the
+  purchases table and PostgreSQL combines bitmap index scans.
+- SQLite keeps the same text in an FTS5 table with the trigram tokenizer (`purchases_search`,
+  one row per purchase under its rowid), kept by triggers on the purchases table and on each
+  related table. A word of three or more printable characters is looked up with `MATCH`; a
+  shorter one with `LIKE` on the same table (trigrams cannot index it: a scan); a typo as the
+  `LIKE` patterns of the word's one-edit variants that occur (each with a run of three letters,
+  which the trigram index serves).
+
+A migration that makes Django rebuild purchases_purchase on SQLite drops the triggers; it must run
+migration 0015's `create_search` again (a test checks the triggers after all migrations). Adding
+a source of words (a warranty claim's number) is one `Source` in that migration's list.
 """
 
+import re
+
 from django.db import connection
-from django.db.models import BooleanField, Expression, Func, Q, TextField, Value
+from django.db.models import BooleanField, Case, Expression, F, Func, Q, TextField, Value, When
+from django.db.models.lookups import IContains
 
 from catalog.models import Brand, Retailer
+from purchases.models import Purchase
 
 SEARCH_COLUMNS = [
     "product_name",
@@ -46,14 +57,22 @@ SQLITE_SEARCH_TABLE = "purchases_search"
 # More words than this in one search are not looked for: the search box is for finding, and each
 # word is one more index scan.
 MAX_WORDS = 8
+# The trigram tokenizer indexes runs of three characters: shorter words cannot use its index.
+FTS_SHORTEST_WORD = 3
+# Shorter words are looked for exactly: one edit of three letters is another common word.
+TYPO_SHORTEST_WORD = 4
+# A word found in this many purchases or more is not looked for with a typo (Search.typos).
+COMMON_WORD = 50
+# search_rank: lower is better.
+RANK_IN_NAME, RANK_IN_NAME_OR_CATALOG, RANK_EXACT, RANK_TYPO = 0, 1, 2, 3
 
 
 class JoinedText(Func):
     """Its arguments joined by spaces as one text, an absent (NULL) one counting as empty.
 
     Written as one SQL template rather than Django's Concat, whose nested pairs cost more to
-    build and compile than the rest of a search request; `||` keeps the expression immutable,
-    as PostgreSQL requires of an indexed one.
+    build and compile; `||` keeps the expression immutable, as PostgreSQL requires of an indexed
+    one (migration 0009 indexed it).
     """
 
     arg_joiner = " || ' ' || "
@@ -70,7 +89,7 @@ class JoinedText(Func):
 
 
 def search_document() -> JoinedText:
-    """The purchase's own searchable columns joined into one text."""
+    """The purchase's own searchable columns joined into one text (migration 0009 uses it)."""
     return JoinedText(*SEARCH_COLUMNS)
 
 
@@ -83,12 +102,83 @@ def search_words(text: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _catalog_ids_by_word(words: list[str]) -> dict[str, dict[str, list]]:
-    """For each word, the ids of the retailers and of the brands whose name contains it.
+# -- Typos ----------------------------------------------------------------------------------
 
-    One query for all words and both kinds.
+
+def typo_tolerant(word: str) -> bool:
+    """Whether WORD may be found with a typo: four letters or more (a code or a number with one
+    character off is another thing)."""
+    return len(word) >= TYPO_SHORTEST_WORD and word.isalpha()
+
+
+def typo_variants(word: str) -> list[str]:
+    """The texts one edit away from WORD, as LIKE patterns ("_" for any one character).
+
+    A letter left out, changed, added or two swapped. Only variants with four known characters,
+    three of them in a row, are kept: the trigram index serves those, and shorter ones match
+    too much (`bosh` keeps `bos_h`, which finds "Bosch", and drops `bo_sh`).
     """
-    matches_a_word = Q.create([("name__icontains", word) for word in words], connector=Q.OR)
+    if not typo_tolerant(word):
+        return []
+    w = word.casefold()
+    variants = set()
+    for i in range(len(w)):
+        variants.add(w[:i] + w[i + 1 :])
+        variants.add(w[:i] + "_" + w[i + 1 :])
+    for i in range(len(w) + 1):
+        variants.add(w[:i] + "_" + w[i:])
+    for i in range(len(w) - 1):
+        variants.add(w[:i] + w[i + 1] + w[i] + w[i + 2 :])
+    variants.discard(w)
+    return sorted(v for v in variants if _specific(v))
+
+
+def _specific(variant: str) -> bool:
+    known = variant.replace("_", "")
+    return len(known) >= TYPO_SHORTEST_WORD and max(map(len, variant.split("_"))) >= 3
+
+
+def typo_pattern(word: str) -> str | None:
+    """A regular expression that finds WORD with one typo (its variants), or None."""
+    variants = typo_variants(word)
+    return "|".join(v.replace("_", ".") for v in variants) or None
+
+
+# -- Retailers and brands -------------------------------------------------------------------
+
+
+class CatalogMatches:
+    """For each word, the retailers and brands whose name contains it exactly or with a typo."""
+
+    def __init__(self, words: list[str]):
+        self.exact = {word: {"retailer": [], "brand": []} for word in words}
+        self.typo = {word: {"retailer": [], "brand": []} for word in words}
+        self.patterns = {word: typo_pattern(word) for word in words}
+        self.names: list[tuple[str, object, str]] = []  # (kind, id, name) of every match
+
+    def add(self, kind: str, entry_id, name: str) -> None:
+        self.names.append((kind, entry_id, name))
+        for word in self.exact:
+            if word.casefold() in name.casefold():
+                self.exact[word][kind].append(entry_id)
+            elif self._near(word, name):
+                self.typo[word][kind].append(entry_id)
+
+    def _near(self, word: str, name: str) -> bool:
+        pattern = self.patterns[word]
+        return bool(pattern and re.search(pattern, name, re.IGNORECASE))
+
+    def matches_every_word(self, name: str) -> bool:
+        return all(
+            word.casefold() in name.casefold() or self._near(word, name) for word in self.exact
+        )
+
+
+def catalog_matches(words: list[str]) -> CatalogMatches:
+    """The retailers and brands named by any word of WORDS, typos included: one query."""
+    conditions = [("name__icontains", word) for word in words]
+    conditions += [("name__iregex", typo_pattern(w)) for w in words if typo_pattern(w)]
+    matches_a_word = Q.create(conditions, connector=Q.OR)
     rows = (
         Retailer.objects.filter(matches_a_word)
         .annotate(kind=Value("retailer"))
@@ -102,81 +192,250 @@ def _catalog_ids_by_word(words: list[str]) -> dict[str, dict[str, list]]:
             all=True,
         )
     )
-    found = {word: {"retailer": [], "brand": []} for word in words}
+    found = CatalogMatches(words)
     for kind, entry_id, name in rows:
-        for word in words:
-            if word.casefold() in name.casefold():
-                found[word][kind].append(entry_id)
+        found.add(kind, entry_id, name)
     return found
+
+
+# -- Purchases ------------------------------------------------------------------------------
+
+
+class Search:
+    """The conditions of one search on purchases: which match, and how well."""
+
+    def __init__(self, text: str | None):
+        self.words = search_words(text)
+        self.catalog = catalog_matches(self.words) if self.words else None
+        self.typos = self._typos_worth_looking_for()
+
+    def _typos_worth_looking_for(self) -> dict[str, list[str]]:
+        """For each word that may have a typo and is rare, its variants found in some purchase
+        (perhaps none: a retailer's or brand's name may still have it with a typo).
+
+        A word found in COMMON_WORD purchases or more is common: its variants would find mostly
+        other words (and each is an index scan of thousands of rows), so it is looked for
+        exactly. For a rare word, only the variants (`typo_variants`) that some purchase
+        contains are searched: each one searched costs a check of every match. One query.
+        """
+        words = [word for word in self.words if typo_tolerant(word)]
+        if not words:
+            return {}
+        variants = {word: typo_variants(word) for word in words}
+        found = _variants_found(variants)
+        return {word: found[word] for word in words if found[word] is not None}
+
+    def exact(self, word: str) -> Q:
+        ids = self.catalog.exact[word]
+        return (
+            _in_search_text(word)
+            | Q(retailer_id__in=ids["retailer"])
+            | Q(brand_id__in=ids["brand"])
+        )
+
+    def found(self, word: str) -> Q:
+        """WORD exactly or, if it is rare and long enough, with one typo."""
+        if word not in self.typos:
+            return self.exact(word)
+        ids = self.catalog.typo[word]
+        condition = (
+            self.exact(word) | Q(retailer_id__in=ids["retailer"]) | Q(brand_id__in=ids["brand"])
+        )
+        if self.typos[word]:
+            condition |= Q(_near_search_text(self.typos[word]))
+        return condition
+
+    def condition(self) -> Q:
+        return Q.create([self.found(word) for word in self.words], connector=Q.AND)
+
+    def rank(self) -> Case:
+        """search_rank (RANK_*) of a purchase that matches."""
+        in_name = [IContains(F("product_name"), word) for word in self.words]
+        in_catalog = [
+            Q(retailer_id__in=self.catalog.exact[word]["retailer"])
+            | Q(brand_id__in=self.catalog.exact[word]["brand"])
+            for word in self.words
+        ]
+        return Case(
+            When(Q.create(in_name, connector=Q.AND), then=Value(RANK_IN_NAME)),
+            When(
+                Q.create(
+                    [Q(name) | catalog for name, catalog in zip(in_name, in_catalog, strict=True)],
+                    connector=Q.AND,
+                ),
+                then=Value(RANK_IN_NAME_OR_CATALOG),
+            ),
+            When(
+                Q.create([self.exact(word) for word in self.words], connector=Q.AND),
+                then=Value(RANK_EXACT),
+            ),
+            default=Value(RANK_TYPO),
+        )
+
+    def ranked(self, purchases):
+        """PURCHASES that contain every word, best matches first, then newest.
+
+        The order is an expression, not an annotation, so that a page chosen by key
+        (`kernel.schemas.rows_by_keys`) can apply it again to the rows it loads.
+        """
+        if not self.words:
+            return purchases.order_by("-created_at", "-id")
+        return purchases.filter(self.condition()).order_by(self.rank().asc(), "-created_at", "-id")
 
 
 def purchases_matching(purchases, text: str | None):
     """Narrow the PURCHASES queryset to those that contain every word of TEXT (see above)."""
-    words = search_words(text)
-    if not words:
+    search = Search(text)
+    if not search.words:
         return purchases
-    catalog = _catalog_ids_by_word(words)
-    purchases = purchases.alias(search_document=search_document())
-    for word in words:
-        purchases = purchases.filter(
-            _in_own_text(word)
-            | Q(retailer_id__in=catalog[word]["retailer"])
-            | Q(brand_id__in=catalog[word]["brand"])
-        )
-    return purchases
+    return purchases.filter(search.condition())
 
 
-# The trigram tokenizer indexes runs of three characters: shorter words cannot use its index.
-FTS_SHORTEST_WORD = 3
+def purchases_searched_by(text: str | None):
+    """All purchases that contain every word of TEXT (kernel.hooks.purchases_searched)."""
+    return purchases_matching(Purchase.objects.all(), text)
 
 
-def _in_own_text(word: str) -> Q:
-    """The condition that WORD is in the purchase's own searchable text."""
+def purchases_ranked(purchases, text: str | None):
+    """PURCHASES that contain every word of TEXT, best matches first, then newest."""
+    return Search(text).ranked(purchases)
+
+
+def search_suggestions(text: str | None, limit: int) -> list[dict]:
+    """Up to LIMIT names that contain every word of TEXT (a word also with a typo): brands and
+    retailers first, then the product names of the best-matching purchases. Three queries."""
+    search = Search(text)
+    if not search.words:
+        return []
+    suggestions, seen = [], set()
+
+    def add(kind: str, name: str) -> None:
+        if (kind, name.casefold()) not in seen and search.catalog.matches_every_word(name):
+            seen.add((kind, name.casefold()))
+            suggestions.append({"kind": kind, "text": name})
+
+    for kind, _, name in sorted(search.catalog.names, key=lambda row: row[2].casefold()):
+        add(kind, name)
+    names = search.ranked(Purchase.objects.all()).values_list("product_name", flat=True)
+    for name in names[: limit * 4]:
+        add("product", name)
+    return suggestions[:limit]
+
+
+def _in_search_text(word: str) -> Q:
+    """The condition that WORD is in the purchase's search text."""
     if connection.vendor == "postgresql":
         return Q(InPostgresSearchText(word))
     # FTS5's query parser reads a phrase as a C string: a NUL or another control character
-    # in it is an error, so such a word is looked for in the joined text.
+    # in it is an error, so such a word is looked for with LIKE.
     if len(word) >= FTS_SHORTEST_WORD and word.isprintable():
         return Q(InSqliteSearch(word))
-    return Q(search_document__icontains=word)
+    return Q(InSqliteSearch(word, like=True))
+
+
+def _near_search_text(variants: list[str]) -> Expression:
+    """The condition that one of VARIANTS (LIKE patterns) is in the purchase's search text."""
+    if connection.vendor == "postgresql":
+        return InPostgresSearchText(variants=variants)
+    return InSqliteSearch("", variants=variants)
+
+
+def _variants_found(variants: dict[str, list[str]]) -> dict[str, list[str] | None]:
+    """For each word of VARIANTS: None if COMMON_WORD purchases or more contain it, else those
+    of its variants that some purchase contains. One query; the variants of a common word are
+    not looked up (CASE evaluates them only for a rare one)."""
+    if connection.vendor == "postgresql":
+        contains = "SELECT 1 FROM purchases_purchase WHERE search_text LIKE UPPER(%s)"
+        exact = [f"%{connection.ops.prep_for_like_query(word)}%" for word in variants]
+    else:
+        table = SQLITE_SEARCH_TABLE
+        contains = f"SELECT 1 FROM {table} WHERE {table} MATCH %s"
+        exact = ['"' + word.replace('"', '""') + '"' for word in variants]
+    like = f"SELECT 1 FROM {SQLITE_SEARCH_TABLE} WHERE document LIKE %s"
+    if connection.vendor == "postgresql":
+        like = contains
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM ({contains} LIMIT {COMMON_WORD}) AS w) AS c{i}"
+        for i in range(len(variants))
+    )
+    columns, params = [], []
+    for i, word in enumerate(variants):
+        columns.append(f"c{i}")
+        for variant in variants[word]:
+            columns.append(f"CASE WHEN c{i} < {COMMON_WORD} THEN EXISTS({like}) END")
+            params.append(f"%{variant}%")
+    with connection.cursor() as cursor:
+        # MATERIALIZED: each word is counted once, not again in every CASE that reads it.
+        sql = (
+            f"WITH counts AS MATERIALIZED (SELECT {counts}) SELECT {', '.join(columns)} FROM counts"
+        )
+        cursor.execute(sql, exact + params)
+        row = list(cursor.fetchone())
+    found = {}
+    for word, word_variants in variants.items():
+        count, hits = row[0], row[1 : 1 + len(word_variants)]
+        row = row[1 + len(word_variants) :]
+        found[word] = (
+            None
+            if count >= COMMON_WORD
+            else [variant for variant, hit in zip(word_variants, hits, strict=True) if hit]
+        )
+    return found
 
 
 class InSqliteSearch(Expression):
     """SQLite: the purchase's rowid is among the search table's rows that contain WORD.
 
-    Rowids are the table's own integer keys: looking up 12,000 of them takes a third of the time
-    of the same number of UUIDs. The purchases table is named by the alias it has in the query
-    being compiled (a subquery renames it).
+    With LIKE, WORD is a plain text found with LIKE (no index); with VARIANTS, any of those
+    LIKE patterns (typos, see `typo_variants`). Rowids are the table's own integer keys: looking
+    up 12,000 of them takes a third of the time of the same number of UUIDs. The purchases table
+    is named by the alias it has in the query being compiled (a subquery renames it).
     """
 
     output_field = BooleanField()
 
-    def __init__(self, word: str):
+    def __init__(self, word: str, like: bool = False, variants: list[str] | None = None):
         super().__init__()
-        self.phrase = '"' + word.replace('"', '""') + '"'
+        table = SQLITE_SEARCH_TABLE
+        if variants is not None:
+            self.sql = " UNION ".join(
+                f"SELECT rowid FROM {table} WHERE document LIKE %s" for _ in variants
+            )
+            self.params = [f"%{variant}%" for variant in variants]
+        elif like:
+            self.sql = f"SELECT rowid FROM {table} WHERE document LIKE %s ESCAPE '\\'"
+            self.params = [f"%{connection.ops.prep_for_like_query(word)}%"]
+        else:
+            self.sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+            self.params = ['"' + word.replace('"', '""') + '"']
 
     def as_sql(self, compiler, connection):
+        if not self.params:
+            return "0 = 1", []
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return (
-            f"{table}.rowid IN (SELECT rowid FROM {SQLITE_SEARCH_TABLE} "
-            f"WHERE {SQLITE_SEARCH_TABLE} MATCH %s)",
-            [self.phrase],
-        )
+        return f"{table}.rowid IN ({self.sql})", list(self.params)
 
 
 class InPostgresSearchText(Expression):
-    """PostgreSQL: the purchase's stored, upper-cased search text contains WORD.
+    """PostgreSQL: the purchase's stored, upper-cased search text contains WORD, or one of
+    VARIANTS (LIKE patterns, typos: see `typo_variants`).
 
-    `search_text` is a generated column the model does not know (migration 0012). The pattern
-    is upper-cased by the database, as the column is, so that both follow the same rules.
+    `search_text` is a generated column the model does not know (migrations 0012, 0015). The
+    pattern is upper-cased by the database, as the column is, so that both follow the same rules.
     """
 
     output_field = BooleanField()
 
-    def __init__(self, word: str):
+    def __init__(self, word: str = "", variants: list[str] | None = None):
         super().__init__()
-        self.pattern = f"%{connection.ops.prep_for_like_query(word)}%"
+        if variants is None:
+            self.patterns = [f"%{connection.ops.prep_for_like_query(word)}%"]
+        else:
+            self.patterns = [f"%{variant}%" for variant in variants]
 
     def as_sql(self, compiler, connection):
+        if not self.patterns:
+            return "1 = 0", []
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{table}.search_text LIKE UPPER(%s)", [self.pattern]
+        one = f"{table}.search_text LIKE UPPER(%s)"
+        return "(" + " OR ".join([one] * len(self.patterns)) + ")", list(self.patterns)

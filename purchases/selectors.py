@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from kernel.money import quantize_in
 from purchases.models import Attachment, FileType, Purchase
-from purchases.search import purchases_matching
+from purchases.search import purchases_matching, purchases_ranked, search_words
 from purchases.thumbnails import THUMBNAIL_TYPES
 from warranties.models import Warranty
 
@@ -32,6 +32,8 @@ SORT_FIELDS = {
     "price": ["base_price", "price", "created_at", "id"],
     "product_name": ["product_name", "created_at", "id"],
 }
+DEFAULT_SORT = "-created_at"
+RELEVANCE = "relevance"
 # Sort fields that may be null: their nulls go last in both directions.
 NULLABLE_SORT_FIELDS = {"base_price"}
 
@@ -50,17 +52,23 @@ def purchase_list(
     warranty_status: str | None = None,
     tag: str | None = None,
     currency_code: str | None = None,
-    sort: str = "-created_at",
+    sort: str | None = None,
 ):
     """Return the purchases matching the filters, ready to be shown (see `with_details`).
 
     SEARCH is words that must all be found (see `purchases.search`). WARRANTY_STATUS filters on
     the effective status of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or
     WARRANTY_STATE_NONE.
-    SORT is a key of SORT_FIELDS, "-" first for descending.
+    SORT is a key of SORT_FIELDS, "-" first for descending, or RELEVANCE: best matches of SEARCH
+    first (`purchases.search.purchases_ranked`), the default with a search; without one, newest.
     """
     purchases = Purchase.objects.with_details()
-    purchases = purchases_matching(purchases, search)
+    if sort is None:
+        sort = RELEVANCE if search_words(search) else DEFAULT_SORT
+    if sort == RELEVANCE:
+        purchases = purchases_ranked(purchases, search)
+    else:
+        purchases = purchases_matching(purchases, search)
     if retailer_id:
         purchases = purchases.filter(retailer_id=retailer_id)
     if brand_id:
@@ -79,6 +87,8 @@ def purchase_list(
         purchases = purchases.filter(tags__icontains=tag.strip())
     if currency_code:
         purchases = purchases.filter(currency_code=currency_code.upper())
+    if sort == RELEVANCE:
+        return purchases
     descending = sort.startswith("-")
     return purchases.order_by(
         *(_ordered(field, descending) for field in SORT_FIELDS[sort.lstrip("-")])

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
+from kernel.filters import ignored_filters
 from preferences.selectors import preferred_currency_code
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, Purchase, PurchaseStatus
@@ -36,6 +37,7 @@ class Column:
 
 # The orders offered on narrow screens, where the table has no header row to click.
 SORT_CHOICES = [
+    ("relevance", "Best match"),
     ("-created_at", "Newest added"),
     ("created_at", "Oldest added"),
     ("-purchase_date", "Newest bought"),
@@ -115,7 +117,7 @@ def purchase_list(request):
         "filtered": filtered,
         "active_filter_count": filters.active_filter_count(),
         "sort": arguments["sort"],
-        "sort_choices": SORT_CHOICES,
+        "sort_choices": SORT_CHOICES if arguments["search"] else SORT_CHOICES[1:],
         "headers": _headers(arguments["sort"]),
         "hideable_columns": columns,
         "warranty_states": PURCHASE_WARRANTY_STATES,
@@ -127,6 +129,7 @@ def purchase_list(request):
         else None,
         # Flagged, never silently left out (docs/currencies.md §6).
         "without_rate_count": purchases_without_rate_count(),
+        "ignored_filters": ignored_filters(filters, request.GET),
         **_form_context(),
     }
     return render(request, "purchases/purchase_list.html", context)

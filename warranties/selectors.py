@@ -1,7 +1,19 @@
 import datetime
 
+from django.db.models import Case, DateField, F, IntegerField, Value, When
+
 from kernel import clock
-from warranties.models import EXPIRING_SOON_DAYS, Warranty
+from kernel.hooks import purchases_searched
+from warranties.models import (
+    EXPIRING_SOON_DAYS,
+    Warranty,
+    WarrantyStatus,
+    warranty_status_conditions,
+)
+
+# Orders of the warranties page (warranties.forms.WARRANTY_SORTS); CURRENT_FIRST is its default.
+CURRENT_FIRST = "current"
+BY_END = {"warranty_end": ["warranty_end"], "-warranty_end": ["-warranty_end"]}
 
 
 def warranty_list(
@@ -9,11 +21,17 @@ def warranty_list(
     status: str | None = None,
     expiring_soon: bool | None = None,
     purchase_id=None,
+    search: str | None = None,
+    sort: str | None = None,
     today: datetime.date | None = None,
 ):
     """Return warranties with their effective status and purchase, soonest end first.
 
-    EXPIRING_SOON true keeps the active ones ending within 30 days; false drops them.
+    EXPIRING_SOON true keeps the active ones ending within 30 days; false drops them. SEARCH keeps
+    those whose purchase contains every word of it (the purchases' search: product, brand,
+    retailer, the warranties' provider and notes...). SORT CURRENT_FIRST puts the active ones
+    first, soonest end first, then the expired ones, latest ended first, then the voided ones;
+    "-warranty_end" is latest end first; the default soonest end first.
     """
     today = today or clock.today()
     warranties = Warranty.objects.with_status(today).select_related(
@@ -30,15 +48,43 @@ def warranty_list(
         )
     if purchase_id:
         warranties = warranties.filter(purchase_id=purchase_id)
-    return warranties.order_by("warranty_end", "created_at", "id")
+    return _searched_and_sorted(warranties, search, sort, today)
 
 
-def warranty_list_expiring(*, days: int, today: datetime.date | None = None):
-    """Return the active warranties ending between TODAY and TODAY + DAYS, soonest first."""
+def _searched_and_sorted(warranties, search: str | None, sort: str | None, today):
+    if search and search.strip():
+        warranties = warranties.filter(purchase_id__in=purchases_searched(search).values("pk"))
+    if sort == CURRENT_FIRST:
+        conditions = warranty_status_conditions(today)
+        current = conditions[WarrantyStatus.ACTIVE]
+        group = Case(
+            When(current, then=Value(0)),
+            When(conditions[WarrantyStatus.EXPIRED], then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        soonest = Case(
+            When(current, then=F("warranty_end")), default=None, output_field=DateField()
+        )
+        return warranties.order_by(
+            group.asc(), soonest.asc(), F("warranty_end").desc(), "created_at", "id"
+        )
+    return warranties.order_by(*BY_END.get(sort or "", ["warranty_end"]), "created_at", "id")
+
+
+def warranty_list_expiring(
+    *,
+    days: int,
+    search: str | None = None,
+    sort: str | None = None,
+    today: datetime.date | None = None,
+):
+    """Return the active warranties ending between TODAY and TODAY + DAYS, soonest first
+    (SEARCH and SORT as in `warranty_list`)."""
     today = today or clock.today()
-    return (
+    warranties = (
         Warranty.objects.expiring(days, today)
         .with_status(today)
         .select_related("purchase", "created_by", "updated_by")
-        .order_by("warranty_end", "created_at", "id")
     )
+    return _searched_and_sorted(warranties, search, sort, today)

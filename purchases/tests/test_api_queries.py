@@ -78,9 +78,11 @@ def test_a_purchase_detail_takes_the_same_number_of_queries_for_any_number_of_wa
         ({"retailer_id": "RETAILER"}, 4),
         ({"brand_id": "BRAND"}, 4),
         ({"date_from": "BOUGHT", "date_to": "BOUGHT"}, 4),
-        # ... and the retailers and brands named by any word, in one query
-        ({"search": "kettle"}, 5),
-        ({"search": "kettle blue 12"}, 5),
+        # ... the retailers and brands named by any word, in one query, and how common each
+        # word is (a rare one is also looked for with a typo), in one more
+        ({"search": "kettle"}, 6),
+        ({"search": "kettle blue 12"}, 6),
+        ({"search": "12"}, 5),
     ],
 )
 def test_filtered_lists_and_searches_take_a_fixed_number_of_queries(

@@ -1,5 +1,6 @@
-"""Every way the application writes the household's data is seen by the dashboard's cache, and
-every way it deletes purchases or attachments releases their blobs (issue 19, item 3).
+"""Every way the application writes the household's data is seen by the dashboard's cache, keeps
+the search text of every purchase current (docs/search.md), and every way it deletes purchases
+or attachments releases their blobs (issue 19, item 3).
 
 Nothing in the models does either (docs/architecture.md §3, "Writes"): each path below calls the
 services, or replaces the data version itself. For each one, a figure planted in the cache
@@ -48,6 +49,7 @@ from purchases.services import (
     purchases_mark_received,
     purchases_tag_add,
 )
+from purchases.tests.search_helpers import stale_search_texts
 from warranties.models import Warranty
 from warranties.services import (
     warranties_set_voided,
@@ -81,6 +83,8 @@ class Household:
             }
         )
         self.warranty = Warranty.objects.get(purchase=self.purchase)
+        warranty_update(warranty=self.warranty, data={"provider": "CareShield", "notes": "RMA"})
+        self.warranty.refresh_from_db()
         upload = SimpleUploadedFile("receipt.pdf", RECEIPT)
         self.attachment = attachment_add(
             purchase=self.purchase, upload=upload, file_type="receipt"
@@ -478,7 +482,7 @@ def _plant_stale_figure() -> str:
     ("write", "releases"),
     [pytest.param(write, releases, id=name) for name, write, releases in PATHS],
 )
-def test_every_write_path_is_seen_by_the_cache_and_every_delete_path_releases_blobs(
+def test_every_write_path_is_seen_by_the_cache_and_search_and_every_delete_releases_blobs(
     write, releases, api_client, staff_client, client, api_user, django_capture_on_commit_callbacks
 ):
     client.force_login(api_user)
@@ -495,6 +499,7 @@ def test_every_write_path_is_seen_by_the_cache_and_every_delete_path_releases_bl
     if hasattr(response, "status_code"):
         assert response.status_code < 400, response.content
 
+    assert stale_search_texts() == []
     served = analytics_summary(currency="USD")
     assert served != STALE
     assert served == analytics_summary.__wrapped__(currency="USD", today=clock.today())

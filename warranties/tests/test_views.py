@@ -36,10 +36,11 @@ def products(response):
     return [warranty.purchase.product_name for warranty in response.context["page"]]
 
 
-def test_all_warranties_soonest_end_first_with_their_status(owner_client, warranties):
+def test_all_warranties_current_first_soonest_end_first_with_their_status(owner_client, warranties):
     response = owner_client.get(URL)
 
-    assert products(response) == ["Lapsed", "Soon", "Ninety", "Voided", "Long"]
+    # Active ones soonest first, then the expired, then the voided.
+    assert products(response) == ["Soon", "Ninety", "Long", "Lapsed", "Voided"]
     content = response.content.decode()
     assert '<span class="badge text-bg-warning">Expiring</span>' in content
     assert '<span class="badge text-bg-danger">Voided</span>' in content
@@ -67,8 +68,23 @@ def test_expiring_within_a_number_of_days(owner_client, warranties):
     assert "within the next 90 days" in response.content.decode()
 
 
-def test_a_window_out_of_bounds_is_ignored(owner_client, warranties):
-    assert len(products(owner_client.get(URL, {"days": "5000", "state": "purple"}))) == 5
+def test_a_window_out_of_bounds_is_ignored_and_said_so(owner_client, warranties):
+    response = owner_client.get(URL, {"days": "5000", "state": "purple", "colour": "red"})
+
+    assert len(products(response)) == 5
+    notes = response.context["ignored_filters"]
+    assert len(notes) == 3
+    assert "days='5000' was ignored" in notes[0] and "less than or equal to 365" in notes[0]
+    assert "state='purple' was ignored" in notes[1] and "not one of" in notes[1]
+    assert "colour='red' was ignored: this page has no such filter" in notes[2]
+    assert 'data-testid="ignored-filters"' in response.content.decode()
+
+
+def test_a_valid_query_string_ignores_nothing(owner_client, warranties):
+    response = owner_client.get(URL, {"state": "ACTIVE", "search": "soon", "page": "1"})
+
+    assert response.context["ignored_filters"] == []
+    assert 'data-testid="ignored-filters"' not in response.content.decode()
 
 
 def test_an_empty_list_says_how_to_add_one(owner_client):

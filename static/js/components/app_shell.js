@@ -30,9 +30,11 @@ document.addEventListener("alpine:init", () => {
     onKeydown(event) {
       const target = event.target;
       const typing = target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
-      if (event.key === "/" && !typing && this.$refs.globalSearch) {
+      // The box belongs to its own component (search_box.js): found by its id.
+      const search = document.getElementById("global-search");
+      if (event.key === "/" && !typing && search) {
         event.preventDefault();
-        this.$refs.globalSearch.focus();
+        search.focus();
       }
     },
   }));
