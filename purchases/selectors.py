@@ -1,6 +1,6 @@
 from django.db.models import F
 
-from purchases.models import Purchase
+from purchases.models import Purchase, tag_names_of
 from purchases.search import purchases_matching
 from warranties.models import Warranty
 
@@ -85,3 +85,18 @@ def purchases_without_rate_count() -> int:
     §6); `purchases_reconvert(only_missing=True)` tries them again.
     """
     return Purchase.objects.filter(base_price__isnull=True).count()
+
+
+TAG_SUGGESTIONS_MAX = 500
+
+
+def tag_suggestions() -> list[str]:
+    """The household's tags, each once (the first spelling met), sorted: the form's suggestions.
+
+    One query over the distinct tag strings, which are few next to the purchases.
+    """
+    names: dict[str, str] = {}
+    for tags in Purchase.objects.exclude(tags=None).values_list("tags", flat=True).distinct():
+        for name in tag_names_of(tags):
+            names.setdefault(name.lower(), name)
+    return sorted(names.values(), key=str.lower)[:TAG_SUGGESTIONS_MAX]

@@ -9,8 +9,9 @@ from kernel import clock
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, PurchaseStatus
 from purchases.selectors import purchase_list as purchase_list_query
-from purchases.selectors import purchases_without_rate_count
+from purchases.selectors import purchases_without_rate_count, tag_suggestions
 from warranties.badges import badge_table
+from warranties.models import WarrantyType
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -94,6 +95,8 @@ def purchase_list(request):
         "today": clock.today().isoformat(),
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
         "warranty_badges": badge_table(),
+        "tags": tag_suggestions(),
+        "warranty_types": WarrantyType.values,
     }
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
@@ -117,6 +120,7 @@ def purchase_list(request):
         "retailers": retailers,
         "brands": brands,
         "statuses": PurchaseStatus.choices,
+        "warranty_types": WarrantyType.choices,
         "warranty_states": PURCHASE_WARRANTY_STATES,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,

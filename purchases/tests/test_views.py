@@ -149,14 +149,14 @@ def test_an_empty_inventory_invites_the_first_purchase(owner_client):
     assert "Add your first purchase" in content
 
 
-def test_a_page_of_purchases_with_warranties_takes_ten_queries(
+def test_a_page_of_purchases_with_warranties_takes_eleven_queries(
     owner_client, django_assert_num_queries
 ):
     for _ in range(15):
         WarrantyFactory.create_batch(2, purchase=PurchaseFactory())
     # session, user, their role, preferences, count, page, warranties of the page, retailers,
-    # brands, purchases without a rate
-    with django_assert_num_queries(10):
+    # brands, purchases without a rate, the household's tags (the form's suggestions)
+    with django_assert_num_queries(11):
         response = owner_client.get(URL)
     assert len(response.context["page"]) == 15
 
