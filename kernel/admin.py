@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 
 from kernel.versioning import data_changed
 
@@ -34,3 +35,19 @@ class VersionedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().delete_queryset(request, queryset)
             data_changed()
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's rows, each field named for assistive technology (docs/forms.md §6).
+
+    A tabular inline shows its labels once, as column headers, and leaves every input of every
+    row without a label of its own; each widget gets its field's label as `aria-label`, the
+    "delete?" box too (the formset adds it after the form is built, hence here).
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            label = str(field.label or "").strip()
+            if label:
+                field.widget.attrs.setdefault("aria-label", label[0].upper() + label[1:])

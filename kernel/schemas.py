@@ -12,6 +12,7 @@ from django.db.models import Subquery
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
 
 from kernel.links import web_link_check
 from kernel.money import quantize_money
@@ -22,13 +23,13 @@ MAX_MONEY = Decimal("99999999.99")
 def _money_in(value: Decimal) -> Decimal:
     # Compare before rounding: quantizing an astronomically large number fails.
     if not value.is_finite() or abs(value) > MAX_MONEY:
-        raise ValueError(f"must be a number of at most {MAX_MONEY}")
+        raise PydanticCustomError("money_too_large", f"must be a number of at most {MAX_MONEY}")
     return quantize_money(value)
 
 
 def _positive(value: Decimal) -> Decimal:
     if value <= 0:
-        raise ValueError("must be greater than 0")
+        raise PydanticCustomError("not_positive", "must be greater than 0")
     return value
 
 
@@ -57,8 +58,11 @@ def _date_part(value: Any) -> Any:
     """
     if isinstance(value, datetime.date):
         return value
+    # Error types of their own, so that spends_tracker/validation.py words each for people.
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise PydanticCustomError("date_missing", "a date is required")
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise ValueError("must be a date as YYYY-MM-DD")
+        raise PydanticCustomError("date_format", "must be a date as YYYY-MM-DD")
     return value[:10]
 
 
@@ -84,7 +88,7 @@ def _empty_to_none(value: Any) -> Any:
 def _stripped_not_empty(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise PydanticCustomError("empty", "must not be empty")
     return value
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
-from kernel.admin import VersionedModelAdmin
+from kernel.admin import LabelledInlineFormSet, VersionedModelAdmin
 from preferences.formats import currency_form_choices
 from preferences.selectors import preferred_currency_code
 from purchases.conversions import purchase_convert_if_changed
@@ -75,6 +75,7 @@ class AttachmentInline(admin.TabularInline):
 
     model = Attachment
     form = AttachmentForm
+    formset = LabelledInlineFormSet
     fields = ["upload", "file_type", "download", "mime_type", "size"]
     readonly_fields = ["download", "mime_type", "size"]
     extra = 1

@@ -77,6 +77,16 @@ class RateSource(models.TextChoices):
     MANUAL = "MANUAL", "manual rate"
 
 
+def tag_names_of(tags: str | None) -> list[str]:
+    """Split comma-separated TAGS into names, trimmed, without empty or repeated ones."""
+    names: list[str] = []
+    for name in (tags or "").split(","):
+        name = name.strip()
+        if name and name.lower() not in (known.lower() for known in names):
+            names.append(name)
+    return names
+
+
 class Purchase(AuthoredModel, VersionedModel):
     """Something bought: what, where, from whom, when and for how much.
 
@@ -205,6 +215,11 @@ class Purchase(AuthoredModel, VersionedModel):
 
     def __str__(self):
         return self.product_name
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The tags one by one ("tv,living room" → ["tv", "living room"]), for chips."""
+        return tag_names_of(self.tags)
 
     @cached_property
     def primary_warranty(self) -> Warranty | None:

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 
 from kernel.money import quantize_in
-from purchases.models import Attachment, FileType, Purchase
+from purchases.models import Attachment, FileType, Purchase, tag_names_of
 from purchases.search import purchases_matching, purchases_ranked, search_words
 from purchases.thumbnails import THUMBNAIL_TYPES
 from warranties.models import Warranty
@@ -192,3 +192,18 @@ def purchase_page(purchase_id) -> Purchase:
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="attachment_list"))
         .get(pk=purchase_id)
     )
+
+
+TAG_SUGGESTIONS_MAX = 500
+
+
+def tag_suggestions() -> list[str]:
+    """The household's tags, each once (the first spelling met), sorted: the form's suggestions.
+
+    One query over the distinct tag strings, which are few next to the purchases.
+    """
+    names: dict[str, str] = {}
+    for tags in Purchase.objects.exclude(tags=None).values_list("tags", flat=True).distinct():
+        for name in tag_names_of(tags):
+            names.setdefault(name.lower(), name)
+    return sorted(names.values(), key=str.lower)[:TAG_SUGGESTIONS_MAX]

@@ -18,10 +18,12 @@ from purchases.selectors import (
     purchase_page,
     purchases_total,
     purchases_without_rate_count,
+    tag_suggestions,
     with_list_extras,
 )
 from purchases.thumbnails import has_thumbnail
 from warranties.badges import badge_table
+from warranties.models import WarrantyType
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -146,11 +148,14 @@ def _form_context() -> dict:
         "today": clock.today().isoformat(),
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
         "warranty_badges": badge_table(),
+        "tags": tag_suggestions(),
+        "warranty_types": WarrantyType.values,
     }
     return {
         "retailers": retailers,
         "brands": brands,
         "statuses": PurchaseStatus.choices,
+        "warranty_types": WarrantyType.choices,
         "form_data": form_data,
     }
 

@@ -4,6 +4,7 @@ import datetime
 
 from reminders.models import DeadlineKind
 from reminders.selectors import Deadline
+from warranties.models import warranty_type_label
 
 KIND_LABELS = {
     DeadlineKind.WARRANTY: "warranty ends",
@@ -45,7 +46,10 @@ def digest_message(entries: list[dict], *, today: datetime.date, test: bool = Fa
         due = datetime.date.fromisoformat(entry["due_date"])
         days_left = (due - today).days
         label = KIND_LABELS.get(entry["kind"], entry["kind"])
-        detail = f" ({entry['detail']})" if entry.get("detail") else ""
+        detail = entry.get("detail") or ""
+        if entry["kind"] == DeadlineKind.WARRANTY:
+            detail = warranty_type_label(detail)  # the payload keeps the code
+        detail = f" ({detail})" if detail else ""
         lines.append(
             f"- {entry['product_name']}{detail}: {label} {_when(days_left)}, {due:%a %d %b %Y}"
         )

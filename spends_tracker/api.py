@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
 
 from accounts.access import Access, required_access
 from accounts.api import router as audit_router
@@ -33,6 +34,7 @@ from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
 from reminders.api import router as reminders_router
+from spends_tracker.validation import readable_errors
 from warranties.api import router as warranties_router
 
 logger = logging.getLogger(__name__)
@@ -189,16 +191,24 @@ def invalid_data(request, exc):
 
     See docs/api.md §2.6.
     """
-    errors = [
-        {
-            "type": "value_error",
-            "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
-            "msg": message,
-        }
-        for field, messages in exc.message_dict.items()
-        for message in messages
-    ]
+    errors = readable_errors(
+        [
+            {
+                "type": "value_error",
+                "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
+                "msg": message,
+            }
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    )
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(RequestValidationError)
+def invalid_request(request, exc):
+    """Request validation: 422 with the list, each `msg` in the user's words (docs/forms.md §1)."""
+    return api.create_response(request, {"detail": readable_errors(exc.errors)}, status=422)
 
 
 @api.exception_handler(MultiPartParserError)

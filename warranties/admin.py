@@ -1,7 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
-from kernel.admin import VersionedModelAdmin
-from warranties.models import WARRANTY_STATES, Warranty, WarrantyStatus
+from kernel.admin import LabelledInlineFormSet, VersionedModelAdmin
+from warranties.models import (
+    WARRANTY_STATES,
+    Warranty,
+    WarrantyStatus,
+    WarrantyType,
+    warranty_type_label,
+)
 from warranties.services import warranties_set_voided, warranty_delete
 
 
@@ -25,17 +33,36 @@ class WarrantyStateFilter(admin.SimpleListFilter):
         return warranties
 
 
+class WarrantyForm(forms.ModelForm):
+    """The type as a select of the known kinds, by label; a type typed before stays listed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "warranty_type" not in self.fields:
+            return
+        current = self.instance.warranty_type or ""
+        choices = [("", "—"), *WarrantyType.choices]
+        if current and current not in WarrantyType.values:
+            choices.append((current, f"{current} (as stored)"))
+        self.fields["warranty_type"].widget = forms.Select(choices=choices)
+
+
 class WarrantyInline(admin.TabularInline):
     model = Warranty
+    formset = LabelledInlineFormSet
+    form = WarrantyForm
     fields = ["warranty_start", "warranty_end", "warranty_type", "provider", "voided", "notes"]
     extra = 1
+    # Two short lines: the inline's table fits the change page at 1366 px (docs/forms.md §5).
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 @admin.register(Warranty)
 class WarrantyAdmin(VersionedModelAdmin):
+    form = WarrantyForm
     list_display = [
         "purchase",
-        "warranty_type",
+        "type_label",
         "provider",
         "warranty_start",
         "warranty_end",
@@ -62,6 +89,10 @@ class WarrantyAdmin(VersionedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
+
+    @admin.display(description="type", ordering="warranty_type")
+    def type_label(self, warranty):
+        return warranty_type_label(warranty.warranty_type) or "—"
 
     @admin.display(description="status", ordering="effective_status")
     def status(self, warranty):

@@ -1,36 +1,66 @@
 """How a warranty's state looks: one badge per state, the same on every page and in the form.
 
+The one definition of the badge's words (docs/forms.md §5): "Active until 14/08/2027",
+"Expires in 12 days", "Expired on 14/08/2026", "Voided", the dates in the household's format.
 The pages draw it with the `warranty_badge` template tag; the purchase form, which changes
-warranties in the browser, receives `badge_table()` and applies the same rule in JavaScript.
+warranties in the browser, receives `badge_table()` (these same templates) and fills them in
+JavaScript.
 """
 
 import datetime
 
 from kernel import clock
+from preferences.formats import format_day
 from warranties.models import EXPIRING_SOON_DAYS, WARRANTY_STATE_EXPIRING, WarrantyStatus
 
-# (label, Bootstrap badge classes) of each state; "expiring" is an active warranty near its end.
-BADGES = {
-    WarrantyStatus.ACTIVE: ("Active", "text-bg-success"),
-    WARRANTY_STATE_EXPIRING: ("Expiring", "text-bg-warning"),
-    WarrantyStatus.EXPIRED: ("Expired", "text-bg-secondary"),
-    WarrantyStatus.VOIDED: ("Voided", "text-bg-danger"),
+# Bootstrap badge classes of each state; "expiring" is an active warranty near its end.
+BADGE_CSS = {
+    WarrantyStatus.ACTIVE: "text-bg-success",
+    WARRANTY_STATE_EXPIRING: "text-bg-warning",
+    WarrantyStatus.EXPIRED: "text-bg-secondary",
+    WarrantyStatus.VOIDED: "text-bg-danger",
+}
+# The words of each state: {date} is the end in the household's format, {days} the days left.
+BADGE_WORDS = {
+    WarrantyStatus.ACTIVE: "Active until {date}",
+    WARRANTY_STATE_EXPIRING: "Expires in {days} days",
+    "EXPIRING_TOMORROW": "Expires tomorrow",
+    "EXPIRING_TODAY": "Expires today",
+    WarrantyStatus.EXPIRED: "Expired on {date}",
+    WarrantyStatus.VOIDED: "Voided",
 }
 
 
-def badge_of(status: str | None, end: datetime.date | None, today: datetime.date | None = None):
+def _words(state: str, days_left: int | None) -> str:
+    if state == WARRANTY_STATE_EXPIRING and days_left == 0:
+        return BADGE_WORDS["EXPIRING_TODAY"]
+    if state == WARRANTY_STATE_EXPIRING and days_left == 1:
+        return BADGE_WORDS["EXPIRING_TOMORROW"]
+    return BADGE_WORDS[state]
+
+
+def badge_of(
+    status: str | None,
+    end: datetime.date | None,
+    today: datetime.date | None = None,
+    date_format: str = "",
+):
     """Return (label, css classes) of a warranty in STATUS ending on END, or None without one."""
     if not status:
         return None
     today = today or clock.today()
-    if status == WarrantyStatus.ACTIVE and end and (end - today).days <= EXPIRING_SOON_DAYS:
-        status = WARRANTY_STATE_EXPIRING
-    return BADGES[status]
+    days_left = (end - today).days if end else None
+    state = status
+    if status == WarrantyStatus.ACTIVE and end and days_left <= EXPIRING_SOON_DAYS:
+        state = WARRANTY_STATE_EXPIRING
+    label = _words(state, days_left).format(date=format_day(end, date_format), days=days_left)
+    return label, BADGE_CSS[state]
 
 
 def badge_table() -> dict:
     """The badges and the rule's window, for the browser (`purchase_form_warranties.js`)."""
     return {
-        "badges": {str(state): list(badge) for state, badge in BADGES.items()},
+        "badges": {str(state): [BADGE_WORDS[state], css] for state, css in BADGE_CSS.items()},
+        "words": {str(key): words for key, words in BADGE_WORDS.items()},
         "expiring_days": EXPIRING_SOON_DAYS,
     }

@@ -15,6 +15,28 @@ class WarrantyStatus(models.TextChoices):
     VOIDED = "VOIDED", "Voided"
 
 
+class WarrantyType(models.TextChoices):
+    """The kinds of warranty the form offers; `warranty_type` stays free text (docs/forms.md §5).
+
+    The code is what is stored and exported; the label is what the pages show.
+    """
+
+    MANUFACTURER = "MANUFACTURER", "Manufacturer's warranty"
+    LIMITED = "LIMITED", "Limited warranty"
+    EXTENDED = "EXTENDED", "Extended warranty"
+    STORE = "STORE", "Store guarantee"
+    INSURANCE = "INSURANCE", "Insurance"
+    SERVICE_PLAN = "SERVICE_PLAN", "Service plan"
+
+
+def warranty_type_label(value: str | None) -> str:
+    """Return the label of a known type code (any case), else VALUE as it was stored."""
+    if not value:
+        return ""
+    code = value.strip().upper().replace(" ", "_")
+    return WarrantyType(code).label if code in WarrantyType.values else value
+
+
 # The states a person filters warranties by: the effective statuses, with "expiring soon" (active
 # and ending within EXPIRING_SOON_DAYS) as a state of its own.
 WARRANTY_STATE_EXPIRING = "EXPIRING"
@@ -144,7 +166,7 @@ class Warranty(AuthoredModel, VersionedModel):
         ]
 
     def __str__(self):
-        kind = self.warranty_type or "Warranty"
+        kind = warranty_type_label(self.warranty_type) or "Warranty"
         return f"{kind} until {self.warranty_end:%Y-%m-%d}"
 
     def status_on(self, today: datetime.date | None = None) -> str:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kernel.schemas import BodySchema, DateIn, PageQuery, optional_text
 from warranties.models import WarrantyStatus
@@ -75,9 +76,11 @@ def _end_xor_duration(values: "WarrantyIn | WarrantyPatch", *, required: bool):
     has_end = values.warranty_end is not None
     has_duration = values.duration_months is not None
     if has_end and has_duration:
-        raise ValueError("give either warranty_end or duration_months, not both")
+        raise PydanticCustomError(
+            "end_and_duration", "give either warranty_end or duration_months, not both"
+        )
     if required and not (has_end or has_duration):
-        raise ValueError("warranty_end (or duration_months) is required")
+        raise PydanticCustomError("end_missing", "warranty_end (or duration_months) is required")
     return values
 
 

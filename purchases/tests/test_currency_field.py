@@ -27,7 +27,7 @@ def test_a_code_not_in_iso_4217_is_refused_in_plain_words(api_client, code):
     [error] = response.json()["detail"]
     assert error["loc"][-1] == "currency_code"
     assert error["msg"] == (
-        f"Value error, {code} is not a currency code: use the three letters of ISO 4217, such "
+        f"{code} is not a currency code: use the three letters of ISO 4217, such "
         "as USD, EUR or JPY."
     )
     assert not Purchase.objects.exists()
@@ -116,7 +116,7 @@ def test_the_currency_is_chosen_from_the_list_and_an_odd_code_shows_until_change
     screenshot(page, "purchase-form-odd-currency")
     page_problems.expect_status(422)
     form.get_by_role("button", name="Save").click()
-    expect(form.get_by_text("XYZ is not a currency code")).to_be_visible()
+    expect(form.locator("#pf-currency_code-error")).to_contain_text("XYZ is not a currency code")
     currency.select_option("GBP")
     form.get_by_role("button", name="Save").click()
     expect(page.get_by_role("cell", name="12,30\u00a0£")).to_be_visible()

@@ -155,9 +155,10 @@ def test_the_page_takes_the_same_queries_however_much_it_shows(
         attach(large, b"%PDF-1.4 " + bytes([index]), f"doc-{index}.pdf", FileType.MANUAL)
 
     # session, user, their role, preferences, the purchase with its retailer, brand and people,
-    # its warranties, its attachments with their blobs, retailers and brands (the form)
+    # its warranties, its attachments with their blobs, retailers, brands and the household's
+    # tags (the form)
     for purchase in (small, large):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             owner_client.get(url_of(purchase))
 
 

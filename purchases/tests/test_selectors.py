@@ -32,3 +32,24 @@ def test_sorting_by_price_compares_what_each_cost_in_the_base_currency():
 
     assert highest_first == ["Euro kettle", "Dollar lamp", "Yen teapot", "Peso mug", "Peso cup"]
     assert lowest_first == ["Yen teapot", "Dollar lamp", "Euro kettle", "Peso cup", "Peso mug"]
+
+
+@pytest.mark.django_db
+def test_tag_suggestions_are_the_households_tags_once_each(django_assert_num_queries):
+    from purchases.selectors import tag_suggestions
+
+    PurchaseFactory(tags="tv,living room")
+    PurchaseFactory(tags=" TV , kitchen,,")
+    PurchaseFactory(tags=None)
+
+    with django_assert_num_queries(1):
+        suggestions = tag_suggestions()
+    # One spelling of each (whichever was met first), sorted regardless of case.
+    assert [tag.lower() for tag in suggestions] == ["kitchen", "living room", "tv"]
+
+
+def test_tags_split_into_names_without_blanks_or_repeats():
+    from purchases.models import tag_names_of
+
+    assert tag_names_of("tv, living room,,TV") == ["tv", "living room"]
+    assert tag_names_of(None) == []

@@ -147,6 +147,14 @@ def test_a_digest_counts_its_deadlines_and_says_when_each_falls_due():
     assert (payload["day"], payload["test"]) == ("2025-03-10", False)
 
 
+def test_a_digest_names_a_warranty_type_by_its_label_and_its_payload_keeps_the_code():
+    _subject, text, payload = digest_message(
+        [entry("Oven", TODAY + datetime.timedelta(days=3), detail="EXTENDED")], today=TODAY
+    )
+    assert "- Oven (Extended warranty): warranty ends in 3 days" in text
+    assert payload["deadlines"][0]["detail"] == "EXTENDED"
+
+
 # --- Planning, recording and delivering ---------------------------------------------------------
 
 

@@ -30,7 +30,8 @@
     const detail = body && body.detail;
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
-      return detail.map((item) => item.msg || `${(item.loc || []).join(".")}: ${item.type}`).join("; ");
+      // Each item's msg is a sentence already (spends_tracker/validation.py): one after the other.
+      return detail.map((item) => item.msg || `${(item.loc || []).join(".")}: ${item.type}.`).join(" ");
     }
     return `The server answered ${status}${statusText ? ` ${statusText}` : ""}.`;
   }

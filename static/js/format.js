@@ -59,5 +59,43 @@
     }
   }
 
-  window.spendsFormat = { household, money, number, day };
+  // How a person types a date in each format, for hints and messages (docs/forms.md §3).
+  const DATE_HINTS = {
+    short: "Mon D, YYYY", "DD/MM/YYYY": "DD/MM/YYYY", "YYYY-MM-DD": "YYYY-MM-DD",
+    "DD.MM.YYYY": "DD.MM.YYYY", "MM/DD/YYYY": "MM/DD/YYYY",
+  };
+
+  function dateHint(dateFormat) {
+    return DATE_HINTS[dateFormat || household.date_format] || DATE_HINTS["MM/DD/YYYY"];
+  }
+
+  function isoOf(year, month, dayOfMonth) {
+    const y = Number(year);
+    const m = Number(month);
+    const d = Number(dayOfMonth);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    if (String(year).length !== 4 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+    return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  }
+
+  // TEXT typed in the household's date format (or as YYYY-MM-DD, always understood) → "YYYY-MM-DD";
+  // "" for an empty field; null when it is not a date.
+  function parseDay(text, dateFormat) {
+    const value = String(text ?? "").trim();
+    if (!value) return "";
+    let match = value.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
+    if (match) return isoOf(match[1], match[2], match[3]);
+    const format = dateFormat || household.date_format;
+    if (format === "short") {
+      match = value.match(/^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$/);
+      const month = match ? MONTHS.findIndex((name) => name.toLowerCase() === match[1].toLowerCase()) : -1;
+      return month >= 0 ? isoOf(match[3], month + 1, match[2]) : null;
+    }
+    match = value.match(/^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/);
+    if (!match) return null;
+    const dayFirst = format === "DD/MM/YYYY" || format === "DD.MM.YYYY";
+    return dayFirst ? isoOf(match[3], match[2], match[1]) : isoOf(match[3], match[1], match[2]);
+  }
+
+  window.spendsFormat = { household, money, number, day, dateHint, parseDay };
 })();

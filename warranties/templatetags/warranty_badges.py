@@ -6,15 +6,23 @@ from django import template
 
 from kernel import clock
 from warranties.badges import badge_of
-from warranties.models import WarrantyStatus
+from warranties.models import WarrantyStatus, warranty_type_label
 
 register = template.Library()
 
 
-@register.inclusion_tag("warranties/partials/badge.html")
-def warranty_badge(status, end):
-    """`{% warranty_badge warranty.effective_status warranty.warranty_end %}`."""
-    badge = badge_of(status, end)
+def _date_format(context) -> str:
+    try:
+        return context["household"]["date_format"]
+    except (KeyError, TypeError):
+        return ""
+
+
+@register.inclusion_tag("warranties/partials/badge.html", takes_context=True)
+def warranty_badge(context, status, end):
+    """`{% warranty_badge warranty.effective_status warranty.warranty_end %}`: "Expired on …",
+    the date in the household's format (the page's `household`)."""
+    badge = badge_of(status, end, date_format=_date_format(context))
     return {"label": badge[0] if badge else None, "css": badge[1] if badge else ""}
 
 
@@ -32,7 +40,17 @@ def days_left(end: datetime.date | None) -> str:
 
 
 @register.filter
-def unvoided_badge(warranty) -> tuple[str, str]:
-    """The (label, css classes) WARRANTY shows when it is not voided: for un-voiding in place."""
+def unvoided_badge(warranty, date_format="") -> tuple[str, str]:
+    """The (label, css classes) WARRANTY shows when it is not voided: for un-voiding in place.
+
+    `{{ warranty|unvoided_badge:household.date_format }}`.
+    """
     end = warranty.warranty_end
-    return badge_of(WarrantyStatus.EXPIRED if end < clock.today() else WarrantyStatus.ACTIVE, end)
+    status = WarrantyStatus.EXPIRED if end < clock.today() else WarrantyStatus.ACTIVE
+    return badge_of(status, end, date_format=date_format)
+
+
+@register.filter(name="warranty_type_label")
+def warranty_type_label_filter(value) -> str:
+    """`{{ warranty.warranty_type|warranty_type_label }}` → "Extended warranty" for EXTENDED."""
+    return warranty_type_label(value)

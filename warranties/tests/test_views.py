@@ -42,8 +42,10 @@ def test_all_warranties_current_first_soonest_end_first_with_their_status(owner_
     # Active ones soonest first, then the expired, then the voided.
     assert products(response) == ["Soon", "Ninety", "Long", "Lapsed", "Voided"]
     content = response.content.decode()
-    assert '<span class="badge text-bg-warning">Expiring</span>' in content
+    assert '<span class="badge text-bg-warning">Expires in 10 days</span>' in content
     assert '<span class="badge text-bg-danger">Voided</span>' in content
+    lapsed = (clock.today() - datetime.timedelta(3)).strftime("%m/%d/%Y")
+    assert f'<span class="badge text-bg-secondary">Expired on {lapsed}</span>' in content
     assert "10 days left" in content
     assert "ended 3 days ago" in content
 

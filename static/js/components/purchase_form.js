@@ -11,13 +11,18 @@ document.addEventListener("alpine:init", () => {
     "brand_id", "tax_deductible", "return_deadline", ...OPTIONAL_TEXT,
   ]);
   // The warranties and attachments sections (purchase_form_warranties.js, purchase_form_files.js).
-  const { warranties: warrantyPart, files: filePart } = window.purchaseFormParts;
+  const { warranties: warrantyPart, files: filePart, dates: datePart } = window.purchaseFormParts;
   const { text } = warrantyPart;
+  const { display, iso } = datePart;
+  // The field of each API field name, where it is not "pf-<name>".
+  const FIELD_IDS = { retailer_id: "pf-retailer", brand_id: "pf-brand" };
+  const fieldId = (name) => FIELD_IDS[name] || `pf-${name}`;
+  // Tom Select's instance, kept out of Alpine's reactive data (one purchase form per page).
+  let tagSelect = null;
 
-  // Pydantic's "Value error, must be ..." reads better as "Must be ...".
+  // The API words each message for people already (spends_tracker/validation.py).
   function readable(message) {
-    const text = String(message || "").replace(/^Value error, /, "");
-    return text.charAt(0).toUpperCase() + text.slice(1);
+    return String(message || "");
   }
 
   // Copies members with their getters intact (a spread would call each getter once, there).
@@ -64,6 +69,7 @@ document.addEventListener("alpine:init", () => {
       this.currencyCodes = new Set(Array.from(this.$root.querySelectorAll("#pf-currency_code option"), (option) => option.value));
       warrantyPart.setup(data);
       this.purchase = this.emptyPurchase();
+      this.setupTags(data.tags || []);
       window.addEventListener("purchase-new", () => this.openNew());
       window.addEventListener("purchase-edit", (event) => this.openEdit(event.detail.id));
       const params = new URLSearchParams(window.location.search);
@@ -77,7 +83,7 @@ document.addEventListener("alpine:init", () => {
         price: "",
         currency_code: window.spendsFormat.household.currency_code || "USD",
         quantity: "1",
-        purchase_date: this.today,
+        purchase_date: display(this.today),
         status: "RECEIVED",
         retailer_name: "",
         brand_name: "",
@@ -132,6 +138,7 @@ document.addEventListener("alpine:init", () => {
       this.purchaseId = null;
       this.productName = "";
       this.purchase = this.emptyPurchase();
+      this.showTags("");
       this.warranties = [];
       this.attachments = [];
       this.$nextTick(() => this.$refs.productName.focus());
@@ -159,10 +166,13 @@ document.addEventListener("alpine:init", () => {
         if (key in purchase && purchase[key] !== null) form[key] = purchase[key];
       }
       form.quantity = String(purchase.quantity);
+      form.purchase_date = display(purchase.purchase_date);
+      form.return_deadline = display(purchase.return_deadline);
       form.tax_deductible = Boolean(purchase.tax_deductible);
       form.retailer_name = purchase.retailer ? purchase.retailer.name : "";
       form.brand_name = purchase.brand ? purchase.brand.name : "";
       this.purchase = form;
+      this.showTags(form.tags);
       this.warranties = purchase.warranties.map((item) => warrantyPart.warrantyFrom(item));
     },
     close() {
@@ -240,21 +250,35 @@ document.addEventListener("alpine:init", () => {
         price: String(p.price).trim(),
         currency_code: text(p.currency_code),
         quantity: String(p.quantity).trim() === "" ? null : Number(p.quantity),
-        purchase_date: p.purchase_date || null,
+        purchase_date: iso(p.purchase_date) || null,
         status: p.status,
         retailer_id: retailerId,
         brand_id: brandId,
         tax_deductible: p.tax_deductible ? 1 : 0,
-        return_deadline: p.return_deadline || null,
+        return_deadline: iso(p.return_deadline) || null,
       };
       for (const field of OPTIONAL_TEXT) body[field] = text(p[field]);
       return body;
     },
+    // Dates that do not read in the household's format are marked before anything is sent.
+    checkDates() {
+      const errors = {};
+      for (const name of ["purchase_date", "return_deadline"]) {
+        if (iso(this.purchase[name]) === null) errors[name] = datePart.dateError();
+      }
+      this.errors = errors;
+      const warrantiesOk = this.checkWarrantyDates();
+      return warrantiesOk && Object.keys(errors).length === 0;
+    },
     async save() {
       if (this.busy) return;
-      this.saving = true;
       this.errors = {};
       this.generalError = "";
+      if (!this.checkDates()) {
+        this.$nextTick(() => this.focusFirstError());
+        return;
+      }
+      this.saving = true;
       const creating = !this.purchaseId;
       try {
         const retailerId = await this.entryId("retailers", this.retailers, this.purchase.retailer_name);
@@ -276,7 +300,8 @@ document.addEventListener("alpine:init", () => {
         const others = this.showErrors(error, this, FIELDS);
         if (others === false) this.generalError = error.message;
         else if (others.length) this.generalError = others.join(" ");
-        window.notify(error.status === 422 ? "Please correct the marked fields." : `Not saved: ${error.message}`, "error");
+        // A 422 is told at the fields and in the summary above them; other failures in a toast.
+        if (error.status !== 422) window.notify(`Not saved: ${error.message}`, "error");
         this.$nextTick(() => this.focusFirstError());
       } finally {
         this.saving = false;
@@ -285,6 +310,69 @@ document.addEventListener("alpine:init", () => {
     focusFirstError() {
       const field = this.$root.querySelector(".is-invalid");
       if (field) field.focus();
+    },
+
+    // The summary of what to correct, at the top of the form (docs/forms.md §1).
+    get errorSummary() {
+      const items = Object.entries(this.errors).map(([name, message]) => ({ id: fieldId(name), message }));
+      this.warranties.forEach((warranty, index) => {
+        for (const [name, message] of Object.entries(warranty.errors || {})) {
+          const part = name === "warranty_start" ? "start" : name === "warranty_end" && warranty.mode === "months" ? "months" : name.replace("warranty_", "");
+          items.push({ id: this.warrantyFieldId(part, index), message });
+        }
+      });
+      return items.map((item) => ({ ...item, href: `#${item.id}`, message: `${this.labelOf(item.id)}: ${item.message}` }));
+    },
+    get errorCount() {
+      return this.errorSummary.length;
+    },
+    get errorSummaryTitle() {
+      const count = this.errorCount;
+      return count === 1 ? "1 field needs correcting:" : `${count} fields need correcting:`;
+    },
+    labelOf(id) {
+      const label = this.$root.querySelector(`label[for="${id}"]`);
+      return label ? label.textContent.replace("*", "").trim() : id;
+    },
+    focusField(event) {
+      const field = document.getElementById(event.currentTarget.dataset.field);
+      if (field) field.focus();
+    },
+
+    // Tags: chips with the household's tags as suggestions (Tom Select, docs/forms.md §4).
+    setupTags(suggestions) {
+      const input = this.$refs.tags;
+      if (!window.TomSelect || !input) return;
+      tagSelect = new window.TomSelect(input, {
+        create: true,
+        createOnBlur: true,
+        persist: false,
+        delimiter: ",",
+        maxOptions: 50,
+        // No pause before the suggestions follow the typing: Enter right after a word adds
+        // that word, never the suggestion highlighted for the letters before it.
+        refreshThrottle: 0,
+        options: suggestions.map((tag) => ({ value: tag, text: tag })),
+        onChange: (value) => {
+          this.purchase.tags = value;
+        },
+        // A suggestion chosen after a few letters leaves none of them behind to become a tag
+        // of their own when the field is left.
+        onItemAdd() {
+          this.setTextboxValue("");
+          this.refreshOptions(false);
+        },
+      });
+      // The original field stays in the page, hidden, for the value: Tom Select's box is the one
+      // people use and the label names.
+      input.setAttribute("aria-hidden", "true");
+      if (this.$root.dataset.readOnly === "true") tagSelect.disable();
+    },
+    showTags(tags) {
+      if (!tagSelect) return;
+      const names = String(tags || "").split(",").map((tag) => tag.trim()).filter(Boolean);
+      for (const name of names) tagSelect.addOption({ value: name, text: name });
+      tagSelect.setValue(names, true);
     },
     askDelete() {
       this.confirmingDelete = true;
@@ -310,5 +398,5 @@ document.addEventListener("alpine:init", () => {
       }
     },
 
-  }, warrantyPart.methods, filePart.members));
+  }, warrantyPart.methods, filePart.members, datePart.members));
 });

@@ -8,7 +8,10 @@ window.purchaseFormParts.warranties = (() => {
   // warranty not saved yet has a badge of the form's own.
   const NEW_BADGE = ["New", "text-bg-info"];
   const DAY_MS = 24 * 60 * 60 * 1000;
-  let badgeTable = { badges: {}, expiring_days: 0 };
+  let badgeTable = { badges: {}, words: {}, expiring_days: 0 };
+  let typeValues = new Set();
+  // Dates show in the household's format (purchase_form_dates.js).
+  const { display, iso } = window.purchaseFormParts.dates;
   let householdToday = "";
   let nextKey = 1;
 
@@ -18,18 +21,23 @@ window.purchaseFormParts.warranties = (() => {
     return trimmed === "" ? null : trimmed;
   }
 
-  // [label, classes] of a warranty's badge; a warranty un-voided in the form shows as active
-  // until it is saved and the server says otherwise.
+  // [label, classes] of a warranty's badge, in the words of warranties/badges.py; a warranty
+  // un-voided in the form shows as active until it is saved and the server says otherwise.
   function badgeOf(warranty) {
-    const { badges } = badgeTable;
+    const { badges, words } = badgeTable;
     if (warranty.voided) return badges.VOIDED;
     if (warranty.status === "NEW") return NEW_BADGE;
-    const status = warranty.status === "VOIDED" ? "ACTIVE" : warranty.status;
-    if (status === "ACTIVE" && warranty.warranty_end && householdToday) {
-      const daysLeft = (Date.parse(warranty.warranty_end) - Date.parse(householdToday)) / DAY_MS;
-      if (daysLeft <= badgeTable.expiring_days) return badges.EXPIRING;
+    let state = warranty.status === "VOIDED" ? "ACTIVE" : warranty.status;
+    const end = iso(warranty.warranty_end) || "";
+    let daysLeft = null;
+    if (state === "ACTIVE" && end && householdToday) {
+      daysLeft = Math.round((Date.parse(end) - Date.parse(householdToday)) / DAY_MS);
+      if (daysLeft <= badgeTable.expiring_days) state = "EXPIRING";
     }
-    return badges[status];
+    let label = words[state];
+    if (state === "EXPIRING" && daysLeft === 0) label = words.EXPIRING_TODAY;
+    if (state === "EXPIRING" && daysLeft === 1) label = words.EXPIRING_TOMORROW;
+    return [label.replace("{date}", display(end)).replace("{days}", String(daysLeft)), badges[state][1]];
   }
 
   function warrantyFrom(item) {
@@ -37,9 +45,9 @@ window.purchaseFormParts.warranties = (() => {
       key: nextKey++,
       id: item ? item.id : null,
       status: item ? item.status : "NEW",
-      warranty_start: item ? item.warranty_start : "",
+      warranty_start: item ? display(item.warranty_start) : "",
       mode: item ? "end" : "months",
-      warranty_end: item ? item.warranty_end : "",
+      warranty_end: item ? display(item.warranty_end) : "",
       duration_months: item ? "" : "12",
       warranty_type: (item && item.warranty_type) || "",
       provider: (item && item.provider) || "",
@@ -54,7 +62,7 @@ window.purchaseFormParts.warranties = (() => {
 
   function warrantyBody(warranty) {
     const body = {
-      warranty_start: warranty.warranty_start || null,
+      warranty_start: iso(warranty.warranty_start) || null,
       warranty_type: text(warranty.warranty_type),
       provider: text(warranty.provider),
       notes: text(warranty.notes),
@@ -63,7 +71,7 @@ window.purchaseFormParts.warranties = (() => {
     if (warranty.mode === "months") {
       body.duration_months = warranty.duration_months === "" ? null : Number(warranty.duration_months);
     } else {
-      body.warranty_end = warranty.warranty_end || null;
+      body.warranty_end = iso(warranty.warranty_end) || null;
     }
     return body;
   }
@@ -75,6 +83,7 @@ window.purchaseFormParts.warranties = (() => {
     setup(data) {
       badgeTable = data.warranty_badges;
       householdToday = data.today;
+      typeValues = new Set(data.warranty_types || []);
     },
     methods: {
       warrantyLabel(index) {
@@ -92,6 +101,29 @@ window.purchaseFormParts.warranties = (() => {
       warrantyErrorOf(warranty, name) {
         return warranty.errors[name] || "";
       },
+      warrantyHasError(warranty, name) {
+        return Boolean(warranty.errors[name]);
+      },
+      // A type stored before the select (free text), shown as an option of its own.
+      unlistedType(warranty) {
+        return Boolean(warranty.warranty_type) && !typeValues.has(warranty.warranty_type);
+      },
+      // Dates that do not read as dates, marked before anything is sent; true when all read.
+      checkWarrantyDates() {
+        let ok = true;
+        for (const warranty of this.warranties) {
+          warranty.errors = {};
+          if (warranty.removed) continue;
+          for (const name of ["warranty_start", "warranty_end"]) {
+            if (name === "warranty_end" && warranty.mode !== "end") continue;
+            if (iso(warranty[name]) === null) {
+              warranty.errors[name] = window.purchaseFormParts.dates.dateError();
+              ok = false;
+            }
+          }
+        }
+        return ok;
+      },
       warrantyBadge(warranty) {
         return badgeOf(warranty)[0];
       },
@@ -106,7 +138,7 @@ window.purchaseFormParts.warranties = (() => {
       },
       addWarranty() {
         const warranty = warrantyFrom(null);
-        warranty.warranty_start = this.purchase.purchase_date || this.today;
+        warranty.warranty_start = this.purchase.purchase_date || display(this.today);
         this.warranties.push(warranty);
       },
       removeWarranty(warranty) {
@@ -119,7 +151,7 @@ window.purchaseFormParts.warranties = (() => {
         for (const warranty of this.warranties) {
           warranty.errors = {};
           const body = warrantyBody(warranty);
-          if (!body.warranty_start) body.warranty_start = this.purchase.purchase_date;
+          if (!body.warranty_start) body.warranty_start = iso(this.purchase.purchase_date) || null;
           try {
             if (warranty.removed) {
               if (warranty.id) await window.api.delete(`warranties/${warranty.id}`);

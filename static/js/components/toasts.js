@@ -1,6 +1,11 @@
 // Toasts for success and failure. Anything on the page calls window.notify(message, kind).
+// One toast per message (the same message twice shows once), at most MAX_SHOWN at a time in a
+// bounded corner that lets clicks through around them; successes leave by themselves, failures
+// stay until closed (docs/forms.md §5). The container is the live region that announces them.
 (function () {
   const STYLES = { success: "text-bg-success", error: "text-bg-danger", info: "text-bg-primary" };
+  const SUCCESS_MS = 5000;
+  const MAX_SHOWN = 3;
   let nextId = 1;
 
   window.notify = (message, kind = "success") => {
@@ -19,10 +24,11 @@
         }
       },
       show({ message, kind }) {
-        const toast = { id: nextId++, message, css: STYLES[kind] || STYLES.info };
-        this.items.push(toast);
-        // Failures stay longer: they usually need reading.
-        window.setTimeout(() => this.remove(toast.id), kind === "error" ? 10000 : 4000);
+        const text = String(message || "").trim();
+        if (!text || this.items.some((toast) => toast.message === text)) return;
+        const toast = { id: nextId++, message: text, css: STYLES[kind] || STYLES.info, kind };
+        this.items = [...this.items, toast].slice(-MAX_SHOWN);
+        if (kind !== "error") window.setTimeout(() => this.remove(toast.id), SUCCESS_MS);
       },
       remove(id) {
         this.items = this.items.filter((toast) => toast.id !== id);
