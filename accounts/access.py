@@ -95,6 +95,8 @@ RULES: dict[str, dict[str, Access]] = {
     "api/files/<purchase_id>/<file_id>": {"DELETE": EDITOR},
     "api/warranties": {"POST": EDITOR},
     "api/warranties/<warranty_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/warranties/<warranty_id>/claims": {"POST": EDITOR},
+    "api/claims/<claim_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
     "demo-data/": {"POST": EDITOR},
     "catalog/defaults/": {"POST": EDITOR},
     # --- Imports that add or update; a backup taken now, and checking one.

@@ -84,7 +84,9 @@ def purchase_list(request):
     filters = PurchaseFilterForm(request.GET)
     arguments = filters.selector_arguments()
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
-    page = Paginator(purchase_list_query(**arguments), per_page).get_page(request.GET.get("page"))
+    page = Paginator(purchase_list_query(**arguments, with_claims=False), per_page).get_page(
+        request.GET.get("page")
+    )
     retailers = list(retailer_list())
     brands = list(brand_list())
     form_data = {
