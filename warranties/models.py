@@ -184,7 +184,7 @@ class WarrantyRollup(models.Model):
         return f"{self.warranty_count} ending {self.warranty_end}"
 
 
-# --- Claims (docs/claims.md) -----------------------------------------------------------------------
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
 
 
 class ClaimStatus(models.TextChoices):

@@ -46,7 +46,7 @@ def warranty_list_expiring(*, days: int, today: datetime.date | None = None):
     )
 
 
-# --- Claims (docs/claims.md) -----------------------------------------------------------------------
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
 
 
 def claims_shown(claims=None):

@@ -133,7 +133,7 @@ def warranties_set_voided(*, warranties, voided: bool, actor=None) -> int:
             return Warranty.objects.filter(pk__in=changing).update(**changes)
 
 
-# --- Claims (docs/claims.md) -----------------------------------------------------------------------
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
 
 # Fields a caller may set directly; `status`, `closed_on` and `document_ids` are checked first.
 _CLAIM_FIELDS = {
