@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -186,7 +187,10 @@ def _claim_documents(claim: Claim, document_ids) -> None:
     """Make DOCUMENT_IDS (attachments of the claim's purchase) the claim's documents."""
     # The attachment model through the reverse relation: purchases is the layer above.
     attachments = claim.documents.model.objects
-    wanted = set(document_ids)
+    try:
+        wanted = {uuid.UUID(str(pk)) for pk in document_ids}
+    except ValueError:
+        raise ValidationError({"document_ids": "Name the files by their ids."}) from None
     found = set(
         attachments.filter(pk__in=wanted, purchase_id=claim.warranty.purchase_id).values_list(
             "pk", flat=True

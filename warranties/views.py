@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from warranties.forms import WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
+from warranties.selectors import claims_prefetch
 from warranties.selectors import warranty_list as warranty_list_query
 from warranties.selectors import warranty_list_expiring
 
@@ -22,6 +23,7 @@ def warranty_list(request):
         warranties = warranty_list_query(expiring_soon=True)
     else:
         warranties = warranty_list_query(status=state)
+    warranties = warranties.prefetch_related(claims_prefetch())
     page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": request.GET,

@@ -6,7 +6,7 @@ from django import template
 
 from kernel import clock
 from warranties.badges import badge_of
-from warranties.models import WarrantyStatus
+from warranties.models import ClaimStatus, WarrantyStatus
 
 register = template.Library()
 
@@ -36,3 +36,22 @@ def unvoided_badge(warranty) -> tuple[str, str]:
     """The (label, css classes) WARRANTY shows when it is not voided: for un-voiding in place."""
     end = warranty.warranty_end
     return badge_of(WarrantyStatus.EXPIRED if end < clock.today() else WarrantyStatus.ACTIVE, end)
+
+
+@register.filter
+def claims_state(claims) -> dict | None:
+    """What a warranty's row says of its claims (`warranty.claim_list`, prefetched): how many
+    are open, the furthest status among them, the next follow-up; None without claims."""
+    if not claims:
+        return None
+    open_claims = [claim for claim in claims if claim.is_open]
+    follow_ups = [claim.follow_up_on for claim in open_claims if claim.follow_up_on]
+    in_progress = any(claim.status == ClaimStatus.IN_PROGRESS for claim in open_claims)
+    return {
+        "total": len(claims),
+        "open": len(open_claims),
+        "status": ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN,
+        "label": (ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN).label,
+        "follow_up": min(follow_ups) if follow_ups else None,
+        "overdue": bool(follow_ups) and min(follow_ups) <= clock.today(),
+    }
