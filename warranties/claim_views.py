@@ -45,7 +45,7 @@ def warranty_claims(request, warranty_id):
         Warranty.objects.with_status().select_related("purchase"), pk=warranty_id
     )
     attachments = list(warranty.purchase.attachments.all())
-    form = ClaimForm(request.POST or None, attachments=attachments)
+    form = ClaimForm(request.POST if request.method == "POST" else None, attachments=attachments)
     if request.method == "POST" and form.is_valid():
         claim = _saved(
             form, lambda data: claim_create(warranty=warranty, data=data, actor=request.user)
@@ -79,7 +79,9 @@ def claim_edit(request, claim_id):
         "notes": claim.notes,
         "documents": [str(document.pk) for document in claim.document_list],
     }
-    form = ClaimForm(request.POST or None, initial=initial, attachments=attachments)
+    form = ClaimForm(
+        request.POST if request.method == "POST" else None, initial=initial, attachments=attachments
+    )
     if request.method == "POST" and form.is_valid():
         saved = _saved(form, lambda data: claim_update(claim=claim, data=data, actor=request.user))
         if saved is not None:
