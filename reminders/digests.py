@@ -8,6 +8,7 @@ from reminders.selectors import Deadline
 KIND_LABELS = {
     DeadlineKind.WARRANTY: "warranty ends",
     DeadlineKind.RETURN: "last day to return",
+    DeadlineKind.CLAIM: "claim follow-up due",
 }
 
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from kernel import clock
 from purchases.models import Purchase
 from reminders.models import OPEN_STATUSES, DeadlineKind, ReminderDelivery, ReminderPreferences
-from warranties.models import Warranty, WarrantyStatus, warranty_status_conditions
+from warranties.models import Claim, Warranty, WarrantyStatus, warranty_status_conditions
 
 # The columns of one deadline row; both halves of the UNION select them in this order.
 DEADLINE_COLUMNS = (
@@ -27,10 +27,12 @@ DEADLINE_COLUMNS = (
 
 @dataclasses.dataclass(frozen=True)
 class Deadline:
-    """A date by which something must be done: a warranty ends, a return window closes.
+    """A date by which something must be done: a warranty ends, a return window closes, a
+    claim is to be followed up.
 
-    `source_id` is the warranty's id for a warranty end and the purchase's for a return
-    deadline; with the kind it names the deadline for good (calendar UIDs, reminder records).
+    `source_id` is the warranty's id for a warranty end, the purchase's for a return deadline
+    and the claim's for a follow-up; with the kind it names the deadline for good (calendar
+    UIDs, reminder records).
     """
 
     kind: str
@@ -97,8 +99,9 @@ def deadline_queryset(
     """Return the deadlines due from START to END (inclusive; no END: all later ones) as rows.
 
     Warranty ends count unless the warranty is voided (the effective-status rule of
-    `warranties.models`); return deadlines are the purchases' `return_deadline`. The result is
-    one SQL query (a UNION ALL of both kinds when both are asked for), ordered by date, of dicts
+    `warranties.models`); return deadlines are the purchases' `return_deadline`; claim
+    follow-ups the `follow_up_on` of open claims (docs/claims.md §5). The result is one SQL
+    query (a UNION ALL of the kinds asked for), ordered by date, of dicts
     with the keys in DEADLINE_COLUMNS; `Deadline.from_row` turns a row into a Deadline.
     """
     today = today or clock.today()
@@ -131,9 +134,21 @@ def deadline_queryset(
                 detail="return_policy",
             )
         )
+    if DeadlineKind.CLAIM in kinds:
+        halves.append(
+            _deadline_rows(
+                Claim.objects.open(),
+                start,
+                end,
+                kind=DeadlineKind.CLAIM,
+                date_field="follow_up_on",
+                purchase="warranty__purchase",
+                detail="number",
+            )
+        )
     if not halves:
         return Purchase.objects.none().values()
-    rows = halves[0] if len(halves) == 1 else halves[0].union(halves[1], all=True)
+    rows = halves[0] if len(halves) == 1 else halves[0].union(*halves[1:], all=True)
     # The ids settle ties between equal dates, so that pages never overlap.
     return rows.order_by("due_date", "kind", "source_id")
 
