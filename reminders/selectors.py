@@ -89,6 +89,25 @@ def _deadline_rows(queryset, start, end, *, kind: str, date_field: str, purchase
     )
 
 
+# Where each kind of deadline comes from: its rows on a day, and the columns it reads.
+_DEADLINE_SOURCES = {
+    DeadlineKind.WARRANTY: (
+        lambda today: Warranty.objects.exclude(
+            warranty_status_conditions(today)[WarrantyStatus.VOIDED]
+        ),
+        {"date_field": "warranty_end", "purchase": "purchase", "detail": "warranty_type"},
+    ),
+    DeadlineKind.RETURN: (
+        lambda today: Purchase.objects.all(),
+        {"date_field": "return_deadline", "purchase": "", "detail": "return_policy"},
+    ),
+    DeadlineKind.CLAIM: (
+        lambda today: Claim.objects.open(),
+        {"date_field": "follow_up_on", "purchase": "warranty__purchase", "detail": "number"},
+    ),
+}
+
+
 def deadline_queryset(
     *,
     start: datetime.date,
@@ -106,46 +125,11 @@ def deadline_queryset(
     """
     today = today or clock.today()
     kinds = DeadlineKind.values if kinds is None else kinds
-    halves = []
-    if DeadlineKind.WARRANTY in kinds:
-        warranties = Warranty.objects.exclude(
-            warranty_status_conditions(today)[WarrantyStatus.VOIDED]
-        )
-        halves.append(
-            _deadline_rows(
-                warranties,
-                start,
-                end,
-                kind=DeadlineKind.WARRANTY,
-                date_field="warranty_end",
-                purchase="purchase",
-                detail="warranty_type",
-            )
-        )
-    if DeadlineKind.RETURN in kinds:
-        halves.append(
-            _deadline_rows(
-                Purchase.objects.all(),
-                start,
-                end,
-                kind=DeadlineKind.RETURN,
-                date_field="return_deadline",
-                purchase="",
-                detail="return_policy",
-            )
-        )
-    if DeadlineKind.CLAIM in kinds:
-        halves.append(
-            _deadline_rows(
-                Claim.objects.open(),
-                start,
-                end,
-                kind=DeadlineKind.CLAIM,
-                date_field="follow_up_on",
-                purchase="warranty__purchase",
-                detail="number",
-            )
-        )
+    halves = [
+        _deadline_rows(rows(today), start, end, kind=kind, **columns)
+        for kind, (rows, columns) in _DEADLINE_SOURCES.items()
+        if kind in kinds
+    ]
     if not halves:
         return Purchase.objects.none().values()
     rows = halves[0] if len(halves) == 1 else halves[0].union(*halves[1:], all=True)

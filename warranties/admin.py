@@ -44,13 +44,26 @@ class WarrantyInline(admin.TabularInline):
     extra = 1
 
 
+CLAIM_FIELDS = [
+    "opened_on",
+    "number",
+    "status",
+    "closed_on",
+    "follow_up_on",
+    "cost",
+    "currency_code",
+    "resolution",
+    "notes",
+]
+
+
 class ClaimAdminForm(forms.ModelForm):
     """The claim services' rules in the admin's form (docs/claims.md §1): a closed claim can
     only be reopened, closing records the day (today unless given), reopening clears it."""
 
     class Meta:
         model = Claim
-        fields = "__all__"
+        fields = ["warranty", *CLAIM_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -69,19 +82,6 @@ class ClaimAdminForm(forms.ModelForm):
         if opened_on and opened_on > clock.today():
             self.add_error("opened_on", "A claim cannot be opened after today.")
         return cleaned
-
-
-CLAIM_FIELDS = [
-    "opened_on",
-    "number",
-    "status",
-    "closed_on",
-    "follow_up_on",
-    "cost",
-    "currency_code",
-    "resolution",
-    "notes",
-]
 
 
 class ClaimInline(admin.StackedInline):

@@ -3,9 +3,8 @@ from django.shortcuts import render
 
 from warranties.forms import WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
-from warranties.selectors import claims_prefetch
+from warranties.selectors import claims_prefetch, warranty_list_expiring
 from warranties.selectors import warranty_list as warranty_list_query
-from warranties.selectors import warranty_list_expiring
 
 PAGE_SIZE = 25
 
