@@ -31,7 +31,7 @@ class ClaimDocumentOut(Schema):
 
 
 class ClaimOut(Schema):
-    """A warranty claim (docs/api.md §4.7, docs/claims.md)."""
+    """A warranty claim (docs/api.md §4.9, docs/claims.md)."""
 
     id: uuid.UUID
     warranty_id: uuid.UUID
