@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kernel import clock
+from preferences.selectors import preferred_currency_code
 from warranties.forms import ClaimForm, ClaimStatusForm
 from warranties.models import Claim, ClaimStatus, Warranty
 from warranties.selectors import claim_list, claims_shown
@@ -45,7 +47,12 @@ def warranty_claims(request, warranty_id):
         Warranty.objects.with_status().select_related("purchase"), pk=warranty_id
     )
     attachments = list(warranty.purchase.attachments.all())
-    form = ClaimForm(request.POST if request.method == "POST" else None, attachments=attachments)
+    initial = {"opened_on": clock.today(), "currency_code": preferred_currency_code()}
+    form = ClaimForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        attachments=attachments,
+    )
     if request.method == "POST" and form.is_valid():
         claim = _saved(
             form, lambda data: claim_create(warranty=warranty, data=data, actor=request.user)

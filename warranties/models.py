@@ -293,5 +293,5 @@ class Claim(AuthoredModel, VersionedModel):
 
     @property
     def label(self) -> str:
-        """How a person names it: its number, else "the claim of <day>"."""
-        return self.number or f"claim of {self.opened_on:%Y-%m-%d}"
+        """How a person names it: "claim RMA-123", else "claim of <day opened>"."""
+        return f"claim {self.number}" if self.number else f"claim of {self.opened_on:%Y-%m-%d}"

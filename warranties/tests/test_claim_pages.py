@@ -57,7 +57,7 @@ def test_opening_a_claim_on_the_page_links_its_documents(owner_client):
     claim = Claim.objects.get()
     assert (claim.number, claim.cost, claim.currency_code) == ("RMA-123", Decimal("19.90"), "EUR")
     assert list(claim.documents.all()) == [receipt]
-    assert "The RMA-123 is open." in response.text
+    assert "The claim RMA-123 is open." in response.text
     assert "receipt.pdf" in response.text
 
 
