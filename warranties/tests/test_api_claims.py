@@ -204,3 +204,21 @@ def test_viewers_read_claims_and_editors_write_them():
     assert viewer.delete(f"{CLAIMS}/{claim.id}").status_code == 403
     assert editor.post(path, {}, content_type="application/json").status_code == 201
     assert editor.delete(f"{CLAIMS}/{claim.id}").status_code == 204
+
+
+def test_a_page_of_claims_takes_the_same_queries_for_2_and_20_claims(
+    api_client, django_assert_num_queries
+):
+    warranty = WarrantyFactory()
+    receipt = attachment_of(warranty.purchase)
+    for claim in ClaimFactory.create_batch(2, warranty=warranty):
+        receipt.claim = claim
+        receipt.save()
+    api_client.get(claims_of(warranty))  # the token's first use is recorded once
+    ClaimFactory.create_batch(18, warranty=warranty)
+
+    # token, warranty, count, page (warranty, purchase and people joined in), documents
+    with django_assert_num_queries(5):
+        response = api_client.get(claims_of(warranty), {"limit": 100})
+
+    assert response.json()["total"] == 20
