@@ -5,6 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -12,6 +15,7 @@ from accounts.tests.factories import MemberFactory
 from kernel import clock
 from preferences.services import preferences_update
 from warranties.models import Claim, ClaimStatus
+from warranties.selectors import claims_of_purchase_for_page
 from warranties.tests.factories import ClaimFactory, WarrantyFactory, attachment_of
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +149,29 @@ def test_viewers_see_claims_without_actions_and_cannot_post(client):
     assert "RMA-V" in page
     assert "Resolve" not in page
     assert refused.status_code == 403
+
+
+def test_the_partial_alone_renders_a_purchases_claims_without_a_query_of_its_own(rf, api_user):
+    # The item page's use (docs/claims.md §4): the selector's list, the partial, nothing else.
+    claim = ClaimFactory(number="RMA-ITEM", cost=Decimal("5.00"))
+    receipt = attachment_of(claim.warranty.purchase)
+    receipt.claim = claim
+    receipt.save()
+    ClaimFactory(warranty=WarrantyFactory(purchase=claim.warranty.purchase), number="RMA-TWO")
+    request = rf.get(f"/inventory/{claim.warranty.purchase_id}/")
+    request.user = api_user
+
+    claims = claims_of_purchase_for_page(claim.warranty.purchase_id)
+    with CaptureQueriesContext(connection) as captured:
+        html = render_to_string(
+            "warranties/partials/claims.html",
+            {"claims": claims, "show_product": True},
+            request=request,
+        )
+
+    # Only the site's context processors read (the household's styles, the person's role).
+    read = " ".join(query["sql"] for query in captured)
+    assert "warranties_" not in read and "purchases_" not in read
+    assert "RMA-ITEM" in html and "RMA-TWO" in html and "receipt.pdf" in html
+    assert "Resolve claim RMA-ITEM" in html  # the owner may act
+    assert f'value="/inventory/{claim.warranty.purchase_id}/"' in html  # actions come back here
