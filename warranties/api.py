@@ -120,7 +120,7 @@ def delete_warranty(request, warranty_id: str):
     return Status(204, None)
 
 
-# --- Claims (docs/api.md §5.15) -------------------------------------------------------------------
+# --- Claims (docs/api.md §5.16) -------------------------------------------------------------------
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""The claims endpoints (docs/api.md §5.15): list and create under a warranty, read, update and
+"""The claims endpoints (docs/api.md §5.16): list and create under a warranty, read, update and
 delete one claim, claims inside warranty and purchase objects, roles and readable refusals."""
 
 import datetime
