@@ -99,7 +99,14 @@ RULES: dict[str, dict[str, Access]] = {
     "api/files/file/<file_id>/thumbnail": {"GET": VIEWER},
     "api/warranties": {"POST": EDITOR},
     "api/warranties/<warranty_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
+    "api/warranties/<warranty_id>/claims": {"POST": EDITOR},
+    "api/claims/<claim_id>": {"PUT": EDITOR, "PATCH": EDITOR, "DELETE": EDITOR},
     "demo-data/": {"POST": EDITOR},
+    # Warranty claims on the pages (docs/claims.md §4): everyone reads them, editors write.
+    "warranties/<uuid:warranty_id>/claims/": {"POST": EDITOR},
+    "warranties/claims/<uuid:claim_id>/": {"POST": EDITOR},
+    "warranties/claims/<uuid:claim_id>/status/": {"POST": EDITOR},
+    "warranties/claims/<uuid:claim_id>/delete/": {"POST": EDITOR},
     "catalog/defaults/": {"POST": EDITOR},
     # --- Imports that add or update; a backup taken now, and checking one.
     "api/import/json": {"POST": EDITOR},

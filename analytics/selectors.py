@@ -500,7 +500,8 @@ def expensive_purchases(*, currency: str | None = None, base: str | None = None,
 
 def recent_purchases(*, limit: int = 10):
     """The purchases recorded last (any currency), ready to be shown in full."""
-    return Purchase.objects.with_details().order_by("-created_at", "-id")[:limit]
+    # The dashboard shows no claims: the warranties' claims are not loaded.
+    return Purchase.objects.with_details(claims=False).order_by("-created_at", "-id")[:limit]
 
 
 def recent_warranties(*, limit: int = 10):

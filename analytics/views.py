@@ -36,8 +36,10 @@ def _chart_settings(currency: str) -> dict:
 
 @cached_figure
 def _upcoming_deadlines(*, limit: int, today: datetime.date) -> list[Deadline]:
-    """The next LIMIT warranty ends and return deadlines within the "expiring soon" window."""
-    return deadline_list_upcoming(days=EXPIRING_SOON_DAYS, today=today, limit=limit)
+    """The next LIMIT warranty ends and return deadlines within the "expiring soon" window
+    (claim follow-ups are the warranties page's and the reminders')."""
+    kinds = [DeadlineKind.WARRANTY, DeadlineKind.RETURN]
+    return deadline_list_upcoming(days=EXPIRING_SOON_DAYS, today=today, limit=limit, kinds=kinds)
 
 
 @cached_figure

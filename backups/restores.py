@@ -22,7 +22,7 @@ from interchange.parsing import parse_datetime
 from interchange.reports import ImportReport
 from preferences.models import Preference
 from purchases.models import Attachment, Blob, Purchase
-from warranties.models import Warranty
+from warranties.models import Claim, Warranty
 
 BATCH = 1000
 
@@ -78,7 +78,7 @@ def _delete_all_rows(*, with_manual_rates: bool) -> None:
     """
     Attachment.objects.all().delete()  # not through the blob store: the files stay
     Blob.objects.all().delete()
-    for model in (Warranty, Purchase, Retailer, Brand, Preference):
+    for model in (Claim, Warranty, Purchase, Retailer, Brand, Preference):
         model.objects.all().delete_in_batches()
     if with_manual_rates:
         ExchangeRate.objects.filter(source=ExchangeRate.Source.MANUAL).delete()

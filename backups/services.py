@@ -54,7 +54,7 @@ from preferences.models import Preference
 from purchases.models import Attachment, Purchase
 from purchases.rollups import rollups_brought_in_step
 from purchases.services import attachments_delete, blob_store_check
-from warranties.models import Warranty
+from warranties.models import Claim, Warranty
 
 BACKUP_STAGES = ["Retailers", "Brands", "Purchases", "Warranties", "Files", "Stored files"]
 # Checking the archive, taking the restore point (a backup, checked too), importing.
@@ -453,6 +453,7 @@ def data_reset_all(*, actor=None, restore_point_id: str | None = None) -> dict[s
     manual_rates = ExchangeRate.objects.filter(source=ExchangeRate.Source.MANUAL)
     deleted = {
         "uploads_deleted": attachments_delete(attachments=Attachment.objects.all()),
+        "claims": Claim.objects.all().delete()[0],
         "warranties": Warranty.objects.all().delete()[0],
         "purchases": Purchase.objects.all().delete_in_batches(),
         "retailers": Retailer.objects.all().delete()[0],

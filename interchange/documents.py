@@ -14,7 +14,8 @@ import ijson
 
 from interchange.formats import FORMAT_VERSION
 
-SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
+# In the order they import: a claim needs its warranty, a file the claim it documents.
+SECTIONS = ("retailers", "brands", "purchases", "warranties", "claims", "files")
 # An export nests three deep (object, section, record); hand-edited files may add a little.
 MAX_DEPTH = 32
 

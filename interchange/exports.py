@@ -15,7 +15,8 @@ import json
 from collections.abc import Iterator
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -27,6 +28,7 @@ from interchange.formats import (
     attachment_record,
     audit_record_of,
     brand_record,
+    claim_record,
     exchange_rate_record,
     iso_datetime,
     purchase_csv_row,
@@ -36,7 +38,7 @@ from interchange.formats import (
 )
 from preferences.selectors import preferences_get
 from purchases.models import Attachment, Purchase
-from warranties.models import Warranty
+from warranties.models import OPEN_CLAIM_STATUSES, Claim, Warranty
 
 BATCH = 2000
 
@@ -114,6 +116,11 @@ def _sections():
             warranty_record,
         ),
         (
+            "claims",
+            _rows(_with_people(Claim.objects.order_by("created_at", "id")), *PEOPLE),
+            claim_record,
+        ),
+        (
             "files",
             Attachment.objects.select_related("blob").order_by("created_at", "id"),
             attachment_record,
@@ -131,7 +138,7 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 
 
 def export_json_chunks(progress=None) -> Iterator[str]:
-    """Yield the JSON export (format version 3) piece by piece.
+    """Yield the JSON export (format version 4) piece by piece.
 
     PROGRESS, if given, is called as progress(section, records written, records in all).
     """
@@ -180,12 +187,23 @@ def purchase_csv_rows(purchases=None) -> Iterator[list[str]]:
     """Yield the CSV row of each purchase of the queryset PURCHASES (all by default), oldest
     first; call it in a transaction (`consistent_snapshot`) for a consistent export."""
     purchases = Purchase.objects.all() if purchases is None else purchases
+    open_claims = (
+        Claim.objects.filter(warranty__purchase=OuterRef("pk"), status__in=OPEN_CLAIM_STATUSES)
+        .order_by()
+        .values("warranty__purchase")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     purchases = (
         purchases.with_primary_warranty()
-        .annotate(retailer_name=F("retailer__name"), brand_name=F("brand__name"))
+        .annotate(
+            retailer_name=F("retailer__name"),
+            brand_name=F("brand__name"),
+            open_claims=Coalesce(Subquery(open_claims), 0),
+        )
         .order_by("created_at", "id")
     )
-    rows = _rows(purchases, "retailer_name", "brand_name", "primary_warranty_end")
+    rows = _rows(purchases, "retailer_name", "brand_name", "primary_warranty_end", "open_claims")
     for row in rows.iterator(chunk_size=BATCH):
         yield purchase_csv_row(row)
 

@@ -1,9 +1,10 @@
 """The data interchange formats (docs/api.md §6): one definition of every record and CSV column.
 
 Exports write these shapes; imports (and the admin's import/export buttons) read them back.
-Version 3 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
+Version 4 is what this application writes: enums as plain values, ISO 8601 datetimes in UTC with
 `Z`, prices as 2-decimal strings, `tax_deductible` as 0/1; each purchase with its kept conversion
-to the base currency, and the manual exchange rates (version 2 had neither; both still import).
+to the base currency, and the manual exchange rates (version 3); the warranty claims, and on each
+file the claim it documents (version 4). Versions 1 to 3 still import (docs/api.md §6.1).
 """
 
 import datetime
@@ -11,7 +12,7 @@ import operator
 
 from kernel.money import quantize_in, quantize_money
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def iso_datetime(value: datetime.datetime | None) -> str | None:
@@ -153,6 +154,26 @@ def warranty_record(warranty) -> dict:
     }
 
 
+def claim_record(claim) -> dict:
+    """A warranty claim (format version 4); its documents are the files whose `claim_id` is it."""
+    return {
+        "id": str(claim.id),
+        "warranty_id": str(claim.warranty_id),
+        "opened_on": iso_date(claim.opened_on),
+        "number": claim.number,
+        "status": claim.status,
+        "closed_on": iso_date(claim.closed_on),
+        "resolution": claim.resolution,
+        "cost": money(claim.cost) if claim.cost is not None else None,
+        "currency_code": claim.currency_code,
+        "follow_up_on": iso_date(claim.follow_up_on),
+        "notes": claim.notes,
+        "created_at": iso_datetime(claim.created_at),
+        "updated_at": iso_datetime(claim.updated_at),
+        **_people(claim),
+    }
+
+
 def attachment_record(attachment) -> dict:
     """An attachment's metadata (the bytes travel as `uploads/` entries of a ZIP archive)."""
     blob = attachment.blob
@@ -166,6 +187,7 @@ def attachment_record(attachment) -> dict:
         "file_size": blob.size,
         "file_hash": blob.sha256,
         "reference_count": blob.reference_count,
+        "claim_id": _id(attachment.claim_id),
         "created_at": iso_datetime(attachment.created_at),
         "updated_at": iso_datetime(attachment.updated_at),
     }
@@ -207,6 +229,9 @@ CSV_EXTRA_COLUMNS = [
     "exchange_rate",
     "rate_day",
     "rate_source",
+    # How many of the purchase's warranty claims are open (docs/claims.md §6); the claims
+    # themselves travel in the JSON and ZIP exports. A CSV import reads it not.
+    "open_claims",
 ]
 CSV_COLUMNS = CSV_LEGACY_COLUMNS + CSV_EXTRA_COLUMNS
 
@@ -240,10 +265,11 @@ _in_csv_order = operator.itemgetter(*CSV_COLUMNS)
 
 
 def purchase_csv_row(purchase) -> list[str]:
-    """One CSV row; PURCHASE also has `retailer_name`, `brand_name` and `primary_warranty_end`
-    (see `interchange.exports.purchase_csv_rows`)."""
+    """One CSV row; PURCHASE also has `retailer_name`, `brand_name`, `primary_warranty_end` and
+    `open_claims` (see `interchange.exports.purchase_csv_rows`)."""
     record = purchase_record(purchase)
     record["retailer_name"] = purchase.retailer_name
     record["brand_name"] = purchase.brand_name
     record["warranty_end"] = iso_date(purchase.primary_warranty_end)
+    record["open_claims"] = purchase.open_claims
     return [csv_cell(value) for value in _in_csv_order(record)]

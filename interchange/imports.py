@@ -55,7 +55,7 @@ CSV_REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
 def import_json(
     file, *, mode: str = "skip", dry_run: bool = False, progress=None, actor=None, source=""
 ):
-    """Import a JSON export (version 1 or 2) from the binary FILE; return the ImportReport.
+    """Import a JSON export (versions 1 to 4) from the binary FILE; return the ImportReport.
 
     The file's `audit` section, if any, is ignored: an import adds records, not history.
     """
@@ -179,6 +179,8 @@ def sections_loader(document: Document) -> Callable:
         importer.catalog(Brand, list(document.records("brands")))
         importer.purchases(document.records("purchases"), total=counts["purchases"])
         importer.warranties(document.records("warranties"), total=counts["warranties"])
+        # Version 4 files carry them; older ones have none.
+        importer.claims(document.records("claims"), total=counts["claims"])
         importer.files(list(document.records("files")))
         if is_lossless(document):
             importer.settings(document.settings)

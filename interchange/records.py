@@ -25,7 +25,7 @@ from kernel.money import ISO_4217_CODES
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import extension_of
 from purchases.models import Attachment, FileType, Purchase, PurchaseStatus, RateSource
-from warranties.models import Warranty, WarrantyStatus
+from warranties.models import CLOSED_CLAIM_STATUSES, Claim, ClaimStatus, Warranty, WarrantyStatus
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
@@ -33,6 +33,7 @@ _BLOB_EXTENSION = re.compile(r"(\.[^/\\\x00]{1,15})?")
 _MAX_INTEGER = 2_147_483_647
 PURCHASE_STATUSES = PurchaseStatus.values
 WARRANTY_STATUSES = WarrantyStatus.values
+CLAIM_STATUSES = ClaimStatus.values
 FILE_TYPES = FileType.values  # the largest value of an integer column on PostgreSQL
 
 
@@ -277,6 +278,58 @@ def warranty_fields(record: dict, *, lossless: bool) -> dict:
         "provider": _text(record, "provider", Warranty, lossless=lossless),
         "notes": _text(record, "notes", Warranty, lossless=lossless),
         "voided": voided,
+        **timestamps(record),
+    }
+
+
+def _claim_cost(value) -> Decimal | None:
+    """A claim's cost: none, or an amount of 0 or more (a price read as `parse_money` reads it)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal | int | float | str) and not isinstance(value, bool):
+        try:
+            if Decimal(str(value).strip()) == 0:
+                return Decimal("0.00")
+        except ArithmeticError:
+            pass
+    try:
+        return parsing.parse_money(value)
+    except ValueError as error:
+        raise ValueError(str(error).replace("the price", "the cost")) from None
+
+
+def claim_fields(record: dict, *, lossless: bool, default_currency: str | None = None) -> dict:
+    """A warranty claim's own fields (format version 4; the importer resolves its warranty).
+
+    A resolved or rejected claim without `closed_on` closes on its opening day; an open one
+    keeps none (docs/claims.md §6).
+    """
+    opened_on = _required_date(record, "opened_on")
+    status = record.get("status")
+    status = (
+        _read(record, "status", parsing.parse_enum, CLAIM_STATUSES)
+        if status not in (None, "")
+        else ClaimStatus.OPEN
+    )
+    closed_on = optional_date(record, "closed_on")
+    if status in CLOSED_CLAIM_STATUSES:
+        closed_on = closed_on or opened_on
+        if closed_on < opened_on:
+            raise RecordError(f"closed_on: {closed_on} is before opened_on {opened_on}")
+    else:
+        closed_on = None
+    return {
+        "opened_on": opened_on,
+        "number": _text(record, "number", Claim, lossless=lossless),
+        "status": status,
+        "closed_on": closed_on,
+        "resolution": _text(record, "resolution", Claim, lossless=lossless),
+        "cost": _read(record, "cost", _claim_cost),
+        "currency_code": _read(
+            record, "currency_code", _currency_code, default_currency, lossless=lossless
+        ),
+        "follow_up_on": optional_date(record, "follow_up_on"),
+        "notes": _text(record, "notes", Claim, lossless=lossless),
         **timestamps(record),
     }
 

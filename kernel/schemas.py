@@ -48,6 +48,21 @@ PriceIn = Annotated[
 ]
 
 
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+# An amount that may be zero (a warranty claim's cost): like PriceIn, but 0 or more.
+AmountIn = Annotated[
+    Decimal,
+    AfterValidator(_money_in),
+    AfterValidator(_not_negative),
+    Field(description="Amount, as a number or a string; rounded half-up to 2 places; 0 or more."),
+]
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ].*)?", re.DOTALL)
 
 

@@ -12,6 +12,7 @@ from kernel.models import AuthoredModel, TimeStampedModel, VersionedModel, Versi
 from kernel.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from preferences.selectors import preferred_currency_code
 from warranties.models import Warranty, primary_warranty_of
+from warranties.selectors import claims_prefetch
 
 
 def default_currency_code() -> str:
@@ -25,25 +26,25 @@ class PurchaseStatus(models.TextChoices):
 
 
 class PurchaseQuerySet(VersionedQuerySet):
-    def with_details(self):
-        """Load what a purchase object of the API shows, in two queries for any page size.
+    def with_details(self, *, claims: bool = True):
+        """Load what a purchase object of the API shows, in four queries for any page size.
 
         Retailer, brand and the people who added and changed it are joined; all warranties
         (with the same people, ordered by end date) are prefetched into `warranty_list`, from
-        which `primary_warranty` and each warranty's status are read in Python. (Annotating the
-        primary warranty with subqueries cost more to build and run than the whole page.)
+        which `primary_warranty` and each warranty's status are read in Python, and their
+        claims with their documents (two queries: `warranties.selectors.claims_prefetch`; CLAIMS
+        false leaves them out, for pages that do not show them).
+        (Annotating the primary warranty with subqueries cost more to build and run than the
+        whole page.)
         """
+        warranties = Warranty.objects.select_related("created_by", "updated_by").order_by(
+            "warranty_end", "created_at", "id"
+        )
+        if claims:
+            warranties = warranties.prefetch_related(claims_prefetch())
         return self.select_related(
             "retailer", "brand", "created_by", "updated_by"
-        ).prefetch_related(
-            Prefetch(
-                "warranties",
-                queryset=Warranty.objects.select_related("created_by", "updated_by").order_by(
-                    "warranty_end", "created_at", "id"
-                ),
-                to_attr="warranty_list",
-            )
-        )
+        ).prefetch_related(Prefetch("warranties", queryset=warranties, to_attr="warranty_list"))
 
     def primary_warranty_in(self, warranties):
         """Keep the purchases whose primary warranty is among WARRANTIES (a queryset)."""
@@ -289,6 +290,16 @@ class Attachment(VersionedModel):
     file_type = models.CharField(max_length=8, choices=FileType.choices, default=FileType.OTHER)
     filename = models.CharField(max_length=255)
     mime_type = models.CharField(max_length=255, default="application/octet-stream")
+    # A document of a warranty claim of this purchase (docs/claims.md §2): deleting the claim
+    # keeps the file with the purchase and only unlinks it.
+    claim = models.ForeignKey(
+        "warranties.Claim",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The warranty claim this document belongs to, if any.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -3,9 +3,9 @@
 What a search finds (docs/search.md):
 
 - Every word must be found, case-insensitively and anywhere in a word, in the purchase's search
-  text: its own columns (`SEARCH_COLUMNS`), its warranties' provider and notes and its
-  attachments' file names (the related words, migration 0015) — or in its retailer's or brand's
-  name. `bosch dish` finds "Serie 6 dishwasher" by Bosch.
+  text: its own columns (`SEARCH_COLUMNS`), its warranties' provider and notes, their claims'
+  numbers and its attachments' file names (the related words, migrations 0015 and 0017) — or in
+  its retailer's or brand's name. `bosch dish` finds "Serie 6 dishwasher" by Bosch.
 - A rare word (in fewer than COMMON_WORD purchases) of four or more letters is also found with
   one typo (`typo_variants`): `dishwashr` finds "dishwasher", `bosh` finds Bosch. One query
   (`_variants_found`) counts the words and tells which of a rare word's variants occur; only

@@ -98,7 +98,7 @@ def purchase_list(request):
     filters = PurchaseFilterForm(request.GET)
     arguments = filters.selector_arguments()
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
-    purchases = purchase_list_query(**arguments)
+    purchases = purchase_list_query(**arguments, with_claims=False)
     page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable

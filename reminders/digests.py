@@ -9,6 +9,7 @@ from warranties.models import warranty_type_label
 KIND_LABELS = {
     DeadlineKind.WARRANTY: "warranty ends",
     DeadlineKind.RETURN: "last day to return",
+    DeadlineKind.CLAIM: "claim follow-up due",
 }
 
 

@@ -1,7 +1,7 @@
 """The calendar feed (RFC 5545): one all-day event per deadline, with an alarm per threshold.
 
 Calendar clients poll the feed and match events by UID, so a UID names the deadline for good
-(its kind and the warranty's or purchase's id): a moved date moves the event, a deleted
+(its kind and the warranty's, purchase's or claim's id): a moved date moves the event, a deleted
 purchase removes it. DTSTAMP is the record's last change rather than the time of the request,
 so an unchanged household yields the same feed byte for byte.
 """
@@ -20,6 +20,13 @@ ALARM_HOUR = 9
 SUMMARIES = {
     DeadlineKind.WARRANTY: "Warranty ends: {name}",
     DeadlineKind.RETURN: "Last day to return: {name}",
+    # An open claim's follow-up day (docs/claims.md §5): "Follow up claim RMA-1 · Bosch dishwasher".
+    DeadlineKind.CLAIM: "Follow up claim{number} · {name}",
+}
+CATEGORIES = {
+    DeadlineKind.WARRANTY: "Warranty",
+    DeadlineKind.RETURN: "Return",
+    DeadlineKind.CLAIM: "Claim",
 }
 UID_DOMAIN = "spends-tracker"
 
@@ -40,13 +47,15 @@ def _event(deadline: Deadline, thresholds: list[int]) -> icalendar.Event:
         event.add("dtend", deadline.due_date + datetime.timedelta(days=1))
     else:
         event.add("duration", datetime.timedelta(days=1))
-    summary = SUMMARIES[deadline.kind].format(name=deadline.product_name)
+    number = f" {deadline.detail}" if deadline.detail else ""
+    summary = SUMMARIES[deadline.kind].format(name=deadline.product_name, number=number)
     event.add("summary", summary)
     if deadline.detail:
         event.add("description", deadline.detail)
-    event.add("categories", ["Warranty" if deadline.kind == DeadlineKind.WARRANTY else "Return"])
+    event.add("categories", [CATEGORIES[deadline.kind]])
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
-    for days in thresholds:
+    # A follow-up rings on its day only: there is nothing to prepare before it.
+    for days in [0] if deadline.kind == DeadlineKind.CLAIM else thresholds:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
@@ -66,7 +75,7 @@ def feed_calendar(preferences: ReminderPreferences, *, today: datetime.date) -> 
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Spends Tracker deadlines")
-    calendar.add("x-wr-caldesc", "Warranty ends and return deadlines")
+    calendar.add("x-wr-caldesc", "Warranty ends, return deadlines and claim follow-ups")
     # Ask clients to poll twice a day (RFC 7986 and the older Microsoft property).
     calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")

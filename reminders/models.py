@@ -24,6 +24,8 @@ MAX_APPRISE_URLS = 10
 class DeadlineKind(models.TextChoices):
     WARRANTY = "warranty", "Warranty ends"
     RETURN = "return", "Return deadline"
+    # An open warranty claim's follow-up day (docs/claims.md §5): reminded on the day, not before.
+    CLAIM = "claim", "Claim follow-up"
 
 
 class Channel(models.TextChoices):
@@ -68,7 +70,8 @@ class ReminderPreferences(TimeStampedModel):
         default=default_thresholds, help_text="Days before a deadline, e.g. [30, 7, 1]."
     )
     kinds = models.JSONField(
-        default=default_kinds, help_text='Deadlines to remind of: "warranty", "return".'
+        default=default_kinds,
+        help_text='Deadlines to remind of: "warranty", "return", "claim" (follow-ups).',
     )
     email_enabled = models.BooleanField("email reminders", default=True)
     email = models.EmailField(

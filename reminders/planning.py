@@ -14,7 +14,13 @@ from django.db import IntegrityError, transaction
 from kernel import clock
 from reminders.channels import reminder_channels
 from reminders.digests import digest_entry
-from reminders.models import ReminderDelivery, ReminderDigest, ReminderPreferences, ReminderSent
+from reminders.models import (
+    DeadlineKind,
+    ReminderDelivery,
+    ReminderDigest,
+    ReminderPreferences,
+    ReminderSent,
+)
 from reminders.selectors import Deadline, deadline_queryset
 
 
@@ -47,26 +53,47 @@ def _preferences_by_person(people) -> dict:
     return preferences
 
 
+# A claim's follow-up is reminded once, on its day or, if no digest went that day (the claim was
+# entered late, the scheduler was stopped), on a later day within this many days.
+CLAIM_FOLLOW_UP_DAYS_LATE = 30
+# The threshold a claim follow-up is recorded with: the day itself.
+ON_THE_DAY = 0
+
+
 def _deadlines_wanted(wanted: list[ReminderPreferences], today: datetime.date) -> list[Deadline]:
-    """The deadlines of the widest window and every kind that anyone in WANTED asked for."""
+    """The deadlines of the widest window and every kind that anyone in WANTED asked for; for
+    claim follow-ups, those whose day has come (up to CLAIM_FOLLOW_UP_DAYS_LATE days ago)."""
     horizon = max(max(prefs.thresholds) for prefs in wanted)
     kinds = sorted({kind for prefs in wanted for kind in prefs.kinds})
-    return [
-        Deadline.from_row(row)
-        for row in deadline_queryset(
-            start=today, end=today + datetime.timedelta(days=horizon), kinds=kinds, today=today
-        )
-    ]
+    ahead = [kind for kind in kinds if kind != DeadlineKind.CLAIM]
+    rows = []
+    if ahead:
+        end = today + datetime.timedelta(days=horizon)
+        rows += deadline_queryset(start=today, end=end, kinds=ahead, today=today)
+    if DeadlineKind.CLAIM in kinds:
+        start = today - datetime.timedelta(days=CLAIM_FOLLOW_UP_DAYS_LATE)
+        rows += deadline_queryset(start=start, end=today, kinds=[DeadlineKind.CLAIM], today=today)
+    return [Deadline.from_row(row) for row in rows]
 
 
 def _thresholds_recorded(today: datetime.date) -> set[tuple]:
-    """(person, kind, source id, deadline, threshold) of every reminder recorded from TODAY on."""
+    """(person, kind, source id, deadline, threshold) of every reminder recorded for a deadline
+    from TODAY on (and the claim follow-ups of the late window)."""
+    since = today - datetime.timedelta(days=CLAIM_FOLLOW_UP_DAYS_LATE)
     return {
         (user_id, kind, str(source_id), deadline, threshold)
         for user_id, kind, source_id, deadline, threshold in ReminderSent.objects.filter(
-            deadline__gte=today
+            deadline__gte=since
         ).values_list("user_id", "kind", "source_id", "deadline", "threshold")
     }
+
+
+def _thresholds_reached(deadline: Deadline, prefs, today: datetime.date) -> list[int]:
+    """The thresholds of PREFS that DEADLINE has reached on TODAY (a claim follow-up: the day)."""
+    days_left = deadline.days_left(today)
+    if deadline.kind == DeadlineKind.CLAIM:
+        return [ON_THE_DAY] if days_left <= 0 else []
+    return [threshold for threshold in prefs.thresholds if days_left <= threshold]
 
 
 def _digest_planned(person, prefs, deadlines, recorded, today: datetime.date) -> PlannedDigest:
@@ -75,13 +102,11 @@ def _digest_planned(person, prefs, deadlines, recorded, today: datetime.date) ->
     for deadline in deadlines:
         if deadline.kind not in prefs.kinds:
             continue
-        days_left = deadline.days_left(today)
         source = str(deadline.source_id)
         reached = [
             threshold
-            for threshold in prefs.thresholds
-            if days_left <= threshold
-            and (person.pk, deadline.kind, source, deadline.due_date, threshold) not in recorded
+            for threshold in _thresholds_reached(deadline, prefs, today)
+            if (person.pk, deadline.kind, source, deadline.due_date, threshold) not in recorded
         ]
         if reached:
             planned.entries.append(digest_entry(deadline, sorted(reached, reverse=True)))
@@ -94,8 +119,9 @@ def _digest_planned(person, prefs, deadlines, recorded, today: datetime.date) ->
 def reminder_plan(*, today: datetime.date | None = None) -> ReminderPlan:
     """Return what each active person is due to be reminded of on TODAY; write nothing.
 
-    Three queries whatever the number of deadlines: the people with their preferences, the
-    deadlines of the widest window anyone asked for, and the thresholds already recorded.
+    Three queries whatever the number of deadlines (four when someone wants claim follow-ups):
+    the people with their preferences, the deadlines of the widest window anyone asked for (and
+    the follow-ups due), and the thresholds already recorded.
     """
     today = today or clock.today()
     people = list(

@@ -8,7 +8,7 @@ from pydantic import Field, StrictBool
 from kernel.schemas import BodySchema, PageQuery, optional_text
 from reminders.models import MAX_APPRISE_URLS, MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
 
-KindName = Literal["warranty", "return"]
+KindName = Literal["warranty", "return", "claim"]
 # Strict: a threshold is a JSON number of whole days, not "7" or true.
 ThresholdDays = Annotated[int, Field(strict=True, ge=0, le=MAX_THRESHOLD_DAYS)]
 

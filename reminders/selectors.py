@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from kernel import clock
 from purchases.models import Purchase
 from reminders.models import OPEN_STATUSES, DeadlineKind, ReminderDelivery, ReminderPreferences
-from warranties.models import Warranty, WarrantyStatus, warranty_status_conditions
+from warranties.models import Claim, Warranty, WarrantyStatus, warranty_status_conditions
 
 # The columns of one deadline row; both halves of the UNION select them in this order.
 DEADLINE_COLUMNS = (
@@ -27,10 +27,12 @@ DEADLINE_COLUMNS = (
 
 @dataclasses.dataclass(frozen=True)
 class Deadline:
-    """A date by which something must be done: a warranty ends, a return window closes.
+    """A date by which something must be done: a warranty ends, a return window closes, a
+    claim is to be followed up.
 
-    `source_id` is the warranty's id for a warranty end and the purchase's for a return
-    deadline; with the kind it names the deadline for good (calendar UIDs, reminder records).
+    `source_id` is the warranty's id for a warranty end, the purchase's for a return deadline
+    and the claim's for a follow-up; with the kind it names the deadline for good (calendar
+    UIDs, reminder records).
     """
 
     kind: str
@@ -87,6 +89,25 @@ def _deadline_rows(queryset, start, end, *, kind: str, date_field: str, purchase
     )
 
 
+# Where each kind of deadline comes from: its rows on a day, and the columns it reads.
+_DEADLINE_SOURCES = {
+    DeadlineKind.WARRANTY: (
+        lambda today: Warranty.objects.exclude(
+            warranty_status_conditions(today)[WarrantyStatus.VOIDED]
+        ),
+        {"date_field": "warranty_end", "purchase": "purchase", "detail": "warranty_type"},
+    ),
+    DeadlineKind.RETURN: (
+        lambda today: Purchase.objects.all(),
+        {"date_field": "return_deadline", "purchase": "", "detail": "return_policy"},
+    ),
+    DeadlineKind.CLAIM: (
+        lambda today: Claim.objects.open(),
+        {"date_field": "follow_up_on", "purchase": "warranty__purchase", "detail": "number"},
+    ),
+}
+
+
 def deadline_queryset(
     *,
     start: datetime.date,
@@ -97,43 +118,21 @@ def deadline_queryset(
     """Return the deadlines due from START to END (inclusive; no END: all later ones) as rows.
 
     Warranty ends count unless the warranty is voided (the effective-status rule of
-    `warranties.models`); return deadlines are the purchases' `return_deadline`. The result is
-    one SQL query (a UNION ALL of both kinds when both are asked for), ordered by date, of dicts
+    `warranties.models`); return deadlines are the purchases' `return_deadline`; claim
+    follow-ups the `follow_up_on` of open claims (docs/claims.md §5). The result is one SQL
+    query (a UNION ALL of the kinds asked for), ordered by date, of dicts
     with the keys in DEADLINE_COLUMNS; `Deadline.from_row` turns a row into a Deadline.
     """
     today = today or clock.today()
     kinds = DeadlineKind.values if kinds is None else kinds
-    halves = []
-    if DeadlineKind.WARRANTY in kinds:
-        warranties = Warranty.objects.exclude(
-            warranty_status_conditions(today)[WarrantyStatus.VOIDED]
-        )
-        halves.append(
-            _deadline_rows(
-                warranties,
-                start,
-                end,
-                kind=DeadlineKind.WARRANTY,
-                date_field="warranty_end",
-                purchase="purchase",
-                detail="warranty_type",
-            )
-        )
-    if DeadlineKind.RETURN in kinds:
-        halves.append(
-            _deadline_rows(
-                Purchase.objects.all(),
-                start,
-                end,
-                kind=DeadlineKind.RETURN,
-                date_field="return_deadline",
-                purchase="",
-                detail="return_policy",
-            )
-        )
+    halves = [
+        _deadline_rows(rows(today), start, end, kind=kind, **columns)
+        for kind, (rows, columns) in _DEADLINE_SOURCES.items()
+        if kind in kinds
+    ]
     if not halves:
         return Purchase.objects.none().values()
-    rows = halves[0] if len(halves) == 1 else halves[0].union(halves[1], all=True)
+    rows = halves[0] if len(halves) == 1 else halves[0].union(*halves[1:], all=True)
     # The ids settle ties between equal dates, so that pages never overlap.
     return rows.order_by("due_date", "kind", "source_id")
 

@@ -1,10 +1,13 @@
 import datetime
 
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
 
 from kernel import clock
 from kernel.models import AuthoredModel, VersionedModel, VersionedQuerySet
+from kernel.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from preferences.selectors import preferred_currency_code
 
 EXPIRING_SOON_DAYS = 30
 
@@ -201,3 +204,116 @@ class WarrantyRollup(models.Model):
 
     def __str__(self):
         return f"{self.warranty_count} ending {self.warranty_end}"
+
+
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    IN_PROGRESS = "IN_PROGRESS", "In progress"
+    RESOLVED = "RESOLVED", "Resolved"
+    REJECTED = "REJECTED", "Rejected"
+
+
+# A claim is open until the manufacturer answers for good; a closed one records its closing day.
+OPEN_CLAIM_STATUSES = (ClaimStatus.OPEN, ClaimStatus.IN_PROGRESS)
+CLOSED_CLAIM_STATUSES = (ClaimStatus.RESOLVED, ClaimStatus.REJECTED)
+
+
+def claim_currency_code() -> str:
+    """The household's currency (docs/currencies.md), read when a new claim is made."""
+    return preferred_currency_code()
+
+
+class ClaimQuerySet(VersionedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_CLAIM_STATUSES)
+
+    def follow_up_due(self, today: datetime.date | None = None):
+        """The open claims whose follow-up day is TODAY or earlier."""
+        return self.open().filter(follow_up_on__lte=today or clock.today())
+
+
+class Claim(AuthoredModel, VersionedModel):
+    """A claim made under a warranty: a repair, a replacement or a refund asked for.
+
+    Its documents are attachments of the warranty's purchase that point here
+    (`purchases.Attachment.claim`): deleting a claim unlinks them and keeps the files.
+    """
+
+    warranty = models.ForeignKey(Warranty, on_delete=models.CASCADE, related_name="claims")
+    opened_on = models.DateField("opened on", default=clock.today)
+    number = models.CharField(
+        "claim or RMA number",
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="For example RMA-123.",
+    )
+    status = models.CharField(max_length=11, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    closed_on = models.DateField(
+        "closed on",
+        null=True,
+        blank=True,
+        help_text="The day it was resolved or rejected; empty while it is open.",
+    )
+    resolution = models.TextField(null=True, blank=True)
+    cost = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="What the claim cost (postage, a fee, the repair); empty when nothing.",
+    )
+    currency_code = models.CharField(
+        "currency",
+        max_length=3,
+        default=claim_currency_code,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter code such as USD or EUR.")],
+    )
+    follow_up_on = models.DateField(
+        "follow up on",
+        null=True,
+        blank=True,
+        help_text="The day to ask the manufacturer again, if it has not answered.",
+    )
+    notes = models.TextField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0),
+                name="warranties_claim_cost_not_negative",
+                violation_error_message="The cost cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="warranties_claim_closed_not_before_opened",
+                violation_error_message="A claim cannot close before it was opened.",
+            ),
+        ]
+        indexes = [
+            # Open claims to follow up (the reminders, the calendar feed): a small partial index.
+            models.Index(
+                fields=["follow_up_on"],
+                condition=Q(follow_up_on__isnull=False, status__in=OPEN_CLAIM_STATUSES),
+                name="claim_follow_up_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.number}" if self.number else f"Claim of {self.opened_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CLAIM_STATUSES
+
+    @property
+    def label(self) -> str:
+        """How a person names it: "claim RMA-123", else "claim of <day opened>"."""
+        return f"claim {self.number}" if self.number else f"claim of {self.opened_on:%Y-%m-%d}"

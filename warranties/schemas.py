@@ -3,11 +3,13 @@ import uuid
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from kernel.schemas import BodySchema, DateIn, PageQuery, optional_text
-from warranties.models import WarrantyStatus
+from kernel.money import ISO_4217_CODES
+from kernel.schemas import AmountIn, BodySchema, DateIn, Money, PageQuery, optional_text
+from warranties.models import ClaimStatus, WarrantyStatus
+from warranties.selectors import claim_list
 
 
 def username_of(row, relation: str) -> str | None:
@@ -20,8 +22,67 @@ def username_of(row, relation: str) -> str | None:
     return getattr(row, relation).get_username()
 
 
+class ClaimDocumentOut(Schema):
+    """A file of a claim: an attachment of the purchase (download it at /api/files/…)."""
+
+    id: uuid.UUID
+    filename: str
+    file_type: str
+    mime_type: str
+
+
+class ClaimOut(Schema):
+    """A warranty claim (docs/api.md §4.9, docs/claims.md)."""
+
+    id: uuid.UUID
+    warranty_id: uuid.UUID
+    purchase_id: uuid.UUID
+    product_name: str
+    opened_on: datetime.date
+    number: str | None = Field(description="The claim or RMA number.")
+    status: ClaimStatus
+    status_label: str = Field(description="The status in words: Open, In progress, …")
+    closed_on: datetime.date | None = Field(description="When it was resolved or rejected.")
+    resolution: str | None
+    cost: Money | None
+    currency_code: str
+    follow_up_on: datetime.date | None = Field(description="When to ask the manufacturer again.")
+    notes: str | None
+    documents: list[ClaimDocumentOut]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime | None
+    created_by: str | None
+    updated_by: str | None
+
+    @staticmethod
+    def resolve_purchase_id(claim) -> uuid.UUID:
+        return claim.warranty.purchase_id
+
+    @staticmethod
+    def resolve_product_name(claim) -> str:
+        return claim.warranty.purchase.product_name
+
+    @staticmethod
+    def resolve_status_label(claim) -> str:
+        return ClaimStatus(claim.status).label
+
+    @staticmethod
+    def resolve_documents(claim):
+        # Prefetched by warranties.selectors.claims_shown; a fresh object reads them.
+        documents = getattr(claim, "document_list", None)
+        return documents if documents is not None else list(claim.documents.all())
+
+    @staticmethod
+    def resolve_created_by(claim) -> str | None:
+        return username_of(claim, "created_by")
+
+    @staticmethod
+    def resolve_updated_by(claim) -> str | None:
+        return username_of(claim, "updated_by")
+
+
 class WarrantyOut(Schema):
-    """A warranty with its effective status (docs/api.md §4.2)."""
+    """A warranty with its effective status (docs/api.md §4.2) and its claims."""
 
     id: uuid.UUID
     purchase_id: uuid.UUID
@@ -37,6 +98,15 @@ class WarrantyOut(Schema):
     updated_by: str | None = Field(
         description="Username of who changed it last; null when unknown."
     )
+    claims: list[ClaimOut] = Field(description="Its claims, the newest first.")
+
+    @staticmethod
+    def resolve_claims(warranty):
+        # Lists prefetch them (warranties.selectors.claims_prefetch): constant queries per page.
+        claims = getattr(warranty, "claim_list", None)
+        if claims is None:
+            claims = list(claim_list(warranty_id=warranty.pk))
+        return claims
 
     @staticmethod
     def resolve_created_by(warranty) -> str | None:
@@ -137,3 +207,58 @@ class ExpiringQuery(Schema):
         le=EXPIRING_MAX_LIMIT,
         description="At most this many, the soonest-ending first; X-Total-Count has them all.",
     )
+
+
+# --- Claims ---------------------------------------------------------------------------------------
+
+
+def _claim_currency(value: str | None) -> str | None:
+    if not value:
+        return value
+    if value.upper() not in ISO_4217_CODES:
+        raise ValueError(
+            f"{value} is not a currency code: use the three letters of ISO 4217, such as USD, "
+            "EUR or JPY."
+        )
+    return value.upper()
+
+
+CostIn = AmountIn | None
+ClaimCurrency = Annotated[
+    str | None,
+    Field(max_length=3, description="ISO 4217 code; default: the household's currency."),
+    AfterValidator(_claim_currency),
+]
+DocumentIds = Annotated[
+    list[uuid.UUID] | None,
+    Field(
+        max_length=100,
+        description="Attachments of the warranty's purchase; replaces the claim's documents.",
+    ),
+]
+
+
+class ClaimIn(BodySchema):
+    opened_on: DateIn | None = Field(None, description="Default: today; not after today.")
+    number: optional_text(100) = None
+    status: ClaimStatus | None = Field(None, description="Default: OPEN.")
+    closed_on: DateIn | None = Field(
+        None, description="For a resolved or rejected claim; default: today."
+    )
+    resolution: optional_text() = None
+    cost: CostIn = None
+    currency_code: ClaimCurrency = None
+    follow_up_on: DateIn | None = None
+    notes: optional_text() = None
+    document_ids: DocumentIds = None
+
+
+class ClaimPatch(ClaimIn):
+    """The fields to change; a status must follow docs/claims.md §1."""
+
+    opened_on: DateIn | None = None
+    status: ClaimStatus | None = None
+
+
+class ClaimFilters(PageQuery):
+    status: ClaimStatus | None = None

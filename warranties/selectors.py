@@ -1,11 +1,12 @@
 import datetime
 
-from django.db.models import Case, DateField, F, IntegerField, Value, When
+from django.db.models import Case, DateField, F, IntegerField, Prefetch, Value, When
 
 from kernel import clock
 from kernel.hooks import purchases_searched
 from warranties.models import (
     EXPIRING_SOON_DAYS,
+    Claim,
     Warranty,
     WarrantyStatus,
     warranty_status_conditions,
@@ -88,3 +89,57 @@ def warranty_list_expiring(
         .select_related("purchase", "created_by", "updated_by")
     )
     return _searched_and_sorted(warranties, search, sort, today)
+
+
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
+
+
+def claims_shown(claims=None):
+    """CLAIMS (a queryset; all by default) with what a claim object or the claims partial shows.
+
+    Three queries for any number of claims: the claims joined to their warranty, purchase and
+    people, then their documents. Newest first.
+    """
+    claims = Claim.objects.all() if claims is None else claims
+    # The attachment model through the reverse relation: purchases is the layer above.
+    documents = Claim.documents.rel.related_model.objects.order_by("created_at", "id")
+    return claims.select_related("warranty__purchase", "created_by", "updated_by").prefetch_related(
+        Prefetch("documents", queryset=documents, to_attr="document_list")
+    )
+
+
+def claim_list(*, warranty_id=None, purchase_id=None, status: str | None = None):
+    """Claims of a warranty, or of every warranty of a purchase, newest first."""
+    claims = Claim.objects.all()
+    if warranty_id:
+        claims = claims.filter(warranty_id=warranty_id)
+    if purchase_id:
+        claims = claims.filter(warranty__purchase_id=purchase_id)
+    if status:
+        claims = claims.filter(status=status)
+    return claims_shown(claims).order_by("-opened_on", "-created_at", "-id")
+
+
+def claims_follow_up_due(*, today: datetime.date | None = None):
+    """Open claims whose follow-up day has come (TODAY or earlier), the longest waiting first."""
+    return claims_shown(Claim.objects.follow_up_due(today or clock.today())).order_by(
+        "follow_up_on", "opened_on", "id"
+    )
+
+
+def claims_prefetch(to_attr: str = "claim_list") -> Prefetch:
+    """Prefetch a warranty's claims as the partial shows them (`claims_shown`) into TO_ATTR.
+
+    For lists of warranties (the warranties page, the API): three queries more for any page.
+    """
+    return Prefetch(
+        "claims",
+        queryset=claims_shown().order_by("-opened_on", "-created_at", "-id"),
+        to_attr=to_attr,
+    )
+
+
+def claims_of_purchase_for_page(purchase_id) -> list[Claim]:
+    """What the claims partial needs for one purchase's item page: its claims, with their
+    warranty, purchase, people and documents, in three queries."""
+    return list(claim_list(purchase_id=purchase_id))

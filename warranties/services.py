@@ -1,11 +1,22 @@
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from kernel import clock
 from kernel.clock import add_months
 from kernel.summaries import rows_reported, summaries_kept_in_step
-from warranties.models import Warranty, WarrantyStatus
+from kernel.versioning import data_changed
+from warranties.models import (
+    CLOSED_CLAIM_STATUSES,
+    OPEN_CLAIM_STATUSES,
+    Claim,
+    ClaimStatus,
+    Warranty,
+    WarrantyStatus,
+)
 from warranties.rollups import figures_stored, warranties_changed
 
 CREATED_FROM_PURCHASE = "Created from purchase"
@@ -121,3 +132,127 @@ def warranties_set_voided(*, warranties, voided: bool, actor=None) -> int:
         changing = list(warranties.exclude(voided=voided).values_list("pk", flat=True))
         with _warranties_reported(changing):
             return Warranty.objects.filter(pk__in=changing).update(**changes)
+
+
+# --- Claims (docs/claims.md) ----------------------------------------------------------------------
+
+# Fields a caller may set directly; `status`, `closed_on` and `document_ids` are checked first.
+_CLAIM_FIELDS = {
+    "opened_on",
+    "number",
+    "resolution",
+    "cost",
+    "currency_code",
+    "follow_up_on",
+    "notes",
+}
+
+
+def claim_transition_refusal(current: str, wanted: str) -> str | None:
+    """Why a claim in status CURRENT cannot move to WANTED, or None when it may.
+
+    An open claim (open, in progress) may go to any status; a closed one (resolved, rejected)
+    may only be reopened (docs/claims.md §1).
+    """
+    if current == wanted or current in OPEN_CLAIM_STATUSES:
+        return None
+    if wanted in OPEN_CLAIM_STATUSES:
+        return None
+    return (
+        f"A {ClaimStatus(current).label.lower()} claim cannot become "
+        f"{ClaimStatus(wanted).label.lower()}: reopen it first."
+    )
+
+
+def _claim_status(claim: Claim, data: dict) -> None:
+    """Apply DATA's `status` and `closed_on`: a closed claim records the day it closed."""
+    status = data.get("status") or claim.status
+    if not claim._state.adding:
+        refusal = claim_transition_refusal(claim.status, status)
+        if refusal:
+            raise ValidationError({"status": refusal})
+    was_closed = claim.status in CLOSED_CLAIM_STATUSES and not claim._state.adding
+    claim.status = status
+    if status in OPEN_CLAIM_STATUSES:
+        if data.get("closed_on"):
+            raise ValidationError({"closed_on": "An open claim has no closing day."})
+        claim.closed_on = None
+    elif data.get("closed_on"):
+        claim.closed_on = data["closed_on"]
+    elif not (was_closed and claim.closed_on):
+        claim.closed_on = clock.today()
+
+
+def _claim_documents(claim: Claim, document_ids) -> None:
+    """Make DOCUMENT_IDS (attachments of the claim's purchase) the claim's documents."""
+    # The attachment model through the reverse relation: purchases is the layer above.
+    attachments = claim.documents.model.objects
+    try:
+        wanted = {uuid.UUID(str(pk)) for pk in document_ids}
+    except ValueError:
+        raise ValidationError({"document_ids": "Name the files by their ids."}) from None
+    found = set(
+        attachments.filter(pk__in=wanted, purchase_id=claim.warranty.purchase_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if unknown := sorted(str(pk) for pk in wanted - found):
+        raise ValidationError(
+            {
+                "document_ids": "These files are not attachments of the claim's purchase: "
+                + ", ".join(unknown)
+            }
+        )
+    attachments.filter(claim=claim).exclude(pk__in=found).update(claim=None)
+    attachments.filter(pk__in=found).update(claim=claim)
+
+
+def _claim_saved(claim: Claim, data: dict, actor) -> Claim:
+    for field, value in data.items():
+        if field in _CLAIM_FIELDS:
+            setattr(claim, field, value)
+    _claim_status(claim, data)
+    today = clock.today()
+    if claim.opened_on and claim.opened_on > today:
+        raise ValidationError({"opened_on": "A claim cannot be opened after today."})
+    if claim.closed_on and claim.closed_on > today:
+        raise ValidationError({"closed_on": "A claim cannot close after today."})
+    if claim.closed_on and claim.opened_on and claim.closed_on < claim.opened_on:
+        raise ValidationError(
+            {"closed_on": f"A claim cannot close before it was opened ({claim.opened_on})."}
+        )
+    _stamp(claim, actor)
+    claim.full_clean(exclude=["warranty"])
+    claim.save()
+    if data.get("document_ids") is not None:
+        _claim_documents(claim, data["document_ids"])
+    data_changed()
+    return claim
+
+
+@transaction.atomic
+def claim_create(*, warranty: Warranty, data: dict, actor=None) -> Claim:
+    """Open a claim under WARRANTY; ACTOR is who opened it.
+
+    DATA holds the claim's fields (all optional: it opens today, OPEN, in the household's
+    currency), `closed_on` for one recorded already closed, and `document_ids`: attachments
+    of the warranty's purchase. Raises ValidationError with a sentence per field.
+    """
+    return _claim_saved(Claim(warranty=warranty), data, actor)
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, data: dict, actor=None) -> Claim:
+    """Change the fields present in DATA; ACTOR becomes who changed it last.
+
+    A new status must follow the rule of `claim_transition_refusal`; closing records the day
+    (today, or DATA's `closed_on`), reopening clears it. `document_ids` replaces the documents.
+    """
+    return _claim_saved(claim, data, actor)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim) -> None:
+    """Delete CLAIM; its documents stay with the purchase, unlinked (docs/claims.md §2)."""
+    claim.delete()
+    data_changed()

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from kernel.filters import ignored_filters
 from warranties.forms import WARRANTY_SORTS, WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
-from warranties.selectors import CURRENT_FIRST, warranty_list_expiring
+from warranties.selectors import CURRENT_FIRST, claims_prefetch, warranty_list_expiring
 from warranties.selectors import warranty_list as warranty_list_query
 
 PAGE_SIZE = 25
@@ -25,6 +25,7 @@ def warranty_list(request):
         warranties = warranty_list_query(expiring_soon=True, search=search, sort=sort)
     else:
         warranties = warranty_list_query(status=state, search=search, sort=sort)
+    warranties = warranties.prefetch_related(claims_prefetch())
     page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": request.GET,

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from interchange.exports import export_json_chunks
 
-SECTIONS = ("retailers", "brands", "purchases", "warranties", "files")
+SECTIONS = ("retailers", "brands", "purchases", "warranties", "claims", "files")
 
 
 def seed_household() -> None:
@@ -32,6 +32,7 @@ def seed_household() -> None:
     from preferences.services import preferences_update
     from purchases.services import attachment_add
     from purchases.tests.factories import PurchaseFactory
+    from warranties.services import claim_create
     from warranties.tests.factories import WarrantyFactory
 
     preferences_update(currency_code="CHF", date_format="DD.MM.YYYY")
@@ -47,19 +48,36 @@ def seed_household() -> None:
         quantity=2,
     )
     espresso.save()  # updated_at is set by a change after creation
-    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2026, 2, 28))
+    warranty = WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2026, 2, 28))
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 1, 31), voided=True)
     kettle = PurchaseFactory(product_name="Kettle", retailer=None, brand=None, notes="")
     photo = b"\xff\xd8\xff\xe0" + random.Random(1).randbytes(48 * 1024)
-    for purchase, name, content in [
-        (espresso, "Reçu.PDF", b"%PDF-1.7 the receipt"),
-        (espresso, "manual", b"plain-text manual"),
-        (kettle, "kettle.jpg", photo),
-        (kettle, "same receipt.pdf", b"%PDF-1.7 the receipt"),  # one stored file, two attachments
-    ]:
+    attachments = [
         attachment_add(
             purchase=purchase, upload=SimpleUploadedFile(name, content), file_type="receipt"
-        )
+        )[0]
+        for purchase, name, content in [
+            (espresso, "Reçu.PDF", b"%PDF-1.7 the receipt"),
+            (espresso, "manual", b"plain-text manual"),
+            (kettle, "kettle.jpg", photo),
+            (kettle, "same receipt.pdf", b"%PDF-1.7 the receipt"),  # one file, two attachments
+        ]
+    ]
+    # A warranty claim with its document, and a closed one (docs/claims.md §6).
+    claim_create(
+        warranty=warranty,
+        data={
+            "opened_on": datetime.date(2025, 1, 6),
+            "number": "RMA-77",
+            "cost": Decimal("15.00"),
+            "follow_up_on": datetime.date(2025, 1, 20),
+            "document_ids": [attachments[0].pk],
+        },
+    )
+    claim_create(
+        warranty=warranty,
+        data={"opened_on": datetime.date(2024, 6, 1), "status": "RESOLVED", "resolution": "Fixed"},
+    )
 
 
 def seed_many(purchases: int, files: int) -> None:

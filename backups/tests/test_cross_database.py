@@ -27,6 +27,7 @@ from interchange.archive import export_zip
 from preferences.services import preferences_update
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
+from warranties.services import claim_create
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def contents(archive: bytes) -> dict:
         files = {
             name: zipped.read(name) for name in zipped.namelist() if name.startswith("uploads/")
         }
-    sections = ("retailers", "brands", "purchases", "warranties", "files")
+    sections = ("retailers", "brands", "purchases", "warranties", "claims", "files")
     return {
         "settings": data["settings"],
         **{key: sorted(data[key], key=lambda record: record["id"]) for key in sections},
@@ -107,13 +108,25 @@ def test_an_archive_moves_to_the_other_database_and_back_unchanged(other_databas
         status="ORDERED",
     )
     espresso.save()
-    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2026, 2, 28))
+    warranty = WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2026, 2, 28))
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 1, 31), voided=True)
     PurchaseFactory(retailer=None, brand=None, price=Decimal("0.01"), notes="")
-    for name, content in [("Reçu.PDF", b"%PDF-1.7 receipt"), ("manual", b"plain manual")]:
+    receipt, _ = (
         attachment_add(
             purchase=espresso, upload=SimpleUploadedFile(name, content), file_type="manual"
-        )
+        )[0]
+        for name, content in [("Reçu.PDF", b"%PDF-1.7 receipt"), ("manual", b"plain manual")]
+    )
+    claim_create(
+        warranty=warranty,
+        data={
+            "opened_on": datetime.date(2025, 1, 6),
+            "number": "RMA-Ève",
+            "cost": Decimal("15.05"),
+            "status": "REJECTED",
+            "document_ids": [receipt.pk],
+        },
+    )
     original = io.BytesIO()
     export_zip(original)
     archive = tmp_path / "from-this-database.zip"

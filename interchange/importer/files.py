@@ -7,11 +7,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from interchange import records
-from interchange.importer.base import BATCH, chunks, label_of
+from interchange.importer.base import BATCH, chunks, label_of, shown
 from interchange.importer.purchases import PurchaseImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
 from purchases.models import Attachment, Blob, Purchase
+from warranties.models import Claim
 
 
 class FileImport(PurchaseImport):
@@ -22,6 +23,7 @@ class FileImport(PurchaseImport):
         self._load_existing(Purchase, (parse_id(item[4]) for item in parsed))
         self._load_existing(Attachment, (item[2] for item in parsed))
         known_blobs, pairs = self._known_blobs({item[3]["sha256"] for item in parsed})
+        self._claim_links(parsed)
         new_blobs: dict[str, Blob] = {}
         new, added_per_blob, first_label = [], Counter(), {}
         for label, key, uid, values, purchase_key in parsed:
@@ -68,6 +70,7 @@ class FileImport(PurchaseImport):
                 continue
             try:
                 values = records.attachment_fields(record, lossless=self.lossless)
+                values["claim_id"] = record_id(record.get("claim_id"))  # a key until resolved
             except RecordError as error:
                 self.report.error(f"{label}: {error}; skipped")
                 continue
@@ -76,6 +79,34 @@ class FileImport(PurchaseImport):
                 continue
             parsed.append((label, key, uid, values, record_id(record.get("purchase_id"))))
         return parsed
+
+    def _claim_links(self, parsed: list[tuple]) -> None:
+        """Resolve each file's `claim_id` (format version 4) to a claim of the same purchase.
+
+        A claim of the file or of the database; one that is neither, or documents another
+        purchase, leaves the file unlinked, with a warning.
+        """
+        keys = {item[3]["claim_id"] for item in parsed if item[3]["claim_id"]}
+        uids = {self.ids["claims"].get(key) or parse_id(key) for key in keys} - {None}
+        purchase_of = {}
+        for chunk in chunks(list(uids)):
+            purchase_of.update(
+                Claim.objects.filter(pk__in=chunk).values_list("pk", "warranty__purchase_id")
+            )
+        for label, _key, _uid, values, purchase_key in parsed:
+            key = values["claim_id"]
+            if key is None:
+                continue
+            uid = self.ids["claims"].get(key) or parse_id(key)
+            purchase_id = self.ids["purchases"].get(purchase_key) or parse_id(purchase_key)
+            if uid in purchase_of and purchase_of[uid] == purchase_id:
+                values["claim_id"] = uid
+                continue
+            values["claim_id"] = None
+            self.report.warn(
+                f"{label}: its claim {shown(key)} is not a claim of its purchase; "
+                "imported without the link"
+            )
 
     def _known_blobs(self, hashes: set[str]) -> tuple[dict[str, Blob], set[tuple]]:
         """The stored blobs of HASHES, and the (purchase id, sha256) pairs already attached."""

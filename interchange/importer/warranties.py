@@ -64,6 +64,8 @@ class WarrantyImport(PurchaseImport):
             if purchase_id is None:
                 continue
             if uid in self.present[Warranty]:
+                if key is not None:
+                    self.ids["warranties"][key] = uid  # for the claims that name it
                 if self.update:
                     values["updated_at"] = values["updated_at"] or timezone.now()
                     updated.append(
@@ -73,6 +75,8 @@ class WarrantyImport(PurchaseImport):
                     self.counts["warranties_skipped_existing"] += 1
                 continue
             uid = uid or self._new_id(key, label)
+            if key is not None:
+                self.ids["warranties"][key] = uid
             new.append(new_instance(Warranty, {"id": uid, "purchase_id": purchase_id, **values}))
         base.insert_rows(Warranty, new)
         Warranty.objects.update_each(

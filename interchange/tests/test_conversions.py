@@ -70,11 +70,11 @@ def test_the_csv_export_has_the_converted_amount_beside_the_price():
     }
 
 
-def test_the_json_export_is_version_3_with_conversions_and_manual_rates():
+def test_the_json_export_is_version_4_with_conversions_and_manual_rates():
     ManualRateFactory(currency_code="ARS", day=FRIDAY, per_euro=Decimal("1150.5"))
     bought("5.00", "KWD")
     data = json.loads("".join(export_json_chunks()))
-    assert data["format_version"] == 3
+    assert data["format_version"] == 4
     [purchase] = data["purchases"]
     assert {key: purchase[key] for key in CONVERSION_FIELDS} == {
         "base_price": None,

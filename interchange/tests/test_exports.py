@@ -16,7 +16,8 @@ from interchange.exports import export_json_chunks
 from interchange.formats import CSV_COLUMNS, CSV_LEGACY_COLUMNS
 from interchange.tests.factories import attach, settings_stored
 from purchases.tests.factories import PurchaseFactory
-from warranties.tests.factories import WarrantyFactory
+from warranties.models import ClaimStatus
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +36,36 @@ def household():
         tags="kitchen,coffee",
         tax_deductible=True,
     )
-    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
+    warranty = WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 2, 3), voided=True)
     PurchaseFactory(product_name='=HYPERLINK("http://evil")', retailer=None, brand=None)
     attachment = attach(espresso, "receipt.pdf", b"%PDF-1.4 receipt")
-    return {"espresso": espresso, "attachment": attachment}
+    claim = ClaimFactory(
+        warranty=warranty,
+        number="RMA-123",
+        opened_on=datetime.date(2025, 6, 1),
+        status=ClaimStatus.IN_PROGRESS,
+        cost=Decimal("12.50"),
+        currency_code="EUR",
+        follow_up_on=datetime.date(2025, 6, 15),
+    )
+    ClaimFactory(
+        warranty=warranty,
+        opened_on=datetime.date(2025, 3, 1),
+        status=ClaimStatus.RESOLVED,
+        closed_on=datetime.date(2025, 3, 9),
+    )
+    attachment.claim = claim
+    attachment.save(update_fields=["claim"])
+    return {"espresso": espresso, "attachment": attachment, "claim": claim}
 
 
-def test_json_export_is_version_3_with_every_record_and_the_settings(api_client, household):
+def test_json_export_is_version_4_with_every_record_and_the_settings(api_client, household):
     response = api_client.get("/api/export/json")
     assert response["Content-Type"] == "application/json"
     data = json.loads(b"".join(response.streaming_content))
 
-    assert data["format_version"] == 3
+    assert data["format_version"] == 4
     assert data["settings"] == {
         "currency_code": "EUR",
         "date_format": "DD.MM.YYYY",
@@ -71,6 +89,27 @@ def test_json_export_is_version_3_with_every_record_and_the_settings(api_client,
     assert file["file_type"] == "receipt"
     assert file["file_hash"] == hashlib.sha256(b"%PDF-1.4 receipt").hexdigest()
     assert file["stored_filename"] == file["file_hash"] + ".pdf"
+    claim = household["claim"]
+    assert file["claim_id"] == str(claim.id)
+    assert [c["status"] for c in data["claims"]] == ["IN_PROGRESS", "RESOLVED"]
+    assert data["claims"][0] == {
+        "id": str(claim.id),
+        "warranty_id": str(claim.warranty_id),
+        "opened_on": "2025-06-01",
+        "number": "RMA-123",
+        "status": "IN_PROGRESS",
+        "closed_on": None,
+        "resolution": None,
+        "cost": "12.50",
+        "currency_code": "EUR",
+        "follow_up_on": "2025-06-15",
+        "notes": None,
+        "created_at": data["claims"][0]["created_at"],
+        "updated_at": None,
+        "created_by": None,
+        "updated_by": None,
+    }
+    assert data["claims"][1]["closed_on"] == "2025-03-09"
 
 
 def test_csv_export_keeps_the_legacy_columns_first_and_defuses_formulas(api_client, household):
@@ -92,6 +131,8 @@ def test_csv_export_keeps_the_legacy_columns_first_and_defuses_formulas(api_clie
     )
     assert espresso["warranty_end"] == "2027-02-03"  # the voided later one is not primary
     assert espresso["tags"] == "kitchen,coffee"
+    assert espresso["open_claims"] == "1"  # the resolved one is not counted
+    assert by_name['\'=HYPERLINK("http://evil")']["open_claims"] == "0"
     assert '\'=HYPERLINK("http://evil")' in by_name
 
 
@@ -102,13 +143,14 @@ def test_zip_export_carries_data_files_and_a_manifest_that_checks_out(api_client
     manifest = json.loads(archive.read("manifest.json"))
     data = archive.read("data.json")
 
-    assert manifest["format_version"] == 3
+    assert manifest["format_version"] == 4
     assert manifest["data_sha256"] == hashlib.sha256(data).hexdigest()
     assert manifest["record_counts"] == {
         "retailers": 1,
         "brands": 1,
         "purchases": 2,
         "warranties": 2,
+        "claims": 2,
         "files": 1,
     }
     [blob] = manifest["blobs"]
@@ -136,7 +178,7 @@ def test_the_command_writes_each_format_to_a_file(household, tmp_path):
             "backups_export", "--format", fmt, "--output", str(target), stderr=io.StringIO()
         )
         assert target.stat().st_size > 0
-    assert json.loads((tmp_path / "export.json").read_text())["format_version"] == 3
+    assert json.loads((tmp_path / "export.json").read_text())["format_version"] == 4
     assert zipfile.ZipFile(tmp_path / "export.zip").testzip() is None
     assert not list(tmp_path.glob(".export*")), "no partial file is left behind"
 

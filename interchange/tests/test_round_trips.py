@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.tests.factories import MemberFactory
 from backups.services import data_reset_all
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import BrandFactory, RetailerFactory
@@ -20,7 +21,8 @@ from preferences.selectors import preferences_get
 from purchases.models import Attachment, Blob, Purchase
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
-from warranties.models import Warranty
+from warranties.models import Claim, ClaimStatus, Warranty
+from warranties.services import claim_create, claim_update
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,18 +48,51 @@ def household():
         status="ORDERED",
     )
     espresso.save()  # gives it an updated_at
-    WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
+    warranty = WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2027, 2, 3))
     WarrantyFactory(purchase=espresso, warranty_end=datetime.date(2030, 2, 3), voided=True)
     PurchaseFactory(product_name="=SUM(A1:A2)", retailer=None, brand=None, notes="'quoted")
     PurchaseFactory(product_name="Café crème ☕", price=Decimal("0.01"), currency_code="USD")
-    for name, content in [
-        ("receipt.pdf", b"%PDF-1.4 receipt"),
-        ("photo.JPG", b"\xff\xd8\xff photo"),
-    ]:
+    attachments = [
         attachment_add(
             purchase=espresso, upload=SimpleUploadedFile(name, content), file_type="receipt"
-        )
+        )[0]
+        for name, content in [
+            ("receipt.pdf", b"%PDF-1.4 receipt"),
+            ("photo.JPG", b"\xff\xd8\xff photo"),
+        ]
+    ]
+    claims_made(warranty, attachments[0])
     return espresso
+
+
+def claims_made(warranty, document) -> None:
+    """Three claims with every kind of value: open with a follow-up, closed, with a document."""
+    person = MemberFactory(username="alex")
+    open_claim = claim_create(
+        warranty=warranty,
+        data={
+            "opened_on": datetime.date(2025, 5, 2),
+            "number": "RMA-123",
+            "cost": Decimal("12.50"),
+            "currency_code": "CHF",
+            "follow_up_on": datetime.date(2025, 5, 20),
+            "notes": "Sent by post\nwith the receipt",
+            "document_ids": [document.pk],
+        },
+        actor=person,
+    )
+    claim_update(claim=open_claim, data={"status": ClaimStatus.IN_PROGRESS}, actor=person)
+    claim_create(
+        warranty=warranty,
+        data={
+            "opened_on": datetime.date(2025, 3, 1),
+            "status": ClaimStatus.REJECTED,
+            "closed_on": datetime.date(2025, 3, 9),
+            "resolution": "Out of warranty",
+            "cost": Decimal("0"),
+        },
+    )
+    claim_create(warranty=warranty, data={"opened_on": datetime.date(2025, 4, 1)})
 
 
 def snapshot():
@@ -72,10 +107,13 @@ def snapshot():
         "brands": rows(Brand),
         "purchases": rows(Purchase),
         "warranties": rows(Warranty),
+        # Who added and changed them is left out: a JSON import links nobody (a restore does).
+        "claims": rows(Claim, "created_by_id", "updated_by_id"),
         "attachments": sorted(
             Attachment.objects.order_by().values(
                 "id",
                 "purchase_id",
+                "claim_id",
                 "blob__sha256",
                 "file_type",
                 "filename",
@@ -93,6 +131,8 @@ def snapshot():
 
 def test_json_round_trip_gives_back_every_record_and_setting(household):
     before = snapshot()
+    assert len(before["claims"]) == 3
+    assert sum(1 for row in before["attachments"] if row["claim_id"]) == 1
     exported = "".join(export_json_chunks()).encode()
     data_reset_all()
 
@@ -138,6 +178,7 @@ def test_importing_the_same_export_twice_adds_nothing_the_second_time(household)
     assert report["purchases_added"] == 0
     assert report["purchases_skipped_existing"] == 3
     assert report["warranties_skipped_existing"] == 2
+    assert report["claims_skipped_existing"] == 3 and report["claims_added"] == 0
 
 
 def test_csv_round_trip_gives_back_the_purchases(household):

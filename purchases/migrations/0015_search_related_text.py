@@ -63,14 +63,7 @@ SOURCES = [
     Source("warranties_warranty", ("provider", "notes")),
     Source("purchases_attachment", ("filename",)),
 ]
-# What the other session's warranty claims will add (its table and column names may differ):
-# Source(
-#     "warranties_claim",
-#     ("claim_number",),
-#     purchase_of="(SELECT w.purchase_id FROM warranties_warranty w WHERE w.id = {row}.warranty_id)",
-#     rows_of="{table} s JOIN warranties_warranty w ON w.id = s.warranty_id "
-#     "WHERE w.purchase_id = {purchase}",
-# )
+# The claims' numbers are added by migration 0017.
 
 
 def related_text(purchase: str, sources: list[Source], vendor: str) -> str:

@@ -5,12 +5,15 @@ from importlib import import_module
 from django.db import connection
 
 search_migration = import_module("purchases.migrations.0015_search_related_text")
+# The newest list of the tables that add words to a purchase's search text.
+newest_sources = import_module("purchases.migrations.0017_search_claim_numbers")
 
 
 def stale_search_texts() -> list[str]:
     """The ids of the purchases whose stored search text differs from one computed afresh from
-    their rows and their related rows (migration 0015); every write path must leave none."""
-    sources = search_migration.SOURCES
+    their rows and their related rows (migrations 0015 and 0017); every write path must leave
+    none."""
+    sources = newest_sources.SOURCES
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from purchases.models import Purchase
 from purchases.tests.api_helpers import BOUGHT, PURCHASES, days_from_today
 from purchases.tests.factories import PurchaseFactory
-from warranties.tests.factories import WarrantyFactory
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,9 @@ def purchases_with_details(count: int) -> list[Purchase]:
     purchases = PurchaseFactory.create_batch(count, purchase_date=BOUGHT)
     for purchase in purchases:
         WarrantyFactory(purchase=purchase, warranty_end=days_from_today(100))
-        WarrantyFactory(purchase=purchase, warranty_end=days_from_today(-100))
+        ClaimFactory(
+            warranty=WarrantyFactory(purchase=purchase, warranty_end=days_from_today(-100))
+        )
     return purchases
 
 
@@ -46,8 +48,8 @@ def test_listing_purchases_stays_within_a_fixed_number_of_queries(
     purchases_with_details(30)
     api_client.get(PURCHASES)
 
-    # token, count, page (retailer, brand and people joined in), warranties prefetch
-    with django_assert_max_num_queries(4):
+    # token, count, page (retailer, brand and people joined in), warranties, claims, documents
+    with django_assert_max_num_queries(6):
         response = api_client.get(PURCHASES, {"limit": 100})
 
     assert all(len(item["warranties"]) == 2 for item in response.json()["items"])
@@ -57,32 +59,34 @@ def test_a_purchase_detail_takes_the_same_number_of_queries_for_any_number_of_wa
     api_client, django_assert_max_num_queries
 ):
     purchase = PurchaseFactory(purchase_date=BOUGHT)
-    WarrantyFactory.create_batch(2, purchase=purchase)
+    for warranty in WarrantyFactory.create_batch(2, purchase=purchase):
+        ClaimFactory(warranty=warranty)
     path = f"{PURCHASES}/{purchase.id}"
     api_client.get(path)
     few = count_queries(api_client, path)
 
-    WarrantyFactory.create_batch(20, purchase=purchase)
+    for warranty in WarrantyFactory.create_batch(20, purchase=purchase):
+        ClaimFactory.create_batch(2, warranty=warranty)
     many = count_queries(api_client, path)
 
     assert few == many
-    # token, purchase (retailer, brand and people joined in), warranties prefetch
-    with django_assert_max_num_queries(3):
+    # token, purchase (retailer, brand and people joined in), warranties, claims, documents
+    with django_assert_max_num_queries(5):
         assert len(api_client.get(path).json()["warranties"]) == 22
 
 
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
-        # token, count, page, warranties prefetch
-        ({"retailer_id": "RETAILER"}, 4),
-        ({"brand_id": "BRAND"}, 4),
-        ({"date_from": "BOUGHT", "date_to": "BOUGHT"}, 4),
+        # token, count, page, warranties, their claims, the claims' documents
+        ({"retailer_id": "RETAILER"}, 6),
+        ({"brand_id": "BRAND"}, 6),
+        ({"date_from": "BOUGHT", "date_to": "BOUGHT"}, 6),
         # ... the retailers and brands named by any word, in one query, and how common each
         # word is (a rare one is also looked for with a typo), in one more
-        ({"search": "kettle"}, 6),
-        ({"search": "kettle blue 12"}, 6),
-        ({"search": "12"}, 5),
+        ({"search": "kettle"}, 8),
+        ({"search": "kettle blue 12"}, 8),
+        ({"search": "12"}, 7),
     ],
 )
 def test_filtered_lists_and_searches_take_a_fixed_number_of_queries(

@@ -16,7 +16,8 @@ from purchases.models import FileType, PurchaseStatus
 from purchases.services import attachment_add, purchase_update
 from purchases.tests.factories import PurchaseFactory
 from purchases.tests.images import image_bytes
-from warranties.tests.factories import WarrantyFactory
+from warranties.services import claim_create
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,17 +149,19 @@ def test_the_page_takes_the_same_queries_however_much_it_shows(
     owner_client, django_assert_num_queries
 ):
     small = PurchaseFactory()
+    ClaimFactory(warranty=WarrantyFactory(purchase=small))
     large = PurchaseFactory()
-    WarrantyFactory.create_batch(4, purchase=large)
+    warranties = WarrantyFactory.create_batch(4, purchase=large)
     for index in range(3):
         attach(large, image_bytes(10 + index, 10), f"photo-{index}.png", FileType.PHOTO)
-        attach(large, b"%PDF-1.4 " + bytes([index]), f"doc-{index}.pdf", FileType.MANUAL)
+        document = attach(large, b"%PDF-1.4 " + bytes([index]), f"doc-{index}.pdf", FileType.MANUAL)
+        claim_create(warranty=warranties[index], data={"document_ids": [document.id]})
 
     # session, user, their role, preferences, the purchase with its retailer, brand and people,
-    # its warranties, its attachments with their blobs, retailers, brands and the household's
-    # tags (the form)
+    # its warranties, their claims, the claims' documents, its attachments with their blobs,
+    # retailers, brands and the household's tags (the form)
     for purchase in (small, large):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             owner_client.get(url_of(purchase))
 
 
@@ -172,3 +175,15 @@ def test_every_list_links_the_product_name_to_its_page(owner_client):
 
     for page in ["/inventory/", "/warranties/", "/"]:
         assert link in owner_client.get(page).content.decode(), page
+
+
+def test_each_warranty_shows_its_claims_and_an_editor_may_open_one(owner_client):
+    purchase = PurchaseFactory(product_name="Dishwasher")
+    warranty = WarrantyFactory(purchase=purchase)
+    ClaimFactory(warranty=warranty, number="RMA-4711", status="IN_PROGRESS")
+
+    content = owner_client.get(url_of(purchase)).content.decode()
+
+    claims = content[content.index('data-testid="warranty-claims"') :]
+    assert "RMA-4711" in claims and "In progress" in claims
+    assert reverse("warranties:claims", args=[warranty.id]) in claims

@@ -16,7 +16,7 @@ from purchases.tests.api_helpers import PURCHASES, ids, ids_of
 from purchases.tests.factories import PurchaseFactory
 from purchases.tests.search_helpers import stale_search_texts
 from warranties.services import warranty_delete, warranty_update
-from warranties.tests.factories import WarrantyFactory
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ SOURCES = {
     "attachment file name": lambda: (
         with_attachment(PurchaseFactory(), "zebrafish-manual.pdf").purchase
     ),
+    "claim number": lambda: ClaimFactory(number="RMA-ZEBRAFISH-7").warranty.purchase,
 }
 
 

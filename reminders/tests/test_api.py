@@ -36,7 +36,7 @@ def test_preferences_start_with_the_defaults(api_client, owner):
     assert response.status_code == 200
     assert response.json() == {
         "thresholds": [30, 7, 1],
-        "kinds": ["warranty", "return"],
+        "kinds": ["warranty", "return", "claim"],
         "email_enabled": True,
         "email": None,
         "recipient": "owner@example.org",

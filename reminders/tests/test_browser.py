@@ -23,7 +23,7 @@ def test_reminder_preferences_are_saved_from_the_profile_page(signed_in_page, ap
     expect(page.get_by_role("status").filter(has_text="Reminder settings saved")).to_be_visible()
     preferences = ReminderPreferences.objects.get(user=api_user)
     assert preferences.thresholds == [14, 3]
-    assert preferences.kinds == ["warranty"]
+    assert preferences.kinds == ["warranty", "claim"]
     assert preferences.email == "owner@example.org"
     page.reload()
     expect(page.get_by_label("Days before a deadline")).to_have_value("14, 3")

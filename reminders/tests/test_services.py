@@ -73,7 +73,7 @@ def test_every_bad_field_is_named_at_once():
     with pytest.raises(ValidationError) as raised:
         reminder_preferences_clean({"kinds": ["birthday"], "webhook_url": "ftp://example.org/x"})
     assert raised.value.message_dict == {
-        "kinds": ["Kinds are chosen from warranty, return."],
+        "kinds": ["Kinds are chosen from warranty, return, claim."],
         "webhook_url": ["The webhook URL must be an http:// or https:// address."],
     }
 

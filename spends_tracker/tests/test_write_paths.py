@@ -50,13 +50,17 @@ from purchases.services import (
     purchases_tag_add,
 )
 from purchases.tests.search_helpers import stale_search_texts
-from warranties.models import Warranty
+from warranties.models import Claim, Warranty
 from warranties.services import (
+    claim_create,
+    claim_delete,
+    claim_update,
     warranties_set_voided,
     warranty_create,
     warranty_delete,
     warranty_update,
 )
+from warranties.tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -398,6 +402,8 @@ ADMIN = [
                 "purchase": str(h.purchase.pk),
                 "warranty_start": "2025-01-01",
                 "warranty_end": "2031-01-01",
+                "claims-TOTAL_FORMS": "0",
+                "claims-INITIAL_FORMS": "0",
             },
         ),
         0,
@@ -462,7 +468,52 @@ BULK = [
     ("page-catalog-defaults", lambda h, c: c.owner.post(reverse("catalog:load_defaults")), 0),
 ]
 
-PATHS = SERVICES + API + ADMIN + BULK
+
+def _claim(h):
+    """A claim of the household's warranty, made around the services (the write is the test's)."""
+    return ClaimFactory(warranty=h.warranty, opened_on=datetime.date(2025, 3, 1))
+
+
+def _claim_page_post(name: str, data: dict):
+    return lambda h, c: c.owner.post(reverse(f"warranties:{name}", args=[_claim(h).pk]), data)
+
+
+CLAIMS = [
+    ("claim_create", lambda h, c: claim_create(warranty=h.warranty, data={}), 0),
+    ("claim_update", lambda h, c: claim_update(claim=_claim(h), data={"status": "RESOLVED"}), 0),
+    ("claim_delete", lambda h, c: claim_delete(claim=_claim(h)), 0),
+    (
+        "api-claim-create",
+        lambda h, c: c.api.post(
+            f"/api/warranties/{h.warranty.pk}/claims", {}, content_type="application/json"
+        ),
+        0,
+    ),
+    (
+        "api-claim-update",
+        lambda h, c: c.api.put(
+            f"/api/claims/{_claim(h).pk}", {"notes": "x"}, content_type="application/json"
+        ),
+        0,
+    ),
+    ("api-claim-delete", lambda h, c: c.api.delete(f"/api/claims/{_claim(h).pk}"), 0),
+    (
+        "admin-claim-change",
+        lambda h, c: _admin_change(c.staff, Claim, _claim(h), status="IN_PROGRESS"),
+        0,
+    ),
+    ("admin-claim-delete", lambda h, c: _admin_delete(c.staff, Claim, _claim(h)), 0),
+    (
+        "page-claim-open",
+        lambda h, c: c.owner.post(reverse("warranties:claims", args=[h.warranty.pk]), {}),
+        0,
+    ),
+    ("page-claim-edit", _claim_page_post("claim", {"number": "RMA-1"}), 0),
+    ("page-claim-status", _claim_page_post("claim_status", {"status": "REJECTED"}), 0),
+    ("page-claim-delete", _claim_page_post("claim_delete", {"confirm": "on"}), 0),
+]
+
+PATHS = SERVICES + API + ADMIN + BULK + CLAIMS
 
 
 class Clients:

@@ -6,7 +6,7 @@ from django import template
 
 from kernel import clock
 from warranties.badges import badge_of
-from warranties.models import WarrantyStatus, warranty_type_label
+from warranties.models import ClaimStatus, WarrantyStatus, warranty_type_label
 
 register = template.Library()
 
@@ -54,3 +54,22 @@ def unvoided_badge(warranty, date_format="") -> tuple[str, str]:
 def warranty_type_label_filter(value) -> str:
     """`{{ warranty.warranty_type|warranty_type_label }}` → "Extended warranty" for EXTENDED."""
     return warranty_type_label(value)
+
+
+@register.filter
+def claims_state(claims) -> dict | None:
+    """What a warranty's row says of its claims (`warranty.claim_list`, prefetched): how many
+    are open, the furthest status among them, the next follow-up; None without claims."""
+    if not claims:
+        return None
+    open_claims = [claim for claim in claims if claim.is_open]
+    follow_ups = [claim.follow_up_on for claim in open_claims if claim.follow_up_on]
+    in_progress = any(claim.status == ClaimStatus.IN_PROGRESS for claim in open_claims)
+    return {
+        "total": len(claims),
+        "open": len(open_claims),
+        "status": ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN,
+        "label": (ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN).label,
+        "follow_up": min(follow_ups) if follow_ups else None,
+        "overdue": bool(follow_ups) and min(follow_ups) <= clock.today(),
+    }

@@ -12,7 +12,7 @@ from warranties.tests.api_helpers import (
     ids,
     warranty_ending,
 )
-from warranties.tests.factories import WarrantyFactory
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,12 @@ def test_expiring_gives_the_soonest_limit_and_counts_them_all_in_a_header(
     api_client, django_assert_num_queries
 ):
     ending = [warranty_ending(offset) for offset in (9, 2, 5, 7)]
+    for warranty in ending:
+        ClaimFactory.create_batch(2, warranty=warranty)
     api_client.get(EXPIRING)  # the token's first use is recorded once
 
-    # token, count, page (purchase and people joined in)
-    with django_assert_num_queries(3):
+    # token, count, page (purchase and people joined in), claims, their documents
+    with django_assert_num_queries(5):
         response = api_client.get(EXPIRING, {"limit": 2})
 
     assert ids(response) == [str(ending[1].id), str(ending[2].id)]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kernel import clock
 from purchases.tests.factories import PurchaseFactory
-from warranties.tests.factories import WarrantyFactory
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +93,12 @@ def test_an_empty_list_says_how_to_add_one(owner_client):
     assert "No warranties yet" in owner_client.get(URL).content.decode()
 
 
-def test_a_page_of_warranties_takes_six_queries(
+def test_a_page_of_warranties_with_claims_takes_eight_queries(
     owner_client, warranties, django_assert_num_queries
 ):
-    # session, user, their role, preferences, count, page (purchases joined)
-    with django_assert_num_queries(6):
+    for warranty in warranties.values():
+        ClaimFactory.create_batch(2, warranty=warranty)
+    # session, user, their role, preferences, count, page (purchases joined), the claims of the
+    # page, their documents
+    with django_assert_num_queries(8):
         owner_client.get(URL)

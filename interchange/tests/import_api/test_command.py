@@ -96,7 +96,7 @@ def mismatched_blob_zip(name: str) -> bytes:
     ("name", "content"),
     [
         ("export.json", b'{"purchases": [\n  {"id": 1,\n'),
-        ("export.json", b'{"format_version": 4, "purchases": []}'),
+        ("export.json", b'{"format_version": 5, "purchases": []}'),
         ("purchases.csv", b"name,cost\r\nRake,3\r\n"),
         ("purchases.csv", b"product_name,price,purchase_date\r\nRake,0,2024-05-01\r\n"),
         ("backup.zip", b"PK\x03\x04 not really"),
@@ -106,7 +106,7 @@ def mismatched_blob_zip(name: str) -> bytes:
     ],
     ids=[
         "truncated-json",
-        "version-4",
+        "version-5",
         "csv-without-columns",
         "csv-only-bad-rows",
         "not-a-zip",

@@ -61,7 +61,7 @@ def test_a_file_of_which_nothing_could_be_imported_answers_400_with_a_string_det
         ("json", "export.json", b'{"purchases": [{"id": 1', "not valid JSON"),
         ("json", "export.json", b"[]", "not an object"),
         ("json", "export.json", b'{"purchases": "caf\xe9"}', "UTF-8"),
-        ("json", "export.json", b'{"format_version": 4, "purchases": []}', "version 4"),
+        ("json", "export.json", b'{"format_version": 5, "purchases": []}', "version 5"),
         ("csv", "purchases.csv", b"", "empty"),
         ("csv", "purchases.csv", b"name,cost\r\nRake,3\r\n", "product_name"),
         (
@@ -79,7 +79,7 @@ def test_a_file_of_which_nothing_could_be_imported_answers_400_with_a_string_det
         "truncated-json",
         "json-list",
         "json-latin1",
-        "json-version-4",
+        "json-version-5",
         "csv-empty",
         "csv-no-required-columns",
         "csv-latin1",

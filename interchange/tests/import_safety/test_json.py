@@ -133,7 +133,7 @@ def test_invalid_utf8_in_json_is_refused_naming_the_byte_position(household, tmp
     assert f"position {position}" in message
 
 
-@pytest.mark.parametrize("version", [4, 99])
+@pytest.mark.parametrize("version", [5, 99])
 def test_a_newer_format_version_is_refused(household, tmp_path, version):
     document = new_records()
     document["format_version"] = version

@@ -157,10 +157,10 @@ def test_a_zip_without_data_json_at_its_root_is_refused(household, tmp_path, ent
     [
         (b'{"purchases": [', "data.json: The file is not valid JSON"),
         (b"[]", "data.json: The file is not a Spends Tracker export"),
-        (b'{"format_version": 4, "purchases": []}', "data.json: The file has format version 4"),
+        (b'{"format_version": 5, "purchases": []}', "data.json: The file has format version 5"),
         (b'{"purchases": "\xff"}', "data.json: The file is not UTF-8 text"),
     ],
-    ids=["truncated", "list", "version-4", "latin-1"],
+    ids=["truncated", "list", "version-5", "latin-1"],
 )
 def test_a_bad_data_json_in_an_archive_is_refused_naming_it(household, tmp_path, data, expected):
     entries = [("data.json", data), (upload_path(MANUAL), MANUAL)]
