@@ -57,6 +57,6 @@ def test_the_warranties_page_searches_and_names_an_ignored_filter(signed_in_page
     expect(page.get_by_test_id("ignored-filters")).to_contain_text("status='bogus' was ignored")
     page.get_by_label("Search warranties").fill("careshild")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.get_by_role("link", name="Espresso machine")).to_be_visible()
-    expect(page.get_by_role("link", name="Kettle")).to_have_count(0)
+    expect(page.get_by_role("link", name="Espresso machine", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Kettle", exact=True)).to_have_count(0)
     screenshot(page, "warranties-search")

@@ -133,6 +133,28 @@ def test_escape_closes_the_purchase_form_and_the_focus_returns(signed_in_page, d
     expect(page.get_by_role("button", name=edit["name"]).first).to_be_focused()
 
 
+def test_escape_closes_the_form_while_the_purchase_is_still_loading(signed_in_page, demo_data):
+    """A slow answer: Escape pressed before it arrives closes the form, and the late answer
+    neither opens it again nor takes the focus from the button that opened it."""
+    page = signed_in_page
+    held = []
+    page.route(re.compile(r"/api/purchases/[0-9a-f-]+$"), lambda route: held.append(route))
+    page.goto("/inventory/")
+    page.locator("body").focus()
+    edit = tab_to(page, lambda element: element["name"].startswith("Edit "))
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
+    expect(dialog).to_be_visible()
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(300)  # the late answer's turn to do harm, were it allowed to
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name=edit["name"]).first).to_be_focused()
+
+
 def test_a_confirmation_keeps_the_focus_and_escape_returns_it(signed_in_page, demo_data):
     page = signed_in_page
     page.goto("/catalog/")

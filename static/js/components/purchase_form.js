@@ -132,6 +132,11 @@ document.addEventListener("alpine:init", () => {
       this.open = true;
       document.body.classList.add("modal-open");
       this.forgetUrlRequest();
+      // The dialog itself holds the focus until a field takes it (at once for a new purchase,
+      // once an edited one has loaded), so that Escape closes it while it is still loading.
+      this.$nextTick(() => {
+        if (!this.$el.contains(document.activeElement)) this.$el.focus();
+      });
     },
     openNew() {
       this.show();
@@ -149,11 +154,15 @@ document.addEventListener("alpine:init", () => {
       this.loading = true;
       try {
         const [purchase, files] = await Promise.all([window.api.get(`purchases/${id}`), window.api.get(`files/${id}`)]);
+        // Closed (Escape) or opened on another purchase while this one loaded: a late answer
+        // must neither fill the form nor take the focus back from where the person is now.
+        if (!this.open || this.purchaseId !== id) return;
         this.fill(purchase);
         this.attachments = files.map((file) => ({ ...file, removing: false }));
         this.loading = false;
         this.$nextTick(() => this.$refs.productName.focus());
       } catch (error) {
+        if (!this.open || this.purchaseId !== id) return;
         window.notify(`The purchase could not be opened: ${error.message}`, "error");
         this.close();
       }
