@@ -26,6 +26,18 @@ def _first_purchase_id() -> str:
     return str(Purchase.objects.order_by("created_at").values_list("id", flat=True).first())
 
 
+def _a_claim():
+    """A claim on the first warranty (the demo household has none), with a follow-up date."""
+    from warranties.models import Claim, Warranty
+    from warranties.tests.factories import ClaimFactory
+
+    claim = Claim.objects.first()
+    if claim is None:
+        warranty = Warranty.objects.order_by("created_at").first()
+        claim = ClaimFactory(warranty=warranty, number="RMA-1001", notes="Door seal leaks")
+    return claim
+
+
 @dataclass(frozen=True)
 class A11yPage:
     """A page to check: NAME for the screenshot, PATH (or a function giving it, for a page of
@@ -51,6 +63,9 @@ PAGES = [
     ),
     A11yPage("item", lambda: f"/inventory/{_first_purchase_id()}/"),
     A11yPage("warranties", "/warranties/"),
+    A11yPage("claims", lambda: f"/warranties/{_a_claim().warranty_id}/claims/"),
+    A11yPage("claim-new", lambda: f"/warranties/{_a_claim().warranty_id}/claims/?new=1"),
+    A11yPage("claim-edit", lambda: f"/warranties/claims/{_a_claim().id}/"),
     A11yPage("catalog", "/catalog/"),
     A11yPage("data", "/data/"),
     A11yPage("settings", "/settings/"),

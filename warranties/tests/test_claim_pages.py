@@ -175,3 +175,16 @@ def test_the_partial_alone_renders_a_purchases_claims_without_a_query_of_its_own
     assert "RMA-ITEM" in html and "RMA-TWO" in html and "receipt.pdf" in html
     assert "Resolve claim RMA-ITEM" in html  # the owner may act
     assert f'value="/inventory/{claim.warranty.purchase_id}/"' in html  # actions come back here
+
+
+def test_the_claim_form_offers_currencies_as_a_select_and_names_the_warranty_type(owner_client):
+    warranty = WarrantyFactory(warranty_type="EXTENDED")
+    claim = ClaimFactory(warranty=warranty, currency_code="EUR")
+
+    new = owner_client.get(claims_page(warranty) + "?new=1").content.decode()
+    edit = owner_client.get(reverse("warranties:claim", args=[claim.id])).content.decode()
+
+    assert '<select class="form-select" id="id_currency_code" name="currency_code">' in new
+    assert '<option value="USD" selected>' in new  # the household's currency first
+    assert '<option value="EUR" selected>' in edit
+    assert "Extended warranty" in new and "EXTENDED" not in new
