@@ -34,6 +34,7 @@ from warranties.models import (
     warranty_expiring_condition,
     warranty_status_conditions,
 )
+from warranties.selectors import claims_prefetch
 
 ZERO = Decimal("0")
 
@@ -498,16 +499,19 @@ def expensive_purchases(*, currency: str | None = None, base: str | None = None,
     return purchases.select_related("brand").order_by("-amount", "-purchase_date", "id")[:limit]
 
 
-def recent_purchases(*, limit: int = 10):
-    """The purchases recorded last (any currency), ready to be shown in full."""
-    # The dashboard shows no claims: the warranties' claims are not loaded.
-    return Purchase.objects.with_details(claims=False).order_by("-created_at", "-id")[:limit]
+def recent_purchases(*, limit: int = 10, with_claims: bool = True):
+    """The purchases recorded last (any currency), ready to be shown in full: with their
+    warranties' claims for the API's purchase objects; WITH_CLAIMS false leaves them out (the
+    dashboard shows none)."""
+    return Purchase.objects.with_details(claims=with_claims).order_by("-created_at", "-id")[:limit]
 
 
-def recent_warranties(*, limit: int = 10):
-    """The warranties recorded last, with their effective status and purchase."""
-    return (
-        Warranty.objects.with_status()
-        .select_related("purchase", "created_by", "updated_by")
-        .order_by("-created_at", "-id")[:limit]
+def recent_warranties(*, limit: int = 10, with_claims: bool = True):
+    """The warranties recorded last, with their effective status and purchase, and their claims
+    unless WITH_CLAIMS is false (the dashboard shows none)."""
+    warranties = Warranty.objects.with_status().select_related(
+        "purchase", "created_by", "updated_by"
     )
+    if with_claims:
+        warranties = warranties.prefetch_related(claims_prefetch())
+    return warranties.order_by("-created_at", "-id")[:limit]

@@ -110,8 +110,8 @@ def dashboard(request):
         ),
         expiring_soon_days=EXPIRING_SOON_DAYS,
         expiring_card_note=f"Warranties ending within {EXPIRING_SOON_DAYS} days",
-        recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT),
-        recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT),
+        recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT, with_claims=False),
+        recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT, with_claims=False),
     )
     return render(request, "analytics/dashboard.html", context)
 

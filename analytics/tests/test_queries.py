@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from purchases.rollups import rollups_brought_in_step
 from purchases.services import purchase_update
 from purchases.tests.factories import PurchaseFactory
-from warranties.tests.factories import WarrantyFactory
+from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,25 @@ def test_each_dashboard_figure_costs_a_fixed_number_of_queries_cold(
         cache.clear()
         with django_assert_num_queries(COLD_QUERIES[url]):
             assert api_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/analytics/recent-purchases?limit=30", "/api/analytics/recent-warranties?limit=30"],
+)
+def test_the_recent_lists_read_their_claims_in_a_fixed_number_of_queries(
+    api_client, django_assert_num_queries, url
+):
+    """Purchase and warranty objects carry their claims: prefetched, never one query each."""
+    api_client.get(url)
+    counts = []
+    for count in (2, 12):
+        for number in range(count):
+            warranty = WarrantyFactory(purchase=PurchaseFactory())
+            ClaimFactory(warranty=warranty, number=f"RMA-{count}-{number}")
+        with CaptureQueriesContext(connection) as queries:
+            response = api_client.get(url)
+        assert response.status_code == 200
+        assert response.json()[0]["warranties" if "purchases" in url else "claims"]
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
