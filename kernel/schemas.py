@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from kernel.links import web_link_check
-from kernel.money import quantize_money
+from kernel.money import ISO_4217_CODES, quantize_money
 
 MAX_MONEY = Decimal("99999999.99")
 
@@ -251,3 +251,19 @@ def get_or_404(queryset, object_id: str, message: str):
         return queryset.get(pk=uuid.UUID(str(object_id)))
     except (ValueError, queryset.model.DoesNotExist):
         raise HttpError(404, message) from None
+
+
+def iso_currency_code(value: str | None) -> str | None:
+    """Return VALUE in upper case if it is an ISO 4217 code (kernel.money); refuse it otherwise.
+
+    The check of every currency a client sends (purchases, claims). Values stored before the
+    check keep their code and still show (preferences/formats.py).
+    """
+    if not value:
+        return value
+    if value.upper() not in ISO_4217_CODES:
+        raise ValueError(
+            f"{value} is not a currency code: use the three letters of ISO 4217, such as USD, "
+            "EUR or JPY."
+        )
+    return value.upper()

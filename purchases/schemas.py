@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, StrictBool
 
 from currencies.selectors import RATE_QUANTUM
-from kernel.money import ISO_4217_CODES, quantize_in
+from kernel.money import quantize_in
 from kernel.schemas import (
     BodySchema,
     DateIn,
@@ -16,6 +16,7 @@ from kernel.schemas import (
     OptionalUUIDQuery,
     PageQuery,
     PriceIn,
+    iso_currency_code,
     optional_text,
     required_name,
     web_link,
@@ -126,26 +127,11 @@ class PurchaseOut(Schema):
         return purchase.warranty_list
 
 
-def _currency_code(value: str | None) -> str | None:
-    """Return VALUE in upper case if it is an ISO 4217 code (kernel.money); refuse it otherwise.
-
-    Purchases stored before the check keep their code and still show (preferences/formats.py).
-    """
-    if not value:
-        return value
-    if value.upper() not in ISO_4217_CODES:
-        raise ValueError(
-            f"{value} is not a currency code: use the three letters of ISO 4217, such as USD, "
-            "EUR or JPY."
-        )
-    return value.upper()
-
-
 ProductName = required_name(255)
 CurrencyCode = Annotated[
     str | None,
     Field(max_length=3, description="ISO 4217 code; default: the currency setting."),
-    AfterValidator(_currency_code),
+    AfterValidator(iso_currency_code),
 ]
 Text100 = optional_text(100)
 

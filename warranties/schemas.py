@@ -6,8 +6,15 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from kernel.money import ISO_4217_CODES
-from kernel.schemas import AmountIn, BodySchema, DateIn, Money, PageQuery, optional_text
+from kernel.schemas import (
+    AmountIn,
+    BodySchema,
+    DateIn,
+    Money,
+    PageQuery,
+    iso_currency_code,
+    optional_text,
+)
 from warranties.models import ClaimStatus, WarrantyStatus
 from warranties.selectors import claim_list
 
@@ -212,22 +219,11 @@ class ExpiringQuery(Schema):
 # --- Claims ---------------------------------------------------------------------------------------
 
 
-def _claim_currency(value: str | None) -> str | None:
-    if not value:
-        return value
-    if value.upper() not in ISO_4217_CODES:
-        raise ValueError(
-            f"{value} is not a currency code: use the three letters of ISO 4217, such as USD, "
-            "EUR or JPY."
-        )
-    return value.upper()
-
-
 CostIn = AmountIn | None
 ClaimCurrency = Annotated[
     str | None,
     Field(max_length=3, description="ISO 4217 code; default: the household's currency."),
-    AfterValidator(_claim_currency),
+    AfterValidator(iso_currency_code),
 ]
 DocumentIds = Annotated[
     list[uuid.UUID] | None,
