@@ -54,7 +54,10 @@ class Source:
         joined = " || ' ' || ".join(f"COALESCE(s.{column}, '')" for column in self.columns)
         aggregate = f"group_concat({joined}, ' ')"
         if vendor == "postgresql":
-            aggregate = f"string_agg({joined}, ' ')"
+            # In a fixed order: without one, the order follows the plan (a sequential or an
+            # index scan, which statistics can switch), and the same words would be stored in
+            # another order than a later computation gives.
+            aggregate = f"string_agg({joined}, ' ' ORDER BY s.id)"
         rows = self.rows_of.format(table=self.table, purchase=purchase)
         return f"(SELECT {aggregate} FROM {rows})"
 
