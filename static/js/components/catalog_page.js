@@ -52,7 +52,7 @@ document.addEventListener("alpine:init", () => {
       this.editingName = name;
       this.draft = name;
       this.renameError = "";
-      this.$nextTick(() => {
+      window.afterShown(() => {
         const input = document.getElementById(`rename-${id}`);
         input.focus();
         input.select();
@@ -63,7 +63,7 @@ document.addEventListener("alpine:init", () => {
       const id = this.editingId;
       this.editingId = null;
       this.renameError = "";
-      this.$nextTick(() => this.focusRenameButton(id));
+      window.afterShown(() => this.focusRenameButton(id));
     },
 
     focusRenameButton(id) {
@@ -102,7 +102,7 @@ document.addEventListener("alpine:init", () => {
     async askDelete(event) {
       const { kind, singular, id, name, count } = event.currentTarget.dataset;
       this.deleting = { kind, singular, id, name, count: Number(count) };
-      this.$nextTick(() => this.$refs.deleteCancel.focus());
+      window.afterShown(() => this.$refs.deleteCancel.focus());
       // The page's count may be stale (a purchase added in another tab), and the API's delete
       // clears the reference on every purchase: ask for the count now, before anyone confirms.
       this.counting = true;

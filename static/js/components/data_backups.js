@@ -124,7 +124,7 @@ document.addEventListener("alpine:init", () => {
         dialogOpener = event.currentTarget;
         this.restoring = { id, label };
         this.restoreTyped = "";
-        this.$nextTick(() => this.$refs.restoreConfirm.focus());
+        window.afterShown(() => this.$refs.restoreConfirm.focus());
       },
       closeRestore() {
         this.restoring = null;
@@ -153,7 +153,7 @@ document.addEventListener("alpine:init", () => {
         const { id, label } = event.currentTarget.dataset;
         dialogOpener = event.currentTarget;
         this.deletingBackup = { id, label };
-        this.$nextTick(() => this.$refs.deleteCancel.focus());
+        window.afterShown(() => this.$refs.deleteCancel.focus());
       },
       closeDelete() {
         if (this.deletingBusy) return;

@@ -134,7 +134,7 @@ document.addEventListener("alpine:init", () => {
       this.forgetUrlRequest();
       // The dialog itself holds the focus until a field takes it (at once for a new purchase,
       // once an edited one has loaded), so that Escape closes it while it is still loading.
-      this.$nextTick(() => {
+      window.afterShown(() => {
         if (!this.$el.contains(document.activeElement)) this.$el.focus();
       });
     },
@@ -146,7 +146,7 @@ document.addEventListener("alpine:init", () => {
       this.showTags("");
       this.warranties = [];
       this.attachments = [];
-      this.$nextTick(() => this.$refs.productName.focus());
+      window.afterShown(() => this.$refs.productName.focus());
     },
     async openEdit(id) {
       this.show();
@@ -160,7 +160,7 @@ document.addEventListener("alpine:init", () => {
         this.fill(purchase);
         this.attachments = files.map((file) => ({ ...file, removing: false }));
         this.loading = false;
-        this.$nextTick(() => this.$refs.productName.focus());
+        window.afterShown(() => this.$refs.productName.focus());
       } catch (error) {
         if (!this.open || this.purchaseId !== id) return;
         window.notify(`The purchase could not be opened: ${error.message}`, "error");
