@@ -411,7 +411,10 @@ def _record(cells: list[Cell], plan: Plan) -> dict:
         if target in ("notes", "tags"):
             continue
         record[target] = _value(target, column, cell, plan)
-    record["currency_code"] = _currency(values, record, plan)
+    written_with = None
+    if "price" in record:
+        record["price"], written_with = record["price"]
+    record["currency_code"] = _currency(record, written_with, plan)
     record["tags"] = _tags(values.get("tags", []))
     record["notes"] = _notes(values.get("notes", []), cells, plan)
     _warranty(record)
@@ -422,7 +425,7 @@ def _value(target: str, column: str, cell: Cell, plan: Plan):
     if target in _DATE_FIELDS:
         return _date(column, cell, plan)
     if target == "price":
-        return _amount(column, cell, plan)
+        return _price(column, cell, plan)
     if target in ("quantity", "warranty_years", "warranty_months", "warranty_days"):
         return _whole(column, cell, plan)
     if target in ("tax_deductible", "warranty_lifetime"):
@@ -452,6 +455,16 @@ def _amount(column: str, cell: Cell, plan: Plan) -> Decimal:
     return price.amount
 
 
+def _price(column: str, cell: Cell, plan: Plan) -> tuple[Decimal, str | None]:
+    """The amount and the currency symbol or code it is written with (None: none)."""
+    if isinstance(cell, Decimal):
+        return cell, None
+    price = Price.fromstring(str(cell), decimal_separator=plan.decimal_separator)
+    if price.amount is None:
+        raise RowError(f"{column} “{cell}” is not an amount")
+    return price.amount, price.currency
+
+
 def _whole(column: str, cell: Cell, plan: Plan) -> int:
     number = cell if isinstance(cell, Decimal) else _amount(column, cell, plan)
     if number != number.to_integral_value():
@@ -470,16 +483,11 @@ def _flag(column: str, cell: Cell) -> bool:
     raise RowError(f"{column} “{cell}” is neither yes nor no")
 
 
-def _currency(values: dict, record: dict, plan: Plan) -> str | None:
+def _currency(record: dict, written_with: str | None, plan: Plan) -> str | None:
     """The currency column's code, else the one the price is written with, else the default."""
     if "currency_code" in record:
         return record["currency_code"].upper()
-    for _column, cell in values.get("price", []):
-        if isinstance(cell, str):
-            code = _currency_of_symbol(Price.fromstring(cell).currency, plan.currency)
-            if code:
-                return code
-    return plan.currency
+    return _currency_of_symbol(written_with, plan.currency) or plan.currency
 
 
 def _currency_of_symbol(symbol: str | None, default: str | None) -> str | None:

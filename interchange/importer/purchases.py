@@ -14,7 +14,7 @@ from interchange.importer.base import BATCH, label_of, new_instance, shown
 from interchange.importer.catalog import CatalogImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
-from purchases.conversions import CONVERSION_FIELDS
+from purchases.conversions import CONVERSION_FIELDS, conversions_for_new
 from purchases.models import Purchase
 from warranties.models import Warranty
 from warranties.services import CREATED_FROM_PURCHASE, warranty_set_primary_end
@@ -185,6 +185,8 @@ class PurchaseImport(CatalogImport):
     def _save_purchases(self, new: list, updated: list, warranties: list, warranty_ends: list):
         """Write a batch: NEW purchases and their WARRANTIES, UPDATED purchases, and the new
         end of the primary warranty of updated ones (WARRANTY_ENDS)."""
+        if not self.lossless:
+            self._convert(new)
         base.insert_rows(Purchase, new)
         if updated:
             fields = self.UPDATED_PURCHASE_FIELDS
@@ -205,6 +207,18 @@ class PurchaseImport(CatalogImport):
                     f"{item.label}: warranty_end {item.warranty_end} is before the warranty's "
                     "start; the warranty was left as it was"
                 )
+
+    def _convert(self, new: list) -> None:
+        """Give NEW purchases their conversion to the base currency before they are written: one
+        query for the batch's rates, where converting them after the import (as it still does for
+        anything left unconverted) would update every row a second time."""
+        conversions = conversions_for_new(
+            ((p.id, p.price, p.currency_code, p.purchase_date) for p in new),
+            base_code=self.default_currency,
+        )
+        for purchase in new:
+            for name, value in conversions[purchase.id].items():
+                setattr(purchase, name, value)
 
     def _purchase_ref(self, key: str | None, label: str) -> uuid.UUID | None:
         """The purchase a warranty or file belongs to; None (reported) when it is skipped."""
