@@ -112,6 +112,10 @@ RULES: dict[str, dict[str, Access]] = {
     "api/import/json": {"POST": EDITOR},
     "api/import/csv": {"POST": EDITOR},
     "api/import/zip": {"POST": EDITOR},
+    "api/import/spreadsheet": {"POST": EDITOR},
+    "api/import/spreadsheet/columns": {"POST": EDITOR},
+    "api/import/mappings": {"POST": EDITOR},
+    "api/import/mappings/<mapping_id>": {"DELETE": EDITOR},
     "api/backup/create": {"POST": EDITOR},
     "api/backup/<backup_id>/verify": {"POST": EDITOR},
     # --- The household's own: owners only (writes fall to OWNER by default; these say so, and

@@ -6,22 +6,32 @@ code moved.
 """
 
 import contextlib
+import json
 import tempfile
+import uuid
 from typing import Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from interchange import imports
+from interchange import imports, saved_mappings
 from interchange.archive import export_zip
 from interchange.documents import ImportRejected
 from interchange.exports import export_csv_chunks, export_json_chunks
-from interchange.schemas import CsvImportOut, JsonImportOut, ZipImportOut
+from interchange.mapping import Mapping, mapping_from_dict, preset
+from interchange.schemas import (
+    CsvImportOut,
+    JsonImportOut,
+    MappingChoiceOut,
+    MappingIn,
+    SheetOut,
+    ZipImportOut,
+)
 from kernel.limits import (
     NoFreeSlot,
     export_slot_take,
@@ -173,3 +183,111 @@ def import_zip(request, file: File[UploadedFile], options: Query[ImportOptions])
     The archive is checked completely first: entry names, sizes, every file's checksum.
     """
     return _import(request, imports.import_zip, file, ".zip", options)
+
+
+# -- Spreadsheets from anywhere, through a column mapping (docs/importing.md) ----------------------
+
+
+class SpreadsheetOptions(ImportOptions):
+    preset: str | None = Field(
+        None,
+        description="A shipped preset (homebox, warracker, snipe-it) when no `mapping` is sent.",
+    )
+
+
+def _mapping_of(mapping_json: str | None, preset_name: str | None) -> Mapping | None:
+    """The mapping sent as JSON text, else the named preset, else None (the guess)."""
+    if mapping_json:
+        try:
+            data = json.loads(mapping_json)
+        except ValueError:
+            raise ImportRejected("The mapping is not JSON.") from None
+        return mapping_from_dict(data)
+    if preset_name:
+        return preset(preset_name)
+    return None
+
+
+def _spreadsheet_upload(upload: UploadedFile) -> str:
+    name = upload.name or ""
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise HttpError(400, "Expected a .csv or .xlsx file")
+    return name
+
+
+@router.post(
+    "/import/spreadsheet/columns",
+    response={200: SheetOut, **IMPORT_ERRORS},
+)
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def spreadsheet_columns(
+    request,
+    file: File[UploadedFile],
+    options: Query[SpreadsheetOptions],
+    mapping: Form[str] = "",
+):
+    """Each column of a spreadsheet with a few values and the field it would fill (the
+    `mapping` sent, else the preset, else the guess), and the formats found. Writes nothing."""
+    name = _spreadsheet_upload(file)
+    try:
+        return imports.inspect_spreadsheet(
+            file.file, filename=name, mapping=_mapping_of(mapping, options.preset)
+        )
+    except ImportRejected as error:
+        raise HttpError(400, str(error)) from None
+
+
+@router.post(
+    "/import/spreadsheet",
+    response={200: CsvImportOut, **IMPORT_ERRORS},
+)
+@decorate_view(streamed_uploads("SPENDS_IMPORT_MAX_BYTES"))
+def import_spreadsheet(
+    request,
+    file: File[UploadedFile],
+    options: Query[SpreadsheetOptions],
+    mapping: Form[str] = "",
+):
+    """Add purchases from any .csv or .xlsx through a column mapping (the `mapping` form field,
+    JSON; else `preset`; else the guess). Unmapped columns are kept in the notes; a second
+    import of the same file adds nothing. 400 with the reason, and nothing changed, when the
+    file or the mapping cannot be used."""
+    name = _spreadsheet_upload(file)
+    try:
+        report = imports.import_spreadsheet(
+            file.file,
+            filename=name,
+            mapping=_mapping_of(mapping, options.preset),
+            mode=options.mode,
+            dry_run=options.dry_run,
+            actor=request.user,
+            source=name,
+        )
+    except ImportRejected as error:
+        raise HttpError(400, str(error)) from None
+    return report.as_dict()
+
+
+@router.get("/import/mappings", response={200: list[MappingChoiceOut], **COMMON_ERRORS})
+def list_mappings(request):
+    """The shipped presets for other trackers' exports, then the mappings saved here."""
+    return saved_mappings.mapping_choices()
+
+
+@router.post("/import/mappings", response={201: MappingChoiceOut, **COMMON_ERRORS})
+def save_mapping(request, payload: MappingIn):
+    """Save a mapping under a name (a mapping of that name is replaced)."""
+    try:
+        mapping = mapping_from_dict(payload.mapping)
+    except ImportRejected as error:
+        raise HttpError(400, str(error)) from None
+    saved = saved_mappings.mapping_save(name=payload.name, mapping=mapping, actor=request.user)
+    return 201, {"id": str(saved.pk), "name": saved.name, "kind": "saved", "mapping": saved.mapping}
+
+
+@router.delete("/import/mappings/{mapping_id}", response={204: None, **COMMON_ERRORS})
+def delete_mapping(request, mapping_id: uuid.UUID):
+    """Delete a saved mapping (the shipped presets stay)."""
+    if not saved_mappings.mapping_delete(mapping_id=mapping_id):
+        raise HttpError(404, "No saved mapping has this id")
+    return 204, None

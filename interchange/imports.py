@@ -23,6 +23,7 @@ Decisions behind the rules of docs/api.md §5.10, §6.3 and §6.5:
 
 import codecs
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -34,7 +35,19 @@ from interchange.archive import Archive
 from interchange.documents import Document, ImportRejected, StreamedDocument, rewound
 from interchange.formats import CSV_COLUMNS, csv_text
 from interchange.importer import RecordImport
+from interchange.mapping import (
+    Mapping,
+    RowError,
+    cell_text,
+    column_name,
+    detect_date_format,
+    detect_decimal_separator,
+    guess_mapping,
+)
+from interchange.mapping import plan as mapping_plan
+from interchange.mapping import records as mapped_records
 from interchange.reports import ImportReport, Progress
+from interchange.spreadsheets import open_sheet
 from kernel.versioning import data_changed
 from preferences.selectors import preferred_currency_code
 from purchases.blobs import delete_files
@@ -43,6 +56,10 @@ from purchases.rollups import rollups_brought_in_step
 
 MODES = ("skip", "update")
 CSV_REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
+# Rows read before the import starts, to find the formats of dates and amounts.
+SAMPLE_ROWS = 200
+# Values of each column the preview shows.
+INSPECT_SAMPLES = 3
 
 # -- Entry points ----------------------------------------------------------------------------------
 
@@ -121,6 +138,102 @@ def import_csv(
         counts["rows_total"] - counts["purchases_added"] - counts["purchases_updated"]
     )
     return report
+
+
+def import_spreadsheet(
+    file,
+    *,
+    filename: str,
+    mapping: Mapping | None = None,
+    mode: str = "skip",
+    dry_run: bool = False,
+    progress=None,
+    actor=None,
+    source="",
+):
+    """Import purchases from any spreadsheet (.csv or .xlsx) read through MAPPING
+    (docs/importing.md); without one, the mapping `inspect_spreadsheet` would guess.
+
+    The report is a CSV import's: rows read, added, updated, skipped and why.
+    """
+    report = ImportReport("csv", mode=_mode(mode), dry_run=dry_run)
+    sheet = open_sheet(file, filename)
+    sample = list(itertools.islice(sheet.rows, SAMPLE_ROWS))
+    plan = mapping_plan(
+        mapping or guess_mapping(sheet.header), sheet.header, [c for _, c in sample]
+    )
+    for message in sheet.notes:
+        report.warn(message)
+
+    def rows():
+        for label, record in mapped_records(itertools.chain(sample, sheet.rows), plan):
+            report.counts["rows_total"] += 1
+            if isinstance(record, RowError):
+                report.error(f"{label}: {record}; skipped")
+            else:
+                yield label, record
+
+    run_import(
+        report,
+        lambda importer: importer.purchases(rows(), total=None),
+        _StoreBlobs(),
+        progress,
+        lossless=False,
+        audit=_ImportAudit(actor, "import.spreadsheet", source),
+    )
+    counts = report.counts
+    counts["rows_skipped"] = (
+        counts["rows_total"] - counts["purchases_added"] - counts["purchases_updated"]
+    )
+    return report
+
+
+def inspect_spreadsheet(file, *, filename: str, mapping: Mapping | None = None) -> dict:
+    """What the import preview shows before anything is imported: each column with a few of its
+    values and the field it fills (MAPPING's, else the guess), the formats found, the choices."""
+    sheet = open_sheet(file, filename)
+    sample = [cells for _, cells in itertools.islice(sheet.rows, SAMPLE_ROWS)]
+    chosen = mapping or guess_mapping(sheet.header)
+    named = {column.lower(): target for column, target in chosen.columns.items()}
+    columns = [
+        {
+            "header": column_name(sheet.header, index),
+            "field": named.get(header.lower(), ""),
+            "samples": [
+                cell_text(row[index])
+                for row in sample[:INSPECT_SAMPLES]
+                if index < len(row) and row[index] not in (None, "")
+            ],
+        }
+        for index, header in enumerate(sheet.header)
+    ]
+    dates = [
+        row[index]
+        for row in sample
+        for index, header in enumerate(sheet.header)
+        if named.get(header.lower()) in ("purchase_date", "return_deadline", "warranty_end")
+        and index < len(row)
+    ]
+    amounts = [
+        row[index]
+        for row in sample
+        for index, header in enumerate(sheet.header)
+        if named.get(header.lower()) == "price" and index < len(row)
+    ]
+    return {
+        "preset": chosen.name,
+        "columns": columns,
+        "date_format": chosen.date_format
+        if chosen.date_format != "auto"
+        else (detect_date_format(dates) or "YYYY-MM-DD"),
+        "decimal_separator": chosen.decimal_separator
+        if chosen.decimal_separator != "auto"
+        else detect_decimal_separator(amounts),
+        "currency": chosen.currency or preferred_currency_code(),
+        "encoding": sheet.encoding,
+        "delimiter": sheet.delimiter,
+        "notes": sheet.notes,
+    }
 
 
 def _utf8_lines(file) -> Iterator[str]:
@@ -290,8 +403,9 @@ def _csv_records(reader, report: ImportReport) -> Iterator[tuple[str, dict]]:
     missing = [column for column in CSV_REQUIRED_COLUMNS if column not in columns]
     if missing:
         raise ImportRejected(
-            f"The CSV file has no {', '.join(missing)} column: its header row must name "
-            "product_name, price and purchase_date (other columns are optional)."
+            f"The CSV file has no {', '.join(missing)} column: it is not this application's "
+            "own CSV. Import it as a spreadsheet to match its columns to the fields (the Data "
+            "page's import, or interchange_import --from)."
         )
     unknown = [column for column in columns if column and column not in CSV_COLUMNS]
     if unknown:

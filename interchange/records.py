@@ -211,6 +211,23 @@ def purchase_fields(record: dict, *, lossless: bool, default_currency: str | Non
     }
 
 
+# A spreadsheet row (interchange/mapping.py) may say more of the warranty its end date makes.
+WARRANTY_EXTRAS = {
+    "warranty_provider": "provider",
+    "warranty_type": "warranty_type",
+    "warranty_notes": "notes",
+}
+
+
+def warranty_extras(record: dict) -> dict:
+    """The provider, type and notes a row gives the warranty its `warranty_end` creates."""
+    return {
+        name: _text(record, key, Warranty, lossless=False, field=name)
+        for key, name in WARRANTY_EXTRAS.items()
+        if record.get(key) not in (None, "")
+    }
+
+
 # A purchase without a kept conversion: `purchases.conversions.conversions_complete` converts it
 # once the import's rows are in (interchange/imports.py).
 NOT_CONVERTED = {

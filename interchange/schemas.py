@@ -1,6 +1,6 @@
 """The reports of the import routes (docs/api.md §6.4), one schema per kind of file."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field, create_model
@@ -43,3 +43,34 @@ CsvImportOut = _report_schema(
     CSV_COUNTS,
     doc="Report of a CSV import (docs/api.md §6.4).",
 )
+
+
+class SheetColumnOut(Schema):
+    header: str
+    field: str = Field(description="The field it fills; empty: kept in the notes.")
+    samples: list[str] = Field(description="A few of its values, as written.")
+
+
+class SheetOut(Schema):
+    """A spreadsheet as the import preview shows it (docs/importing.md §2)."""
+
+    preset: str = Field(description="The preset recognised or sent; empty for a guess.")
+    columns: list[SheetColumnOut]
+    date_format: str
+    decimal_separator: str
+    currency: str
+    encoding: str = Field(description="How the file was read: a character set, or xlsx.")
+    delimiter: str
+    notes: list[str]
+
+
+class MappingChoiceOut(Schema):
+    id: str = Field(description="A preset's name (homebox…) or a saved mapping's id.")
+    name: str
+    kind: Literal["preset", "saved"]
+    mapping: dict[str, Any]
+
+
+class MappingIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    mapping: dict[str, Any]

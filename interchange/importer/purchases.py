@@ -31,6 +31,7 @@ class PurchaseRow:
     retailer: tuple[str | None, str | None]  # (id as written, name) — names come from CSV files
     brand: tuple[str | None, str | None]
     warranty_end: object = None  # CSV files carry the primary warranty's end
+    warranty_extras: dict | None = None  # and spreadsheets its provider, type and notes
 
 
 class PurchaseImport(CatalogImport):
@@ -83,6 +84,7 @@ class PurchaseImport(CatalogImport):
                 record, lossless=self.lossless, default_currency=self.default_currency
             )
             warranty_end = records.optional_date(record, "warranty_end")
+            warranty_extras = records.warranty_extras(record)
             # Only this application's files keep a conversion; the others are converted once
             # the rows are in (interchange/imports.py, `run_import`).
             values.update(
@@ -109,6 +111,7 @@ class PurchaseImport(CatalogImport):
             retailer=(self._reference(record.get("retailer_id")), record.get("retailer_name")),
             brand=(self._reference(record.get("brand_id")), record.get("brand_name")),
             warranty_end=warranty_end,
+            warranty_extras=warranty_extras,
         )
 
     def _reference(self, value) -> str | None:
@@ -168,6 +171,7 @@ class PurchaseImport(CatalogImport):
                     "warranty_end": item.warranty_end,
                     "notes": CREATED_FROM_PURCHASE,
                     "created_at": purchase.created_at,
+                    **(item.warranty_extras or {}),
                 },
             )
             return purchase, warranty
