@@ -13,7 +13,7 @@ from typing import Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -282,7 +282,9 @@ def save_mapping(request, payload: MappingIn):
     except ImportRejected as error:
         raise HttpError(400, str(error)) from None
     saved = saved_mappings.mapping_save(name=payload.name, mapping=mapping, actor=request.user)
-    return 201, {"id": str(saved.pk), "name": saved.name, "kind": "saved", "mapping": saved.mapping}
+    return Status(
+        201, {"id": str(saved.pk), "name": saved.name, "kind": "saved", "mapping": saved.mapping}
+    )
 
 
 @router.delete("/import/mappings/{mapping_id}", response={204: None, **COMMON_ERRORS})
@@ -290,4 +292,4 @@ def delete_mapping(request, mapping_id: uuid.UUID):
     """Delete a saved mapping (the shipped presets stay)."""
     if not saved_mappings.mapping_delete(mapping_id=mapping_id):
         raise HttpError(404, "No saved mapping has this id")
-    return 204, None
+    return Status(204, None)

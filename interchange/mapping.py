@@ -23,6 +23,7 @@ Decisions:
 import datetime
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -244,7 +245,9 @@ def _read_json(path: Path):
 
 
 def _words(header: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", header.lower().removeprefix("hb."))
+    """A header's letters and digits, lowercased, accents dropped: "Händler" reads "handler"."""
+    plain = unicodedata.normalize("NFKD", header.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", plain)
 
 
 def guess_mapping(header: list[str]) -> Mapping:
@@ -272,14 +275,15 @@ def guess_mapping(header: list[str]) -> Mapping:
 
 
 def detect_date_format(values: Iterable[Cell]) -> str | None:
-    """The first format every text value reads in (day-first before month-first when both do)."""
+    """The format the most text values read in, the first of DATE_FORMATS on a tie (day-first
+    before month-first); one bad date among them does not decide the whole file's format."""
     texts = [_date_text(value) for value in values if isinstance(value, str) and value.strip()]
-    if not texts:
-        return None
+    best, best_count = None, 0
     for name, pattern in DATE_FORMATS.items():
-        if all(_strptime(text, pattern) for text in texts):
-            return name
-    return None
+        count = sum(1 for text in texts if _strptime(text, pattern))
+        if count > best_count:
+            best, best_count = name, count
+    return best
 
 
 def detect_decimal_separator(values: Iterable[Cell]) -> str:
