@@ -137,10 +137,10 @@ def child_import(fmt: str, mode: str, path: str) -> None:
     print(json.dumps(measured(run)))
 
 
-def run_child(*arguments: str) -> dict:
-    """Run this script with ARGUMENTS in a fresh process; return what it printed last, plus the
-    wall time of the whole process (`process_seconds`: Python and Django start-up included)."""
-    command = [sys.executable, __file__, *arguments]
+def run_child(*arguments: str, script: str = __file__) -> dict:
+    """Run SCRIPT (this one) with ARGUMENTS in a fresh process; return what it printed last, plus
+    the wall time of the whole process (`process_seconds`: Python and Django start-up included)."""
+    command = [sys.executable, script, *arguments]
     began = time.perf_counter()
     output = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True).stdout
     result = json.loads(output.strip().splitlines()[-1])

@@ -168,6 +168,8 @@ class Mapping:
     decimal_separator: str = AUTO
     currency: str | None = None
     name: str = ""
+    # What separates tags besides , ; and | (Warracker's export joins them with spaces).
+    tag_separator: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -176,6 +178,7 @@ class Mapping:
             "date_format": self.date_format,
             "decimal_separator": self.decimal_separator,
             "currency": self.currency,
+            "tag_separator": self.tag_separator,
         }
 
 
@@ -206,12 +209,16 @@ def mapping_from_dict(data) -> Mapping:
     if currency is not None and (not isinstance(currency, str) or currency not in ISO_4217_CODES):
         raise ImportRejected(f"{currency!r} is not a currency code of ISO 4217, such as EUR.")
     name = data.get("name") or ""
+    tag_separator = data.get("tag_separator") or ""
+    if not isinstance(tag_separator, str) or len(tag_separator) > 1:
+        raise ImportRejected("The tag separator is one character (a space, / …) or empty.")
     return Mapping(
         columns={key.strip(): value for key, value in columns.items() if value},
         date_format=date_format,
         decimal_separator=separator,
         currency=currency,
         name=str(name)[:100],
+        tag_separator=tag_separator,
     )
 
 
@@ -329,6 +336,7 @@ class Plan:
     date_format: str | None
     decimal_separator: str
     currency: str | None
+    tag_separator: str = ""
 
 
 def plan(mapping: Mapping, header: list[str], sample: list[list[Cell]]) -> Plan:
@@ -373,7 +381,9 @@ def plan(mapping: Mapping, header: list[str], sample: list[list[Cell]]) -> Plan:
             row[i] for row in sample for i, t in fields.items() if t == "price" and i < len(row)
         ]
         separator = detect_decimal_separator(amounts)
-    return Plan(header, fields, kept, date_format, separator, mapping.currency)
+    return Plan(
+        header, fields, kept, date_format, separator, mapping.currency, mapping.tag_separator
+    )
 
 
 def column_name(header: list[str], index: int) -> str:
@@ -400,12 +410,14 @@ def _record(cells: list[Cell], plan: Plan) -> dict:
         extra = [cell for cell in cells[len(plan.header) :] if cell not in (None, "")]
         if extra:
             raise RowError("has more cells than the header row has columns")
+    cells = [_unguarded(cell) for cell in cells]
     values: dict[str, list[tuple[str, Cell]]] = {}
     for index, target in plan.fields.items():
         cell = cells[index] if index < len(cells) else None
         if cell not in (None, "") and target != DISCARD:
             values.setdefault(target, []).append((column_name(plan.header, index), cell))
-    record = {"source_id": [str(cell).strip() for _, cell in values.pop("source_id", [])]}
+    source_ids = values.pop("source_id", [])
+    record = {"source_id": [str(cell).strip() for _, cell in source_ids]}
     for target, found in values.items():
         column, cell = found[0]
         if target in ("notes", "tags"):
@@ -415,8 +427,8 @@ def _record(cells: list[Cell], plan: Plan) -> dict:
     if "price" in record:
         record["price"], written_with = record["price"]
     record["currency_code"] = _currency(record, written_with, plan)
-    record["tags"] = _tags(values.get("tags", []))
-    record["notes"] = _notes(values.get("notes", []), cells, plan)
+    record["tags"] = _tags(values.get("tags", []), plan.tag_separator)
+    record["notes"] = _notes(values.get("notes", []), cells, plan, source_ids)
     _warranty(record)
     return record
 
@@ -502,27 +514,40 @@ def _currency_of_symbol(symbol: str | None, default: str | None) -> str | None:
     return _SYMBOLS.get(symbol)
 
 
-def _tags(found: list[tuple[str, Cell]]) -> str | None:
+def _tags(found: list[tuple[str, Cell]], separator: str) -> str | None:
+    pattern = "[,;|" + re.escape(separator) + "]" if separator else "[,;|]"
     names: list[str] = []
     for _, cell in found:
-        for name in re.split(r"[,;|]", str(cell)):
+        for name in re.split(pattern, str(cell)):
             name = name.strip()
             if name and name.lower() not in {known.lower() for known in names}:
                 names.append(name)
     return ", ".join(names) or None
 
 
-def _notes(found: list[tuple[str, Cell]], cells: list[Cell], plan: Plan) -> str | None:
-    """The notes column as it is, then other notes columns and every unmapped column, labelled."""
+def _notes(found: list, cells: list[Cell], plan: Plan, source_ids: list) -> str | None:
+    """The notes column as it is, then other notes columns, the row's ids in the other
+    application (readable, not only its purchase's identity) and every unmapped column, each
+    labelled with its header."""
     parts = []
     for position, (column, cell) in enumerate(found):
         text = cell_text(cell)
         parts.append(text if position == 0 else f"{column}: {text}")
+    parts.extend(f"{column}: {cell_text(cell)}" for column, cell in source_ids)
     for index in plan.kept:
         cell = cells[index] if index < len(cells) else None
         if cell not in (None, ""):
             parts.append(f"{column_name(plan.header, index)}: {cell_text(cell)}")
     return "\n".join(parts) or None
+
+
+# Exporters put ' (Homebox, and this application) or ` (Snipe-IT) before a cell a spreadsheet would
+# run as a formula; the value is what follows.
+_GUARDED = re.compile(r"['`][=+\-@\t\r]")
+
+
+def _unguarded(cell: Cell) -> Cell:
+    return cell[1:] if isinstance(cell, str) and _GUARDED.match(cell) else cell
 
 
 def cell_text(cell: Cell) -> str:
@@ -542,7 +567,10 @@ def _warranty(record: dict) -> None:
     if lifetime:
         record["warranty_end"] = LIFETIME_END
         notes = record.get("warranty_notes")
-        record["warranty_notes"] = f"{LIFETIME_NOTE}\n{notes}" if notes else LIFETIME_NOTE
+        if not notes:
+            record["warranty_notes"] = LIFETIME_NOTE
+        elif "lifetime" not in notes.lower():
+            record["warranty_notes"] = f"{LIFETIME_NOTE}\n{notes}"
     elif "warranty_end" not in record and (years or months or days):
         start = record.get("purchase_date")
         if isinstance(start, datetime.date):
@@ -553,10 +581,11 @@ def _row_id(cells: list[Cell], plan: Plan, source_id: list[str], seen: dict) -> 
     """The same id for the same row of the same file, every time it is imported."""
     if source_id:
         return uuid.uuid5(_ROW_IDS, "id\x1f" + "\x1f".join(source_id))
+    # Columns left out are not the row's: Warracker's Status changes from one export to the next.
     content = "\x1f".join(
         f"{column_name(plan.header, index)}={cell_text(cell)}"
         for index, cell in enumerate(cells)
-        if cell not in (None, "")
+        if cell not in (None, "") and plan.fields.get(index) != DISCARD
     )
     # Two identical rows are two purchases (two of the same bought the same day): numbered.
     seen[content] = seen.get(content, 0) + 1
