@@ -101,7 +101,7 @@ class ClaimImport(WarrantyImport):
             if key is not None:
                 self.ids["claims"][key] = uid
             new.append(new_instance(Claim, {"id": uid, "warranty_id": warranty_id, **values}))
-        base.insert_rows(Claim, new)
+        base.insert_rows(Claim, new, self.statistics)
         Claim.objects.update_each(
             (claim.pk, {name: getattr(claim, name) for name in self.UPDATED_CLAIM_FIELDS})
             for claim in updated

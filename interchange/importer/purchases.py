@@ -187,14 +187,14 @@ class PurchaseImport(CatalogImport):
         end of the primary warranty of updated ones (WARRANTY_ENDS)."""
         if not self.lossless:
             self._convert(new)
-        base.insert_rows(Purchase, new)
+        base.insert_rows(Purchase, new, self.statistics)
         if updated:
             fields = self.UPDATED_PURCHASE_FIELDS
             Purchase.objects.update_each(
                 (purchase.pk, {name: getattr(purchase, name) for name in fields})
                 for purchase in updated
             )
-        base.insert_rows(Warranty, warranties)
+        base.insert_rows(Warranty, warranties, self.statistics)
         self.present[Purchase].update(purchase.id for purchase in new)
         self.counts["purchases_added"] += len(new)
         self.counts["purchases_updated"] += len(updated)

@@ -78,7 +78,7 @@ class WarrantyImport(PurchaseImport):
             if key is not None:
                 self.ids["warranties"][key] = uid
             new.append(new_instance(Warranty, {"id": uid, "purchase_id": purchase_id, **values}))
-        base.insert_rows(Warranty, new)
+        base.insert_rows(Warranty, new, self.statistics)
         Warranty.objects.update_each(
             (warranty.pk, {name: getattr(warranty, name) for name in self.UPDATED_WARRANTY_FIELDS})
             for warranty in updated

@@ -96,10 +96,10 @@ def test_a_crash_after_the_files_are_stored_removes_them_and_keeps_the_rows_out(
 def test_a_crash_midway_through_a_json_import_changes_nothing(household, tmp_path):
     real_insert_rows = importer_base.insert_rows
 
-    def warranties_crash(model, objs):
+    def warranties_crash(model, objs, statistics=None):
         if model is Warranty:
             raise SimulatedCrash
-        real_insert_rows(model, objs)
+        real_insert_rows(model, objs, statistics)
 
     with (
         nothing_changes(tmp_path),
@@ -113,12 +113,12 @@ def test_a_crash_in_a_later_batch_of_a_csv_import_changes_nothing(household, tmp
     real_insert_rows = importer_base.insert_rows
     batches = []
 
-    def second_batch_crashes(model, objs):
+    def second_batch_crashes(model, objs, statistics=None):
         if model is Purchase:
             batches.append(len(objs))
             if len(batches) == 2:
                 raise SimulatedCrash
-        real_insert_rows(model, objs)
+        real_insert_rows(model, objs, statistics)
 
     raw = csv_bytes([CSV_HEADER] + [csv_row(index) for index in range(1500)])
     with (
