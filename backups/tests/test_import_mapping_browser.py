@@ -44,7 +44,9 @@ def test_a_foreign_csv_is_mapped_in_the_preview_and_imported(
     expect(_field(page, "Artikel")).to_have_value("product_name")
     expect(_field(page, "Preis")).to_have_value("price")
     expect(_field(page, "Kaufdatum")).to_have_value("purchase_date")
+    expect(_field(page, "Händler")).to_have_value("retailer_name")
     expect(_field(page, "Marke")).to_have_value("brand_name")
+    expect(_field(page, "Garantie (Monate)")).to_have_value("")
     expect(_field(page, "Zimmer")).to_have_value("")
     expect(page.get_by_label("Dates written as")).to_have_value("DD.MM.YYYY")
     expect(page.get_by_label("Amounts written as")).to_have_value(",")
@@ -59,8 +61,7 @@ def test_a_foreign_csv_is_mapped_in_the_preview_and_imported(
     _field(page, "Preis").select_option(label="Price")
     expect(problem).to_be_hidden()
 
-    # The person's own choices: the retailer and the warranty's length.
-    _field(page, "Händler").select_option(label="Retailer")
+    # The person's own choice: the warranty's length, in months.
     _field(page, "Garantie (Monate)").select_option(label="Warranty (months)")
     screenshot(page, "data-import-mapping")
 
@@ -134,17 +135,36 @@ def test_a_mapping_is_saved_and_offered_again(signed_in_page, tmp_path):
     path = tmp_path / "haushalt.csv"
     path.write_text(GERMAN_CSV, encoding="utf-8")
     _choose(page, path)
-    _field(page, "Händler").select_option(label="Retailer")
+    _field(page, "Garantie (Monate)").select_option(label="Warranty (months)")
+    _field(page, "Zimmer").select_option(label="Leave out")
     page.get_by_label("Save this mapping as…").fill("Unsere Tabelle")
     page.get_by_role("button", name="Save mapping").click()
     expect(page.get_by_role("status").filter(has_text="Unsere Tabelle")).to_be_visible()
 
     # Chosen again for the next file: the saved choices come back.
     _choose(page, path)
-    expect(_field(page, "Händler")).to_have_value("")
+    expect(_field(page, "Garantie (Monate)")).to_have_value("")
     page.get_by_label("Columns as in").select_option(label="Unsere Tabelle")
+    expect(_field(page, "Garantie (Monate)")).to_have_value("warranty_months")
+    expect(_field(page, "Zimmer")).to_have_value("discard")
     expect(_field(page, "Händler")).to_have_value("retailer_name")
     expect(page.get_by_label("Save this mapping as…")).to_have_value("Unsere Tabelle")
+
+
+def test_the_mapping_step_on_a_phone(phone_page, tmp_path, screenshot):
+    page = phone_page
+    path = tmp_path / "haushalt.csv"
+    path.write_text(GERMAN_CSV, encoding="utf-8")
+    _choose(page, path)
+    _field(page, "Kaufdatum").select_option(label="Keep in notes")
+    expect(page.get_by_test_id("import-mapping-problem")).to_contain_text("purchase date")
+    screenshot(page, "data-import-mapping-phone-problem")
+    _field(page, "Kaufdatum").select_option(label="Purchase date")
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_test_id("import-report")).to_contain_text("2 purchases added")
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390
+    screenshot(page, "data-import-mapping-phone-preview")
 
 
 def test_the_applications_own_csv_export_skips_the_mapping_step(

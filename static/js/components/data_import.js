@@ -195,6 +195,9 @@ document.addEventListener("alpine:init", () => {
     columnFieldLabel(column) {
       return `Field for column “${column.header}”`;
     },
+    samplesText(column) {
+      return column.samples.length ? column.samples.join(" · ") : "(empty)";
+    },
     columnFieldClass(column) {
       if (!column.field || this.rules.multiple.includes(column.field)) return "";
       const same = this.sheetColumns.filter((other) => other.field === column.field).length;
