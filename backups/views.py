@@ -7,6 +7,7 @@ from django.utils.timesince import timesince
 from backups.jobs import job_active
 from backups.models import BackupConfig, Frequency, Location
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
+from interchange.formats import CSV_COLUMNS
 from interchange.mapping import DATE_FORMATS, DISCARD, FIELDS, MULTIPLE, REQUIRED
 from kernel.heartbeats import background_context
 
@@ -63,6 +64,7 @@ def data_management(request):
                     "labels": FIELDS,
                     "required": list(REQUIRED),
                     "multiple": sorted(MULTIPLE),
+                    "own_csv_columns": CSV_COLUMNS,
                 },
                 "config": backup_config_info(BackupConfig.current()),
                 "active_job": {"id": str(active.pk), "kind": active.kind} if active else None,

@@ -30,9 +30,7 @@ def _choose(page, path):
     return mapping
 
 
-def test_a_foreign_csv_is_mapped_in_the_preview_and_imported(
-    signed_in_page, tmp_path, screenshot
-):
+def test_a_foreign_csv_is_mapped_in_the_preview_and_imported(signed_in_page, tmp_path, screenshot):
     page = signed_in_page
     path = tmp_path / "haushalt.csv"
     path.write_text(GERMAN_CSV, encoding="utf-8")
@@ -183,3 +181,19 @@ def test_the_applications_own_csv_export_skips_the_mapping_step(
     page.get_by_role("button", name="Preview import").click()
     report = page.get_by_test_id("import-report")
     expect(report).to_contain_text("already here")
+
+
+def test_our_columns_with_one_of_its_own_go_through_the_mapping_step(signed_in_page, tmp_path):
+    """import/csv would ignore the extra column; the mapping keeps it in the notes."""
+    page = signed_in_page
+    path = tmp_path / "list.csv"
+    path.write_text("product_name,price,purchase_date,room\nKettle,25.00,2025-01-05,Kitchen\n")
+    _choose(page, path)
+    expect(_field(page, "product_name")).to_have_value("product_name")
+    expect(_field(page, "room")).to_have_value("")
+    page.get_by_role("button", name="Preview import").click()
+    report = page.get_by_test_id("import-report")
+    expect(report).to_contain_text("1 purchase added")
+    report.get_by_role("button", name="Import for real").click()
+    expect(report).to_contain_text("Imported")
+    assert Purchase.objects.get().notes == "room: Kitchen"

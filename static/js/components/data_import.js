@@ -17,21 +17,29 @@ document.addEventListener("alpine:init", () => {
     rows_total: "rows in the file",
   };
 
-  function labelOf(key) {
-    if (LABELS[key]) return LABELS[key];
-    return key.replace(/_skipped_existing$/, " already here (skipped)").replace(/_/g, " ");
+  function labelOf(key, value) {
+    const label = LABELS[key] || key.replace(/_skipped_existing$/, " already here (skipped)").replace(/_/g, " ");
+    // "1 purchase added", "1 warranty added": the first word is the counted thing.
+    return value === 1 ? label.replace(/^(\w+?)(ies|s)\b/, (_, stem, end) => stem + (end === "ies" ? "y" : "")) : label;
   }
 
   function pageMapping() {
     const element = document.getElementById("data-page");
     const data = element ? JSON.parse(element.textContent) : {};
-    return data.mapping || { labels: {}, required: [], multiple: [] };
+    return data.mapping || { labels: {}, required: [], multiple: [], own_csv_columns: [] };
   }
 
-  // Our own export names its columns after the fields: it is imported as it is (import/csv),
-  // which keeps its ids, so that a second import of it finds its purchases already there.
-  function isOwnCsv(sheet, required) {
-    return required.every((field) => sheet.columns.some((column) => column.field === field && column.header === field));
+  // Our own export (UTF-8, commas, its columns named after the fields) is imported as it is
+  // (import/csv), which keeps its ids, so that a second import of it finds its purchases
+  // already there. A file with any other column goes through the mapping step, where that
+  // column is kept in the notes rather than ignored.
+  function isOwnCsv(sheet, rules) {
+    if (!sheet.encoding.startsWith("utf-8") || sheet.delimiter !== ",") return false;
+    const headers = sheet.columns.map((column) => column.header.toLowerCase());
+    return (
+      rules.required.every((field) => headers.includes(field)) &&
+      headers.every((header) => rules.own_csv_columns.includes(header))
+    );
   }
 
   function sentence(labels) {
@@ -88,7 +96,7 @@ document.addEventListener("alpine:init", () => {
       this.stage = "columns";
       try {
         const [sheet] = await Promise.all([window.api.upload("import/spreadsheet/columns", form, query), this.loadChoices()]);
-        if (chosen.format === "csv" && !picked && isOwnCsv(sheet, this.rules.required)) {
+        if (chosen.format === "csv" && !picked && isOwnCsv(sheet, this.rules)) {
           this.ownCsv = true;
           return;
         }
@@ -164,7 +172,7 @@ document.addEventListener("alpine:init", () => {
     get sheetSummary() {
       if (!this.sheet) return "";
       const count = this.sheet.columns.length;
-      const read = this.sheet.encoding === "xlsx" ? "the first sheet of the workbook" : `read as ${this.sheet.encoding.toUpperCase()}, separated by ${DELIMITERS[this.sheet.delimiter] || this.sheet.delimiter}`;
+      const read = this.sheet.encoding === "xlsx" ? "the first sheet of the workbook" : `read as ${this.sheet.encoding.replace(/-sig$/, "").toUpperCase()}, separated by ${DELIMITERS[this.sheet.delimiter] || this.sheet.delimiter}`;
       return `${count} column${count === 1 ? "" : "s"}, ${read}. Check the field of each column, then preview the import.`;
     },
     // Why the mapping cannot be previewed yet (a required field without a column, a field with
@@ -271,7 +279,7 @@ document.addEventListener("alpine:init", () => {
       if (!this.report) return [];
       return Object.entries(this.report)
         .filter(([key, value]) => !NOT_COUNTS.has(key) && typeof value === "number" && value > 0)
-        .map(([key, value]) => ({ key, value, label: labelOf(key) }));
+        .map(([key, value]) => ({ key, value, label: labelOf(key, value) }));
     },
     get reportErrors() {
       return this.report ? this.report.errors : [];
