@@ -7,6 +7,8 @@ from django.utils.timesince import timesince
 from backups.jobs import job_active
 from backups.models import BackupConfig, Frequency, Location
 from backups.selectors import backup_config_info, backup_last_completed, backup_list
+from interchange.formats import CSV_COLUMNS
+from interchange.mapping import DATE_FORMATS, DISCARD, FIELDS, MULTIPLE, REQUIRED
 from kernel.heartbeats import background_context
 
 # Older backups stay reachable through the API and the admin; the page shows the recent ones.
@@ -18,6 +20,26 @@ def _age(moment) -> str:
     if timezone.now() - moment < datetime.timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment, depth=1)} ago"
+
+
+# The day the date formats of the import's column mapping are shown with ("DD.MM.YYYY: 14.03.2025").
+_EXAMPLE_DAY = datetime.date(2025, 3, 14)
+
+
+def _mapping_choices() -> dict:
+    """What the import's column mapping offers: the fields a column can fill ("" keeps it in the
+    notes, "discard" leaves it out), the date formats with an example each, and what the page
+    checks before a preview (docs/importing.md, "The mapping step")."""
+    fields = [("", "Keep in notes")]
+    fields += [(name, label) for name, label in FIELDS.items() if name != DISCARD]
+    fields.append((DISCARD, FIELDS[DISCARD]))
+    return {
+        "fields": fields,
+        "date_formats": [
+            (name, f"{name} ({_EXAMPLE_DAY.strftime(pattern)})")
+            for name, pattern in DATE_FORMATS.items()
+        ],
+    }
 
 
 def data_management(request):
@@ -36,7 +58,14 @@ def data_management(request):
             **background_context(),
             "frequencies": Frequency.choices,
             "locations": Location.choices,
+            "mapping": _mapping_choices(),
             "page_data": {
+                "mapping": {
+                    "labels": FIELDS,
+                    "required": list(REQUIRED),
+                    "multiple": sorted(MULTIPLE),
+                    "own_csv_columns": CSV_COLUMNS,
+                },
                 "config": backup_config_info(BackupConfig.current()),
                 "active_job": {"id": str(active.pk), "kind": active.kind} if active else None,
             },

@@ -38,15 +38,29 @@ def _a_claim():
     return claim
 
 
+def _a_foreign_spreadsheet(page) -> None:
+    """Choose a spreadsheet from elsewhere in the Data page's import: its mapping step shows."""
+    page.get_by_label("File to import").set_input_files(
+        {
+            "name": "haushalt.csv",
+            "mimeType": "text/csv",
+            "buffer": "Artikel;Preis;Kaufdatum;Händler;Zimmer\n"
+            "Waschmaschine;1.249,50 €;14.03.2025;Elektro Müller;Keller\n".encode(),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class A11yPage:
     """A page to check: NAME for the screenshot, PATH (or a function giving it, for a page of
-    one record), who opens it, and what shows that it is ready (a CSS selector)."""
+    one record), who opens it, what to do on it first (a function of the page: a state reached
+    by using it), and what shows that it is ready (a CSS selector)."""
 
     name: str
     path: str | Callable[[], str]
     who: str = "owner"  # "owner", "staff" (the admin) or "anonymous"
     ready: str = "main, #content"
+    prepare: Callable | None = None
 
     def url(self) -> str:
         return self.path() if callable(self.path) else self.path
@@ -68,6 +82,12 @@ PAGES = [
     A11yPage("claim-edit", lambda: f"/warranties/claims/{_a_claim().id}/"),
     A11yPage("catalog", "/catalog/"),
     A11yPage("data", "/data/"),
+    A11yPage(
+        "data-mapping",
+        "/data/",
+        ready="[data-testid=import-column]",
+        prepare=_a_foreign_spreadsheet,
+    ),
     A11yPage("settings", "/settings/"),
     A11yPage("profile", "/accounts/profile/"),
     A11yPage("members", "/accounts/members/"),
@@ -135,6 +155,8 @@ def test_the_page_has_no_serious_accessibility_violation(open_tab, demo_data, sc
         page.set_viewport_size(viewport)
         page.emulate_media(color_scheme=scheme)
         page.goto(checked.url())
+        if checked.prepare:
+            checked.prepare(page)
         page.locator(checked.ready).first.wait_for()
         # Transitions and fades end before colours are measured.
         page.wait_for_timeout(300)
