@@ -416,7 +416,7 @@ def email_bytes(spec: dict) -> bytes:
         message["Date"] = email.utils.format_datetime(sent + datetime.timedelta(days=2))
         body = (
             "<p>---------- Forwarded message ---------<br>"
-            f"From: {html.escape(shop)}<br>Date: {email.utils.format_datetime(sent)}<br>"
+            f"From: {html.escape(spec['printed'])} &lt;orders@{domain}&gt;<br>Date: {email.utils.format_datetime(sent)}<br>"
             f"Subject: {labels['subject'].format(order=spec['order_number'])}</p>" + body
         )
     else:

@@ -23,6 +23,7 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -52,7 +53,10 @@ SECONDS_PER_PAGE = 5.0
 
 
 def simple(text: str | None) -> str:
-    return re.sub(r"[\W_]+", "", (text or "").casefold())
+    """TEXT without case, accents, spaces or punctuation: OCR often loses an accent, and a
+    person confirming "Ferreteria Solano" has the right shop."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[\W_]+", "", plain.casefold())
 
 
 def read(path: Path) -> dict:

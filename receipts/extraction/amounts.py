@@ -99,7 +99,7 @@ def total_candidates(lines: list[str]) -> list[tuple[float, int, Amount]]:
         found = amounts(line)
         if found:
             candidates.append((score, number, found[-1]))
-        elif number + 1 < len(lines) and (below := amounts(lines[number + 1])):
+        elif _only_label(line) and number + 1 < len(lines) and (below := amounts(lines[number + 1])):
             candidates.append((score - 0.25, number + 1, below[0]))
     # The strongest word wins; between equals, the later line (the total comes after the
     # subtotals and the lines it sums), then the larger amount.
@@ -112,6 +112,16 @@ _TAX_INCLUDED = re.compile(
     r"|(?:iva|tva)\s*(?:incluid[oa]|inclus[e]?)",
     re.IGNORECASE,
 )
+
+
+def _only_label(line: str) -> bool:
+    """Whether LINE holds a total's words and nothing else (a table's head, "Qty Description
+    Importe", holds other words too)."""
+    rest = line
+    for _, pattern in TOTAL_WORDS:
+        rest = re.sub(pattern, " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(_CURRENCY, " ", rest, flags=re.IGNORECASE)
+    return not re.search(r"[^\W\d_]{2,}", rest)
 
 
 def _total_score(line: str) -> float:

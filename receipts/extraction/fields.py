@@ -152,6 +152,7 @@ _SENDER = re.compile(
 _NOT_A_NAME = re.compile(
     r"invoice|receipt|rechnung|kassenbon|quittung|beleg|facture|ticket|factura|recibo|order|bestell|commande|pedido"
     r"|thank|danke|merci|gracias|welcome|willkommen|bienvenue|bienvenido|subject|betreff|objet|asunto|forwarded|date|datum|fecha"
+    r"|\b(?:qty|description|amount|price|menge|artikel|betrag|preis|d[ée]signation|montant|prix|qt[ée]|cant|descripci[óo]n|importe|precio)\b"
     r"|\b(?:str|straße|strasse|street|st|road|rd|avenue|ave|rue|calle|av|place|platz)\b\.?|www\.|https?:|@|tel|phone|fax",
     re.IGNORECASE,
 )
@@ -187,14 +188,17 @@ def _is_household(address: str | None, senders) -> bool:
 
 
 def _reads_as_name(line: str) -> bool:
-    letters = len(re.findall(r"[^\W\d_]", line))
-    digits = len(re.findall(r"\d", line))
-    return (
-        letters >= 3
-        and digits <= 2
-        and letters >= 0.6 * len(line.replace(" ", ""))
-        and not _NOT_A_NAME.search(line)
-    )
+    """Whether LINE reads as a shop's name: mostly words (OCR's misreadings of a picture or a
+    rule are not), one of them capitalised as names are, few digits, and none of the words of
+    an address, a title or a table's head."""
+    tokens = [token.strip(".,:;!?»«|—–-_*'\"()<>") for token in line.split()]
+    tokens = [token for token in tokens if token]
+    words = [t for t in tokens if re.fullmatch(r"[^\W\d_]+(?:[&'.-][^\W\d_]*)*|&", t)]
+    if not any(len(word) >= 3 and word[0].isupper() for word in words):
+        return False
+    if len(re.findall(r"\d", line)) > 2 or _NOT_A_NAME.search(line):
+        return False
+    return sum(len(word) for word in words) >= 0.7 * sum(len(token) for token in tokens)
 
 
 def _as_written(line: str) -> str:
@@ -230,7 +234,7 @@ def _known_name(line: str, names) -> tuple[str | None, float]:
 # --- The order number ----------------------------------------------------------------------
 
 _CODE = r"(?P<code>(?=[A-Z0-9-/]*\d[A-Z0-9-/]*\d[A-Z0-9-/]*\d)[A-Z0-9][A-Z0-9-/]{3,})"
-_NUMBER_WORD = r"(?:\s*(?:n[°ºo*]|no\.?|nr\.?|num(?:ber|[ée]ro)|#|id|:|\.|-)\s*)*"
+_NUMBER_WORD = r"(?:\s*(?:n[°ºo*?2]|no\.?|nr\.?|num(?:ber|[ée]ro)|#|id|:|\.|-)\s*)*"
 _ORDER_LABELS = [
     (0.9, r"order|bestell(?:nummer|-?nr)|auftrags?(?:nummer|-?nr)|commande|pedido"),
     (0.7, r"invoice|rechnung(?:snummer|s-?nr)?|facture|factura"),
@@ -238,12 +242,16 @@ _ORDER_LABELS = [
 ]
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
 def _order_number(lines: list[str]) -> Field[str] | None:
     found = []
     for number, line in enumerate(lines):
         for score, label in _ORDER_LABELS:
             pattern = rf"(?:{label})(?:\s+de)?{_NUMBER_WORD}\s*{_CODE}"
-            if match := re.search(pattern, line, re.IGNORECASE):
+            match = re.search(pattern, line, re.IGNORECASE)
+            if match and not _DATE_LIKE.fullmatch(match["code"]):
                 found.append((score, -number, match["code"].strip("-/"), line, number))
                 break
     if not found:
