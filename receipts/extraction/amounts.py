@@ -28,7 +28,7 @@ CURRENCIES = {
     "SFR": "CHF",
 }
 _CURRENCY = r"(?:US\$|[€$£]|\b(?:EUR|USD|GBP|CHF|SFR|Fr\.)(?![A-Za-z]))"
-_NUMBER = r"(?<![\d.,])-?\d{1,3}(?:(?:[.,'’\u202f\u00a0 ])\d{3})*[.,]\d{2}(?![\d%])|(?<![\d.,])-?\d{4,7}[.,]\d{2}(?![\d%])"
+_NUMBER = r"(?<![\d.,])-?\d{1,3}(?:(?:[.,'’\u202f\u00a0 ])\d{3})*[.,]\d{2}(?![\d%]|[.,/-]\d)|(?<![\d.,])-?\d{4,7}[.,]\d{2}(?![\d%]|[.,/-]\d)"
 AMOUNT = re.compile(
     rf"(?P<before>{_CURRENCY})?\s?(?P<number>{_NUMBER})\s?(?P<after>{_CURRENCY})?", re.IGNORECASE
 )

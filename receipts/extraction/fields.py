@@ -34,8 +34,10 @@ from receipts.extraction.text import ReceiptText
 T = TypeVar("T")
 
 # How alike (0-100, rapidfuzz's ratio) a line's words and a known name must be to count as it:
-# OCR turns a letter or two of a shop's name into others.
-MATCH_SCORE = 86
+# OCR turns a letter or two of a shop's name into others. A short name (SHORT_NAME letters or
+# fewer) must be read exactly: one letter off makes another word ("Apple", "Apply").
+MATCH_SCORE = 85
+SHORT_NAME = 6
 # How many of the first lines can hold the merchant's name.
 HEADER_LINES = 8
 
@@ -202,7 +204,8 @@ def _reads_as_name(line: str) -> bool:
 
 
 def _as_written(line: str) -> str:
-    return line.strip(" -*=_|.:;,'\"")
+    """LINE without the marks OCR adds at a name's ends (a rule's end, a shadow's edge)."""
+    return line.strip(" -*=_|.:;,'\"»«<>—–~()[]{}")
 
 
 def _simple(text: str) -> str:
@@ -224,7 +227,7 @@ def _known_name(line: str, names) -> tuple[str | None, float]:
         for width in {max(1, size - 1), size, size + 1}:
             for start in range(max(1, len(words) - width + 1)):
                 candidate = _simple("".join(words[start : start + width]))
-                required = 100 if len(target) <= 4 else MATCH_SCORE
+                required = 100 if len(target) <= SHORT_NAME else MATCH_SCORE
                 score = fuzz.ratio(candidate, target)
                 if score >= required and score > best_score:
                     best, best_score = name, score

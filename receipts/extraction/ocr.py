@@ -65,7 +65,7 @@ def _ink_runs(picture: Image.Image) -> list[tuple[int, int]]:
     rule. The peak is the most ink of its rows (255: all ink)."""
     middle = picture.crop((picture.width // 6, 0, picture.width * 5 // 6, picture.height))
     ink = middle.point(lambda value: 255 if value < 128 else 0)
-    profile = list(ink.resize((1, ink.height), Image.BOX).getdata())
+    profile = list(ink.resize((1, ink.height), Image.BOX).tobytes())
     runs, start = [], None
     for row, value in enumerate([*profile, 0]):
         if value > 1 and start is None:
@@ -121,7 +121,7 @@ def skew_angle(picture: Image.Image) -> float:
 
     def spread(angle: float) -> float:
         turned = ink.rotate(angle, resample=Image.BILINEAR, expand=False)
-        profile = list(turned.resize((1, turned.height), Image.BOX).getdata())
+        profile = list(turned.resize((1, turned.height), Image.BOX).tobytes())
         return statistics.pvariance(profile)
 
     coarse = [
