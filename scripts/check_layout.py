@@ -22,6 +22,7 @@ APPS = [
     "catalog",
     "warranties",
     "purchases",
+    "receipts",
     "interchange",
     "backups",
     "reminders",

@@ -290,6 +290,7 @@ INSTALLED_APPS = [
     "catalog",
     "purchases",
     "warranties",
+    "receipts",
     "analytics",
     "interchange",
     "backups",
