@@ -8,6 +8,8 @@ stay the only place where writes and their consequences happen (docs/architectur
 - `base_currency_changed`: the household's base currency (the `currency_code` setting) has
   changed. `preferences.services` runs it; `purchases` connects the re-convert of every purchase
   (docs/currencies.md §6), which the preferences app, below purchases, cannot call itself.
+- `attachment_added`: a file was attached to a purchase. `purchases.services` runs it;
+  `receipts` connects the reading of a receipt's or invoice's text (docs/receipts.md).
 
 A lookup is the same for a read: one function an app above provides, which a lower app calls.
 
@@ -38,6 +40,9 @@ class Hook:
 
 # Called with actor= (who changed it), before= and after= (the old and new codes).
 base_currency_changed = Hook("the household's base currency changed")
+
+# Called with attachment= (the new Attachment), when a file is attached to a purchase.
+attachment_added = Hook("a file was attached to a purchase")
 
 
 class Lookup:

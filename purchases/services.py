@@ -6,6 +6,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.services import audit_record
+from kernel.hooks import attachment_added
 from kernel.summaries import rows_reported, summaries_kept_in_step
 from kernel.versioning import data_changed
 from preferences.selectors import preferred_currency_code
@@ -156,29 +157,49 @@ def attachment_add(*, purchase: Purchase, upload, file_type: str, filename: str 
     crash leaves at most an orphan file, never a row without its file.
     """
     filename = filename or upload.name
+    blob, mime_type = blob_for_upload(upload, filename)
+    existing = Attachment.objects.filter(purchase=purchase, blob=blob).first()
+    if existing is not None:
+        return existing, False
+    return attachment_of_blob(
+        purchase=purchase, blob=blob, file_type=file_type, filename=filename, mime_type=mime_type
+    ), True
+
+
+def blob_for_upload(upload, filename: str) -> tuple[Blob, str]:
+    """The stored blob of UPLOAD's content (moved into the store when new), locked for this
+    transaction, and the file's type sniffed from its first bytes. Its reference count is the
+    caller's to raise (`blob_referenced`)."""
     if not getattr(upload, "sha256", None):  # not streamed through HashingUploadHandler
         upload.sha256 = sha256_of(upload)
     upload.seek(0)
     mime_type = sniff_mime_type(upload.read(64), filename, upload.content_type)
     blob = Blob.objects.select_for_update().filter(sha256=upload.sha256).first()
-    if blob is not None:
-        existing = Attachment.objects.filter(purchase=purchase, blob=blob).first()
-        if existing is not None:
-            return existing, False
-    else:
+    if blob is None:
         blob = Blob(sha256=upload.sha256, extension=extension_of(filename), size=upload.size)
         upload.seek(0)
         store_file(blob.name, upload)
         blob.save()
         # Serialise the reference count: concurrent uploads of the same content wait here.
         blob = Blob.objects.select_for_update().get(pk=blob.pk)
+    return blob, mime_type
+
+
+def blob_referenced(blob: Blob, count: int = 1) -> None:
+    """COUNT more holders of BLOB (an attachment, a receipt draft); found again if lost."""
+    Blob.objects.filter(pk=blob.pk).update(reference_count=F("reference_count") + count)
+    if blob.missing:
+        Blob.objects.filter(pk=blob.pk).update(missing=False)
+
+
+def attachment_of_blob(*, purchase, blob: Blob, file_type: str, filename: str, mime_type: str):
+    """A new attachment of PURCHASE holding BLOB (stored already), counted as its holder."""
     attachment = Attachment.objects.create(
         purchase=purchase, blob=blob, file_type=file_type, filename=filename, mime_type=mime_type
     )
-    Blob.objects.filter(pk=blob.pk).update(reference_count=F("reference_count") + 1)
-    if blob.missing:
-        Blob.objects.filter(pk=blob.pk).update(missing=False)
-    return attachment, True
+    blob_referenced(blob)
+    attachment_added.run(attachment=attachment)
+    return attachment
 
 
 @summaries_kept_in_step()
@@ -194,6 +215,12 @@ def attachments_delete(*, attachments) -> int:
         attachments.values("blob").annotate(count=Count("id")).values_list("blob", "count")
     )
     attachments.delete()
+    return blobs_released(released)
+
+
+def blobs_released(released: dict) -> int:
+    """Drop the reference counts of the blobs RELEASED names (blob id -> how many holders went);
+    delete those left without a holder, their files once the transaction has committed."""
     for blob_id, count in released.items():
         Blob.objects.filter(pk=blob_id).update(reference_count=F("reference_count") - count)
     unreferenced = Blob.objects.filter(pk__in=released, reference_count__lte=0)
