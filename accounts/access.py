@@ -112,6 +112,10 @@ RULES: dict[str, dict[str, Access]] = {
     "api/import/json": {"POST": EDITOR},
     "api/import/csv": {"POST": EDITOR},
     "api/import/zip": {"POST": EDITOR},
+    # Receipts waiting to become purchases (docs/receipts.md §3): read by all, kept by editors.
+    "api/receipts/drafts": {"POST": EDITOR},
+    "api/receipts/drafts/<draft_id>": {"DELETE": EDITOR},
+    "api/receipts/drafts/<draft_id>/confirm": {"POST": EDITOR},
     "api/import/spreadsheet": {"POST": EDITOR},
     "api/import/spreadsheet/columns": {"POST": EDITOR},
     "api/import/mappings": {"POST": EDITOR},

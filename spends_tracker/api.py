@@ -33,6 +33,7 @@ from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
 from purchases.files_api import router as files_router
+from receipts.api import router as receipts_router
 from reminders.api import router as reminders_router
 from spends_tracker.validation import readable_errors
 from warranties.api import router as warranties_router
@@ -329,6 +330,7 @@ api.add_router("", preferences_router)
 api.add_router("", currencies_router)
 api.add_router("", analytics_router)
 api.add_router("", interchange_router)
+api.add_router("", receipts_router)
 api.add_router("", backups_router)
 api.add_router("", reminders_router)
 api.add_router("", members_router)
