@@ -30,6 +30,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     SPENDS_DATA_DIR=/data \
     STATIC_ROOT=/app/staticfiles \
     PORT=8000
+# Tesseract reads receipts that have no text layer (docs/receipts.md), in English, German, French
+# and Spanish.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr \
+        tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 spends \
     && useradd --system --uid 10001 --gid spends --home-dir /app --no-create-home spends \
     && mkdir -p /data/uploads /data/backups \

@@ -42,11 +42,19 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
+# Receipts are read by Tesseract when they have no text layer (docs/receipts.md), in the four
+# languages receipts are read in.
+TESSERACT := /usr/bin/tesseract
+$(TESSERACT):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr \
+		tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa
+
 # The development server runs with DEBUG on unless the environment says otherwise.
 run: export DEBUG ?= true
 # spends_run migrates, loads the default catalog, creates the admin login on first run, then runs
 # the development server, the job worker and the scheduler together (docs/deployment.md).
-run: $(BIN)/.runtime $(ASSETS)
+run: $(BIN)/.runtime $(ASSETS) $(TESSERACT)
 	$(BIN)/python manage.py spends_run --host $(HOST) --port $(PORT)
 
 # The test runs keep compiled modules even where the environment turns that off: pytest stores each
@@ -54,7 +62,7 @@ run: $(BIN)/.runtime $(ASSETS)
 # the second run on (and the processes the slow tests start share them).
 test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
-test: $(BIN)/.dev $(ASSETS) $(CHROMIUM)
+test: $(BIN)/.dev $(ASSETS) $(CHROMIUM) $(TESSERACT)
 	$(BIN)/pytest -n auto --durations=15
 
 # The lane to run while working: everything but the browser, S3 and multi-process tests.
