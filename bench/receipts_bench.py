@@ -105,13 +105,13 @@ def main() -> None:
     paths = [options.samples / sample["file"] for sample in samples]
     with ProcessPoolExecutor(options.jobs) as pool:
         results = list(pool.map(read, paths))
-    right = {name: 0 for name in FIELDS}
+    right = dict.fromkeys(FIELDS, 0)
     per_page, by_kind = [], {}
     for sample, got in zip(samples, results, strict=True):
         verdict = verdicts(sample, got)
         for name in FIELDS:
             right[name] += verdict[name]
-        kind = by_kind.setdefault(sample["kind"], {"n": 0, **{name: 0 for name in FIELDS}})
+        kind = by_kind.setdefault(sample["kind"], {"n": 0, **dict.fromkeys(FIELDS, 0)})
         kind["n"] += 1
         for name in FIELDS:
             kind[name] += verdict[name]

@@ -1,4 +1,4 @@
-"""A purchase's fields read from a receipt's text: `read_fields(text, known_retailers, known_brands)`.
+"""A purchase's fields read from a receipt's text: `read_fields(text, retailers, brands)`.
 
 Each field is a `Field`: the value (a str, a `datetime.date` or a `Decimal`, never a float), a
 confidence between 0 and 1, and the line it was read from (with its number), so that a form can
@@ -189,11 +189,15 @@ def _is_household(address: str | None, senders) -> bool:
     return len(senders) > 1 and address is not None and address == senders[0][1]["address"]
 
 
+# Marks OCR leaves at a word's or a line's ends: punctuation, rules, shadows' edges.
+_OCR_MARKS = ".,:;!?|-_*=~'\"()[]{}<>\u00ab\u00bb\u2013\u2014"
+
+
 def _reads_as_name(line: str) -> bool:
     """Whether LINE reads as a shop's name: mostly words (OCR's misreadings of a picture or a
     rule are not), one of them capitalised as names are, few digits, and none of the words of
     an address, a title or a table's head."""
-    tokens = [token.strip(".,:;!?»«|—–-_*'\"()<>") for token in line.split()]
+    tokens = [token.strip(_OCR_MARKS) for token in line.split()]
     tokens = [token for token in tokens if token]
     words = [t for t in tokens if re.fullmatch(r"[^\W\d_]+(?:[&'.-][^\W\d_]*)*|&", t)]
     if not any(len(word) >= 3 and word[0].isupper() for word in words):
@@ -205,7 +209,7 @@ def _reads_as_name(line: str) -> bool:
 
 def _as_written(line: str) -> str:
     """LINE without the marks OCR adds at a name's ends (a rule's end, a shadow's edge)."""
-    return line.strip(" -*=_|.:;,'\"»«<>—–~()[]{}")
+    return line.strip(" " + _OCR_MARKS)
 
 
 def _simple(text: str) -> str:

@@ -85,12 +85,13 @@ def line_height(picture: Image.Image) -> int | None:
 
 def _without_rules(picture: Image.Image, height: int) -> Image.Image:
     """PICTURE with its horizontal rules (runs of ink far thinner than a line of text and as
-    long as a good part of it, with blank rows around them) painted white: Tesseract takes a rule for a line of text and
-    loses the rows next to it."""
+    long as a good part of it, with blank rows around them) painted white: Tesseract takes a
+    rule for a line of text and loses the rows next to it."""
     # A rule is thin and crosses much of the page: a third of a dashed one's row is ink, where
     # the thin slice of a line of text (a comma, an accent) has little.
     runs = _ink_runs(picture)
-    thin = [(start, rows) for start, rows, peak in runs if rows <= max(2, height // 4) and peak >= 70]
+    most = max(2, height // 4)
+    thin = [(start, rows) for start, rows, peak in runs if rows <= most and peak >= 70]
     if not thin:
         return picture
     picture = picture.copy()
