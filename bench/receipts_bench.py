@@ -147,6 +147,9 @@ def report(samples, right, by_kind, per_page) -> None:
     print(
         f"\nseconds per page: median {statistics.median(per_page):.2f}, max {slowest:.2f}  {mark}"
     )
+    # Other work on the machine slows OCR: the figures mean little without it.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
