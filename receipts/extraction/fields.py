@@ -27,7 +27,7 @@ from typing import Generic, TypeVar
 from rapidfuzz import fuzz
 
 from kernel import clock
-from receipts.extraction.amounts import document_currency, item_lines, total_candidates
+from receipts.extraction.amounts import amounts, document_currency, item_lines, total_candidates
 from receipts.extraction.dates import dates
 from receipts.extraction.text import ReceiptText
 
@@ -111,7 +111,7 @@ def _total_and_currency(lines: list[str]) -> tuple[Field | None, Field | None]:
     code, code_line = document_currency(lines)
     if not candidates:
         currency = Field(code, 0.5, lines[code_line], code_line) if code else None
-        return None, currency
+        return _repeated_amount(lines), currency
     score, number, amount = candidates[0]
     # Another total line with the same amount (the card slip repeats it) confirms it.
     agreeing = sum(1 for c in candidates[1:] if c[2].value == amount.value)
@@ -123,6 +123,21 @@ def _total_and_currency(lines: list[str]) -> tuple[Field | None, Field | None]:
     else:
         currency = None
     return total, currency
+
+
+def _repeated_amount(lines: list[str]) -> Field | None:
+    """With no total's words to be read (OCR lost them), the largest amount written on two
+    lines or more: a total repeats its only item, or is repeated by the card's slip. Unsure."""
+    seen: dict[Decimal, list[int]] = {}
+    for number, line in enumerate(lines):
+        for amount in amounts(line):
+            seen.setdefault(amount.value, []).append(number)
+    repeated = [value for value, numbers in seen.items() if len(set(numbers)) >= 2 and value > 0]
+    if not repeated:
+        return None
+    value = max(repeated)
+    number = seen[value][-1]
+    return Field(value, 0.3, lines[number], number)
 
 
 def _items(lines: list[str], total: Field | None, known_brands) -> tuple[list[LineItem], float]:
@@ -190,7 +205,9 @@ def _is_household(address: str | None, senders) -> bool:
 
 
 # Marks OCR leaves at a word's or a line's ends: punctuation, rules, shadows' edges.
-_OCR_MARKS = ".,:;!?|-_*=~'\"()[]{}<>\u00ab\u00bb\u2013\u2014"
+_OCR_MARKS = (
+    ".,:;!?|-_*=~'\"()[]{}<>\u00ab\u00bb\u2013\u2014\u00bf\u00a1\u201e\u201c\u201d\u2018\u2019"
+)
 
 
 def _reads_as_name(line: str) -> bool:
@@ -209,7 +226,11 @@ def _reads_as_name(line: str) -> bool:
 
 def _as_written(line: str) -> str:
     """LINE without the marks OCR adds at a name's ends (a rule's end, a shadow's edge)."""
-    return line.strip(" " + _OCR_MARKS)
+    words = line.strip(" " + _OCR_MARKS).split()
+    # A last word of one or two small letters is what OCR makes of a speck after the name.
+    while len(words) > 1 and len(words[-1].strip(_OCR_MARKS)) <= 2 and not words[-1][:1].isupper():
+        words.pop()
+    return " ".join(words).strip(" " + _OCR_MARKS)
 
 
 def _simple(text: str) -> str:

@@ -206,3 +206,17 @@ def test_text_without_a_receipt_gives_no_fields():
 
     assert (fields.total, fields.purchase_date, fields.currency, fields.order_number) == (None,) * 4
     assert fields.items == []
+
+
+def test_when_ocr_lost_the_total_s_words_an_amount_written_twice_is_an_unsure_total():
+    text = "Shop\n2 Tablette Samsung CHF 481.84\nous-tal CHF 404.91\nTO CHF 481.84"
+
+    fields = read(text)
+
+    assert fields.total.value == Decimal("481.84")
+    assert fields.total.confidence < 0.5
+
+
+def test_the_marks_ocr_leaves_around_a_name_are_trimmed():
+    assert read("¿Manor\nTotal CHF 3.00").merchant.value == "Manor"
+    assert read("Ferretería Solano de\nTotal 3,00 €").merchant.value == "Ferretería Solano"
