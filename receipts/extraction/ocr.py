@@ -14,6 +14,8 @@ import pytesseract
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 from rapidfuzz import fuzz
 
+from receipts.extraction.errors import OcrUnavailable, ReceiptUnreadable
+
 # The four languages of the receipts Tesseract is given (their data must be installed).
 LANGUAGES = "eng+deu+fra+spa"
 # Tesseract reads best when a line of text is about 30 pixels high (ascenders to descenders):
@@ -28,6 +30,9 @@ SKEW_STEP = 0.5
 # a label with its amount at the other end of the row (the automatic segmentation splits them
 # into columns, and reads a till roll's rows between dashed rules less well).
 TESSERACT_CONFIG = "--oem 1 --psm 6"
+# A page Tesseract has not read in this many seconds is given up on (a normal one takes one
+# to three): a background worker must not hang on one picture.
+OCR_SECONDS = 60
 # Tesseract's confidence in a word (0-100) below which it is left out.
 MIN_CONFIDENCE = 30
 # The same for the lines read again at the top of the page (below): a shop's name in large
@@ -154,9 +159,21 @@ def _read(picture: Image.Image, min_confidence: float) -> list[str]:
     """Tesseract's lines of PICTURE. Words it is unsure of (below MIN_CONFIDENCE) are left out:
     they are mostly what it makes of the table around a photographed receipt, of its shadows
     and its rules."""
-    data = pytesseract.image_to_data(
-        picture, lang=LANGUAGES, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
-    )
+    try:
+        data = pytesseract.image_to_data(
+            picture,
+            lang=LANGUAGES,
+            config=TESSERACT_CONFIG,
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_SECONDS,
+        )
+    except pytesseract.TesseractNotFoundError as error:
+        raise OcrUnavailable("Tesseract is not installed: pictures cannot be read.") from error
+    except pytesseract.TesseractError as error:
+        # Tesseract says so when a language's data is missing.
+        raise OcrUnavailable(f"Tesseract cannot read {LANGUAGES}: {error}") from error
+    except RuntimeError as error:  # pytesseract's time limit
+        raise ReceiptUnreadable("The picture took too long to read.") from error
     lines: dict[tuple, list[str]] = {}
     for index, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][index]) >= min_confidence:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from receipts.extraction import (
+    OcrUnavailable,
     ReceiptUnreadable,
     UnsupportedReceipt,
     read_fields,
@@ -122,3 +123,11 @@ def test_a_scanned_pdf_without_a_text_layer_is_read_by_ocr():
 
     assert text.method == "ocr"
     assert_read_as_expected(name, text)
+
+
+def test_without_tesseract_a_picture_says_so_and_a_text_pdf_is_still_read(monkeypatch):
+    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+
+    with pytest.raises(OcrUnavailable):
+        receipt_text(SAMPLES / "09-photo-till-de-eur.png", "image/png")
+    assert receipt_text(SAMPLES / "10-pdf-text-invoice-de-eur.pdf", "application/pdf").lines
