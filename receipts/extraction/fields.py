@@ -217,7 +217,8 @@ def _reads_as_name(line: str) -> bool:
     tokens = [token.strip(_OCR_MARKS) for token in line.split()]
     tokens = [token for token in tokens if token]
     words = [t for t in tokens if re.fullmatch(r"[^\W\d_]+(?:[&'.-][^\W\d_]*)*|&", t)]
-    if not any(len(word) >= 3 and word[0].isupper() for word in words):
+    # "AAA" or "EEE" is what OCR makes of a shadow's edge, not a name.
+    if not any(len(w) >= 3 and w[0].isupper() and len(set(w.casefold())) > 1 for w in words):
         return False
     if len(re.findall(r"\d", line)) > 2 or _NOT_A_NAME.search(line):
         return False

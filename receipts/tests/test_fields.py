@@ -219,4 +219,5 @@ def test_when_ocr_lost_the_total_s_words_an_amount_written_twice_is_an_unsure_to
 
 def test_the_marks_ocr_leaves_around_a_name_are_trimmed():
     assert read("¿Manor\nTotal CHF 3.00").merchant.value == "Manor"
+    assert read("AAA — —\nOBI BAUMARKT\nTotal 3,00 €").merchant.value == "OBI BAUMARKT"
     assert read("Ferretería Solano de\nTotal 3,00 €").merchant.value == "Ferretería Solano"
