@@ -212,6 +212,31 @@ SPENDS_ECB_RATES_URL = env.str(
     "SPENDS_ECB_RATES_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 ).strip()
 
+# Forwarded order e-mails (docs/receipts.md, "Forwarded order e-mails"): the mailbox the scheduler
+# reads every SPENDS_IMAP_INTERVAL_MINUTES, each message becoming a draft. One address, like
+# EMAIL_URL: imaps://user:password@host:993/INBOX (TLS), imap://...:143/INBOX (STARTTLS, required)
+# or imap+plain://... (no encryption: a server on this machine or a trusted network). Empty: off.
+# The system check spends.E014 reports an address that cannot be used; the host gets the outbound
+# check of kernel/outbound.py.
+SPENDS_IMAP_URL = _secret("SPENDS_IMAP_URL").strip()
+
+
+def _minutes(name: str, default: int) -> int:
+    value = env.str(name, default=str(default)).strip()
+    if value.isdigit() and 1 <= int(value) <= 60:
+        return int(value)
+    SPENDS_CONFIG_ERRORS.append(
+        (
+            "spends.E013",
+            f"{name}={value!r} is not a number of minutes from 1 to 60.",
+            "Use 1 to 60; a divisor of 60 (5, 10, 15...) gives even intervals.",
+        )
+    )
+    return default
+
+
+SPENDS_IMAP_INTERVAL_MINUTES = _minutes("SPENDS_IMAP_INTERVAL_MINUTES", 5)
+
 # --- Database -----------------------------------------------------------------------------------
 
 _default_database_url = f"sqlite:///{SPENDS_DATA_DIR / 'db.sqlite3'}"
