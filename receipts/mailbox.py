@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
@@ -148,17 +148,20 @@ def _message_to_draft(message: MailMessage) -> str:
             len(raw),
         )
         return "too_large"
-    if Draft.objects.filter(message_id=message_id).exists():
-        return "known"
     filename = _filename(message.subject, message_id)
     try:
-        draft_add(
-            upload=SimpleUploadedFile(filename, raw, content_type="message/rfc822"),
-            filename=filename,
-            source=DraftSource.EMAIL,
-            message_id=message_id,
-            subject=message.subject,
-        )
+        # The question and the draft in one transaction, so that the count is right when
+        # another scheduler makes the same draft (draft_add would return theirs).
+        with transaction.atomic():
+            if Draft.objects.filter(message_id=message_id).exists():
+                return "known"
+            draft_add(
+                upload=SimpleUploadedFile(filename, raw, content_type="message/rfc822"),
+                filename=filename,
+                source=DraftSource.EMAIL,
+                message_id=message_id,
+                subject=message.subject,
+            )
     except IntegrityError:
         # Another scheduler made it a draft at the same moment: the unique Message-ID held.
         if Draft.objects.filter(message_id=message_id).exists():

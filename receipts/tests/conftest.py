@@ -17,3 +17,13 @@ def mailbox_server(dovecot, settings):
     settings.SPENDS_IMAP_URL = dovecot.url()
     settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
     return dovecot
+
+
+@pytest.fixture
+def own_mailbox_server(settings):
+    """An IMAP server of the test's own, for tests that log in with a wrong password: Dovecot
+    delays every later login from the same address by seconds (its penalty for guessing)."""
+    with imap_server() as server:
+        settings.SPENDS_IMAP_URL = server.url()
+        settings.SPENDS_ALLOW_PRIVATE_TARGETS = True
+        yield server

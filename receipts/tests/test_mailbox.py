@@ -206,9 +206,9 @@ def test_a_message_larger_than_an_attachment_may_be_is_marked_and_not_kept(
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_is_a_clear_error(mailbox_server):
+def test_a_wrong_password_is_a_clear_error(own_mailbox_server):
     with pytest.raises(MailboxUnavailable, match="refused the user name or password"):
-        mailbox_poll(url=mailbox_server.url(password="wrong"))
+        mailbox_poll(url=own_mailbox_server.url(password="wrong"))
 
 
 @pytest.mark.django_db
@@ -252,8 +252,10 @@ def test_the_command_reads_the_mailbox_and_says_what_it_made(mailbox_server):
 
 
 @pytest.mark.django_db
-def test_the_command_fails_with_one_line_when_the_mailbox_cannot_be_read(mailbox_server, settings):
-    settings.SPENDS_IMAP_URL = mailbox_server.url(password="wrong")
+def test_the_command_fails_with_one_line_when_the_mailbox_cannot_be_read(
+    own_mailbox_server, settings
+):
+    settings.SPENDS_IMAP_URL = own_mailbox_server.url(password="wrong")
     with pytest.raises(CommandError) as raised:
         call_command("receipts_mailbox_poll")
     assert "refused the user name or password" in str(raised.value)
