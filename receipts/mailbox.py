@@ -117,7 +117,8 @@ def mailbox_poll(*, url: str | None = None) -> PollReport:
     with _opened(address) as mailbox:
         mark = MARK if _keywords_kept(mailbox) else "\\Seen"
         try:
-            uids = mailbox.uids(f"UNKEYWORD {MARK}" if mark == MARK else "UNSEEN")
+            # No CHARSET: the criteria are ASCII, and some servers refuse an explicit one.
+            uids = mailbox.uids(f"UNKEYWORD {MARK}" if mark == MARK else "UNSEEN", charset=None)
             for uid in uids:
                 # One message at a time: a mailbox of large messages never sits in memory whole.
                 for message in mailbox.fetch(uid_list=[uid], mark_seen=False):

@@ -2,6 +2,7 @@
 127.0.0.1 with a configuration of its own in a temporary folder, one user, plaintext logins
 (nothing leaves this machine) and maildir storage. Started and stopped by `imap_server()`."""
 
+import grp
 import os
 import pwd
 import shutil
@@ -44,7 +45,12 @@ userdb {{
   args = uid={mail_uid} gid={mail_gid} home={folder}/home/%n
 }}
 mail_location = maildir:~/Maildir
+# Without chroots, which only root may make: the same configuration runs as anyone.
+service anvil {{
+  chroot =
+}}
 service imap-login {{
+  chroot =
   inet_listener imap {{
     address = 127.0.0.1
     port = {port}
@@ -108,8 +114,8 @@ def imap_server():
         mail_uid, mail_gid = dovecot.pw_uid, dovecot.pw_gid
         os.chown(folder / "home", mail_uid, mail_gid)
     else:
-        me = pwd.getpwuid(os.geteuid()).pw_name
-        users = {"internal_user": me, "internal_group": me, "login_user": me}
+        me, my_group = pwd.getpwuid(os.geteuid()).pw_name, grp.getgrgid(os.getegid()).gr_name
+        users = {"internal_user": me, "internal_group": my_group, "login_user": me}
         mail_uid, mail_gid = os.geteuid(), os.getegid()
     (folder / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     port = _free_port()

@@ -189,6 +189,24 @@ def test_one_message_that_fails_does_not_stop_the_others_and_is_tried_again(
 
 
 @pytest.mark.django_db
+def test_a_server_that_keeps_no_keywords_of_ours_has_the_messages_marked_read(
+    mailbox_server, monkeypatch
+):
+    monkeypatch.setattr(mailbox_module, "_keywords_kept", lambda mailbox: False)
+    mailbox_server.deliver(sample(ARGOS), sample("08-email-email-de-eur.eml"))
+    with mailbox_server.mailbox() as mailbox:
+        mailbox.flag(mailbox.uids("ALL")[1], "\\Seen", True)  # read in a mail program
+
+    assert mailbox_poll().drafts == 1
+    assert mailbox_poll().drafts == 0
+    assert [("\\Seen" in flags, MARK in flags) for flags in mailbox_server.flags()] == [
+        (True, False),
+        (True, False),
+    ]
+    assert Draft.objects.get().subject == "Your order 4011978973 has been received"
+
+
+@pytest.mark.django_db
 def test_a_message_larger_than_an_attachment_may_be_is_marked_and_not_kept(
     mailbox_server, settings
 ):
