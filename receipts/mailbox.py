@@ -138,7 +138,7 @@ def mailbox_poll(*, url: str | None = None) -> PollReport:
 def _message_to_draft(message: MailMessage) -> str:
     """Make MESSAGE a draft; return which PollReport count it adds to."""
     raw = message.raw
-    message_id = (message.obj.get("Message-ID") or "").strip()
+    message_id = " ".join(str(message.obj.get("Message-ID") or "").split())  # unfolded
     if not message_id or len(message_id) > 255:
         # Without a Message-ID, the same bytes are the same message.
         message_id = f"sha256:{hashlib.sha256(raw).hexdigest()}"
