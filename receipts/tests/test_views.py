@@ -70,3 +70,16 @@ def test_no_receipt_waiting_says_so(owner_client):
     html = owner_client.get(DRAFTS_PAGE).content.decode()
 
     assert "No receipt is waiting for review." in html
+
+
+def test_the_dashboard_offers_to_add_from_a_receipt_and_links_to_those_waiting(
+    owner_client, django_capture_on_commit_callbacks
+):
+    PurchaseFactory()  # past the first-run page
+    assert "waiting for review" not in owner_client.get("/").content.decode()
+    _read_draft(django_capture_on_commit_callbacks)
+
+    html = owner_client.get("/").content.decode()
+
+    assert "1 receipt waiting for review" in html
+    assert 'href="/inventory/#add-from-receipt"' in html
