@@ -52,8 +52,9 @@ def _added_draft(api_client, django_capture_on_commit_callbacks, name=INVOICE):
 def test_a_pdf_receipt_fills_the_form_and_is_attached_once_saved(signed_in_page, screenshot):
     page = signed_in_page
     page.goto("/inventory/")
+    choose = page.get_by_role("button", name="Choose a receipt")
     with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Choose a receipt").click()
+        choose.click()
     chooser.value.set_files(
         {"name": INVOICE, "mimeType": "application/pdf", "buffer": (SAMPLES / INVOICE).read_bytes()}
     )
@@ -78,6 +79,12 @@ def test_a_pdf_receipt_fills_the_form_and_is_attached_once_saved(signed_in_page,
     expect(form.locator("#pf-product_name-suggested")).to_be_visible()
     assert not Purchase.objects.exists()  # nothing saved before Save
     page.set_viewport_size({"width": 1400, "height": 1100})
+    # The frame was allowed (a refusal is a console error) and Chromium opened its PDF viewer.
+    for _ in range(50):
+        if any(frame.url.startswith("chrome-extension://") for frame in page.frames):
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
     screenshot(page, "receipt-form-pdf")
 
     # Corrected: the mark goes, the others stay.
@@ -230,3 +237,10 @@ def test_reviewing_a_receipt_on_a_phone_and_in_the_dark(
     page.evaluate("window.spendsTheme.set('dark')")
     page.set_viewport_size({"width": 1400, "height": 1100})
     screenshot(page, "receipt-form-dark")
+
+    # Closed without a decision: the receipt still waits, the focus is back on its Review.
+    form.get_by_role("button", name="Cancel").click()
+    expect(form).to_be_hidden()
+    expect(page.get_by_role("button", name="Review")).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="waits among the receipts")).to_be_visible()
+    assert Draft.objects.filter(status=DraftStatus.WAITING).count() == 1

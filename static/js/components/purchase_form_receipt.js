@@ -140,8 +140,8 @@ window.purchaseFormParts.receipt = (() => {
       frame.className = "w-100 border-0 receipt-frame";
       frame.dataset.url = url;
       frame.title = this.receiptAlt;
-      // Chrome's viewer without its page thumbnails, the page as wide as the frame.
-      frame.src = `${url}#navpanes=0&view=FitH`;
+      // Chrome's viewer without its column of page thumbnails: the page gets the width.
+      frame.src = `${url}#navpanes=0`;
       box.append(frame);
     },
 

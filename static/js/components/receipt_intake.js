@@ -77,14 +77,15 @@ document.addEventListener("alpine:init", () => {
     },
     dropped(event) {
       this.dragging = false;
-      this.take(event.dataTransfer.files[0]);
+      this.take(event.dataTransfer.files[0], null);
     },
     fileChosen(event) {
       const file = event.target.files[0];
       event.target.value = "";
-      this.take(file);
+      this.take(file, this.$refs.chooseButton);
     },
-    async take(file) {
+    // OPENER (the button pressed, if any) has the focus back when the form closes.
+    async take(file, opener) {
       if (!file || this.busy) return;
       this.error = "";
       const name = file.name.toLowerCase();
@@ -117,11 +118,11 @@ document.addEventListener("alpine:init", () => {
       } finally {
         this.uploading = false;
       }
-      await this.openWhenRead(draft);
+      await this.openWhenRead(draft, opener);
     },
 
     // Waiting for the reading, then the form
-    async openWhenRead(draft) {
+    async openWhenRead(draft, opener) {
       this.busy = true;
       this.status = "Reading the receipt…";
       let current = draft;
@@ -141,18 +142,23 @@ document.addEventListener("alpine:init", () => {
       }
       this.busy = false;
       this.status = "";
+      // The button was disabled while busy, which took the focus from it: give it back once it
+      // is enabled, so that the form, which returns the focus where it was, returns it there.
+      await this.$nextTick();
+      if (opener && opener.isConnected) opener.focus();
       window.dispatchEvent(new CustomEvent("purchase-from-receipt", { detail: { draft: current, notice: noticeOf(current) } }));
     },
 
     // The list of drafts: Review and Dismiss (each button carries its draft's id)
     async review(event) {
       if (this.busy) return;
-      const id = event.currentTarget.dataset.draftId;
+      const opener = event.currentTarget;
+      const id = opener.dataset.draftId;
       this.error = "";
       this.busy = true;
       this.status = "Opening the receipt…";
       try {
-        await this.openWhenRead(await window.api.get(`receipts/drafts/${id}`));
+        await this.openWhenRead(await window.api.get(`receipts/drafts/${id}`), opener);
       } catch (error) {
         this.error = `The receipt could not be opened: ${error.message}`;
         this.busy = false;
