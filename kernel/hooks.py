@@ -15,6 +15,8 @@ A lookup is the same for a read: one function an app above provides, which a low
 
 - `purchases_searched`: the purchases that contain every word of a search. `purchases`
   provides it (`purchases.search`); the warranties page, below purchases, searches with it.
+- `receipts_waiting_count`: how many receipts wait to be reviewed as drafts. `receipts` provides
+  it (`receipts.selectors`); the inventory page, below receipts, links to them with it.
 """
 
 from collections.abc import Callable
@@ -63,3 +65,6 @@ class Lookup:
 
 # Called with the search's text; returns a queryset of the purchases that contain every word.
 purchases_searched = Lookup("the purchases that match a search")
+
+# Called with nothing; returns how many receipts wait for review (docs/receipts.md).
+receipts_waiting_count = Lookup("the number of receipts waiting for review")

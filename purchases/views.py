@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
 from kernel.filters import ignored_filters
+from kernel.hooks import receipts_waiting_count
 from preferences.selectors import preferred_currency_code
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, Purchase, PurchaseStatus
@@ -132,12 +133,14 @@ def purchase_list(request):
         # Flagged, never silently left out (docs/currencies.md §6).
         "without_rate_count": purchases_without_rate_count(),
         "ignored_filters": ignored_filters(filters, request.GET),
-        **_form_context(),
+        # The receipts app, above this one, counts its drafts (docs/receipts.md).
+        "receipts_waiting": receipts_waiting_count(),
+        **purchase_form_context(),
     }
     return render(request, "purchases/purchase_list.html", context)
 
 
-def _form_context() -> dict:
+def purchase_form_context() -> dict:
     """What the purchase form (purchases/partials/purchase_form.html) needs on a page."""
     retailers = list(retailer_list())
     brands = list(brand_list())
@@ -194,6 +197,6 @@ def purchase_detail(request, purchase_id):
         "back_url": back_url,
         # Where the page goes once the purchase is deleted.
         "after_delete_url": back_url,
-        **_form_context(),
+        **purchase_form_context(),
     }
     return render(request, "purchases/purchase_detail.html", context)
