@@ -107,7 +107,9 @@ def test_each_order_e_mail_becomes_a_draft_with_its_message_kept_and_read(
         reading = ReceiptReading.objects.get(blob=draft.blob)
         assert (reading.status, reading.method) == (ReadingStatus.DONE, "email")
         expected = EXPECTED[name]
-        fields = {key: value["value"] for key, value in reading.fields.items() if key != "items"}
+        fields = {
+            key: value["value"] for key, value in reading.fields.items() if isinstance(value, dict)
+        }
         assert fields["merchant"].casefold() == expected["merchant"].casefold(), name
         assert Decimal(fields["total"]) == Decimal(expected["total"]), name
         assert fields["purchase_date"] == expected["date"], name
