@@ -6,8 +6,13 @@ class ReceiptsConfig(AppConfig):
     verbose_name = "Receipts"
 
     def ready(self):
-        from kernel.hooks import attachment_added
+        # Imported here: the models are not loaded when apps.py is.
+        from kernel.hooks import attachment_added, purchases_with_receipt_word, receipt_lines
+        from receipts import search
         from receipts.readings import reading_of_attachment
 
         # A receipt or invoice attached to a purchase is read (and so found by its words).
         attachment_added.connect(reading_of_attachment)
+        # The inventory's search finds purchases by their receipts' words (docs/search.md §7).
+        purchases_with_receipt_word.provide(search.purchases_with_receipt_word)
+        receipt_lines.provide(search.receipt_lines)
