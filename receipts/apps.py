@@ -8,8 +8,8 @@ class ReceiptsConfig(AppConfig):
     def ready(self):
         # Imported here: the models are not loaded when apps.py is.
         from kernel.hooks import attachment_added, purchases_with_receipt_word, receipt_lines
-        from receipts import search
-        from receipts.readings import reading_of_attachment
+        from receipts import search  # (as above)
+        from receipts.readings import reading_of_attachment  # (as above)
 
         # A receipt or invoice attached to a purchase is read (and so found by its words).
         attachment_added.connect(reading_of_attachment)
