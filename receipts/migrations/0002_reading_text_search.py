@@ -43,7 +43,14 @@ SQLITE_TRIGGERS = {
 }
 
 
-def forwards(apps, schema_editor):
+def create_search(schema_editor) -> None:
+    """Make the index of every reading's text (and, on SQLite, the triggers that keep it) again.
+
+    Django rebuilds a SQLite table for many schema changes, which drops its triggers and gives
+    its rows new rowids: a later migration that alters receipts_receiptreading must run this
+    again (receipts/tests/test_search.py checks the index after every migration).
+    """
+    drop_search(schema_editor)
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         # E'' so that the pattern's \x escapes reach the regular expression as they are.
@@ -67,7 +74,7 @@ def forwards(apps, schema_editor):
             schema_editor.execute(f"CREATE TRIGGER {name} {body}")
 
 
-def backwards(apps, schema_editor):
+def drop_search(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
@@ -76,6 +83,14 @@ def backwards(apps, schema_editor):
         for name in SQLITE_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS}")
+
+
+def forwards(apps, schema_editor):
+    create_search(schema_editor)
+
+
+def backwards(apps, schema_editor):
+    drop_search(schema_editor)
 
 
 class Migration(migrations.Migration):
