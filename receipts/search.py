@@ -60,10 +60,11 @@ class ReadingsMatch(Expression):
     """The row's COLUMN (`id` of a purchase, `blob_id` of an attachment) is among those whose
     readings match the full-text QUERY; one uncorrelated subquery, run once per query.
 
-    On PostgreSQL `= ANY(ARRAY(...))`, not `IN (...)`: the array is computed first and the
-    condition is an index condition on the key, so a search's OR of it with the trigram
-    condition on `search_text` stays a combination of index scans (an `IN` would be a filter
-    checked on every purchase).
+    Of purchases, on PostgreSQL, `= ANY(ARRAY(...))`, not `IN (...)`: the array is computed
+    first and the condition is an index condition on the key, so a search's OR of it with the
+    trigram condition on `search_text` stays a combination of index scans (an `IN` would be a
+    filter checked on every purchase). Of a page's attachments, `IN`: the few attachments are
+    checked, rather than every reading that holds a word gathered first.
     """
 
     output_field = BooleanField()
@@ -88,7 +89,7 @@ class ReadingsMatch(Expression):
         else:
             rows, column = blobs, "blob_id"
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and self.of_purchase:
             return f"{table}.{column} = ANY(ARRAY({rows}))", [self.query]
         return f"{table}.{column} IN ({rows})", [self.query]
 
