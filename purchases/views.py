@@ -21,6 +21,7 @@ from purchases.selectors import (
     purchases_without_rate_count,
     tag_suggestions,
     with_list_extras,
+    with_receipt_matches,
 )
 from purchases.thumbnails import has_thumbnail
 from warranties.badges import badge_table
@@ -101,6 +102,7 @@ def purchase_list(request):
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
     purchases = purchase_list_query(**arguments, with_claims=False)
     page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
+    page.object_list = with_receipt_matches(page.object_list, arguments["search"])
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
     ]
