@@ -147,6 +147,16 @@ def test_a_receipt_photo_dropped_opens_the_form_prefilled(signed_in_page, screen
     assert Attachment.objects.get(purchase=purchase).mime_type == "image/png"
     assert not Draft.objects.filter(status=DraftStatus.WAITING).exists()
 
+    # "Portland" is printed only on the receipt (the shop's address): the search finds the
+    # purchase by it, and shows the receipt's line it is on.
+    box = page.get_by_role("combobox", name="Search purchases")
+    box.fill("portland")
+    box.press("Enter")
+    expect(page.get_by_role("link", name="Sony WH-1000XM5 Headphones", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("receipt-match")).to_contain_text(f"In {PHOTO}:")
+    expect(page.get_by_test_id("receipt-match")).to_contain_text("Portland")
+    screenshot(page, "receipt-found-by-its-words")
+
 
 def test_a_receipt_that_cannot_be_read_opens_the_form_empty_and_keeps_the_file(
     signed_in_page, page_problems
