@@ -224,10 +224,12 @@ def test_receipts_waiting_are_listed_reviewed_and_dismissed(
     form = _dialog(page)
     expect(form.get_by_label("Retailer")).to_have_value("OBI Baumarkt")
     expect(form.get_by_label("Currency")).to_have_value("EUR")
-    # The marks show a frame after the values and move the buttons below: click once they have.
+    # The marks show a frame after the values and move the buttons below, and the receipt's
+    # preview loads beside them: pressed from the keyboard, which no late shift can misdirect.
     expect(form.locator("#pf-price-suggested")).to_be_visible()
-    form.get_by_role("button", name="Not a purchase").click()
-    form.get_by_role("button", name="Yes, dismiss it").click()
+    form.get_by_role("button", name="Not a purchase").press("Enter")
+    expect(form.get_by_role("button", name="Keep it")).to_be_focused()
+    form.get_by_role("button", name="Yes, dismiss it").press("Enter")
     expect(page.get_by_test_id("no-drafts")).to_be_visible()
     assert not Draft.objects.filter(pk=second["id"]).exists()
     assert not Purchase.objects.exists()
