@@ -72,6 +72,8 @@ RULES: dict[str, dict[str, Access]] = {
     "accounts/social/connections/": _all(Access.SIGNED_IN),
     "accounts/invitation/<str:key>/": _all(Access.PUBLIC),
     "calendar/<str:token>.ics": _all(Access.PUBLIC),
+    # The JavaScript translations: the sign-in page needs them too (docs/i18n.md §3).
+    "jsi18n/": {"GET": Access.PUBLIC},
     "admin/*": _all(Access.STAFF),
     # --- The API's own public documents.
     "api/": {"GET": Access.PUBLIC},
@@ -81,6 +83,7 @@ RULES: dict[str, dict[str, Access]] = {
     # --- A person's own things: any member, whatever the role.
     "accounts/profile/": {"GET": VIEWER, "POST": VIEWER},
     "accounts/profile/tokens/<uuid:token_id>/revoke/": {"POST": VIEWER},
+    "accounts/profile/language/": {"POST": VIEWER},
     "api/reminders/preferences": {"PUT": VIEWER, "PATCH": VIEWER},
     "api/reminders/test": {"POST": VIEWER},
     "api/reminders/feed": {"POST": VIEWER, "DELETE": VIEWER},

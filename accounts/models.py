@@ -139,3 +139,21 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}".strip()
+
+
+class Profile(TimeStampedModel):
+    """What one person chooses for themselves alone, whatever the household's settings.
+
+    Made when the person first changes something (`accounts.services.profile_language_set`); no
+    row means every default. The language is one of settings.LANGUAGES, or "" for the browser's
+    (docs/i18n.md §2). It is kept in the session at sign-in, so pages do not read it on every
+    request (`accounts.middleware.PersonLocaleMiddleware`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=8, blank=True, default="")
+
+    def __str__(self):
+        return f"{self.user}'s profile"

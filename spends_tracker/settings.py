@@ -309,6 +309,9 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so /api paths are normalised before APPEND_SLASH looks at them.
     "spends_tracker.middleware.ApiCompatibilityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, which holds the signed-in person's language, and before CommonMiddleware,
+    # as Django's LocaleMiddleware must be (docs/i18n.md §2).
+    "accounts.middleware.PersonLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -355,7 +358,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Time and language --------------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The interface speaks these languages (docs/i18n.md): each person picks one on the profile page,
+# or leaves it to the browser's Accept-Language; English is the source and the fallback.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("nl", "Nederlands"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True  # timestamps are stored in UTC; TIME_ZONE decides what "today" is
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
