@@ -55,6 +55,7 @@ OPAQUE = "_"
 # A block that fills an attribute, by the project's convention (`{% block main_class %}`).
 ATTRIBUTE_BLOCK = re.compile(r"^\s*block\s+\w+_class\b")
 LETTER = re.compile(r"[^\W\d_]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 BLOCK_TAG = re.compile(r"^\s*(\w+)")
 
 
@@ -233,7 +234,37 @@ def _messages(catalog) -> dict:
     def frozen(value):
         return tuple(value) if isinstance(value, list | tuple) else value
 
-    return {(m.context, frozen(m.id)): frozen(m.string) for m in catalog if m.id}
+    return {
+        (m.context, frozen(m.id)): frozen(m.string)
+        for m in catalog
+        if m.id and all(_strings(m)) and not m.fuzzy
+    }
+
+
+def _strings(message) -> tuple:
+    return tuple(message.string) if isinstance(message.string, list | tuple) else (message.string,)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def _placeholder_findings(message) -> list[str]:
+    """The placeholders a translation lost or made up ("%(count)s", "{date}")."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = _strings(message)
+    wanted = [_placeholders(ids[-1])] * len(strings)
+    if len(ids) == 1:
+        wanted = [_placeholders(ids[0])]
+    else:  # a language's "one" form may say "a day" rather than "1 day"
+        wanted[:-1] = [None] * (len(strings) - 1)
+    known = set().union(*(_placeholders(i) for i in ids))
+    findings = []
+    for string, needed in zip(strings, wanted, strict=False):
+        found = _placeholders(string)
+        if found - known or (needed is not None and found != needed):
+            findings.append(f"{ids[0]!r}: the placeholders of {string!r} are not the English's")
+    return findings
 
 
 def catalogue_findings(path: Path, source_keys: set | None = None) -> list[str]:
@@ -248,7 +279,7 @@ def catalogue_findings(path: Path, source_keys: set | None = None) -> list[str]:
     for message in catalog:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = _strings(message)
         name = message.id[0] if isinstance(message.id, tuple) else message.id
         if not all(strings):
             findings.append(f"{where}: no translation of {name!r}")
@@ -256,6 +287,9 @@ def catalogue_findings(path: Path, source_keys: set | None = None) -> list[str]:
             findings.append(f"{where}: fuzzy translation of {name!r}")
     for message, errors in catalog.check():
         findings += [f"{where}: {message.id!r}: {error}" for error in errors]
+    for message in catalog:
+        if message.id and all(_strings(message)):
+            findings += [f"{where}: {finding}" for finding in _placeholder_findings(message)]
     if source_keys is not None:
         keys = _keys(catalog)
         findings += [
