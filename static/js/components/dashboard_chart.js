@@ -49,6 +49,14 @@ document.addEventListener("alpine:init", () => {
     return window.spendsFormat.money(amount, pageSettings().currency, undefined, options);
   }
 
+  // The API names months in English ("Mar 2025"); the axis names them in the page's language
+  // from the period ("2025-03"), as the server writes the "short" dates.
+  function monthLabel(bucket) {
+    const names = window.spendsFormat.household.month_names;
+    const [year, month] = String(bucket.period || "").split("-");
+    return names && year && month ? `${names[Number(month) - 1]} ${year}` : bucket.month;
+  }
+
   // WORDS, from ngettext (which the catalogue's extraction finds), hold %(count)s.
   function counted(words, count) {
     return interpolate(words, { count }, true);
@@ -60,7 +68,7 @@ document.addEventListener("alpine:init", () => {
     return {
       type: "bar",
       data: {
-        labels: months.map((bucket) => bucket.month),
+        labels: months.map(monthLabel),
         datasets: [
           {
             label: gettext("Spent"),
@@ -109,7 +117,7 @@ document.addEventListener("alpine:init", () => {
     return {
       type: "bar",
       data: {
-        labels: months.map((bucket) => bucket.month),
+        labels: months.map(monthLabel),
         datasets: [
           { label: pgettext("warranty", "Active"), data: months.map((b) => b.active - b.expiring_soon), backgroundColor: COLORS.green },
           { label: gettext("Expiring soon"), data: months.map((b) => b.expiring_soon), backgroundColor: COLORS.orange },
