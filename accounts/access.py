@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import Membership, Role
 
@@ -193,19 +194,35 @@ def may(user, needed: Access) -> bool:
     return role is not None and role.rank >= Role(needed.value).rank
 
 
+# The roles as a sentence names them ("your role is viewer"): German keeps its capital.
+ROLE_IN_A_SENTENCE = {
+    Role.VIEWER: pgettext_lazy("role in a sentence", "viewer"),
+    Role.EDITOR: pgettext_lazy("role in a sentence", "editor"),
+    Role.OWNER: pgettext_lazy("role in a sentence", "owner"),
+}
+
+
 def denial_reason(user, needed: Access) -> str:
     """The sentence a refused person reads: what they lack, in their words."""
     role = role_of(user)
     if role is None:
-        return (
+        return gettext(
             "Your account has no role in this household yet: ask an owner to give you one on "
             "the Members page."
         )
-    article = "a" if needed is VIEWER else "an"
-    return (
-        f"This needs {article} {Role(needed.value).label.lower()}; your role is "
-        f"{role.label.lower()}. Ask an owner if you need it."
-    )
+    # One sentence per role needed: the article and the word differ in every language.
+    needs = {
+        Role.VIEWER: gettext(
+            "This needs a viewer; your role is %(role)s. Ask an owner if you need it."
+        ),
+        Role.EDITOR: gettext(
+            "This needs an editor; your role is %(role)s. Ask an owner if you need it."
+        ),
+        Role.OWNER: gettext(
+            "This needs an owner; your role is %(role)s. Ask an owner if you need it."
+        ),
+    }
+    return needs[Role(needed.value)] % {"role": ROLE_IN_A_SENTENCE[role]}
 
 
 def capabilities(user) -> dict[str, bool]:

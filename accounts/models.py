@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Trim
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from kernel.models import TimeStampedModel
 
@@ -53,9 +54,9 @@ class Role(models.TextChoices):
     Ordered from least to most: every role may do what the ones before it may.
     """
 
-    VIEWER = "viewer", "Viewer"
-    EDITOR = "editor", "Editor"
-    OWNER = "owner", "Owner"
+    VIEWER = "viewer", pgettext_lazy("role", "Viewer")
+    EDITOR = "editor", pgettext_lazy("role", "Editor")
+    OWNER = "owner", pgettext_lazy("role", "Owner")
 
     @property
     def rank(self) -> int:

@@ -14,9 +14,12 @@ PREFERENCE_DEFAULTS = {
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
-def preferences_get() -> dict[str, str]:
-    """Return every known preference, defaults filled in for keys that are not stored."""
-    stored = preferences_explicit()
+def preferences_get(explicit: dict[str, str] | None = None) -> dict[str, str]:
+    """Return every known preference, defaults filled in for keys that are not stored.
+
+    EXPLICIT, when the caller has read `preferences_explicit()` already, saves the query.
+    """
+    stored = preferences_explicit() if explicit is None else explicit
     return {key: stored.get(key) or default for key, default in PREFERENCE_DEFAULTS.items()}
 
 

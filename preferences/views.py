@@ -34,8 +34,8 @@ def settings_page(request):
     The first number style and date format, "" (nothing stored), is each person's language's
     (docs/i18n.md §4); its example is in the language of the person looking.
     """
-    preferences = preferences_get()
     explicit = preferences_explicit()
+    preferences = preferences_get(explicit)
     currency_code = preferences["currency_code"]
     # The examples are in the household's currency, as its amounts will be.
     example_currency = preferred_currency_code(preferences)
