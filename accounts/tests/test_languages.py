@@ -1,5 +1,7 @@
 """Each person's language (docs/i18n.md §2): the profile's choice, else the browser's."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,6 +12,7 @@ from accounts.services import profile_language_set
 from kernel import clock
 from preferences.services import preferences_update
 from purchases.tests.factories import PurchaseFactory
+from reminders.digests import digest_message
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,25 @@ def test_the_household_s_formats_follow_each_person_s_language_until_it_sets_its
     html = client.get("/").content.decode()
     assert "2025-03-14" in html
     assert "1,249.50" in html
+
+
+def test_a_reminder_is_written_in_its_recipient_s_language():
+    entry = {
+        "kind": "warranty",
+        "source_id": "1",
+        "purchase_id": "2",
+        "product_name": "Kaffeemaschine",
+        "due_date": "2026-03-14",
+        "detail": "MANUFACTURER",
+        "thresholds": [7],
+    }
+    today = datetime.date(2026, 3, 7)
+
+    subject, text, payload = digest_message([entry], today=today, language="de")
+
+    assert subject == "Spends Tracker: Kaffeemaschine, Garantie endet in 7 Tagen"
+    assert (
+        "- Kaffeemaschine (Herstellergarantie): Garantie endet in 7 Tagen, Sa 14 Mär 2026" in text
+    )
+    assert payload["deadlines"][0]["detail"] == "MANUFACTURER"  # the data stays as it is
+    assert digest_message([entry], today=today)[0].endswith("warranty ends in 7 days")
