@@ -1,3 +1,4 @@
+# Long: the one settings module (docs/architecture.md): every app's settings in one place.
 """
 The one settings module of Spends Tracker.
 
@@ -309,8 +310,7 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so /api paths are normalised before APPEND_SLASH looks at them.
     "spends_tracker.middleware.ApiCompatibilityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # After the session, which holds the signed-in person's language, and before CommonMiddleware,
-    # as Django's LocaleMiddleware must be (docs/i18n.md §2).
+    # The person's language, kept in the session; before CommonMiddleware (docs/i18n.md §1).
     "accounts.middleware.PersonLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -359,16 +359,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Time and language --------------------------------------------------------------------------
 
-# The interface speaks these languages (docs/i18n.md): each person picks one on the profile page,
-# or leaves it to the browser's Accept-Language; English is the source and the fallback.
+# The interface's languages (docs/i18n.md): each person's choice, else the browser's; English is
+# the source and the fallback.
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("nl", "Nederlands"),
-]
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LANGUAGES += [("es", "Español"), ("nl", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True  # timestamps are stored in UTC; TIME_ZONE decides what "today" is
