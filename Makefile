@@ -58,6 +58,13 @@ $(XGETTEXT):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext
 
+# The forwarded-e-mail tests read a real IMAP server they start (receipts/tests/imap_server.py):
+# Debian's Dovecot. Only its program is used; the package's own service is not needed.
+DOVECOT := /usr/sbin/dovecot
+$(DOVECOT):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-imapd
+
 # The development server runs with DEBUG on unless the environment says otherwise.
 run: export DEBUG ?= true
 # spends_run migrates, loads the default catalog, creates the admin login on first run, then runs
@@ -70,11 +77,11 @@ run: $(BIN)/.runtime $(ASSETS) $(TESSERACT)
 # the second run on (and the processes the slow tests start share them).
 test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
-test: $(BIN)/.dev $(ASSETS) $(CHROMIUM) $(TESSERACT)
+test: $(BIN)/.dev $(ASSETS) $(CHROMIUM) $(TESSERACT) $(DOVECOT)
 	$(BIN)/pytest -n auto --durations=15
 
 # The lane to run while working: everything but the browser, S3 and multi-process tests.
-test-fast: $(BIN)/.dev
+test-fast: $(BIN)/.dev $(DOVECOT)
 	$(BIN)/pytest -n auto -m "not browser and not s3 and not slow"
 
 lint: $(BIN)/.dev $(XGETTEXT)

@@ -21,6 +21,8 @@ def pytest_configure(config):
     setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     # The suite never downloads the ECB's rates: the tests that refresh name a server they start.
     settings.SPENDS_ECB_RATES_URL = ""
+    # Nor reads a mailbox a .env names: the mailbox tests start their own server.
+    settings.SPENDS_IMAP_URL = ""
     try:
         settings.SECRET_KEY  # noqa: B018  (raises when unset)
     except ImproperlyConfigured:

@@ -120,6 +120,7 @@ RULES: dict[str, dict[str, Access]] = {
     "api/receipts/drafts": {"POST": EDITOR},
     "api/receipts/drafts/<draft_id>": {"DELETE": EDITOR},
     "api/receipts/drafts/<draft_id>/confirm": {"POST": EDITOR},
+    "inventory/receipts/": {"GET": VIEWER},
     "api/import/spreadsheet": {"POST": EDITOR},
     "api/import/spreadsheet/columns": {"POST": EDITOR},
     "api/import/mappings": {"POST": EDITOR},

@@ -13,6 +13,7 @@ from analytics import selectors
 from analytics.cache import cached_figure
 from kernel import clock
 from purchases.demo import purchases_load_demo
+from receipts.selectors import drafts_waiting_count
 from reminders.models import DeadlineKind
 from reminders.selectors import Deadline, deadline_list_upcoming, deadline_queryset
 from warranties.models import EXPIRING_SOON_DAYS
@@ -116,6 +117,8 @@ def dashboard(request):
     today = clock.today()
     deadlines = _upcoming_deadlines(limit=DEADLINES_SHOWN, today=today)
     context.update(
+        # The header's link to the receipts waiting for review (docs/receipts.md).
+        receipts_waiting=drafts_waiting_count(),
         chart_settings=_chart_settings(currency),
         by_currency=selectors.spending_by_currency(base=currency),
         deadlines=[(deadline, deadline.days_left(today)) for deadline in deadlines],

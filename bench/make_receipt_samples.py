@@ -16,6 +16,7 @@ only in their creation date. Run from the project folder (needs Playwright and C
     .venv/bin/python bench/make_receipt_samples.py [--seed 23] [--out receipts/tests/samples]
 """
 
+# ruff: noqa: E501  (the HTML of the receipts reads best an element a line, however long)
 import argparse
 import datetime
 import email.message

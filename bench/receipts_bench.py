@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import statistics
 import sys
 import time
@@ -59,15 +60,25 @@ def simple(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", plain.casefold())
 
 
+def cpu_seconds() -> float:
+    """The processor time of this process and the programs it ran (Tesseract): unlike the
+    time on the clock, it does not grow when other work shares the cores."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def read(path: Path) -> dict:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     text = receipt_text(path, TYPES[path.suffix])
     fields = read_fields(
         text,
         known_retailers=[name for name, _ in DEFAULT_RETAILERS] + HOUSEHOLD_RETAILERS,
         known_brands=[name for name, _ in DEFAULT_BRANDS],
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
 
     def value(field):
         return None if field is None else field.value
@@ -76,6 +87,7 @@ def read(path: Path) -> dict:
         "method": text.method,
         "pages": text.pages,
         "seconds": seconds,
+        "cpu": cpu,
         "total": value(fields.total),
         "date": value(fields.purchase_date),
         "merchant": value(fields.merchant),
@@ -105,17 +117,18 @@ def main() -> None:
     paths = [options.samples / sample["file"] for sample in samples]
     with ProcessPoolExecutor(options.jobs) as pool:
         results = list(pool.map(read, paths))
-    right = {name: 0 for name in FIELDS}
-    per_page, by_kind = [], {}
+    right = dict.fromkeys(FIELDS, 0)
+    per_page, cpu_per_page, by_kind = [], [], {}
     for sample, got in zip(samples, results, strict=True):
         verdict = verdicts(sample, got)
         for name in FIELDS:
             right[name] += verdict[name]
-        kind = by_kind.setdefault(sample["kind"], {"n": 0, **{name: 0 for name in FIELDS}})
+        kind = by_kind.setdefault(sample["kind"], {"n": 0, **dict.fromkeys(FIELDS, 0)})
         kind["n"] += 1
         for name in FIELDS:
             kind[name] += verdict[name]
         per_page.append(got["seconds"] / got["pages"])
+        cpu_per_page.append(got["cpu"] / got["pages"])
         if options.verbose and not all(verdict.values()):
             wrong = ", ".join(
                 f"{name}: {got[name]!r} (expected {sample[name if name != 'date' else 'date']!r})"
@@ -123,10 +136,10 @@ def main() -> None:
                 if not verdict[name]
             )
             print(f"  {sample['file']}: {wrong}")
-    report(samples, right, by_kind, per_page)
+    report(samples, right, by_kind, per_page, cpu_per_page)
 
 
-def report(samples, right, by_kind, per_page) -> None:
+def report(samples, right, by_kind, per_page, cpu_per_page) -> None:
     count = len(samples)
     print(f"\n{count} samples")
     for name in FIELDS:
@@ -147,6 +160,11 @@ def report(samples, right, by_kind, per_page) -> None:
     print(
         f"\nseconds per page: median {statistics.median(per_page):.2f}, max {slowest:.2f}  {mark}"
     )
+    cpu_median, cpu_max = statistics.median(cpu_per_page), max(cpu_per_page)
+    print(f"processor seconds per page: median {cpu_median:.2f}, max {cpu_max:.2f}")
+    # Other work on the machine slows OCR: the figures mean little without it.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

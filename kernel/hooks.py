@@ -15,6 +15,12 @@ A lookup is the same for a read: one function an app above provides, which a low
 
 - `purchases_searched`: the purchases that contain every word of a search. `purchases`
   provides it (`purchases.search`); the warranties page, below purchases, searches with it.
+- `receipts_waiting_count`: how many receipts wait to be reviewed as drafts. `receipts` provides
+  it (`receipts.selectors`); the inventory page, below receipts, links to them with it.
+- `purchases_with_receipt_word` and `receipt_lines`: a search's word found in the text read from
+  a purchase's files, and the line it is on. `receipts` provides them (`receipts.search`); the
+  purchases' search, below receipts, finds purchases by their receipts with them
+  (docs/search.md §7).
 """
 
 from collections.abc import Callable
@@ -63,3 +69,14 @@ class Lookup:
 
 # Called with the search's text; returns a queryset of the purchases that contain every word.
 purchases_searched = Lookup("the purchases that match a search")
+
+# Called with nothing; returns how many receipts wait for review (docs/receipts.md).
+receipts_waiting_count = Lookup("the number of receipts waiting for review")
+
+# Called with one word of a search; returns the condition (a Q on purchases) that the text read
+# from one of the purchase's files holds it, or None when the word cannot be looked up there.
+purchases_with_receipt_word = Lookup("the purchases whose receipts hold a word")
+
+# Called with purchase_ids= and words=; returns {purchase id: {"filename": ..., "line": ...}}, the
+# line of one of the purchase's receipts with the most of the words, for those that have one.
+receipt_lines = Lookup("the receipt lines that hold a search's words")

@@ -24,7 +24,7 @@ from purchases.schemas import (
     SuggestionQuery,
 )
 from purchases.search import search_suggestions
-from purchases.selectors import purchase_get, purchase_list
+from purchases.selectors import purchase_get, purchase_list, with_receipt_matches
 from purchases.services import (
     BulkActionRefused,
     purchase_create,
@@ -43,14 +43,17 @@ PURCHASE_NOT_FOUND = "Purchase not found"
 
 @router.get("/purchases", response={200: Page[PurchaseOut], **COMMON_ERRORS})
 def list_purchases(request, filters: Query[PurchaseFilters]):
-    """Purchases, newest created first unless `sort` says otherwise."""
+    """Purchases, newest created first unless `sort` says otherwise; a searched list's rows
+    found through a receipt carry its line (`receipt_match`)."""
     query = filters.model_dump(exclude={"skip", "limit"})
-    return paginate(
+    page = paginate(
         purchase_list(**query),
         skip=filters.skip,
         limit=filters.limit,
         shown=Purchase.objects.with_details(),
     )
+    page["items"] = with_receipt_matches(page["items"], filters.search)
+    return page
 
 
 @router.post("/purchases", response={201: PurchaseOut, **COMMON_ERRORS})

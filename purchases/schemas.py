@@ -31,6 +31,13 @@ class NamedRefOut(Schema):
     name: str
 
 
+class ReceiptMatchOut(Schema):
+    """Where a search's words were found in a purchase's receipts (docs/search.md §7)."""
+
+    filename: str = Field(description="The file whose text holds them.")
+    line: str = Field(description="Its line with the most of them, at most 120 characters.")
+
+
 class PurchaseOut(Schema):
     """A purchase as every endpoint returns it (docs/api.md §4.1, §9.3)."""
 
@@ -75,6 +82,11 @@ class PurchaseOut(Schema):
     created_by: str | None = Field(description="Username of who added it; null when unknown.")
     updated_by: str | None = Field(
         description="Username of who changed it last; null when unknown."
+    )
+    receipt_match: ReceiptMatchOut | None = Field(
+        None,
+        description="In a searched list, the receipt line that holds the search's words, for a "
+        "purchase whose name, model, brand and retailer lack one of them; null otherwise.",
     )
 
     @staticmethod
@@ -125,6 +137,11 @@ class PurchaseOut(Schema):
     @staticmethod
     def resolve_warranties(purchase):
         return purchase.warranty_list
+
+    @staticmethod
+    def resolve_receipt_match(purchase):
+        # Only a searched list's rows have it (purchases.selectors.with_receipt_matches).
+        return getattr(purchase, "receipt_match", None)
 
 
 ProductName = required_name(255)

@@ -10,9 +10,13 @@ What a search finds (docs/search.md):
   one typo (`typo_variants`): `dishwashr` finds "dishwasher", `bosh` finds Bosch. One query
   (`_variants_found`) counts the words and tells which of a rare word's variants occur; only
   those are searched, with LIKE on the same index.
+- A word is also found in the text read from one of the purchase's files (its receipts):
+  `kernel.hooks.purchases_with_receipt_word`, which the receipts app, above this one, provides
+  (docs/search.md §7). Each word may come from either: `mazzer 4411` finds the grinder whose
+  invoice is `invoice-4411.pdf` and says "Mazzer" only on its lines.
 - `ranked` orders by relevance (`search_rank`): every word exactly in the product name first,
   then every word exactly in the product name, brand or retailer, then every word exactly
-  anywhere, then matches with a typo; newest first within each.
+  anywhere, then matches with a typo or through a receipt; newest first within each.
 
 How it stays fast at 100,000 purchases, one index per database:
 
@@ -42,6 +46,7 @@ from django.db.models import BooleanField, Case, Expression, F, Func, Q, TextFie
 from django.db.models.lookups import IContains
 
 from catalog.models import Brand, Retailer
+from kernel.hooks import purchases_with_receipt_word
 from purchases.models import Purchase
 
 SEARCH_COLUMNS = [
@@ -63,7 +68,7 @@ FTS_SHORTEST_WORD = 3
 TYPO_SHORTEST_WORD = 4
 # A word found in this many purchases or more is not looked for with a typo (Search.typos).
 COMMON_WORD = 50
-# search_rank: lower is better.
+# search_rank: lower is better. RANK_TYPO is also that of a purchase found through a receipt.
 RANK_IN_NAME, RANK_IN_NAME_OR_CATALOG, RANK_EXACT, RANK_TYPO = 0, 1, 2, 3
 
 
@@ -234,16 +239,15 @@ class Search:
         )
 
     def found(self, word: str) -> Q:
-        """WORD exactly or, if it is rare and long enough, with one typo."""
-        if word not in self.typos:
-            return self.exact(word)
-        ids = self.catalog.typo[word]
-        condition = (
-            self.exact(word) | Q(retailer_id__in=ids["retailer"]) | Q(brand_id__in=ids["brand"])
-        )
-        if self.typos[word]:
-            condition |= Q(_near_search_text(self.typos[word]))
-        return condition
+        """WORD exactly or, if it is rare and long enough, with one typo; or in a receipt."""
+        condition = self.exact(word)
+        if word in self.typos:
+            ids = self.catalog.typo[word]
+            condition |= Q(retailer_id__in=ids["retailer"]) | Q(brand_id__in=ids["brand"])
+            if self.typos[word]:
+                condition |= Q(_near_search_text(self.typos[word]))
+        in_receipts = purchases_with_receipt_word(word)
+        return condition if in_receipts is None else condition | in_receipts
 
     def condition(self) -> Q:
         return Q.create([self.found(word) for word in self.words], connector=Q.AND)

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from kernel.hooks import receipt_lines
 from kernel.money import quantize_in
 from purchases.models import Attachment, FileType, Purchase, tag_names_of
 from purchases.search import purchases_matching, purchases_ranked, search_words
@@ -96,6 +97,32 @@ def purchase_list(
     return purchases.order_by(
         *(_ordered(field, descending) for field in SORT_FIELDS[sort.lstrip("-")])
     )
+
+
+def with_receipt_matches(purchases, search: str | None) -> list[Purchase]:
+    """The purchases of one page as a list, each with `receipt_match`: the file and the line of
+    its receipts that hold the most of the words of SEARCH, or None (docs/search.md §7).
+
+    Given to the purchases that a receipt may have been found by: those whose product name,
+    model, brand and retailer (what a row shows) lack a word of the search. One query, none when
+    no purchase needs it.
+    """
+    purchases, words = list(purchases), search_words(search)
+    for purchase in purchases:
+        purchase.receipt_match = None
+    wanted = [purchase for purchase in purchases if words and not _shows_every(purchase, words)]
+    if wanted:
+        lines = receipt_lines(purchase_ids=[purchase.pk for purchase in wanted], words=words)
+        for purchase in wanted:
+            purchase.receipt_match = lines.get(purchase.pk)
+    return purchases
+
+
+def _shows_every(purchase: Purchase, words: list[str]) -> bool:
+    names = [purchase.product_name, purchase.model_number]
+    names += [purchase.brand and purchase.brand.name, purchase.retailer and purchase.retailer.name]
+    shown = " ".join(name for name in names if name).casefold()
+    return all(word.casefold() in shown for word in words)
 
 
 def _ordered(field: str, descending: bool):

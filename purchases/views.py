@@ -10,6 +10,7 @@ from django.urls import reverse
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
 from kernel.filters import ignored_filters
+from kernel.hooks import receipts_waiting_count
 from preferences.selectors import preferred_currency_code
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, Purchase, PurchaseStatus
@@ -20,6 +21,7 @@ from purchases.selectors import (
     purchases_without_rate_count,
     tag_suggestions,
     with_list_extras,
+    with_receipt_matches,
 )
 from purchases.thumbnails import has_thumbnail
 from warranties.badges import badge_table
@@ -100,6 +102,7 @@ def purchase_list(request):
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
     purchases = purchase_list_query(**arguments, with_claims=False)
     page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
+    page.object_list = with_receipt_matches(page.object_list, arguments["search"])
     columns = [
         {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
     ]
@@ -132,12 +135,14 @@ def purchase_list(request):
         # Flagged, never silently left out (docs/currencies.md §6).
         "without_rate_count": purchases_without_rate_count(),
         "ignored_filters": ignored_filters(filters, request.GET),
-        **_form_context(),
+        # The receipts app, above this one, counts its drafts (docs/receipts.md).
+        "receipts_waiting": receipts_waiting_count(),
+        **purchase_form_context(),
     }
     return render(request, "purchases/purchase_list.html", context)
 
 
-def _form_context() -> dict:
+def purchase_form_context() -> dict:
     """What the purchase form (purchases/partials/purchase_form.html) needs on a page."""
     retailers = list(retailer_list())
     brands = list(brand_list())
@@ -194,6 +199,6 @@ def purchase_detail(request, purchase_id):
         "back_url": back_url,
         # Where the page goes once the purchase is deleted.
         "after_delete_url": back_url,
-        **_form_context(),
+        **purchase_form_context(),
     }
     return render(request, "purchases/purchase_detail.html", context)

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from kernel.schemas import COMMON_ERRORS, ErrorOut, get_or_404
 from purchases.blobs import use_hashing_upload_handler
+from purchases.files_api import FRAMED_BY_OUR_PAGES
 from purchases.models import Purchase
 from receipts.drafts import DraftClosed, draft_add, draft_confirm, draft_dismiss
 from receipts.models import Draft, DraftStatus, ReadingStatus
@@ -105,6 +106,8 @@ def dismiss_draft(request, draft_id: str):
 
 
 @router.get("/receipts/drafts/{draft_id}/file", response={200: None, **ERRORS})
+# The purchase form shows a PDF receipt in a frame beside its fields, as for attachments.
+@FRAMED_BY_OUR_PAGES
 def draft_file(request, draft_id: str):
     """The draft's file, to look at beside the form (shown inline only for images and PDFs)."""
     draft = _draft(draft_id)

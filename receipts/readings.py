@@ -111,6 +111,8 @@ def fields_as_json(fields: ExtractedFields) -> dict:
                 "confidence": round(field.confidence, 2),
                 "line": field.line,
             }
+    # How sure the reading is of the line items as a whole (the first one may name the product).
+    found["items_confidence"] = round(fields.items_confidence, 2)
     found["items"] = [
         {key: plain(value) for key, value in dataclasses.asdict(item).items()}
         for item in fields.items

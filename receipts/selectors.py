@@ -10,3 +10,8 @@ def drafts_waiting():
         .select_related("blob__reading")
         .order_by("-created_at", "-id")
     )
+
+
+def drafts_waiting_count() -> int:
+    """How many drafts wait for review (the inventory page's link to them)."""
+    return Draft.objects.filter(status=DraftStatus.WAITING).count()

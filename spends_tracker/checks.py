@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from receipts.mailbox import MailboxMisconfigured, mailbox_address
 from spends_tracker.security import static_manifest_exists
 
 
@@ -16,6 +17,25 @@ def check_configuration(app_configs, **kwargs):
         Error(message, hint=hint or None, id=check_id)
         for check_id, message, hint in getattr(settings, "SPENDS_CONFIG_ERRORS", [])
     ]
+
+
+@register(Tags.compatibility)
+def check_mailbox_address(app_configs, **kwargs):
+    """Report a SPENDS_IMAP_URL the scheduler could not read forwarded e-mails at."""
+    if not settings.SPENDS_IMAP_URL:
+        return []
+    try:
+        mailbox_address(settings.SPENDS_IMAP_URL)
+    except MailboxMisconfigured as error:
+        return [
+            Error(
+                str(error),
+                hint="Correct SPENDS_IMAP_URL (or SPENDS_IMAP_URL_FILE), or unset it to turn "
+                "forwarded order e-mails off.",
+                id="spends.E014",
+            )
+        ]
+    return []
 
 
 @register(Tags.files)

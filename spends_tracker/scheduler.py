@@ -78,6 +78,8 @@ def duties() -> tuple[Duty, ...]:
         Duty("reminders_send", f"5 {hours} * * *"),
         # Jobs whose worker died are marked failed; uploads' temporary files a crash left go.
         Duty("spends_upkeep", "30 * * * *"),
+        # Forwarded order e-mails become drafts (docs/receipts.md), when a mailbox is set.
+        *((Duty("receipts_mailbox_poll", mailbox_cron()),) if settings.SPENDS_IMAP_URL else ()),
         # The ECB's new rates, after it publishes them (around 16:00 in Frankfurt); only new
         # days are added. Last, so that at start a slow download delays no other duty.
         # A quarter of an hour after the refresh below, the purchases still without a usable
@@ -87,6 +89,12 @@ def duties() -> tuple[Duty, ...]:
         Duty("purchases_reconvert", "45 16 * * *", ("--only-missing",), timezone="Europe/Berlin"),
         Duty("currencies_refresh", "30 16 * * *", timezone="Europe/Berlin"),
     )
+
+
+def mailbox_cron() -> str:
+    """Every SPENDS_IMAP_INTERVAL_MINUTES minutes, counted from each full hour."""
+    minutes = settings.SPENDS_IMAP_INTERVAL_MINUTES
+    return "0 * * * *" if minutes >= 60 else f"*/{minutes} * * * *"
 
 
 def duties_run_once() -> bool:

@@ -183,12 +183,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SPENDS_JOB_STALE_SECONDS = env.int("SPENDS_JOB_STALE_SECONDS", default=300)
 
 
-def _hour(name: str, default: int) -> int:
+def _whole(name: str, default: int, low: int, high: int, check_id: str, what: str) -> int:
     value = env.str(name, default=str(default)).strip()
-    if value.isdigit() and 0 <= int(value) <= 23:
+    if value.isdigit() and low <= int(value) <= high:
         return int(value)
     SPENDS_CONFIG_ERRORS.append(
-        ("spends.E011", f"{name}={value!r} is not an hour of the day.", "Use 0 to 23.")
+        (check_id, f"{name}={value!r} is not {what}.", f"Use {low} to {high}.")
     )
     return default
 
@@ -203,7 +203,7 @@ SPENDS_EXPORT_SLOTS = env.int("SPENDS_EXPORT_SLOTS", default=2)
 
 # The hour (TIME_ZONE) from which the scheduler sends the day's reminder digests; it tries again
 # every hour until midnight, so a digest missed while the scheduler was stopped still goes out.
-SPENDS_REMINDER_HOUR = _hour("SPENDS_REMINDER_HOUR", 8)
+SPENDS_REMINDER_HOUR = _whole("SPENDS_REMINDER_HOUR", 8, 0, 23, "spends.E011", "an hour of the day")
 
 # Where the scheduler downloads the ECB's euro reference rates each day (docs/currencies.md):
 # the whole history, of which only new days are loaded. Empty turns refreshing off; the history
@@ -212,6 +212,12 @@ SPENDS_REMINDER_HOUR = _hour("SPENDS_REMINDER_HOUR", 8)
 SPENDS_ECB_RATES_URL = env.str(
     "SPENDS_ECB_RATES_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 ).strip()
+
+# Forwarded order e-mails (docs/receipts.md): the mailbox the scheduler reads every
+# SPENDS_IMAP_INTERVAL_MINUTES (imaps://, imap:// with STARTTLS, imap+plain://); empty: off.
+SPENDS_IMAP_URL = _secret("SPENDS_IMAP_URL").strip()
+_imap_minutes = ("SPENDS_IMAP_INTERVAL_MINUTES", 5, 1, 60, "spends.E013", "a number of minutes")
+SPENDS_IMAP_INTERVAL_MINUTES = _whole(*_imap_minutes)
 
 # --- Database -----------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ admin.site.index_title = "Purchases, warranties and where the money goes"
 
 urlpatterns = [
     path("", include("analytics.urls")),
+    # Receipts waiting for review, beside the inventory they become purchases of.
+    path("inventory/receipts/", include("receipts.urls")),
     path("inventory/", include("purchases.urls")),
     path("warranties/", include("warranties.urls")),
     path("catalog/", include("catalog.urls")),

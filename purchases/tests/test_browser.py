@@ -193,7 +193,10 @@ def test_add_edit_and_delete_a_purchase_with_a_warranty_and_an_attachment(
     price.fill("429.00")
     form.get_by_role("button", name="Save").click()
 
-    expect(page.get_by_role("status").filter(has_text="Added “Espresso machine”")).to_be_visible()
+    # The test server runs background jobs at once, inside the request: the attached receipt is
+    # read by OCR before the upload answers (seconds on a busy machine).
+    added = page.get_by_role("status").filter(has_text="Added “Espresso machine”")
+    expect(added).to_be_visible(timeout=20_000)
     row = page.get_by_role("row").filter(has_text="Espresso machine")
     expect(row).to_contain_text("$429.00")
     expect(row).to_contain_text("Kitchen Outlet")

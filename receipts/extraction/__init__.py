@@ -6,25 +6,22 @@ Two calls, used in this order by whatever holds the file (a job, an e-mail polle
     fields = read_fields(text, known_retailers=names,      # ExtractedFields: each field with its
                          known_brands=brands)              # confidence (0-1) and source line
 
-`receipt_text` raises `UnsupportedReceipt` for a type it cannot read and `ReceiptUnreadable` for a
-file it cannot open. Neither call touches the database: the caller passes the household's
+`receipt_text` raises `UnsupportedReceipt` for a type it cannot read, `ReceiptUnreadable` for a
+file it cannot open or read, and `OcrUnavailable` when a picture needs Tesseract and it is not
+installed. Neither call touches the database: the caller passes the household's
 retailer and brand names.
 """
 
+from receipts.extraction.errors import OcrUnavailable, ReceiptUnreadable, UnsupportedReceipt
 from receipts.extraction.fields import ExtractedFields, Field, LineItem, read_fields
-from receipts.extraction.text import (
-    SUPPORTED_TYPES,
-    ReceiptText,
-    ReceiptUnreadable,
-    UnsupportedReceipt,
-    receipt_text,
-)
+from receipts.extraction.text import SUPPORTED_TYPES, ReceiptText, receipt_text
 
 __all__ = [
     "SUPPORTED_TYPES",
     "ExtractedFields",
     "Field",
     "LineItem",
+    "OcrUnavailable",
     "ReceiptText",
     "ReceiptUnreadable",
     "UnsupportedReceipt",

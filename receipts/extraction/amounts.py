@@ -28,7 +28,15 @@ CURRENCIES = {
     "SFR": "CHF",
 }
 _CURRENCY = r"(?:US\$|[€$£]|\b(?:EUR|USD|GBP|CHF|SFR|Fr\.)(?![A-Za-z]))"
-_NUMBER = r"(?<![\d.,])-?\d{1,3}(?:(?:[.,'’\u202f\u00a0 ])\d{3})*[.,]\d{2}(?![\d%]|[.,/-]\d)|(?<![\d.,])-?\d{4,7}[.,]\d{2}(?![\d%]|[.,/-]\d)"
+# Groups of thousands apart by a point, a comma, an apostrophe (straight or curly, as in Swiss
+# francs) or a space (plain, narrow or non-breaking, as in French); or no groups at all. Never
+# the start of a date ("04.03.2026") or of a rate ("19,00%").
+_GROUP = "[.,'\u2019\u202f\u00a0 ]"
+_END = r"(?![\d%]|[.,/-]\d)"
+_NUMBER = (
+    rf"(?<![\d.,])-?\d{{1,3}}(?:{_GROUP}\d{{3}})*[.,]\d{{2}}{_END}"
+    rf"|(?<![\d.,])-?\d{{4,7}}[.,]\d{{2}}{_END}"
+)
 AMOUNT = re.compile(
     rf"(?P<before>{_CURRENCY})?\s?(?P<number>{_NUMBER})\s?(?P<after>{_CURRENCY})?", re.IGNORECASE
 )
@@ -55,7 +63,8 @@ NOT_ITEM = re.compile(
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(
-    r"^(?P<quantity>\d{1,3})\s*(?:x|×|\*)\s+|^(?P<leading>\d{1,3})\s+(?=[^\d\s])", re.IGNORECASE
+    r"^(?P<quantity>\d{1,3})\s*(?:x|\u00d7|\*)\s+|^(?P<leading>\d{1,3})\s+(?=[^\d\s])",
+    re.IGNORECASE,
 )
 
 
@@ -70,7 +79,7 @@ def amounts(line: str) -> list[Amount]:
     """The amounts written on LINE, left to right."""
     found = []
     for match in AMOUNT.finditer(line):
-        number = re.sub(r"['’\u202f\u00a0 ]", "", match["number"])
+        number = re.sub("['\u2019\u202f\u00a0 ]", "", match["number"])
         decimal_separator = number[-3]
         price = Price.fromstring(number, decimal_separator=decimal_separator)
         if price.amount is None:
@@ -99,7 +108,7 @@ def total_candidates(lines: list[str]) -> list[tuple[float, int, Amount]]:
         found = amounts(line)
         if found:
             candidates.append((score, number, found[-1]))
-        elif _only_label(line) and number + 1 < len(lines) and (below := amounts(lines[number + 1])):
+        elif _only_label(line) and (below := amounts(_line(lines, number + 1))):
             candidates.append((score - 0.25, number + 1, below[0]))
     # The strongest word wins; between equals, the later line (the total comes after the
     # subtotals and the lines it sums), then the larger amount.
@@ -108,10 +117,15 @@ def total_candidates(lines: list[str]) -> list[tuple[float, int, Amount]]:
 
 # "Total incl. VAT" is a total: the tax it names is included, not its own line.
 _TAX_INCLUDED = re.compile(
-    r"(?:incl\.?|inkl\.?|including|inklusive|dont|y compris)\s*(?:\w+\.?\s*)?(?:vat|tax|mwst\.?|ust\.?|tva|iva)"
+    r"(?:incl\.?|inkl\.?|including|inklusive|dont|y compris)\s*(?:\w+\.?\s*)?"
+    r"(?:vat|tax|mwst\.?|ust\.?|tva|iva)"
     r"|(?:iva|tva)\s*(?:incluid[oa]|inclus[e]?)",
     re.IGNORECASE,
 )
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number] if number < len(lines) else ""
 
 
 def _only_label(line: str) -> bool:
@@ -159,7 +173,7 @@ class ItemLine:
 
 
 def item_lines(lines: list[str], last: int) -> list[ItemLine]:
-    """Lines before line LAST (the total) that read as an item: words, then one amount at the end."""
+    """Lines before line LAST (the total) that read as an item: words, then an amount."""
     items = []
     for number, line in enumerate(lines[:last]):
         found = amounts(line)

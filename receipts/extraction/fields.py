@@ -1,4 +1,4 @@
-"""A purchase's fields read from a receipt's text: `read_fields(text, known_retailers, known_brands)`.
+"""A purchase's fields read from a receipt's text: `read_fields(text, retailers, brands)`.
 
 Each field is a `Field`: the value (a str, a `datetime.date` or a `Decimal`, never a float), a
 confidence between 0 and 1, and the line it was read from (with its number), so that a form can
@@ -27,7 +27,7 @@ from typing import Generic, TypeVar
 from rapidfuzz import fuzz
 
 from kernel import clock
-from receipts.extraction.amounts import document_currency, item_lines, total_candidates
+from receipts.extraction.amounts import amounts, document_currency, item_lines, total_candidates
 from receipts.extraction.dates import dates
 from receipts.extraction.text import ReceiptText
 
@@ -111,7 +111,7 @@ def _total_and_currency(lines: list[str]) -> tuple[Field | None, Field | None]:
     code, code_line = document_currency(lines)
     if not candidates:
         currency = Field(code, 0.5, lines[code_line], code_line) if code else None
-        return None, currency
+        return _repeated_amount(lines), currency
     score, number, amount = candidates[0]
     # Another total line with the same amount (the card slip repeats it) confirms it.
     agreeing = sum(1 for c in candidates[1:] if c[2].value == amount.value)
@@ -123,6 +123,21 @@ def _total_and_currency(lines: list[str]) -> tuple[Field | None, Field | None]:
     else:
         currency = None
     return total, currency
+
+
+def _repeated_amount(lines: list[str]) -> Field | None:
+    """With no total's words to be read (OCR lost them), the largest amount written on two
+    lines or more: a total repeats its only item, or is repeated by the card's slip. Unsure."""
+    seen: dict[Decimal, list[int]] = {}
+    for number, line in enumerate(lines):
+        for amount in amounts(line):
+            seen.setdefault(amount.value, []).append(number)
+    repeated = [value for value, numbers in seen.items() if len(set(numbers)) >= 2 and value > 0]
+    if not repeated:
+        return None
+    value = max(repeated)
+    number = seen[value][-1]
+    return Field(value, 0.3, lines[number], number)
 
 
 def _items(lines: list[str], total: Field | None, known_brands) -> tuple[list[LineItem], float]:
@@ -189,14 +204,21 @@ def _is_household(address: str | None, senders) -> bool:
     return len(senders) > 1 and address is not None and address == senders[0][1]["address"]
 
 
+# Marks OCR leaves at a word's or a line's ends: punctuation, rules, shadows' edges.
+_OCR_MARKS = (
+    ".,:;!?|-_*=~'\"()[]{}<>\u00ab\u00bb\u2013\u2014\u00bf\u00a1\u201e\u201c\u201d\u2018\u2019"
+)
+
+
 def _reads_as_name(line: str) -> bool:
     """Whether LINE reads as a shop's name: mostly words (OCR's misreadings of a picture or a
     rule are not), one of them capitalised as names are, few digits, and none of the words of
     an address, a title or a table's head."""
-    tokens = [token.strip(".,:;!?»«|—–-_*'\"()<>") for token in line.split()]
+    tokens = [token.strip(_OCR_MARKS) for token in line.split()]
     tokens = [token for token in tokens if token]
     words = [t for t in tokens if re.fullmatch(r"[^\W\d_]+(?:[&'.-][^\W\d_]*)*|&", t)]
-    if not any(len(word) >= 3 and word[0].isupper() for word in words):
+    # "AAA" or "EEE" is what OCR makes of a shadow's edge, not a name.
+    if not any(len(w) >= 3 and w[0].isupper() and len(set(w.casefold())) > 1 for w in words):
         return False
     if len(re.findall(r"\d", line)) > 2 or _NOT_A_NAME.search(line):
         return False
@@ -205,7 +227,11 @@ def _reads_as_name(line: str) -> bool:
 
 def _as_written(line: str) -> str:
     """LINE without the marks OCR adds at a name's ends (a rule's end, a shadow's edge)."""
-    return line.strip(" -*=_|.:;,'\"»«<>—–~()[]{}")
+    words = line.strip(" " + _OCR_MARKS).split()
+    # A last word of one or two small letters is what OCR makes of a speck after the name.
+    while len(words) > 1 and len(words[-1].strip(_OCR_MARKS)) <= 2 and not words[-1][:1].isupper():
+        words.pop()
+    return " ".join(words).strip(" " + _OCR_MARKS)
 
 
 def _simple(text: str) -> str:

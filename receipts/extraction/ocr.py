@@ -9,10 +9,12 @@ and its amount, far apart on one row, end up on different lines.
 
 import os
 import statistics
+from dataclasses import dataclass
 
 import pytesseract
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
-from rapidfuzz import fuzz
+
+from receipts.extraction.errors import OcrUnavailable, ReceiptUnreadable
 
 # The four languages of the receipts Tesseract is given (their data must be installed).
 LANGUAGES = "eng+deu+fra+spa"
@@ -28,11 +30,18 @@ SKEW_STEP = 0.5
 # a label with its amount at the other end of the row (the automatic segmentation splits them
 # into columns, and reads a till roll's rows between dashed rules less well).
 TESSERACT_CONFIG = "--oem 1 --psm 6"
+# A page Tesseract has not read in this many seconds is given up on (a normal one takes one
+# to three): a background worker must not hang on one picture.
+OCR_SECONDS = 60
 # Tesseract's confidence in a word (0-100) below which it is left out.
 MIN_CONFIDENCE = 30
-# The same for the lines read again at the top of the page (below): a shop's name in large
-# print is read surely, the shadows and edges of a photo are not.
-HEADING_CONFIDENCE = 75
+# The same for the lines read again at the top and the bottom of the page (below): a shop's
+# name or a total in large print is read surely, the shadows and edges of a photo are not.
+EDGE_CONFIDENCE = 75
+EDGE_SCALE = 0.6
+# ...and in English alone: loading a language's models takes a tenth of a second each time,
+# and a shop's name or a total's line are read as well without the others.
+EDGE_LANGUAGES = "eng"
 
 
 def prepared(picture: Image.Image) -> Image.Image:
@@ -85,12 +94,13 @@ def line_height(picture: Image.Image) -> int | None:
 
 def _without_rules(picture: Image.Image, height: int) -> Image.Image:
     """PICTURE with its horizontal rules (runs of ink far thinner than a line of text and as
-    long as a good part of it, with blank rows around them) painted white: Tesseract takes a rule for a line of text and
-    loses the rows next to it."""
+    long as a good part of it, with blank rows around them) painted white: Tesseract takes a
+    rule for a line of text and loses the rows next to it."""
     # A rule is thin and crosses much of the page: a third of a dashed one's row is ink, where
     # the thin slice of a line of text (a comma, an accent) has little.
     runs = _ink_runs(picture)
-    thin = [(start, rows) for start, rows, peak in runs if rows <= max(2, height // 4) and peak >= 70]
+    most = max(2, height // 4)
+    thin = [(start, rows) for start, rows, peak in runs if rows <= most and peak >= 70]
     if not thin:
         return picture
     picture = picture.copy()
@@ -134,34 +144,80 @@ def skew_angle(picture: Image.Image) -> float:
     return 0.0 if abs(best) < 0.2 else best
 
 
+@dataclass(frozen=True)
+class _Line:
+    top: int
+    bottom: int
+    text: str
+
+
 def ocr_lines(picture: Image.Image) -> list[str]:
     """The lines of text Tesseract reads in PICTURE (cleaned up first).
 
-    Tesseract's single-block reading drops a first line much larger than the rest, which on a
-    receipt is the shop's name: the top of the page is read again on its own, and the lines it
-    finds before the first one of the whole page's reading are put first."""
+    Tesseract's single-block reading drops lines in much larger print than the rest, which on a
+    receipt are the shop's name at the top and the total at the bottom: the top and the bottom
+    quarters of the page are read again on their own, and the lines they find where the whole
+    page's reading found none are added in their place."""
     page = prepared(picture)
     lines = _read(page, MIN_CONFIDENCE)
-    top = _read(page.crop((0, 0, page.width, max(1, page.height // 4))), HEADING_CONFIDENCE)
-    for count, line in enumerate(top):
-        if any(fuzz.ratio(line, first) >= 80 for first in lines[:3]):
-            return top[:count] + lines
+    for line in _edges_read(page):
+        middle = (line.top + line.bottom) / 2
+        if not any(other.top <= middle <= other.bottom for other in lines):
+            lines.append(line)
+    return [line.text for line in sorted(lines, key=lambda line: line.top)]
+
+
+def _edges_read(page: Image.Image) -> list[_Line]:
+    """The lines of PAGE's top and bottom quarters, each read on its own."""
+    quarter = max(1, page.height // 4)
+    lines = []
+    for top in (0, page.height - quarter):
+        # Large print is read as well smaller, and a smaller picture is read sooner.
+        edge = _scaled(page.crop((0, top, page.width, top + quarter)), EDGE_SCALE)
+        lines += _read(
+            edge, EDGE_CONFIDENCE, offset=top, scale=edge.height / quarter, lang=EDGE_LANGUAGES
+        )
     return lines
 
 
-def _read(picture: Image.Image, min_confidence: float) -> list[str]:
-    """Tesseract's lines of PICTURE. Words it is unsure of (below MIN_CONFIDENCE) are left out:
-    they are mostly what it makes of the table around a photographed receipt, of its shadows
-    and its rules."""
-    data = pytesseract.image_to_data(
-        picture, lang=LANGUAGES, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
-    )
-    lines: dict[tuple, list[str]] = {}
+def _read(
+    picture: Image.Image,
+    min_confidence: float,
+    offset: int = 0,
+    scale: float = 1.0,
+    lang: str = LANGUAGES,
+) -> list[_Line]:
+    """Tesseract's lines of PICTURE, a part of the page OFFSET pixels down it, SCALE times its
+    size. Words it is unsure of (below MIN_CONFIDENCE) are left out: they are mostly what it
+    makes of the table around a photographed receipt, of its shadows and its rules."""
+    try:
+        data = pytesseract.image_to_data(
+            picture,
+            lang=lang,
+            config=TESSERACT_CONFIG,
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_SECONDS,
+        )
+    except pytesseract.TesseractNotFoundError as error:
+        raise OcrUnavailable("Tesseract is not installed: pictures cannot be read.") from error
+    except pytesseract.TesseractError as error:
+        # Tesseract says so when a language's data is missing.
+        raise OcrUnavailable(f"Tesseract cannot read {LANGUAGES}: {error}") from error
+    except RuntimeError as error:  # pytesseract's time limit
+        raise ReceiptUnreadable("The picture took too long to read.") from error
+    words: dict[tuple, list[int]] = {}
     for index, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][index]) >= min_confidence:
             key = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
-            lines.setdefault(key, []).append(word)
-    return [" ".join(words) for words in lines.values()]
+            words.setdefault(key, []).append(index)
+    return [
+        _Line(
+            offset + round(min(data["top"][i] for i in indexes) / scale),
+            offset + round(max(data["top"][i] + data["height"][i] for i in indexes) / scale),
+            " ".join(data["text"][i] for i in indexes),
+        )
+        for indexes in words.values()
+    ]
 
 
 def tesseract_available() -> bool:

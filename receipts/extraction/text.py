@@ -25,6 +25,7 @@ import pdfplumber
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
+from receipts.extraction.errors import ReceiptUnreadable, UnsupportedReceipt
 from receipts.extraction.ocr import ocr_lines
 
 PDF = "application/pdf"
@@ -43,14 +44,6 @@ MIN_TEXT_LAYER_CHARACTERS = 20
 PDF_RENDER_SCALE = 3.0
 
 
-class UnsupportedReceipt(ValueError):
-    """The file's type is not one receipts are read from."""
-
-
-class ReceiptUnreadable(ValueError):
-    """The file claims a supported type but cannot be opened as one."""
-
-
 @dataclass(frozen=True)
 class ReceiptText:
     """The lines of a receipt, in reading order, and how they were read."""
@@ -67,7 +60,8 @@ class ReceiptText:
 
 def receipt_text(path_or_file: str | Path | BinaryIO, mime_type: str) -> ReceiptText:
     """The text of the receipt in PATH_OR_FILE (a path, or a binary file open for reading) whose
-    type is MIME_TYPE. Raises UnsupportedReceipt or ReceiptUnreadable."""
+    type is MIME_TYPE. Raises UnsupportedReceipt, ReceiptUnreadable, or OcrUnavailable when
+    a picture or a scan needs Tesseract and it is not installed."""
     mime_type = mime_type.split(";")[0].strip().lower()
     if mime_type not in SUPPORTED_TYPES:
         raise UnsupportedReceipt(f"Receipts are not read from {mime_type or 'unknown'} files.")

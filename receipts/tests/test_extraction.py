@@ -1,5 +1,6 @@
-"""receipt_text on real files of the sample set (receipts/tests/samples/, bench/make_receipt_samples.py),
-then read_fields on what it read. Reading a picture takes Tesseract seconds: those tests are slow."""
+"""receipt_text on real files of the sample set (receipts/tests/samples/, written by
+bench/make_receipt_samples.py), then read_fields on what it read. Reading a picture takes
+Tesseract seconds: those tests are slow."""
 
 import datetime
 import io
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from receipts.extraction import (
+    OcrUnavailable,
     ReceiptUnreadable,
     UnsupportedReceipt,
     read_fields,
@@ -82,7 +84,10 @@ def test_an_order_e_mail_is_read_from_its_headers_and_html_body():
 
 
 def test_an_html_page_is_read_a_line_per_block_without_its_styles():
-    page = b"<html><head><style>p{color:red}</style></head><body><p>Shop</p><div>Total <b>9,99 \xe2\x82\xac</b></div></body></html>"
+    page = (
+        "<html><head><style>p{color:red}</style></head>"
+        "<body><p>Shop</p><div>Total <b>9,99 €</b></div></body></html>"
+    ).encode()
 
     text = receipt_text(io.BytesIO(page), "text/html")
 
@@ -118,3 +123,11 @@ def test_a_scanned_pdf_without_a_text_layer_is_read_by_ocr():
 
     assert text.method == "ocr"
     assert_read_as_expected(name, text)
+
+
+def test_without_tesseract_a_picture_says_so_and_a_text_pdf_is_still_read(monkeypatch):
+    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+
+    with pytest.raises(OcrUnavailable):
+        receipt_text(SAMPLES / "09-photo-till-de-eur.png", "image/png")
+    assert receipt_text(SAMPLES / "10-pdf-text-invoice-de-eur.pdf", "application/pdf").lines

@@ -77,7 +77,7 @@ def test_an_invoice_in_dollars_reads_its_dates_month_first_and_prefers_the_invoi
 
 
 def test_subtotals_taxes_and_the_cash_given_are_not_the_total():
-    text = "Shop\nSubtotal 100,00 €\nMwSt. 19,00 €\nGesamtbetrag 119,00 €\nBar 150,00 €\nRückgeld 31,00 €"
+    text = "Shop\nSubtotal 100,00 €\nMwSt. 19,00 €\nGesamtbetrag 119,00 €\nBar 150,00\nRückgeld 31"
 
     assert read(text).total.value == Decimal("119.00")
 
@@ -206,3 +206,18 @@ def test_text_without_a_receipt_gives_no_fields():
 
     assert (fields.total, fields.purchase_date, fields.currency, fields.order_number) == (None,) * 4
     assert fields.items == []
+
+
+def test_when_ocr_lost_the_total_s_words_an_amount_written_twice_is_an_unsure_total():
+    text = "Shop\n2 Tablette Samsung CHF 481.84\nous-tal CHF 404.91\nTO CHF 481.84"
+
+    fields = read(text)
+
+    assert fields.total.value == Decimal("481.84")
+    assert fields.total.confidence < 0.5
+
+
+def test_the_marks_ocr_leaves_around_a_name_are_trimmed():
+    assert read("¿Manor\nTotal CHF 3.00").merchant.value == "Manor"
+    assert read("AAA — —\nOBI BAUMARKT\nTotal 3,00 €").merchant.value == "OBI BAUMARKT"
+    assert read("Ferretería Solano de\nTotal 3,00 €").merchant.value == "Ferretería Solano"

@@ -50,6 +50,23 @@ def _a_foreign_spreadsheet(page) -> None:
     )
 
 
+def _receipts_waiting() -> str:
+    """The receipts to review, with one read from a sample invoice (added once)."""
+    from receipts.drafts import draft_add
+    from receipts.models import Draft
+    from receipts.tests.test_drafts import INVOICE, upload
+
+    if not Draft.objects.exists():
+        # Committed at once here (a transactional test): it is read before this returns.
+        draft_add(upload=upload(), filename=INVOICE)
+    return "/inventory/receipts/"
+
+
+def _reviewed(page) -> None:
+    """Review the first receipt waiting: the form opens filled with what was read."""
+    page.get_by_role("button", name="Review").first.click()
+
+
 @dataclass(frozen=True)
 class A11yPage:
     """A page to check: NAME for the screenshot, PATH (or a function giving it, for a page of
@@ -76,6 +93,8 @@ PAGES = [
         ready=".purchase-form .badge",
     ),
     A11yPage("item", lambda: f"/inventory/{_first_purchase_id()}/"),
+    A11yPage("receipts", _receipts_waiting, ready="[data-testid=draft]"),
+    A11yPage("receipt-form", _receipts_waiting, ready="#pf-price-suggested", prepare=_reviewed),
     A11yPage("warranties", "/warranties/"),
     A11yPage("claims", lambda: f"/warranties/{_a_claim().warranty_id}/claims/"),
     A11yPage("claim-new", lambda: f"/warranties/{_a_claim().warranty_id}/claims/?new=1"),

@@ -59,11 +59,16 @@ def test_bad_values_are_each_named_in_the_check_output(tmp_path):
         DATABASE_URL="mysql://root@localhost/spends",
         TIME_ZONE="Mars/Olympus_Mons",
         DEBUG="perhaps",
+        SPENDS_REMINDER_HOUR="25",
+        SPENDS_IMAP_INTERVAL_MINUTES="90",
+        SPENDS_IMAP_URL="pop3://orders:secret@mail.example.org",
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    for check_id in ["spends.E003", "spends.E004", "spends.E005"]:
+    for check_id in ["spends.E003", "spends.E004", "spends.E005", "spends.E011", "spends.E013"]:
         assert check_id in result.stderr
+    assert "spends.E014" in result.stderr and "must start with imaps://" in result.stderr
+    assert "SPENDS_IMAP_INTERVAL_MINUTES='90' is not a number of minutes." in result.stderr
 
 
 @pytest.mark.slow

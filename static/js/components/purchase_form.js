@@ -1,6 +1,7 @@
 // The purchase form: adds and edits a purchase with its warranties and attachments through the
 // JSON API, shows each validation message next to its field, and reloads the list after a save.
-// Opened by the window events "purchase-new" and "purchase-edit" ({id}), or by ?new=1 / ?edit=<id>.
+// Opened by the window events "purchase-new" and "purchase-edit" ({id}), or by ?new=1 / ?edit=<id>;
+// prefilled from a receipt by "purchase-from-receipt" ({draft, notice}; purchase_form_receipt.js).
 document.addEventListener("alpine:init", () => {
   const FLASH_KEY = "spends.flash";
   const OPTIONAL_TEXT = [
@@ -11,7 +12,7 @@ document.addEventListener("alpine:init", () => {
     "brand_id", "tax_deductible", "return_deadline", ...OPTIONAL_TEXT,
   ]);
   // The warranties and attachments sections (purchase_form_warranties.js, purchase_form_files.js).
-  const { warranties: warrantyPart, files: filePart, dates: datePart } = window.purchaseFormParts;
+  const { warranties: warrantyPart, files: filePart, dates: datePart, receipt: receiptPart } = window.purchaseFormParts;
   const { text } = warrantyPart;
   const { display, iso } = datePart;
   // The field of each API field name, where it is not "pf-<name>".
@@ -72,6 +73,7 @@ document.addEventListener("alpine:init", () => {
       this.setupTags(data.tags || []);
       window.addEventListener("purchase-new", () => this.openNew());
       window.addEventListener("purchase-edit", (event) => this.openEdit(event.detail.id));
+      window.addEventListener("purchase-from-receipt", (event) => this.openFromDraft(event.detail.draft, event.detail.notice));
       const params = new URLSearchParams(window.location.search);
       if (params.get("new") === "1") this.openNew();
       else if (params.get("edit")) this.openEdit(params.get("edit"));
@@ -100,7 +102,7 @@ document.addEventListener("alpine:init", () => {
     },
 
     get title() {
-      if (!this.purchaseId) return "Add a purchase";
+      if (!this.purchaseId) return this.draft ? "Add a purchase from a receipt" : "Add a purchase";
       // A viewer's form is read-only (the template disables it): it shows, it does not edit.
       const verb = this.$root.dataset.readOnly === "true" ? "" : "Edit ";
       return this.productName ? `${verb}“${this.productName}”` : `${verb || "View "}the purchase`;
@@ -129,6 +131,7 @@ document.addEventListener("alpine:init", () => {
       this.confirmingDelete = false;
       this.previewId = null;
       this.queued = [];
+      this.forgetDraft();
       this.open = true;
       document.body.classList.add("modal-open");
       this.forgetUrlRequest();
@@ -189,6 +192,8 @@ document.addEventListener("alpine:init", () => {
       this.open = false;
       this.loading = false;
       document.body.classList.remove("modal-open");
+      // A receipt closed without a decision stays a draft, to review later.
+      if (this.draft && !this.purchaseId) window.notify(`“${this.draft.filename}” waits among the receipts to review.`, "success");
       // After the focus trap lets go (it pulls back any focus that leaves the form while open).
       const opener = this.returnFocusTo;
       if (opener && opener.focus) this.$nextTick(() => opener.focus());
@@ -209,7 +214,8 @@ document.addEventListener("alpine:init", () => {
     // Fields and their messages
 
     fieldClass(name) {
-      return this.errors[name] ? "is-invalid" : "";
+      if (this.errors[name]) return "is-invalid";
+      return this.isSuggested(name) ? "is-suggested" : "";
     },
     hasError(name) {
       return Boolean(this.errors[name]);
@@ -304,7 +310,10 @@ document.addEventListener("alpine:init", () => {
           return;
         }
         if (!(await this.uploadQueued())) return;
-        this.reloadList(creating ? `Added “${saved.product_name}”.` : `Saved “${saved.product_name}”.`);
+        const fromReceipt = Boolean(this.draft);
+        if (!(await this.confirmDraft(saved.id))) return;
+        if (fromReceipt) this.reloadList(`Added “${saved.product_name}” with its receipt.`);
+        else this.reloadList(creating ? `Added “${saved.product_name}”.` : `Saved “${saved.product_name}”.`);
       } catch (error) {
         const others = this.showErrors(error, this, FIELDS);
         if (others === false) this.generalError = error.message;
@@ -407,5 +416,5 @@ document.addEventListener("alpine:init", () => {
       }
     },
 
-  }, warrantyPart.methods, filePart.members, datePart.members));
+  }, warrantyPart.methods, filePart.members, datePart.members, receiptPart.members));
 });

@@ -44,6 +44,8 @@ window.purchaseFormParts.files = (() => {
   }
 
   return {
+    // Also for "Add from receipt" (receipt_intake.js), which shows the same progress.
+    uploadWithProgress,
     members: {
       get maxUploadLabel() {
         return formatSize(this.maxUploadBytes);
