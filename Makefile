@@ -50,6 +50,14 @@ $(TESSERACT):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr \
 		tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa
 
+# The translation check of `make lint` extracts the marked strings afresh with GNU gettext's
+# xgettext (docs/i18n.md). The compiled catalogues (.mo) are committed: running and testing need
+# no gettext.
+XGETTEXT := /usr/bin/xgettext
+$(XGETTEXT):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext
+
 # The forwarded-e-mail tests read a real IMAP server they start (receipts/tests/imap_server.py):
 # Debian's Dovecot. Only its program is used; the package's own service is not needed.
 DOVECOT := /usr/sbin/dovecot
@@ -76,13 +84,15 @@ test: $(BIN)/.dev $(ASSETS) $(CHROMIUM) $(TESSERACT) $(DOVECOT)
 test-fast: $(BIN)/.dev $(DOVECOT)
 	$(BIN)/pytest -n auto -m "not browser and not s3 and not slow"
 
-lint: $(BIN)/.dev
+lint: $(BIN)/.dev $(XGETTEXT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# The layers of docs/architecture.md §2 (contracts in pyproject.toml), then sizes and imports
 	@# inside functions.
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_layout.py
+	@# Every template's words marked for translation, every catalogue complete (docs/i18n.md).
+	$(BIN)/python scripts/check_translations.py
 
 # Schema-driven fuzzing of the API (schemathesis); FUZZ_EXAMPLES and FUZZ_SECONDS bound it.
 fuzz: $(BIN)/.dev

@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import Membership, Role
 
@@ -72,6 +73,8 @@ RULES: dict[str, dict[str, Access]] = {
     "accounts/social/connections/": _all(Access.SIGNED_IN),
     "accounts/invitation/<str:key>/": _all(Access.PUBLIC),
     "calendar/<str:token>.ics": _all(Access.PUBLIC),
+    # The JavaScript translations: the sign-in page needs them too (docs/i18n.md §3).
+    "jsi18n/": {"GET": Access.PUBLIC},
     "admin/*": _all(Access.STAFF),
     # --- The API's own public documents.
     "api/": {"GET": Access.PUBLIC},
@@ -81,6 +84,7 @@ RULES: dict[str, dict[str, Access]] = {
     # --- A person's own things: any member, whatever the role.
     "accounts/profile/": {"GET": VIEWER, "POST": VIEWER},
     "accounts/profile/tokens/<uuid:token_id>/revoke/": {"POST": VIEWER},
+    "accounts/profile/language/": {"POST": VIEWER},
     "api/reminders/preferences": {"PUT": VIEWER, "PATCH": VIEWER},
     "api/reminders/test": {"POST": VIEWER},
     "api/reminders/feed": {"POST": VIEWER, "DELETE": VIEWER},
@@ -191,19 +195,35 @@ def may(user, needed: Access) -> bool:
     return role is not None and role.rank >= Role(needed.value).rank
 
 
+# The roles as a sentence names them ("your role is viewer"): German keeps its capital.
+ROLE_IN_A_SENTENCE = {
+    Role.VIEWER: pgettext_lazy("role in a sentence", "viewer"),
+    Role.EDITOR: pgettext_lazy("role in a sentence", "editor"),
+    Role.OWNER: pgettext_lazy("role in a sentence", "owner"),
+}
+
+
 def denial_reason(user, needed: Access) -> str:
     """The sentence a refused person reads: what they lack, in their words."""
     role = role_of(user)
     if role is None:
-        return (
+        return gettext(
             "Your account has no role in this household yet: ask an owner to give you one on "
             "the Members page."
         )
-    article = "a" if needed is VIEWER else "an"
-    return (
-        f"This needs {article} {Role(needed.value).label.lower()}; your role is "
-        f"{role.label.lower()}. Ask an owner if you need it."
-    )
+    # One sentence per role needed: the article and the word differ in every language.
+    needs = {
+        Role.VIEWER: gettext(
+            "This needs a viewer; your role is %(role)s. Ask an owner if you need it."
+        ),
+        Role.EDITOR: gettext(
+            "This needs an editor; your role is %(role)s. Ask an owner if you need it."
+        ),
+        Role.OWNER: gettext(
+            "This needs an owner; your role is %(role)s. Ask an owner if you need it."
+        ),
+    }
+    return needs[Role(needed.value)] % {"role": ROLE_IN_A_SENTENCE[role]}
 
 
 def capabilities(user) -> dict[str, bool]:

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Invitation, Role
@@ -45,7 +46,9 @@ def members(request):
         except MemberError as exc:
             error = str(exc)
         except OSError as exc:  # the mail server refused or could not be reached
-            error = f"The invitation could not be e-mailed ({exc}); nothing was saved."
+            error = _("The invitation could not be e-mailed (%(error)s); nothing was saved.") % {
+                "error": exc
+            }
     page = Paginator(member_list(), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -76,7 +79,7 @@ def member_change(request, user_id):
             member_active_set(actor=request.user, user=user, active=action == "activate")
             messages.success(request, f"{user.get_username()} is {action}d.")
         else:
-            messages.error(request, "Choose a role, or deactivate or activate the account.")
+            messages.error(request, _("Choose a role, or deactivate or activate the account."))
     except MemberError as exc:
         messages.error(request, str(exc))
     return redirect("accounts:members")
@@ -86,7 +89,7 @@ def member_change(request, user_id):
 def invitation_withdraw(request, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id)
     invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(request, "The invitation link no longer works.")
+    messages.success(request, _("The invitation link no longer works."))
     return redirect("accounts:members")
 
 
@@ -126,7 +129,7 @@ def invitation(request, key):
             form.add_error("username", str(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_username()}.")
+            messages.success(request, _("Welcome, %(name)s.") % {"name": user.get_username()})
             return redirect("analytics:dashboard")
     return render(
         request,

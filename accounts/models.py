@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Trim
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from kernel.models import TimeStampedModel
 
@@ -53,9 +54,9 @@ class Role(models.TextChoices):
     Ordered from least to most: every role may do what the ones before it may.
     """
 
-    VIEWER = "viewer", "Viewer"
-    EDITOR = "editor", "Editor"
-    OWNER = "owner", "Owner"
+    VIEWER = "viewer", pgettext_lazy("role", "Viewer")
+    EDITOR = "editor", pgettext_lazy("role", "Editor")
+    OWNER = "owner", pgettext_lazy("role", "Owner")
 
     @property
     def rank(self) -> int:
@@ -139,3 +140,21 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}".strip()
+
+
+class Profile(TimeStampedModel):
+    """What one person chooses for themselves alone, whatever the household's settings.
+
+    Made when the person first changes something (`accounts.services.profile_language_set`); no
+    row means every default. The language is one of settings.LANGUAGES, or "" for the browser's
+    (docs/i18n.md §2). It is kept in the session at sign-in, so pages do not read it on every
+    request (`accounts.middleware.PersonLocaleMiddleware`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=8, blank=True, default="")
+
+    def __str__(self):
+        return f"{self.user}'s profile"

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from accounts.models import ApiToken, AuditEvent, Invitation
+from accounts.models import ApiToken, AuditEvent, Invitation, Profile
 
 
 def api_token_list(*, user: AbstractBaseUser | None = None):
@@ -63,3 +63,8 @@ def audit_event_list(*, action: str | None = None, actor: str | None = None):
     if actor:
         events = events.filter(actor_name=actor)
     return events.order_by("-at", "-id")
+
+
+def profile_language(*, user: AbstractBaseUser) -> str:
+    """The language USER chose on the profile page, or "" for the browser's (docs/i18n.md §2)."""
+    return Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,9 +12,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import role_of
-from accounts.models import ApiToken, AuditEvent, Invitation, Membership, Role
+from accounts.models import ApiToken, AuditEvent, Invitation, Membership, Profile, Role
 
 TOKEN_START = "st_"
 # 10 characters: "st_" and 7 random ones, enough to tell a person's tokens apart at a glance.
@@ -128,6 +130,22 @@ def administrator_ensure(*, username: str = "admin", password: str = "") -> str 
     password = password or secrets.token_urlsafe(12)
     user_model.objects.create_superuser(username=username, email="", password=password)
     return password
+
+
+# --- The person's own choices ------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_language_set(*, user: AbstractBaseUser, language: str) -> str:
+    """Make LANGUAGE (a code of settings.LANGUAGES, or "" for the browser's) USER's language.
+
+    Raise ValueError for any other code. Returns the language kept. The caller also puts it in
+    the session (`accounts.middleware.remember_language`), so the next page speaks it.
+    """
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(_("This language is not one the interface speaks."))
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return language
 
 
 # --- The audit trail ----------------------------------------------------------------------------

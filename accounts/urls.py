@@ -9,6 +9,7 @@ app_name = "accounts"
 # of allauth's.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/language/", views.language_set, name="language"),
     path("profile/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("members/", members_views.members, name="members"),
     path("members/<int:user_id>/", members_views.member_change, name="member_change"),

@@ -1,15 +1,23 @@
 from allauth.account import views as allauth_views
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from axes.decorators import axes_dispatch, axes_form_invalid
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import remember_language
 from accounts.models import ApiToken
-from accounts.selectors import api_token_list, audit_event_list, two_factor_enabled
-from accounts.services import api_token_create, api_token_revoke
+from accounts.selectors import (
+    api_token_list,
+    audit_event_list,
+    profile_language,
+    two_factor_enabled,
+)
+from accounts.services import api_token_create, api_token_revoke, profile_language_set
 from kernel.heartbeats import background_context
 
 
@@ -41,6 +49,8 @@ def profile(request):
             "raw_token": raw_token,
             "error": error,
             "two_factor_enabled": two_factor_enabled(user=request.user),
+            "languages": settings.LANGUAGES,
+            "language": profile_language(user=request.user),
             "sso_configured": bool(get_social_adapter().list_apps(request)),
             **background_context(),
         },
@@ -52,7 +62,21 @@ def profile(request):
 def token_revoke(request, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     api_token_revoke(token=token, actor=request.user)
-    messages.success(request, f'The token "{token.name}" no longer works.')
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("accounts:profile")
+
+
+@require_POST
+def language_set(request):
+    """The profile's language select: kept on the profile and in the session (docs/i18n.md §2)."""
+    try:
+        language = profile_language_set(
+            user=request.user, language=request.POST.get("language", "")
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:profile")
+    remember_language(request, language)
     return redirect("accounts:profile")
 
 

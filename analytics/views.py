@@ -4,6 +4,9 @@ import datetime
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from analytics import selectors
@@ -53,28 +56,41 @@ def _return_deadlines_count(*, today: datetime.date) -> int:
 def _expiring_sentence(*, warranties: int, returns: int, shown: int) -> str:
     """What the "Expiring soon" list holds, in words: the warranties are those of the card of
     the same name (active, ending within the window), the return deadlines come beside them."""
-    ends = "ends" if warranties == 1 else "end"
-    close = "closes" if returns == 1 else "close"
-    sentence = (
-        f"{_plural(warranties, 'warranty', 'warranties')} {ends} and "
-        f"{_plural(returns, 'return window')} {close} in the next {EXPIRING_SOON_DAYS} days"
-    )
+    ending = ngettext("%(count)s warranty ends", "%(count)s warranties end", warranties) % {
+        "count": _count(warranties)
+    }
+    closing = ngettext(
+        "%(count)s return window closes", "%(count)s return windows close", returns
+    ) % {"count": _count(returns)}
+    parts = {"warranties": ending, "returns": closing, "days": EXPIRING_SOON_DAYS}
     if shown < warranties + returns:
-        sentence += f"; the {shown} soonest are listed"
-    return sentence + "."
+        return _(
+            "%(warranties)s and %(returns)s in the next %(days)s days; "
+            "the %(shown)s soonest are listed."
+        ) % {**parts, "shown": shown}
+    return _("%(warranties)s and %(returns)s in the next %(days)s days.") % parts
 
 
-def _plural(count: int, word: str, words: str = "") -> str:
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
+def _count(count: int) -> str:
+    """COUNT with the groups of the page's language (1,234 or 1.234)."""
+    return number_format(count, force_grouping=True)
 
 
 def _conversion_note(summary: dict) -> str:
     """What the total leaves out (purchases without a rate) or converted, in words."""
     missing, converted = summary["without_rate_count"], summary["converted_count"]
     if missing:
-        return f"{_plural(missing, 'purchase')} without a rate, counted but not added"
+        return ngettext(
+            "%(count)s purchase without a rate, counted but not added",
+            "%(count)s purchases without a rate, counted but not added",
+            missing,
+        ) % {"count": _count(missing)}
     if converted:
-        return f"{_plural(converted, 'purchase')} converted from other currencies"
+        return ngettext(
+            "%(count)s purchase converted from other currencies",
+            "%(count)s purchases converted from other currencies",
+            converted,
+        ) % {"count": _count(converted)}
     return ""
 
 
@@ -112,7 +128,8 @@ def dashboard(request):
             shown=len(deadlines),
         ),
         expiring_soon_days=EXPIRING_SOON_DAYS,
-        expiring_card_note=f"Warranties ending within {EXPIRING_SOON_DAYS} days",
+        expiring_card_note=_("Warranties ending within %(days)s days")
+        % {"days": EXPIRING_SOON_DAYS},
         recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT, with_claims=False),
         recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT, with_claims=False),
     )
@@ -124,7 +141,15 @@ def demo_load(request):
     """Load the demo household, as `manage.py purchases_demo --purchases 60` does."""
     added = purchases_load_demo(count=DEMO_PURCHASES)
     if added:
-        messages.success(request, f"Loaded {added} demo purchases with their warranties.")
+        messages.success(
+            request,
+            ngettext(
+                "Loaded %(count)s demo purchase with its warranties.",
+                "Loaded %(count)s demo purchases with their warranties.",
+                added,
+            )
+            % {"count": added},
+        )
     else:
-        messages.info(request, "The demo purchases are already loaded.")
+        messages.info(request, _("The demo purchases are already loaded."))
     return redirect("analytics:dashboard")

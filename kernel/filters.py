@@ -6,6 +6,7 @@ in a message above the list (templates/partials/ignored_filters.html).
 """
 
 from django import forms
+from django.utils.translation import gettext as _
 
 # Names every list page reads besides its form's: the page number and the purchase form's openers.
 PAGE_NAMES = {"page", "new", "edit"}
@@ -20,7 +21,13 @@ def ignored_filters(form: forms.Form, query, known=PAGE_NAMES) -> list[str]:
         if name in form.fields:
             if name in form.errors and raw.strip():
                 reason = " ".join(form.errors[name])
-                notes.append(f"The filter {name}={raw!r} was ignored: {reason}")
+                notes.append(
+                    _("The filter %(filter)s was ignored: %(reason)s")
+                    % {"filter": f"{name}={raw!r}", "reason": reason}
+                )
         elif name not in known:
-            notes.append(f"{name}={raw!r} was ignored: this page has no such filter.")
+            notes.append(
+                _("%(filter)s was ignored: this page has no such filter.")
+                % {"filter": f"{name}={raw!r}"}
+            )
     return notes

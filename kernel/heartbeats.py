@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, connections
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kernel.models import Heartbeat
 
@@ -20,8 +21,11 @@ logger = logging.getLogger(__name__)
 INTERVALS = {"scheduler": 60, "worker": 30}
 # What each process is called on the pages, and what stops happening while it is late.
 DESCRIPTIONS = {
-    "scheduler": ("The scheduler", "scheduled backups and reminder digests are not being made"),
-    "worker": ("The job worker", "backups and restores started here wait and then fail"),
+    "scheduler": (
+        _("The scheduler"),
+        _("scheduled backups and reminder digests are not being made"),
+    ),
+    "worker": (_("The job worker"), _("backups and restores started here wait and then fail")),
 }
 
 
@@ -34,11 +38,11 @@ class ProcessHealth:
 
     @property
     def label(self) -> str:
-        return DESCRIPTIONS[self.process][0]
+        return str(DESCRIPTIONS[self.process][0])
 
     @property
     def consequence(self) -> str:
-        return DESCRIPTIONS[self.process][1]
+        return str(DESCRIPTIONS[self.process][1])
 
 
 def heartbeat_beat(process: str, *, file: Path | None = None) -> None:

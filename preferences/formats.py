@@ -70,6 +70,24 @@ NUMBER_STYLES = [
 ]
 DEFAULT_NUMBER_STYLE = "en_US"
 
+# The formats of a person's language, which the pages use while the household has chosen none
+# (docs/i18n.md §4): the household's explicit number style or date format wins over them. English
+# keeps the formats the app always had; Dutch has no day-month-year with dashes yet.
+LANGUAGE_FORMATS = {
+    "en": {"number_style": "en_US", "date_format": "MM/DD/YYYY"},
+    "de": {"number_style": "de_DE", "date_format": "DD.MM.YYYY"},
+    "fr": {"number_style": "fr_FR", "date_format": "DD/MM/YYYY"},
+    "es": {"number_style": "es_ES", "date_format": "DD/MM/YYYY"},
+    "nl": {"number_style": "nl_NL", "date_format": "DD/MM/YYYY"},
+}
+
+
+def language_formats(language: str | None) -> dict[str, str]:
+    """The number style and date format of LANGUAGE ("de", "de-at"), English's for any other."""
+    base = (language or "en").lower().replace("_", "-").split("-")[0]
+    return LANGUAGE_FORMATS.get(base, LANGUAGE_FORMATS["en"])
+
+
 # The currencies the forms list first, after the household's own (docs/api.md §2.5).
 OFFERED_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "INR"]
 
@@ -130,9 +148,10 @@ def _parsed(number_style: str) -> Locale:
     return Locale.parse(number_style)
 
 
-def number_style_name(number_style: str) -> str:
-    """Return the style's name in English: "de_CH" → "German (Switzerland)"."""
-    return _locale(number_style).get_display_name("en")
+def number_style_name(number_style: str, language: str = "en") -> str:
+    """Return the style's name in LANGUAGE: "de_CH" → "German (Switzerland)" in English."""
+    name = _locale(number_style).get_display_name(_parsed(language.replace("-", "_")))
+    return name[:1].upper() + name[1:]
 
 
 # --- Money and numbers --------------------------------------------------------------------------
@@ -284,6 +303,11 @@ def currency_form_choices(
     if current and current not in listed:
         groups.insert(0, ("As stored", [(current, f"{current} (as stored)")]))
     return groups
+
+
+def month_abbreviations() -> list[str]:
+    """The twelve months as the "short" date format writes them in the active language."""
+    return [format_date_pattern(datetime.date(2000, month, 1), "M") for month in range(1, 13)]
 
 
 def format_day(day: datetime.date | None, date_format: str) -> str:

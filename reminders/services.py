@@ -42,8 +42,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.selectors import profile_language
 from kernel import clock
 from kernel.outbound import TargetRefused, target_check
 from reminders.channels import (
@@ -215,7 +216,9 @@ def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
         today=today,
     )[:10]
     entries = [digest_entry(Deadline.from_row(row), []) for row in deadlines]
-    subject, text, payload = digest_message(entries, today=today, test=True)
+    # The person asking reads it in the page's language, unless their profile names one.
+    language = profile_language(user=user) or translation.get_language() or ""
+    subject, text, payload = digest_message(entries, today=today, test=True, language=language)
     results = []
     for channel in channels:
         try:
@@ -279,7 +282,9 @@ def reminder_delivery_send(delivery: ReminderDelivery, *, today: datetime.date) 
     if delivery.channel == Channel.APPRISE and not preferences.apprise_urls:
         _delivery_mark(delivery, DeliveryStatus.CANCELLED, "The notification URLs were removed.")
         return DeliveryStatus.CANCELLED
-    subject, text, payload = digest_message(delivery.digest.entries, today=today)
+    subject, text, payload = digest_message(
+        delivery.digest.entries, today=today, language=profile_language(user=delivery.digest.user)
+    )
     try:
         channel_send(delivery.channel, preferences, subject, text, payload)
     except Exception as error:  # any failure is recorded and retried, never lost

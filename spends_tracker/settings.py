@@ -1,3 +1,4 @@
+# Long: the one settings module (docs/architecture.md): every app's settings in one place.
 """
 The one settings module of Spends Tracker.
 
@@ -315,6 +316,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so /api paths are normalised before APPEND_SLASH looks at them.
     "spends_tracker.middleware.ApiCompatibilityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The person's language, kept in the session; before CommonMiddleware (docs/i18n.md §1).
+    "accounts.middleware.PersonLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -343,6 +346,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "preferences.context_processors.household",
@@ -361,7 +365,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Time and language --------------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The interface's languages (docs/i18n.md): each person's choice, else the browser's; English is
+# the source and the fallback.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LANGUAGES += [("es", "Español"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True  # timestamps are stored in UTC; TIME_ZONE decides what "today" is
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import LoginView
 from spends_tracker.api import api
@@ -23,6 +24,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # The calendar feed: a secret URL that calendar apps fetch without a session.
     path("calendar/", include("reminders.urls")),
+    # The catalogue of the scripts' strings in the page's language (templates/base.html).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -9,6 +9,9 @@ JavaScript.
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from kernel import clock
 from preferences.formats import format_day
 from warranties.models import EXPIRING_SOON_DAYS, WARRANTY_STATE_EXPIRING, WarrantyStatus
@@ -21,13 +24,14 @@ BADGE_CSS = {
     WarrantyStatus.VOIDED: "text-bg-danger",
 }
 # The words of each state: {date} is the end in the household's format, {days} the days left.
+# Lazy: each person reads them in their own language (docs/i18n.md), "{date}" and "{days}" kept.
 BADGE_WORDS = {
-    WarrantyStatus.ACTIVE: "Active until {date}",
-    WARRANTY_STATE_EXPIRING: "Expires in {days} days",
-    "EXPIRING_TOMORROW": "Expires tomorrow",
-    "EXPIRING_TODAY": "Expires today",
-    WarrantyStatus.EXPIRED: "Expired on {date}",
-    WarrantyStatus.VOIDED: "Voided",
+    WarrantyStatus.ACTIVE: _("Active until {date}"),
+    WARRANTY_STATE_EXPIRING: _("Expires in {days} days"),
+    "EXPIRING_TOMORROW": _("Expires tomorrow"),
+    "EXPIRING_TODAY": _("Expires today"),
+    WarrantyStatus.EXPIRED: _("Expired on {date}"),
+    WarrantyStatus.VOIDED: pgettext_lazy("warranty", "Voided"),
 }
 
 
@@ -36,7 +40,7 @@ def _words(state: str, days_left: int | None) -> str:
         return BADGE_WORDS["EXPIRING_TODAY"]
     if state == WARRANTY_STATE_EXPIRING and days_left == 1:
         return BADGE_WORDS["EXPIRING_TOMORROW"]
-    return BADGE_WORDS[state]
+    return str(BADGE_WORDS[state])
 
 
 def badge_of(
@@ -60,7 +64,7 @@ def badge_of(
 def badge_table() -> dict:
     """The badges and the rule's window, for the browser (`purchase_form_warranties.js`)."""
     return {
-        "badges": {str(state): [BADGE_WORDS[state], css] for state, css in BADGE_CSS.items()},
-        "words": {str(key): words for key, words in BADGE_WORDS.items()},
+        "badges": {str(state): [str(BADGE_WORDS[state]), css] for state, css in BADGE_CSS.items()},
+        "words": {str(key): str(words) for key, words in BADGE_WORDS.items()},
         "expiring_days": EXPIRING_SOON_DAYS,
     }

@@ -1,13 +1,15 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from kernel.money import ISO_4217_CODES
 from warranties.models import WARRANTY_STATES, ClaimStatus
 
 # How the page orders warranties: the current ones first (the default), or by end date.
 WARRANTY_SORTS = [
-    ("", "Current first"),
-    ("warranty_end", "Ending soonest first"),
-    ("-warranty_end", "Ending latest first"),
+    ("", _("Current first")),
+    ("warranty_end", _("Ending soonest first")),
+    ("-warranty_end", _("Ending latest first")),
 ]
 
 
@@ -33,37 +35,39 @@ class ClaimForm(forms.Form):
     """
 
     opened_on = forms.DateField(
-        label="Opened on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Opened on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    number = forms.CharField(label="Claim or RMA number", max_length=100, required=False)
+    number = forms.CharField(label=_("Claim or RMA number"), max_length=100, required=False)
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=ClaimStatus.choices,
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     closed_on = forms.DateField(
-        label="Closed on",
+        label=_("Closed on"),
         required=False,
-        help_text="For a resolved or rejected claim; empty: today.",
+        help_text=_("For a resolved or rejected claim; empty: today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     follow_up_on = forms.DateField(
-        label="Follow up on",
+        label=_("Follow up on"),
         required=False,
-        help_text="When to ask the manufacturer again.",
+        help_text=_("When to ask the manufacturer again."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     cost = forms.DecimalField(
-        label="Cost", min_value=0, max_digits=10, decimal_places=2, required=False
+        label=_("Cost"), min_value=0, max_digits=10, decimal_places=2, required=False
     )
-    currency_code = forms.CharField(label="Currency", max_length=3, required=False)
+    currency_code = forms.CharField(label=_("Currency"), max_length=3, required=False)
     resolution = forms.CharField(
-        label="Resolution", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     documents = forms.MultipleChoiceField(
-        label="Documents",
+        label=_("Documents"),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
@@ -78,7 +82,10 @@ class ClaimForm(forms.Form):
         code = (self.cleaned_data.get("currency_code") or "").strip().upper()
         if code and code not in ISO_4217_CODES:
             raise forms.ValidationError(
-                f"{code} is not a currency code: use three letters such as USD, EUR or JPY."
+                gettext(
+                    "%(code)s is not a currency code: use three letters such as USD, EUR or JPY."
+                )
+                % {"code": code}
             )
         return code
 

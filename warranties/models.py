@@ -3,6 +3,9 @@ import datetime
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Value, When
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from kernel import clock
 from kernel.models import AuthoredModel, VersionedModel, VersionedQuerySet
@@ -13,9 +16,9 @@ EXPIRING_SOON_DAYS = 30
 
 
 class WarrantyStatus(models.TextChoices):
-    ACTIVE = "ACTIVE", "Active"
-    EXPIRED = "EXPIRED", "Expired"
-    VOIDED = "VOIDED", "Voided"
+    ACTIVE = "ACTIVE", pgettext_lazy("warranty", "Active")
+    EXPIRED = "EXPIRED", pgettext_lazy("warranty", "Expired")
+    VOIDED = "VOIDED", pgettext_lazy("warranty", "Voided")
 
 
 class WarrantyType(models.TextChoices):
@@ -24,12 +27,12 @@ class WarrantyType(models.TextChoices):
     The code is what is stored and exported; the label is what the pages show.
     """
 
-    MANUFACTURER = "MANUFACTURER", "Manufacturer's warranty"
-    LIMITED = "LIMITED", "Limited warranty"
-    EXTENDED = "EXTENDED", "Extended warranty"
-    STORE = "STORE", "Store guarantee"
-    INSURANCE = "INSURANCE", "Insurance"
-    SERVICE_PLAN = "SERVICE_PLAN", "Service plan"
+    MANUFACTURER = "MANUFACTURER", _("Manufacturer's warranty")
+    LIMITED = "LIMITED", _("Limited warranty")
+    EXTENDED = "EXTENDED", _("Extended warranty")
+    STORE = "STORE", _("Store guarantee")
+    INSURANCE = "INSURANCE", _("Insurance")
+    SERVICE_PLAN = "SERVICE_PLAN", _("Service plan")
 
 
 def warranty_type_label(value: str | None) -> str:
@@ -44,10 +47,13 @@ def warranty_type_label(value: str | None) -> str:
 # and ending within EXPIRING_SOON_DAYS) as a state of its own.
 WARRANTY_STATE_EXPIRING = "EXPIRING"
 WARRANTY_STATES = [
-    (WarrantyStatus.ACTIVE, "Active"),
-    (WARRANTY_STATE_EXPIRING, f"Expiring within {EXPIRING_SOON_DAYS} days"),
-    (WarrantyStatus.EXPIRED, "Expired"),
-    (WarrantyStatus.VOIDED, "Voided"),
+    (WarrantyStatus.ACTIVE, pgettext_lazy("warranty", "Active")),
+    (
+        WARRANTY_STATE_EXPIRING,
+        format_lazy(_("Expiring within {days} days"), days=EXPIRING_SOON_DAYS),
+    ),
+    (WarrantyStatus.EXPIRED, pgettext_lazy("warranty", "Expired")),
+    (WarrantyStatus.VOIDED, pgettext_lazy("warranty", "Voided")),
 ]
 
 
@@ -210,10 +216,10 @@ class WarrantyRollup(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    OPEN = "OPEN", "Open"
-    IN_PROGRESS = "IN_PROGRESS", "In progress"
-    RESOLVED = "RESOLVED", "Resolved"
-    REJECTED = "REJECTED", "Rejected"
+    OPEN = "OPEN", pgettext_lazy("claim", "Open")
+    IN_PROGRESS = "IN_PROGRESS", pgettext_lazy("claim", "In progress")
+    RESOLVED = "RESOLVED", pgettext_lazy("claim", "Resolved")
+    REJECTED = "REJECTED", pgettext_lazy("claim", "Rejected")
 
 
 # A claim is open until the manufacturer answers for good; a closed one records its closing day.
@@ -316,4 +322,6 @@ class Claim(AuthoredModel, VersionedModel):
     @property
     def label(self) -> str:
         """How a person names it: "claim RMA-123", else "claim of <day opened>"."""
-        return f"claim {self.number}" if self.number else f"claim of {self.opened_on:%Y-%m-%d}"
+        if self.number:
+            return gettext("claim %(number)s") % {"number": self.number}
+        return gettext("claim of %(day)s") % {"day": f"{self.opened_on:%Y-%m-%d}"}

@@ -71,7 +71,7 @@ class ClaimOut(Schema):
 
     @staticmethod
     def resolve_status_label(claim) -> str:
-        return ClaimStatus(claim.status).label
+        return str(ClaimStatus(claim.status).label)
 
     @staticmethod
     def resolve_documents(claim):

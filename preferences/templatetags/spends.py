@@ -10,6 +10,7 @@ from preferences.formats import (
     format_day,
     format_money,
     format_number,
+    month_abbreviations,
 )
 
 register = template.Library()
@@ -48,10 +49,14 @@ def household_json(context):
     """The household's formats as a JSON script element, for static/js/format.js.
 
     With the places each currency is written with where they are not 2, so that the browser
-    rounds as the server does (preferences/formats.py, CURRENCY_DIGITS).
+    rounds as the server does (preferences/formats.py, CURRENCY_DIGITS), and the months' short
+    names in the page's language, which the "short" date format writes ("Mär 14, 2025").
     """
     household = dict(context.get("household") or {})
-    return json_script({**household, "currency_digits": CURRENCY_DIGITS}, "household-data")
+    return json_script(
+        {**household, "currency_digits": CURRENCY_DIGITS, "month_names": month_abbreviations()},
+        "household-data",
+    )
 
 
 @register.inclusion_tag("partials/currency_options.html")

@@ -42,6 +42,8 @@ PUBLIC = {
     "accounts/inactive/": {"GET"},
     "accounts/3rdparty/login/cancelled/": {"GET"},
     "accounts/3rdparty/login/error/": {"GET"},
+    # The scripts' translations: the sign-in page needs them too (docs/i18n.md).
+    "jsi18n/": {"GET"},
 }
 
 

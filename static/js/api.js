@@ -33,7 +33,8 @@
       // Each item's msg is a sentence already (spends_tracker/validation.py): one after the other.
       return detail.map((item) => item.msg || `${(item.loc || []).join(".")}: ${item.type}.`).join(" ");
     }
-    return `The server answered ${status}${statusText ? ` ${statusText}` : ""}.`;
+    const answer = statusText ? `${status} ${statusText}` : String(status);
+    return interpolate(gettext("The server answered %(status)s."), { status: answer }, true);
   }
 
   // The error of an answer that is not 2xx, its body already parsed (or null).
@@ -59,7 +60,7 @@
     try {
       response = await fetch(url, { method, headers, body, credentials: "same-origin" });
     } catch (error) {
-      throw new ApiError("The server cannot be reached. Check your connection and try again.", 0, null);
+      throw new ApiError(gettext("The server cannot be reached. Check your connection and try again."), 0, null);
     }
     if (response.status === 204) return null;
     const text = await response.text();

@@ -7,7 +7,9 @@
   const household = (element && JSON.parse(element.textContent)) || {};
   const CURRENCY_CODE = /^[A-Z]{3}$/;
   const NO_BREAK_SPACE = "\u00a0";
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const ENGLISH_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // The "short" format's months in the page's language, as the server writes them (spends.py).
+  const MONTHS = household.month_names || ENGLISH_MONTHS;
   const formatters = new Map();
 
   // "de_CH" (the setting, CLDR's spelling) is "de-CH" to Intl.
@@ -87,8 +89,11 @@
     if (match) return isoOf(match[1], match[2], match[3]);
     const format = dateFormat || household.date_format;
     if (format === "short") {
-      match = value.match(/^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$/);
-      const month = match ? MONTHS.findIndex((name) => name.toLowerCase() === match[1].toLowerCase()) : -1;
+      // The page's language's month names or the English ones ("Mär", "Mar").
+      match = value.match(/^(\p{L}{3})\p{L}*\.?\s+(\d{1,2}),?\s+(\d{4})$/u);
+      const typed = match ? match[1].toLowerCase() : "";
+      const named = (names) => names.findIndex((name) => name.slice(0, 3).toLowerCase() === typed);
+      const month = !match ? -1 : named(MONTHS) >= 0 ? named(MONTHS) : named(ENGLISH_MONTHS);
       return month >= 0 ? isoOf(match[3], month + 1, match[2]) : null;
     }
     match = value.match(/^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/);

@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.utils.translation import gettext, ngettext
 
 from kernel import clock
 from warranties.badges import badge_of
@@ -33,10 +34,10 @@ def days_left(end: datetime.date | None) -> str:
         return ""
     days = (end - clock.today()).days
     if days == 0:
-        return "ends today"
+        return gettext("ends today")
     if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"ended {-days} day{'s' if days != -1 else ''} ago"
+        return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
+    return ngettext("ended %(days)s day ago", "ended %(days)s days ago", -days) % {"days": -days}
 
 
 @register.filter
@@ -53,7 +54,7 @@ def unvoided_badge(warranty, date_format="") -> tuple[str, str]:
 @register.filter(name="warranty_type_label")
 def warranty_type_label_filter(value) -> str:
     """`{{ warranty.warranty_type|warranty_type_label }}` → "Extended warranty" for EXTENDED."""
-    return warranty_type_label(value)
+    return str(warranty_type_label(value))
 
 
 @register.filter
@@ -69,7 +70,7 @@ def claims_state(claims) -> dict | None:
         "total": len(claims),
         "open": len(open_claims),
         "status": ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN,
-        "label": (ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN).label,
+        "label": str((ClaimStatus.IN_PROGRESS if in_progress else ClaimStatus.OPEN).label),
         "follow_up": min(follow_ups) if follow_ups else None,
         "overdue": bool(follow_ups) and min(follow_ups) <= clock.today(),
     }

@@ -2,6 +2,12 @@
 document.addEventListener("alpine:init", () => {
   const ICONS = { light: "bi-sun", dark: "bi-moon-stars", system: "bi-circle-half" };
   const NEXT = { light: "dark", dark: "system", system: "light" };
+  // Functions: the catalogue (jsi18n) is read when the label is drawn.
+  const THEMES = {
+    light: () => pgettext("theme", "Light"),
+    dark: () => pgettext("theme", "Dark"),
+    system: () => pgettext("theme", "System"),
+  };
 
   window.Alpine.data("appShell", () => ({
     menuOpen: false,
@@ -22,7 +28,7 @@ document.addEventListener("alpine:init", () => {
       return ICONS[this.theme];
     },
     get themeLabel() {
-      return `Theme: ${this.theme} (click to change)`;
+      return interpolate(gettext("Theme: %(theme)s (click to change)"), { theme: THEMES[this.theme]() }, true);
     },
     cycleTheme() {
       window.spendsTheme.set(NEXT[this.theme]);

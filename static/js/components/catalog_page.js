@@ -19,13 +19,13 @@ document.addEventListener("alpine:init", () => {
       const name = this.newNames[kind].trim();
       this.addErrors[kind] = "";
       if (!name) {
-        this.addErrors[kind] = "Enter a name.";
+        this.addErrors[kind] = gettext("Enter a name.");
         return;
       }
       // Names ignore case; the API would answer with the existing entry rather than add one.
       const taken = this.listedNames(kind).find((listed) => listed.toLowerCase() === name.toLowerCase());
       if (taken) {
-        this.addErrors[kind] = `"${taken}" is already in the list.`;
+        this.addErrors[kind] = interpolate(gettext('"%(name)s" is already in the list.'), { name: taken }, true);
         return;
       }
       this.busy = true;
@@ -33,7 +33,7 @@ document.addEventListener("alpine:init", () => {
         const entry = await window.api.post(kind, { name });
         this.newNames[kind] = "";
         await this.refresh(kind);
-        window.notify(`Added "${entry.name}".`, "success");
+        window.notify(interpolate(gettext('Added "%(name)s".'), { name: entry.name }, true), "success");
       } catch (error) {
         this.addErrors[kind] = error.fieldErrors ? error.fieldErrors().name || error.message : error.message;
       } finally {
@@ -67,14 +67,14 @@ document.addEventListener("alpine:init", () => {
     },
 
     focusRenameButton(id) {
-      const button = document.querySelector(`button[data-id="${id}"][aria-label^="Rename"]`);
+      const button = document.querySelector(`button[data-id="${id}"][data-action="rename"]`);
       if (button) button.focus();
     },
 
     async saveRename() {
       const name = this.draft.trim();
       if (!name) {
-        this.renameError = "Enter a name.";
+        this.renameError = gettext("Enter a name.");
         return;
       }
       if (name === this.editingName) {
@@ -90,7 +90,8 @@ document.addEventListener("alpine:init", () => {
         this.renameError = "";
         await this.refresh(kind);
         this.focusRenameButton(id);
-        window.notify(`Renamed "${this.editingName}" to "${entry.name}".`, "success");
+        const renamed = interpolate(gettext('Renamed "%(old)s" to "%(new)s".'), { old: this.editingName, new: entry.name }, true);
+        window.notify(renamed, "success");
       } catch (error) {
         // 409: another entry has the name; 422: the name is not acceptable.
         this.renameError = error.status === 422 ? error.fieldErrors().name || error.message : error.message;
@@ -110,7 +111,8 @@ document.addEventListener("alpine:init", () => {
         const page = await window.api.get("purchases", { [`${singular}_id`]: id, limit: 1 });
         if (this.deleting && this.deleting.id === id) this.deleting = { ...this.deleting, count: page.total };
       } catch (error) {
-        window.notify(`The purchases of "${name}" could not be counted: ${error.message}`, "error");
+        const words = gettext('The purchases of "%(name)s" could not be counted: %(error)s');
+        window.notify(interpolate(words, { name, error: error.message }, true), "error");
         this.closeDelete();
       } finally {
         this.counting = false;
@@ -125,35 +127,58 @@ document.addEventListener("alpine:init", () => {
     },
 
     focusAfterDelete(kind, id) {
-      const opener = document.querySelector(`button[data-id="${id}"][aria-label^="Delete"]`);
+      const opener = document.querySelector(`button[data-id="${id}"][data-action="delete"]`);
       (opener || document.getElementById(`new-${kind}`)).focus();
     },
 
     get deleteInUse() {
       return Boolean(this.deleting && this.deleting.count > 0);
     },
-    get deleteSingular() {
-      return this.deleting ? this.deleting.singular : "";
+    // Whole sentences per kind: a retailer and a brand take different words (and genders)
+    // in other languages.
+    get retailer() {
+      return Boolean(this.deleting && this.deleting.singular === "retailer");
     },
-    get deletePurchasesLabel() {
+    get keepInsteadText() {
       if (!this.deleting) return "";
-      return this.deleting.count === 1 ? "purchase" : `${this.deleting.count} purchases`;
+      const count = this.deleting.count;
+      const words = this.retailer
+        ? ngettext(
+          "You can keep the purchase and clear its retailer instead: the purchase stays as it is, without one.",
+          "You can keep the %(count)s purchases and clear their retailer instead: the purchases stay as they are, without one.",
+          count)
+        : ngettext(
+          "You can keep the purchase and clear its brand instead: the purchase stays as it is, without one.",
+          "You can keep the %(count)s purchases and clear their brand instead: the purchases stay as they are, without one.",
+          count);
+      return interpolate(words, { count }, true);
     },
     get deleteTitle() {
-      return this.deleting ? `Delete the ${this.deleting.singular} "${this.deleting.name}"?` : "";
+      if (!this.deleting) return "";
+      const words = this.retailer ? gettext('Delete the retailer "%(name)s"?') : gettext('Delete the brand "%(name)s"?');
+      return interpolate(words, { name: this.deleting.name }, true);
     },
     get refusalMessage() {
       if (!this.deleting) return "";
-      const { count, name, singular } = this.deleting;
-      const used = count === 1 ? "1 purchase refers" : `${count} purchases refer`;
-      return `"${name}" is not deleted: ${used} to it. A ${singular} in use stays unless you choose to clear it from those purchases.`;
+      const { count, name } = this.deleting;
+      const words = this.retailer
+        ? ngettext(
+          '"%(name)s" is not deleted: %(count)s purchase refers to it. A retailer in use stays unless you choose to clear it from those purchases.',
+          '"%(name)s" is not deleted: %(count)s purchases refer to it. A retailer in use stays unless you choose to clear it from those purchases.',
+          count)
+        : ngettext(
+          '"%(name)s" is not deleted: %(count)s purchase refers to it. A brand in use stays unless you choose to clear it from those purchases.',
+          '"%(name)s" is not deleted: %(count)s purchases refer to it. A brand in use stays unless you choose to clear it from those purchases.',
+          count);
+      return interpolate(words, { name, count }, true);
     },
     get cancelLabel() {
-      return this.deleteInUse ? `Keep "${this.deleting.name}"` : "Cancel";
+      return this.deleteInUse ? interpolate(gettext('Keep "%(name)s"'), { name: this.deleting.name }, true) : gettext("Cancel");
     },
     get confirmLabel() {
       if (!this.deleting) return "";
-      return this.deleteInUse ? `Keep the purchases, clear the ${this.deleting.singular}` : "Delete";
+      if (!this.deleteInUse) return gettext("Delete");
+      return this.retailer ? gettext("Keep the purchases, clear the retailer") : gettext("Keep the purchases, clear the brand");
     },
 
     async confirmDelete() {
@@ -166,8 +191,11 @@ document.addEventListener("alpine:init", () => {
         this.deleting = null;
         await this.refresh(kind);
         this.focusAfterDelete(kind, id);
-        const cleared = count === 0 ? "" : ` ${count === 1 ? "1 purchase has" : `${count} purchases have`} no ${singular} now.`;
-        window.notify(`Deleted "${name}".${cleared}`, "success");
+        const deleted = interpolate(gettext('Deleted "%(name)s".'), { name }, true);
+        const words = singular === "retailer"
+          ? ngettext("%(count)s purchase has no retailer now.", "%(count)s purchases have no retailer now.", count)
+          : ngettext("%(count)s purchase has no brand now.", "%(count)s purchases have no brand now.", count);
+        window.notify(count === 0 ? deleted : `${deleted} ${interpolate(words, { count }, true)}`, "success");
       } catch (error) {
         window.notify(error.message, "error");
       } finally {

@@ -49,8 +49,17 @@ document.addEventListener("alpine:init", () => {
     return window.spendsFormat.money(amount, pageSettings().currency, undefined, options);
   }
 
-  function plural(count, word) {
-    return `${count} ${word}${count === 1 ? "" : "s"}`;
+  // The API names months in English ("Mar 2025"); the axis names them in the page's language
+  // from the period ("2025-03"), as the server writes the "short" dates.
+  function monthLabel(bucket) {
+    const names = window.spendsFormat.household.month_names;
+    const [year, month] = String(bucket.period || "").split("-");
+    return names && year && month ? `${names[Number(month) - 1]} ${year}` : bucket.month;
+  }
+
+  // WORDS, from ngettext (which the catalogue's extraction finds), hold %(count)s.
+  function counted(words, count) {
+    return interpolate(words, { count }, true);
   }
 
   // Chart.js plots numbers; the money strings are parsed for drawing only, and every label shows
@@ -59,10 +68,10 @@ document.addEventListener("alpine:init", () => {
     return {
       type: "bar",
       data: {
-        labels: months.map((bucket) => bucket.month),
+        labels: months.map(monthLabel),
         datasets: [
           {
-            label: "Spent",
+            label: gettext("Spent"),
             data: months.map((bucket) => parseFloat(bucket.total_amount)),
             amounts: months.map((bucket) => bucket.total_amount),
             backgroundColor: COLORS.blue,
@@ -71,7 +80,7 @@ document.addEventListener("alpine:init", () => {
             order: 2,
           },
           {
-            label: "Items",
+            label: gettext("Items"),
             type: "line",
             data: months.map((bucket) => bucket.item_count),
             borderColor: COLORS.orange,
@@ -95,8 +104,8 @@ document.addEventListener("alpine:init", () => {
           tooltip: {
             callbacks: {
               label: (item) => (item.dataset.amounts
-                ? `Spent: ${money(item.dataset.amounts[item.dataIndex])}`
-                : `Items: ${item.raw}`),
+                ? interpolate(gettext("Spent: %(amount)s"), { amount: money(item.dataset.amounts[item.dataIndex]) }, true)
+                : interpolate(gettext("Items: %(count)s"), { count: item.raw }, true)),
             },
           },
         },
@@ -108,11 +117,11 @@ document.addEventListener("alpine:init", () => {
     return {
       type: "bar",
       data: {
-        labels: months.map((bucket) => bucket.month),
+        labels: months.map(monthLabel),
         datasets: [
-          { label: "Active", data: months.map((b) => b.active - b.expiring_soon), backgroundColor: COLORS.green },
-          { label: "Expiring soon", data: months.map((b) => b.expiring_soon), backgroundColor: COLORS.orange },
-          { label: "Expired", data: months.map((b) => b.expired), backgroundColor: COLORS.gray },
+          { label: pgettext("warranty", "Active"), data: months.map((b) => b.active - b.expiring_soon), backgroundColor: COLORS.green },
+          { label: gettext("Expiring soon"), data: months.map((b) => b.expiring_soon), backgroundColor: COLORS.orange },
+          { label: pgettext("warranty", "Expired"), data: months.map((b) => b.expired), backgroundColor: COLORS.gray },
         ],
       },
       options: {
@@ -129,7 +138,7 @@ document.addEventListener("alpine:init", () => {
     const slices = shown.map((share) => ({ label: share.name, count: share.count, total: share.total_spent }));
     if (rest.length) {
       slices.push({
-        label: `Other (${rest.length})`,
+        label: interpolate(gettext("Other (%(count)s)"), { count: rest.length }, true),
         count: rest.reduce((sum, share) => sum + share.count, 0),
         total: null,
       });
@@ -154,7 +163,7 @@ document.addEventListener("alpine:init", () => {
                 const slice = slices[item.dataIndex];
                 const share = `${Math.round((slice.count * 100) / whole)}%`;
                 const total = slice.total === null ? "" : `, ${money(slice.total)}`;
-                return ` ${plural(slice.count, "purchase")} (${share})${total}`;
+                return ` ${counted(ngettext("%(count)s purchase", "%(count)s purchases", slice.count), slice.count)} (${share})${total}`;
               },
             },
           },
@@ -168,7 +177,7 @@ document.addEventListener("alpine:init", () => {
       type: "bar",
       data: {
         labels: products.map((product) => product.product_name),
-        datasets: [{ label: "Bought", data: products.map((product) => product.count), backgroundColor: COLORS.teal, borderRadius: 3 }],
+        datasets: [{ label: gettext("Bought"), data: products.map((product) => product.count), backgroundColor: COLORS.teal, borderRadius: 3 }],
       },
       options: {
         indexAxis: "y",
@@ -182,7 +191,9 @@ document.addEventListener("alpine:init", () => {
             callbacks: {
               label: (item) => {
                 const product = products[item.dataIndex];
-                return ` ${plural(product.count, "time")}, ${money(product.total_spent)} in all, ${money(product.avg_price)} on average`;
+                const times = counted(ngettext("%(count)s time", "%(count)s times", product.count), product.count);
+                const words = gettext("%(times)s, %(total)s in all, %(average)s on average");
+                return ` ${interpolate(words, { times, total: money(product.total_spent), average: money(product.avg_price) }, true)}`;
               },
             },
           },
@@ -252,7 +263,7 @@ document.addEventListener("alpine:init", () => {
           this.draw();
         } catch (error) {
           this.loading = false;
-          this.failed = `This chart could not be loaded. ${error.message}`;
+          this.failed = interpolate(gettext("This chart could not be loaded. %(error)s"), { error: error.message }, true);
         }
       },
 

@@ -4,7 +4,7 @@ document.addEventListener("alpine:init", () => {
     busy: false,
 
     get label() {
-      return this.busy ? "Loading demo data…" : "Load demo data";
+      return this.busy ? gettext("Loading demo data…") : gettext("Load demo data");
     },
     start() {
       this.busy = true;

@@ -19,7 +19,7 @@ document.addEventListener("alpine:init", () => {
         this.restorePointId = answer.restore_point_id;
         this.uploadsDeleted = answer.details.uploads_deleted;
         this.typed = "";
-        window.notify("All data was deleted. A restore point was taken first.", "success");
+        window.notify(gettext("All data was deleted. A restore point was taken first."), "success");
         window.dispatchEvent(new CustomEvent("data-changed"));
       } catch (error) {
         window.notify(error.message, "error");

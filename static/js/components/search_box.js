@@ -5,7 +5,7 @@
 document.addEventListener("alpine:init", () => {
   const DELAY_MS = 200;
   const SHORTEST = 2;
-  const KINDS = { brand: "Brand", retailer: "Retailer", product: "Product" };
+  const KINDS = { brand: gettext("Brand"), retailer: gettext("Retailer"), product: gettext("Product") };
 
   window.Alpine.data("searchBox", () => ({
     items: [],

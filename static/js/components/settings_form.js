@@ -12,6 +12,8 @@ document.addEventListener("alpine:init", () => {
     saved: { currency_code: "", number_style: "", date_format: "" },
     exampleAmount: "",
     exampleDay: "",
+    // The formats of the person's language, which "" (each person's language) stands for here.
+    languageFormats: {},
     theme: window.spendsTheme.chosen(),
     saving: false,
     errors: {},
@@ -21,6 +23,7 @@ document.addEventListener("alpine:init", () => {
       for (const style of data.number_styles) this.styleNames[style.value] = style.name;
       this.exampleAmount = data.example_amount;
       this.exampleDay = data.example_day;
+      this.languageFormats = data.language_formats || {};
       this.showSaved(data);
       window.addEventListener("theme-changed", (event) => {
         this.theme = event.detail;
@@ -41,25 +44,36 @@ document.addEventListener("alpine:init", () => {
       return KEYS.some((key) => this.current[key] !== this.saved[key]);
     },
     get moneyPreview() {
-      return window.spendsFormat.money(this.exampleAmount, this.currencyCode, this.numberStyle);
+      return window.spendsFormat.money(this.exampleAmount, this.currencyCode, this.numberStyle || this.languageFormats.number_style);
     },
     get dayPreview() {
-      return window.spendsFormat.day(this.exampleDay, this.dateFormat);
+      return window.spendsFormat.day(this.exampleDay, this.dateFormat || this.languageFormats.date_format);
     },
     styleLabel(style) {
-      const example = window.spendsFormat.money(this.exampleAmount, this.currencyCode, style);
-      return `${this.styleNames[style]}: ${example}`;
+      const example = window.spendsFormat.money(this.exampleAmount, this.currencyCode, style || this.languageFormats.number_style);
+      return interpolate(gettext("%(name)s: %(example)s"), { name: this.styleNames[style], example }, true);
     },
 
     async save() {
       this.errors = {};
       this.saving = true;
       try {
-        const settings = await window.api.put("settings", this.current);
-        this.showSaved(settings);
+        const sent = this.current;
+        const settings = await window.api.put("settings", sent);
+        // The API answers with the defaults where nothing is stored; this page shows "" there,
+        // each person's language, and the page's formats become that language's.
+        const shown = { ...settings };
+        for (const key of ["number_style", "date_format"]) {
+          if (sent[key] === "") shown[key] = "";
+        }
+        this.showSaved(shown);
         // Whatever the page renders from now on uses the new formats.
-        Object.assign(window.spendsFormat.household, settings);
-        window.notify("Settings saved: money and dates appear this way on every page.", "success");
+        Object.assign(window.spendsFormat.household, {
+          currency_code: settings.currency_code,
+          number_style: shown.number_style || this.languageFormats.number_style,
+          date_format: shown.date_format || this.languageFormats.date_format,
+        });
+        window.notify(gettext("Settings saved: money and dates appear this way on every page."), "success");
       } catch (error) {
         if (error.status === 422) this.errors = error.fieldErrors();
         window.notify(error.message, "error");

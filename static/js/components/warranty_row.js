@@ -1,6 +1,6 @@
 // One row of the warranties page: void or un-void the warranty through the API, in place.
 document.addEventListener("alpine:init", () => {
-  const VOIDED = ["Voided", "text-bg-danger"];
+  const VOIDED = [pgettext("warranty", "Voided"), "text-bg-danger"];
 
   window.Alpine.data("warrantyRow", () => ({
     id: "",
@@ -20,10 +20,11 @@ document.addEventListener("alpine:init", () => {
       return this.status === "VOIDED";
     },
     get actionText() {
-      return this.voided ? "Un-void" : "Void";
+      return this.voided ? gettext("Un-void") : gettext("Void");
     },
     get actionLabel() {
-      return `${this.actionText} the warranty of ${this.product}`;
+      const words = this.voided ? gettext("Un-void the warranty of %(product)s") : gettext("Void the warranty of %(product)s");
+      return interpolate(words, { product: this.product }, true);
     },
     showBadge() {
       const [label, css] = this.voided ? VOIDED : this.unvoided;
@@ -41,9 +42,10 @@ document.addEventListener("alpine:init", () => {
         const warranty = await window.api.put(`warranties/${this.id}`, { status: voiding ? "VOIDED" : "ACTIVE" });
         this.status = warranty.status;
         this.showBadge();
-        window.notify(`${voiding ? "Voided" : "Un-voided"} the warranty of ${this.product}.`, "success");
+        const done = voiding ? gettext("Voided the warranty of %(product)s.") : gettext("Un-voided the warranty of %(product)s.");
+        window.notify(interpolate(done, { product: this.product }, true), "success");
       } catch (error) {
-        window.notify(`The warranty was not changed: ${error.message}`, "error");
+        window.notify(interpolate(gettext("The warranty was not changed: %(error)s"), { error: error.message }, true), "error");
       } finally {
         this.busy = false;
       }
