@@ -80,10 +80,10 @@ def test_the_theme_button_switches_to_dark_and_it_is_remembered(signed_in_page, 
     expect(html).to_have_attribute("data-bs-theme", "light")
 
     # system (the default) → light → dark
-    page.get_by_role("button", name=re.compile("^Theme: system")).click()
-    page.get_by_role("button", name=re.compile("^Theme: light")).click()
+    page.get_by_role("button", name=re.compile("^Theme: System")).click()
+    page.get_by_role("button", name=re.compile("^Theme: Light")).click()
     expect(html).to_have_attribute("data-bs-theme", "dark")
-    expect(page.get_by_role("button", name=re.compile("^Theme: dark"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Theme: Dark"))).to_be_visible()
     page.reload()
     expect(html).to_have_attribute("data-bs-theme", "dark")
     screenshot(page, "dashboard-dark")
