@@ -47,7 +47,12 @@ def test_open_the_item_page_from_the_list_take_a_photo_and_see_it_everywhere(
     expect(page).to_have_url(re.compile(rf"/inventory/{purchase.pk}/\?back="))
     expect(page.get_by_role("heading", name="Espresso machine", level=1)).to_be_visible()
     expect(page.get_by_test_id("no-photos")).to_be_visible()
-
+    # The list is drawn by the server before the page's scripts run (the language catalogue
+    # first): a file chosen before Alpine binds the input would go unnoticed.
+    page.wait_for_function(
+        "() => Boolean(document.querySelector('#item-photo-capture')"
+        "?.closest('[x-data]')?._x_dataStack)"
+    )
     page.locator("#item-photo-capture").set_input_files(photo_file())
 
     expect(page.get_by_role("status").filter(has_text="Attached “front.jpg”")).to_be_visible()

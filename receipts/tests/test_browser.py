@@ -26,6 +26,15 @@ def _dialog(page):
     return page.get_by_role("dialog", name="Add a purchase from a receipt")
 
 
+def _ready(page) -> None:
+    """Wait for Alpine to have bound the drop area: the page is drawn by the server before its
+    scripts run (the language catalogue first), and a file given earlier would go unnoticed."""
+    page.wait_for_function(
+        "() => Boolean(document.querySelector('[data-testid=receipt-drop]')"
+        "?.closest('[x-data]')?._x_dataStack)"
+    )
+
+
 def _drop(page, target, name: str, mime_type: str) -> None:
     """Drop the sample NAME on TARGET as a person drags a file from their desktop."""
     content = base64.b64encode((SAMPLES / name).read_bytes()).decode()
@@ -52,6 +61,7 @@ def _added_draft(api_client, django_capture_on_commit_callbacks, name=INVOICE):
 def test_a_pdf_receipt_fills_the_form_and_is_attached_once_saved(signed_in_page, screenshot):
     page = signed_in_page
     page.goto("/inventory/")
+    _ready(page)
     choose = page.get_by_role("button", name="Choose a receipt")
     with page.expect_file_chooser() as chooser:
         choose.click()
@@ -117,6 +127,7 @@ def test_a_pdf_receipt_fills_the_form_and_is_attached_once_saved(signed_in_page,
 def test_a_receipt_photo_dropped_opens_the_form_prefilled(signed_in_page, screenshot):
     page = signed_in_page
     page.goto("/inventory/")
+    _ready(page)
     area = page.get_by_test_id("receipt-drop")
     _drop(page, area, PHOTO, "image/png")
     expect(area.get_by_role("status")).to_contain_text("Adding")
@@ -163,6 +174,7 @@ def test_a_receipt_that_cannot_be_read_opens_the_form_empty_and_keeps_the_file(
 ):
     page = signed_in_page
     page.goto("/inventory/")
+    _ready(page)
     page.get_by_label("Receipt file").set_input_files(
         {"name": "torn.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not really"}
     )
@@ -182,6 +194,7 @@ def test_a_receipt_that_cannot_be_read_opens_the_form_empty_and_keeps_the_file(
 def test_a_file_that_is_no_receipt_is_refused_before_it_is_sent(signed_in_page):
     page = signed_in_page
     page.goto("/inventory/")
+    _ready(page)
     page.get_by_label("Receipt file").set_input_files(
         {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}
     )
@@ -200,6 +213,7 @@ def test_receipts_waiting_are_listed_reviewed_and_dismissed(
     )
     page = signed_in_page
     page.goto("/inventory/")
+    _ready(page)
     page.get_by_test_id("receipts-waiting").filter(has_text="2 receipts waiting").click()
     expect(page).to_have_url(re.compile(r"/inventory/receipts/$"))
     rows = page.get_by_test_id("draft")
