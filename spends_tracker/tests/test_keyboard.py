@@ -163,6 +163,9 @@ def test_a_confirmation_keeps_the_focus_and_escape_returns_it(signed_in_page, de
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
+    # The dialog's button takes the focus once it is on screen (window.afterShown): a frame after
+    # the dialog is shown, which a busy machine can make a moment.
+    page.wait_for_function("() => Boolean(document.activeElement.closest('[role=\"dialog\"]'))")
     assert focused(page)["inDialog"]
 
     assert_focus_stays_in_dialog(page, presses=10)
