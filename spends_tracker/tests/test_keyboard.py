@@ -38,7 +38,14 @@ def tab_to(page, matches, *, backwards: bool = False) -> dict:
     raise AssertionError(f"Tab never reached the element; last: {focused(page)}")
 
 
+def wait_for_focus_in_dialog(page) -> None:
+    """A dialog takes the focus a frame after it is shown (window.afterShown); keys pressed
+    before that frame would go to the page behind it, which no person is quick enough to do."""
+    page.wait_for_function("() => Boolean(document.activeElement.closest('[role=\"dialog\"]'))")
+
+
 def assert_focus_stays_in_dialog(page, presses: int = 40) -> None:
+    wait_for_focus_in_dialog(page)
     for key in ("Tab", "Shift+Tab"):
         for _ in range(presses):
             page.keyboard.press(key)
@@ -129,6 +136,7 @@ def test_escape_closes_the_purchase_form_and_the_focus_returns(signed_in_page, d
     edit = tab_to(page, lambda element: element["name"].startswith("Edit "))
     page.keyboard.press("Enter")
     expect(page.get_by_role("dialog", name=re.compile("^Edit "))).to_be_visible()
+    wait_for_focus_in_dialog(page)
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name=edit["name"]).first).to_be_focused()
 
@@ -145,6 +153,7 @@ def test_escape_closes_the_form_while_the_purchase_is_still_loading(signed_in_pa
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
     expect(dialog).to_be_visible()
+    wait_for_focus_in_dialog(page)
 
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -163,9 +172,7 @@ def test_a_confirmation_keeps_the_focus_and_escape_returns_it(signed_in_page, de
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    # The dialog's button takes the focus once it is on screen (window.afterShown): a frame after
-    # the dialog is shown, which a busy machine can make a moment.
-    page.wait_for_function("() => Boolean(document.activeElement.closest('[role=\"dialog\"]'))")
+    wait_for_focus_in_dialog(page)
     assert focused(page)["inDialog"]
 
     assert_focus_stays_in_dialog(page, presses=10)
