@@ -74,7 +74,7 @@ RULES: dict[str, dict[str, Access]] = {
     "accounts/invitation/<str:key>/": _all(Access.PUBLIC),
     "calendar/<str:token>.ics": _all(Access.PUBLIC),
     # The JavaScript translations: the sign-in page needs them too (docs/i18n.md §3).
-    "jsi18n/": {"GET": Access.PUBLIC},
+    "jsi18n/<slug:language>/<slug:version>.js": {"GET": Access.PUBLIC},
     "admin/*": _all(Access.STAFF),
     # --- The API's own public documents.
     "api/": {"GET": Access.PUBLIC},

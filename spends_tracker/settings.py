@@ -351,6 +351,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "preferences.context_processors.household",
                 "accounts.context_processors.access",
+                "spends_tracker.javascript_catalog.context",
             ],
         },
     },

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import LoginView
 from spends_tracker.api import api
+from spends_tracker.javascript_catalog import javascript_catalog
 
 admin.site.site_header = "Spends Tracker"
 admin.site.site_title = "Spends Tracker"
@@ -25,7 +25,11 @@ urlpatterns = [
     # The calendar feed: a secret URL that calendar apps fetch without a session.
     path("calendar/", include("reminders.urls")),
     # The catalogue of the scripts' strings in the page's language (templates/base.html).
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(
+        "jsi18n/<slug:language>/<slug:version>.js",
+        javascript_catalog,
+        name="javascript-catalog",
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

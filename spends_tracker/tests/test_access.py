@@ -43,7 +43,7 @@ PUBLIC = {
     "accounts/3rdparty/login/cancelled/": {"GET"},
     "accounts/3rdparty/login/error/": {"GET"},
     # The scripts' translations: the sign-in page needs them too (docs/i18n.md).
-    "jsi18n/": {"GET"},
+    "jsi18n/<slug:language>/<slug:version>.js": {"GET"},
 }
 
 
