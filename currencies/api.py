@@ -1,5 +1,7 @@
 """Exchange rates (docs/api.md §5.14): the manual rates, and a conversion preview."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -18,8 +20,6 @@ from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, get_or_404,
 from preferences.selectors import preferred_currency_code
 
 router = Router(tags=["Exchange rates"])
-
-RATE_NOT_FOUND = "Manual rate not found"
 
 
 @router.get("/rates", response={200: Page[ManualRateOut], **COMMON_ERRORS})
@@ -53,11 +53,15 @@ def convert(request, query: Query[ConversionQuery]):
         )
         rate, converted = (conversion.rate, conversion.amount) if conversion else (None, None)
     if rate is None:
-        raise HttpError(
-            404,
-            f"No exchange rate from {query.currency.upper()} to {base.upper()} on {day} or in "
-            f"the {MAX_LOOKBACK_DAYS} days before.",
+        message = ngettext(
+            "No exchange rate from %(currency)s to %(base)s on %(day)s or in the %(days)s day "
+            "before.",
+            "No exchange rate from %(currency)s to %(base)s on %(day)s or in the %(days)s days "
+            "before.",
+            MAX_LOOKBACK_DAYS,
         )
+        words = {"currency": query.currency.upper(), "base": base.upper(), "day": day}
+        raise HttpError(404, message % {**words, "days": MAX_LOOKBACK_DAYS})
     return {
         "currency": query.currency.strip().upper(),
         "base": base.strip().upper(),
@@ -76,7 +80,7 @@ def convert(request, query: Query[ConversionQuery]):
 )
 def update_rate(request, rate_id: str, payload: ManualRatePatch):
     """Change a manual rate; the fields not sent (or null) stay."""
-    rate = get_or_404(manual_rate_list(), rate_id, RATE_NOT_FOUND)
+    rate = get_or_404(manual_rate_list(), rate_id, _("Manual rate not found"))
     return manual_rate_update(actor=request.user, rate=rate, **payload.model_dump())
 
 
@@ -84,6 +88,6 @@ def update_rate(request, rate_id: str, payload: ManualRatePatch):
 def delete_rate(request, rate_id: str):
     """Delete a manual rate: the ECB's rate of its day, if any, applies again."""
     manual_rate_delete(
-        actor=request.user, rate=get_or_404(manual_rate_list(), rate_id, RATE_NOT_FOUND)
+        actor=request.user, rate=get_or_404(manual_rate_list(), rate_id, _("Manual rate not found"))
     )
     return Status(204, None)

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from currencies.ecb import MAX_FILE_BYTES, RatesFileInvalid, csv_text, ecb_days, file_bytes
@@ -262,31 +263,38 @@ def manual_rate_clean(
     errors = {}
     code = (currency_code or "").strip().upper()
     if code == EURO:
-        errors["currency_code"] = (
+        errors["currency_code"] = _(
             "Rates are given per euro, so the euro's own rate is always 1: enter the rate of the "
             "other currency."
         )
-    elif code not in ISO_4217_CODES:
-        errors["currency_code"] = (
-            f"{currency_code or 'An empty code'} is not a currency code: use the three letters "
-            "of ISO 4217, such as USD, GBP or JPY."
+    elif code not in ISO_4217_CODES and not currency_code:
+        errors["currency_code"] = _(
+            "An empty code is not a currency code: use the three letters of ISO 4217, such as "
+            "USD, GBP or JPY."
         )
+    elif code not in ISO_4217_CODES:
+        errors["currency_code"] = _(
+            "%(code)s is not a currency code: use the three letters of ISO 4217, such as USD, "
+            "GBP or JPY."
+        ) % {"code": currency_code}
     if day is None:
-        errors["day"] = "Give the day the rate is for."
+        errors["day"] = _("Give the day the rate is for.")
     elif day > today():
-        errors["day"] = "The day cannot be in the future: a rate is what a day's money was worth."
+        errors["day"] = _(
+            "The day cannot be in the future: a rate is what a day's money was worth."
+        )
     try:
         rate = Decimal(str(per_euro).strip()) if per_euro is not None else None
     except InvalidOperation:
         rate = None
     whole_digits = RATE_MAX_DIGITS - RATE_DECIMAL_PLACES
     if rate is None or not rate.is_finite() or rate <= 0:
-        errors["per_euro"] = "The rate must be a number above 0: how many units one euro buys."
+        errors["per_euro"] = _("The rate must be a number above 0: how many units one euro buys.")
     elif rate >= 10**whole_digits or rate != rate.quantize(Decimal(1).scaleb(-RATE_DECIMAL_PLACES)):
-        errors["per_euro"] = (
-            f"The rate may have at most {RATE_DECIMAL_PLACES} decimal places and "
-            f"{whole_digits} digits before the point."
-        )
+        errors["per_euro"] = _(
+            "The rate may have at most %(places)s decimal places and %(digits)s digits before "
+            "the point."
+        ) % {"places": RATE_DECIMAL_PLACES, "digits": whole_digits}
     if errors:
         raise ValidationError(errors)
     taken = ExchangeRate.objects.filter(
@@ -295,9 +303,8 @@ def manual_rate_clean(
     if changing is not None:
         taken = taken.exclude(pk=changing.pk)
     if taken.exists():
-        raise ValidationError(
-            {"day": f"There is already a manual {code} rate for {day}: change that one instead."}
-        )
+        message = _("There is already a manual %(code)s rate for %(day)s: change that one instead.")
+        raise ValidationError({"day": message % {"code": code, "day": day}})
     return code, day, rate
 
 
@@ -338,7 +345,7 @@ def manual_rate_update(
 ) -> ExchangeRate:
     """Change a manual rate (None keeps a value); the ECB's rates are never changed."""
     if rate.source != ExchangeRate.Source.MANUAL:
-        raise ValidationError("Only manual rates can be changed; the ECB's stay as published.")
+        raise ValidationError(_("Only manual rates can be changed; the ECB's stay as published."))
     before = _audit_details(rate)
     code, day, per_euro = manual_rate_clean(
         currency_code=currency_code if currency_code is not None else rate.currency_code,
@@ -361,6 +368,6 @@ def manual_rate_update(
 def manual_rate_delete(*, actor: AbstractBaseUser | None, rate: ExchangeRate) -> None:
     """Delete a manual rate: the ECB's rate of that day, if any, applies again."""
     if rate.source != ExchangeRate.Source.MANUAL:
-        raise ValidationError("Only manual rates can be deleted; the ECB's stay as published.")
+        raise ValidationError(_("Only manual rates can be deleted; the ECB's stay as published."))
     audit_record(actor=actor, action="rate.delete", target=str(rate), **_audit_details(rate))
     rate.delete()

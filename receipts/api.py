@@ -9,6 +9,7 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -58,7 +59,8 @@ class ConfirmIn(Schema):
 
 
 def _draft(draft_id: str) -> Draft:
-    return get_or_404(Draft.objects.select_related("blob__reading"), draft_id, "Draft not found")
+    drafts = Draft.objects.select_related("blob__reading")
+    return get_or_404(drafts, draft_id, _("Draft not found"))
 
 
 @router.post("/receipts/drafts", response={201: DraftOut, 413: ErrorOut, **ERRORS})
@@ -87,7 +89,7 @@ def get_draft(request, draft_id: str):
 def confirm_draft(request, draft_id: str, payload: ConfirmIn):
     """The purchase was saved from this draft: its file becomes that purchase's receipt."""
     draft = _draft(draft_id)
-    purchase = get_or_404(Purchase.objects.all(), str(payload.purchase_id), "Purchase not found")
+    purchase = get_or_404(Purchase.objects.all(), str(payload.purchase_id), _("Purchase not found"))
     try:
         draft_confirm(draft=draft, purchase=purchase, actor=request.user)
     except DraftClosed as error:
@@ -112,11 +114,11 @@ def draft_file(request, draft_id: str):
     """The draft's file, to look at beside the form (shown inline only for images and PDFs)."""
     draft = _draft(draft_id)
     if draft.blob_id is None or draft.status != DraftStatus.WAITING:
-        raise HttpError(404, "This draft has no file any more")
+        raise HttpError(404, _("This draft has no file any more"))
     try:
         content = default_storage.open(draft.blob.name, "rb")
     except OSError:
-        raise HttpError(404, "File content missing from storage") from None
+        raise HttpError(404, _("File content missing from storage")) from None
     inline = draft.mime_type in {"image/jpeg", "image/png", "image/webp", "application/pdf"}
     response = FileResponse(
         content, content_type=draft.mime_type, as_attachment=not inline, filename=draft.filename

@@ -6,6 +6,7 @@ dismissed, when the draft is deleted and the file goes unless something else hol
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from purchases.models import FileType, Purchase
 from purchases.services import attachment_of_blob, blob_for_upload, blob_referenced, blobs_released
@@ -78,7 +79,7 @@ def draft_dismiss(*, draft: Draft) -> None:
 def _open(draft: Draft) -> Draft:
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     if locked.status != DraftStatus.WAITING:
-        raise DraftClosed("This receipt was confirmed already.")
+        raise DraftClosed(_("This receipt was confirmed already."))
     return locked
 
 

@@ -8,15 +8,17 @@ dismisses it (the draft and its file go). Nothing becomes a purchase without tha
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.models import AuthoredModel, TimeStampedModel
 
 
 class ReadingStatus(models.TextChoices):
-    PENDING = "pending", "Being read"
-    DONE = "done", "Read"
-    FAILED = "failed", "Could not be read"
-    UNSUPPORTED = "unsupported", "Not a kind of file that is read"
+    PENDING = "pending", _("Being read")
+    DONE = "done", pgettext_lazy("receipt", "Read")
+    FAILED = "failed", _("Could not be read")
+    UNSUPPORTED = "unsupported", _("Not a kind of file that is read")
 
 
 class ReceiptReading(TimeStampedModel):
@@ -39,13 +41,13 @@ class ReceiptReading(TimeStampedModel):
 class DraftStatus(models.TextChoices):
     """A dismissed draft is deleted with its file: only these two are kept."""
 
-    WAITING = "waiting", "Waiting for review"
-    CONFIRMED = "confirmed", "Confirmed"
+    WAITING = "waiting", _("Waiting for review")
+    CONFIRMED = "confirmed", pgettext_lazy("receipt", "Confirmed")
 
 
 class DraftSource(models.TextChoices):
-    UPLOAD = "upload", "Added from a receipt"
-    EMAIL = "email", "Forwarded by e-mail"
+    UPLOAD = "upload", _("Added from a receipt")
+    EMAIL = "email", _("Forwarded by e-mail")
 
 
 class Draft(AuthoredModel, TimeStampedModel):

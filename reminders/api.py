@@ -7,6 +7,7 @@ everyone (SPENDS_API_OPEN) there is no person, and these routes answer 403.
 import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
@@ -34,7 +35,7 @@ router = Router(tags=["Reminders"])
 def _person(request):
     if not request.user.is_authenticated:
         raise HttpError(
-            403, "Reminders belong to a person: sign in, or call with a personal API token."
+            403, _("Reminders belong to a person: sign in, or call with a personal API token.")
         )
     return request.user
 

@@ -9,10 +9,11 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
 
 from kernel.outbound import TargetRefused, target_check
 from reminders.models import Channel, ReminderPreferences
-from reminders.notifications import NotificationFailed, apprise_notify
+from reminders.notifications import NotificationFailed, apprise_notify, webhook_url_refused
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_SCHEMES = ("http", "https")
@@ -51,11 +52,11 @@ _webhook_opener = urllib.request.build_opener(_RefuseRedirects)
 def _post_webhook(url: str, payload: dict) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in WEBHOOK_SCHEMES:
-        raise ReminderError("The webhook URL must be an http:// or https:// address.")
+        raise ReminderError(_("The webhook URL must be an http:// or https:// address."))
     try:
         target_check(parts.hostname, what="The webhook URL")
-    except TargetRefused as refused:
-        raise ReminderError(str(refused)) from None
+    except TargetRefused:
+        raise ReminderError(webhook_url_refused()) from None
     request = urllib.request.Request(
         url,
         data=json.dumps(payload).encode(),
@@ -66,19 +67,22 @@ def _post_webhook(url: str, payload: dict) -> None:
         with _webhook_opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read(64 * 1024)
     except urllib.error.HTTPError as error:
-        raise ReminderError(f"The webhook answered HTTP {error.code} {error.reason}.") from None
+        answer = {"code": error.code, "reason": error.reason}
+        raise ReminderError(_("The webhook answered HTTP %(code)s %(reason)s.") % answer) from None
     except (urllib.error.URLError, OSError):
         # Not the socket's reason: "refused" or "timed out" would map which ports answer.
-        raise ReminderError("The webhook could not be reached.") from None
+        raise ReminderError(_("The webhook could not be reached.")) from None
 
 
 def _send_email(address: str, subject: str, text: str) -> None:
     if not email_available():
-        raise ReminderError("Email is not configured on this server (EMAIL_URL).")
+        raise ReminderError(_("Email is not configured on this server (EMAIL_URL)."))
     try:
         EmailMessage(subject, text, to=[address]).send(fail_silently=False)
     except OSError as error:  # smtplib's errors are OSErrors, and so are refused connections
-        raise ReminderError(f"The email could not be sent: {error}.") from None
+        raise ReminderError(
+            _("The email could not be sent: %(error)s.") % {"error": error}
+        ) from None
 
 
 def channel_send(channel: str, preferences: ReminderPreferences, subject, text, payload) -> None:

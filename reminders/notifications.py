@@ -12,6 +12,7 @@ import logging
 
 import apprise
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from kernel.outbound import TargetRefused, target_check
 from reminders.models import MAX_APPRISE_URLS
@@ -21,6 +22,22 @@ logger = logging.getLogger(__name__)
 
 class NotificationFailed(Exception):
     pass
+
+
+# The refusals of kernel.outbound, as whole sentences in the person's language (its own
+# sentence is pieced together from the address's name).
+def webhook_url_refused() -> str:
+    return _(
+        "The webhook URL points to this server or a private network, where this server does not "
+        "send. (An operator can allow it with SPENDS_ALLOW_PRIVATE_TARGETS.)"
+    )
+
+
+def notification_url_refused(position: int) -> str:
+    return _(
+        "Notification URL %(position)s points to this server or a private network, where this "
+        "server does not send. (An operator can allow it with SPENDS_ALLOW_PRIVATE_TARGETS.)"
+    ) % {"position": position}
 
 
 def _service(url: str):
@@ -48,21 +65,26 @@ def apprise_urls_clean(value) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
-        raise ValidationError("Notification URLs are a list of texts.")
+        raise ValidationError(_("Notification URLs are a list of texts."))
     urls = list(dict.fromkeys(url.strip() for url in value if url.strip()))
     if len(urls) > MAX_APPRISE_URLS:
-        raise ValidationError(f"At most {MAX_APPRISE_URLS} notification URLs.")
+        raise ValidationError(
+            _("At most %(count)s notification URLs.") % {"count": MAX_APPRISE_URLS}
+        )
     for position, url in enumerate(urls, start=1):
         service = _service(url)
         if service is None:
             raise ValidationError(
-                f"Notification URL {position} is not one Apprise knows "
-                "(for example ntfys://ntfy.sh/my-topic or tgram://bot-token/chat-id)."
+                _(
+                    "Notification URL %(position)s is not one Apprise knows "
+                    "(for example ntfys://ntfy.sh/my-topic or tgram://bot-token/chat-id)."
+                )
+                % {"position": position}
             )
         try:
             target_check(_typed_host(service), what=f"Notification URL {position}")
-        except TargetRefused as refused:
-            raise ValidationError(str(refused)) from None
+        except TargetRefused:
+            raise ValidationError(notification_url_refused(position)) from None
     return urls
 
 
@@ -72,14 +94,17 @@ def apprise_notify(urls: list[str], *, title: str, body: str) -> None:
     for position, url in enumerate(urls, start=1):
         service = _service(url)
         if service is None:
-            raise NotificationFailed(f"Notification URL {position} is not one Apprise knows.")
+            raise NotificationFailed(
+                _("Notification URL %(position)s is not one Apprise knows.")
+                % {"position": position}
+            )
         try:
             target_check(_typed_host(service), what=f"Notification URL {position}")
-        except TargetRefused as refused:
-            raise NotificationFailed(str(refused)) from None
+        except TargetRefused:
+            raise NotificationFailed(notification_url_refused(position)) from None
         notifier.add(service)
     if not notifier.notify(title=title, body=body):
         # Apprise logs what the service answered; the person is told only that it failed.
         raise NotificationFailed(
-            "A notification service did not accept the reminder; check its URL and try again."
+            _("A notification service did not accept the reminder; check its URL and try again.")
         )

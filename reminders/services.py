@@ -43,6 +43,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.selectors import profile_language
 from kernel import clock
@@ -65,7 +66,7 @@ from reminders.models import (
     ReminderDelivery,
     ReminderPreferences,
 )
-from reminders.notifications import apprise_urls_clean
+from reminders.notifications import apprise_urls_clean, webhook_url_refused
 from reminders.planning import PlannedDigest, reminder_digest_record, reminder_plan
 from reminders.selectors import Deadline, deadline_queryset, reminder_preferences_get
 
@@ -81,24 +82,30 @@ RETRY_DAYS = 7
 
 def _clean_thresholds(value) -> list[int]:
     if not isinstance(value, list) or not value:
-        raise ValidationError("Choose at least one threshold (days before a deadline).")
+        raise ValidationError(gettext("Choose at least one threshold (days before a deadline)."))
     if len(value) > MAX_THRESHOLDS:
-        raise ValidationError(f"Choose at most {MAX_THRESHOLDS} thresholds.")
+        raise ValidationError(
+            gettext("Choose at most %(count)s thresholds.") % {"count": MAX_THRESHOLDS}
+        )
     for days in value:
         if isinstance(days, bool) or not isinstance(days, int):
-            raise ValidationError("Each threshold is a whole number of days.")
+            raise ValidationError(gettext("Each threshold is a whole number of days."))
         if not 0 <= days <= MAX_THRESHOLD_DAYS:
-            raise ValidationError(f"Each threshold is between 0 and {MAX_THRESHOLD_DAYS} days.")
+            raise ValidationError(
+                gettext("Each threshold is between 0 and %(days)s days.")
+                % {"days": MAX_THRESHOLD_DAYS}
+            )
     if len(set(value)) != len(value):
-        raise ValidationError("Each threshold may be given once.")
+        raise ValidationError(gettext("Each threshold may be given once."))
     return sorted(value, reverse=True)
 
 
 def _clean_kinds(value) -> list[str]:
     if not isinstance(value, list) or any(kind not in DeadlineKind.values for kind in value):
-        raise ValidationError(f"Kinds are chosen from {', '.join(DeadlineKind.values)}.")
+        kinds = ", ".join(DeadlineKind.values)
+        raise ValidationError(gettext("Kinds are chosen from %(kinds)s.") % {"kinds": kinds})
     if len(set(value)) != len(value):
-        raise ValidationError("Each kind may be given once.")
+        raise ValidationError(gettext("Each kind may be given once."))
     return [kind for kind in DeadlineKind.values if kind in value]
 
 
@@ -115,13 +122,13 @@ def _clean_webhook_url(value) -> str | None:
         return None
     parts = urllib.parse.urlsplit(value)
     if parts.scheme not in WEBHOOK_SCHEMES or not parts.hostname or any(c.isspace() for c in value):
-        raise ValidationError("The webhook URL must be an http:// or https:// address.")
+        raise ValidationError(gettext("The webhook URL must be an http:// or https:// address."))
     if len(value) > ReminderPreferences._meta.get_field("webhook_url").max_length:
-        raise ValidationError("The webhook URL is too long.")
+        raise ValidationError(gettext("The webhook URL is too long."))
     try:
         target_check(parts.hostname, what="The webhook URL")
-    except TargetRefused as refused:
-        raise ValidationError(str(refused)) from None
+    except TargetRefused:
+        raise ValidationError(webhook_url_refused()) from None
     return value
 
 
@@ -203,11 +210,17 @@ def reminder_send_test(*, user: AbstractBaseUser) -> list[dict]:
     preferences = reminder_preferences_get(user)
     channels = reminder_channels(preferences)
     if not channels:
-        raise ReminderError(
-            "No way to reach you: switch email reminders on with an address"
-            + ("" if email_available() else " (and configure EMAIL_URL on the server)")
-            + ", or set a webhook or notification URL."
-        )
+        if email_available():
+            message = gettext(
+                "No way to reach you: switch email reminders on with an address, or set a "
+                "webhook or notification URL."
+            )
+        else:
+            message = gettext(
+                "No way to reach you: switch email reminders on with an address (and configure "
+                "EMAIL_URL on the server), or set a webhook or notification URL."
+            )
+        raise ReminderError(message)
     today = clock.today()
     deadlines = deadline_queryset(
         start=today,

@@ -1,7 +1,9 @@
 from django.http import Http404, HttpResponse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from accounts.access import Access, may
+from accounts.selectors import profile_language
 from kernel import clock
 from reminders.feed import feed_calendar
 from reminders.models import ReminderPreferences
@@ -27,8 +29,11 @@ def calendar_feed(request, token: str):
     # A member whose role was taken away no longer reads the household's deadlines.
     if preferences is None or not may(preferences.user, Access.VIEWER):
         raise Http404("No such calendar.")
+    # In the owner's language (their profile's), else the calendar app's (Accept-Language).
+    language = profile_language(user=preferences.user) or translation.get_language() or ""
     response = HttpResponse(
-        feed_calendar(preferences, today=clock.today()), content_type="text/calendar; charset=utf-8"
+        feed_calendar(preferences, today=clock.today(), language=language),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="spends-tracker-deadlines.ics"'
     response["Cache-Control"] = "private, no-cache"

@@ -8,10 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
+from accounts.services import profile_language_set
 from purchases.tests.factories import PurchaseFactory
 from reminders.services import reminder_feed_regenerate, reminder_feed_revoke
 from reminders.tests.conftest import TODAY, warranty_ending
 from reminders.tests.factories import ReminderPreferencesFactory
+from warranties.tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -151,3 +153,47 @@ def test_a_deadline_on_the_last_representable_day_is_in_the_feed(today):
     # One day long all the same: a DURATION, since no DTEND can follow that day.
     assert "DTEND" not in last and last.decoded("DURATION") == DAY
     assert events["Last day to return: Soon"].decoded("DTEND") == TODAY + 4 * DAY
+
+
+def test_a_german_person_s_feed_speaks_german_whatever_the_calendar_app_asks(today):
+    # The feed has no session: the owner's profile names the language (docs/i18n.md), as for
+    # the digests, even when the calendar app asks for another.
+    prefs = reminder_feed_regenerate(user=ReminderPreferencesFactory().user)
+    profile_language_set(user=prefs.user, language="de")
+    warranty = warranty_ending(TODAY + 7 * DAY, product_name="Espressomaschine")
+    warranty.warranty_type = "MANUFACTURER"  # stored as its code, shown as its label
+    warranty.save()
+    PurchaseFactory(product_name="Stiefel", return_deadline=TODAY + 3 * DAY)
+    ClaimFactory(warranty=warranty, number="RMA-7", follow_up_on=TODAY + 2 * DAY)
+
+    response = Client().get(feed_url(prefs), HTTP_ACCEPT_LANGUAGE="fr")
+    calendar = icalendar.Calendar.from_ical(response.content)
+
+    events = {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+    assert set(events) == {
+        "Garantie endet: Espressomaschine",
+        "Letzter Rückgabetag: Stiefel",
+        "Reklamation RMA-7 nachfragen · Espressomaschine",
+    }
+    warranty_event = events["Garantie endet: Espressomaschine"]
+    assert str(warranty_event["DESCRIPTION"]) == "Herstellergarantie"
+    assert warranty_event["CATEGORIES"].cats == ["Garantie"]
+    assert {str(alarm["DESCRIPTION"]) for alarm in warranty_event.walk("VALARM")} == {
+        "Garantie endet: Espressomaschine"
+    }
+    assert str(calendar["X-WR-CALNAME"]) == "Spends Tracker: Fristen"
+
+
+def test_without_a_profile_language_the_feed_follows_the_calendar_app_s(today):
+    prefs = reminder_feed_regenerate(user=ReminderPreferencesFactory().user)
+    warranty_ending(TODAY + 7 * DAY, product_name="Machine à café")
+
+    response = Client().get(feed_url(prefs), HTTP_ACCEPT_LANGUAGE="fr")
+    calendar = icalendar.Calendar.from_ical(response.content)
+
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Fin de garantie\u00a0: Machine à café"
+    # And English when it asks for none.
+    _, english = fetch(prefs)
+    (event,) = english.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Warranty ends: Machine à café"

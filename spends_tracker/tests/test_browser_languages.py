@@ -23,25 +23,43 @@ PAGES = {
     "catalog": "/catalog/",
     "members": "/accounts/members/",
     "activity": "/accounts/activity/",
+    "receipts": "/inventory/receipts/",
+    # The Settings page holds the manual exchange rates.
+    "settings": "/settings/",
+    # With its reminder card.
+    "profile": "/accounts/profile/",
+}
+# Parts of those pages drawn by templates still in locale/untranslated_templates.txt, left out of
+# the walk until they are translated (each goes with its template): the purchase form on the
+# receipts page, the re-convert card on the Settings page.
+NOT_YET_TRANSLATED = {
+    "receipts": ".purchase-form",
+    "settings": "#reconvert",
 }
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}|<")
-# Every text node and spoken attribute of the page, scripts' and Alpine templates' left out.
-SHOWN_WORDS = """() => {
+# Every text node and spoken attribute of the page, scripts' and Alpine templates' left out, and
+# the part SKIP selects (a CSS selector, or null).
+SHOWN_WORDS = """(skip) => {
   const words = [];
+  const shown = (element) => !(skip && element.closest(skip));
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (node.parentElement.closest("script, style, template")) continue;
+    const parent = node.parentElement;
+    if (parent.closest("script, style, template") || !shown(parent)) continue;
     const text = node.textContent.trim();
     if (text) words.push(text);
   }
   for (const element of document.querySelectorAll("[title], [aria-label], [placeholder], [alt]")) {
+    if (!shown(element)) continue;
     for (const name of ["title", "aria-label", "placeholder", "alt"]) {
       const value = (element.getAttribute(name) || "").trim();
       if (value) words.push(value);
     }
   }
-  for (const option of document.querySelectorAll("option")) words.push(option.textContent.trim());
+  for (const option of document.querySelectorAll("option")) {
+    if (shown(option)) words.push(option.textContent.trim());
+  }
   return words;
 }"""
 
@@ -76,6 +94,28 @@ def data_words() -> set[str]:
     return words | set(Purchase.objects.values_list("product_name", flat=True))
 
 
+def receipt_and_rate() -> None:
+    """A receipt waiting for review and a manual exchange rate, so that their pages show their
+    words (the demo household has neither)."""
+    import datetime
+
+    from currencies.models import ExchangeRate
+    from receipts.models import Draft, DraftSource
+
+    Draft.objects.create(
+        filename="order-1234.eml",
+        mime_type="message/rfc822",
+        source=DraftSource.EMAIL,
+        subject="Order 1234",
+    )
+    ExchangeRate.objects.create(
+        currency_code="USD",
+        day=datetime.date(2025, 3, 14),
+        per_euro="1.0876",
+        source=ExchangeRate.Source.MANUAL,
+    )
+
+
 def choose_language(page, language: str) -> None:
     page.goto("/accounts/profile/")
     page.locator("#profile-language").select_option(language)
@@ -83,10 +123,10 @@ def choose_language(page, language: str) -> None:
     page.wait_for_selector(f'html[lang="{language}"]')
 
 
-def english_left(page, language: str) -> list[str]:
+def english_left(page, language: str, skip: str | None = None) -> list[str]:
     page.wait_for_load_state("networkidle")
     english = english_words(language) - data_words()
-    return sorted({word for word in page.evaluate(SHOWN_WORDS) if word in english})
+    return sorted({word for word in page.evaluate(SHOWN_WORDS, skip) if word in english})
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -94,6 +134,7 @@ def test_the_main_pages_speak_the_person_s_language(
     signed_in_page, demo_data, screenshot, language
 ):
     page = signed_in_page
+    receipt_and_rate()
     choose_language(page, language)
 
     page.goto("/")
@@ -104,7 +145,7 @@ def test_the_main_pages_speak_the_person_s_language(
     left = {"dashboard": left_on_dashboard}
     for name, path in PAGES.items():
         page.goto(path)
-        left[name] = english_left(page, language)
+        left[name] = english_left(page, language, NOT_YET_TRANSLATED.get(name))
         screenshot(page, f"i18n-{language}-{name}")
 
     assert page.locator("html").get_attribute("lang") == language

@@ -1,5 +1,19 @@
 // Manual exchange rates on the settings page: listed, added and deleted through /api/rates.
+// Days and rates are written in the household's formats (format.js), the words in the page's
+// language (the catalogue, /jsi18n/).
 document.addEventListener("alpine:init", () => {
+  const format = window.spendsFormat;
+
+  // "1050.250000" is written with the places it has ("1,050.25"), in the household's style.
+  function perEuro(rate) {
+    const places = (String(rate.per_euro).split(".")[1] || "").replace(/0+$/, "").length;
+    return format.number(rate.per_euro, undefined, places);
+  }
+
+  function words(rate) {
+    return { day: format.day(rate.day), rate: perEuro(rate), currency: rate.currency_code };
+  }
+
   window.Alpine.data("manualRates", () => ({
     rates: [],
     loaded: false,
@@ -22,6 +36,13 @@ document.addEventListener("alpine:init", () => {
       return Object.values(this.errors).join(" ");
     },
 
+    rateLine(rate) {
+      return interpolate(gettext("%(day)s: 1 EUR = %(rate)s %(currency)s"), words(rate), true);
+    },
+    deleteLabel(rate) {
+      return interpolate(gettext("Delete the %(currency)s rate of %(day)s"), words(rate), true);
+    },
+
     async add() {
       this.errors = {};
       this.saving = true;
@@ -33,7 +54,7 @@ document.addEventListener("alpine:init", () => {
         });
         this.rates = [rate, ...this.rates].sort((a, b) => b.day.localeCompare(a.day));
         this.currencyCode = this.perEuro = "";
-        window.notify(`Rate saved: 1 EUR = ${rate.per_euro} ${rate.currency_code} on ${rate.day}.`, "success");
+        window.notify(interpolate(gettext("Rate saved: 1 EUR = %(rate)s %(currency)s on %(day)s."), words(rate), true), "success");
       } catch (error) {
         if (error.status === 422) this.errors = error.fieldErrors();
         else window.notify(error.message, "error");
@@ -46,7 +67,7 @@ document.addEventListener("alpine:init", () => {
       try {
         await window.api.delete(`rates/${rate.id}`);
         this.rates = this.rates.filter((other) => other.id !== rate.id);
-        window.notify(`The ${rate.currency_code} rate of ${rate.day} is deleted.`, "success");
+        window.notify(interpolate(gettext("The %(currency)s rate of %(day)s is deleted."), words(rate), true), "success");
       } catch (error) {
         window.notify(error.message, "error");
       }

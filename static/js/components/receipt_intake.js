@@ -11,11 +11,12 @@ document.addEventListener("alpine:init", () => {
   const EXTENSIONS = [".pdf", ".jpg", ".jpeg", ".png", ".webp", ".eml"];
   const POLL_MS = 1000;
   const POLL_LIMIT = 60;
+  // Read when a notice is shown, in the page's language (the catalogue, /jsi18n/).
   const NOTICES = {
-    failed: "The receipt could not be read: fill in the purchase yourself. The receipt is kept with it.",
-    unsupported: "This kind of file is not read: fill in the purchase yourself. The file is kept with it as its receipt.",
-    pending: "The receipt is still being read. Fill in the purchase yourself, or close this form and review the receipt later from the receipts waiting for review.",
-    empty: "Nothing could be read from this receipt: fill in the purchase yourself. The receipt is kept with it.",
+    failed: () => gettext("The receipt could not be read: fill in the purchase yourself. The receipt is kept with it."),
+    unsupported: () => gettext("This kind of file is not read: fill in the purchase yourself. The file is kept with it as its receipt."),
+    pending: () => gettext("The receipt is still being read. Fill in the purchase yourself, or close this form and review the receipt later from the receipts waiting for review."),
+    empty: () => gettext("Nothing could be read from this receipt: fill in the purchase yourself. The receipt is kept with it."),
   };
 
   const wait = (ms) => new Promise((resolve) => {
@@ -23,14 +24,21 @@ document.addEventListener("alpine:init", () => {
   });
 
   function noticeOf(draft) {
-    if (draft.reading !== "done") return NOTICES[draft.reading] || NOTICES.failed;
+    if (draft.reading !== "done") return (NOTICES[draft.reading] || NOTICES.failed)();
     const read = draft.suggestions || {};
     const found = ["merchant", "purchase_date", "total", "currency", "order_number"].some((name) => read[name]);
-    return found || (read.items || []).length ? "" : NOTICES.empty;
+    return found || (read.items || []).length ? "" : NOTICES.empty();
   }
 
+  // "840 KB", "1.5 MB", with the page's language's decimal sign and unit.
   function formatSize(bytes) {
-    return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+    const language = document.documentElement.lang || undefined;
+    if (bytes < 1024 * 1024) {
+      const size = Math.round(bytes / 1024).toLocaleString(language);
+      return interpolate(gettext("%(size)s KB"), { size }, true);
+    }
+    const size = (bytes / (1024 * 1024)).toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return interpolate(gettext("%(size)s MB"), { size }, true);
   }
 
   window.Alpine.data("receiptIntake", () => ({
@@ -90,17 +98,25 @@ document.addEventListener("alpine:init", () => {
       this.error = "";
       const name = file.name.toLowerCase();
       if (!EXTENSIONS.some((extension) => name.endsWith(extension))) {
-        this.error = `“${file.name}” is not a receipt that can be read: choose a PDF, a photo (JPEG, PNG or WebP) or a saved e-mail (.eml).`;
+        this.error = interpolate(
+          gettext("“%(name)s” is not a receipt that can be read: choose a PDF, a photo (JPEG, PNG or WebP) or a saved e-mail (.eml)."),
+          { name: file.name },
+          true,
+        );
         return;
       }
       if (this.maxUploadBytes && file.size > this.maxUploadBytes) {
-        this.error = `“${file.name}” is ${formatSize(file.size)}: files can be at most ${formatSize(this.maxUploadBytes)}.`;
+        this.error = interpolate(
+          gettext("“%(name)s” is %(size)s: files can be at most %(limit)s."),
+          { name: file.name, size: formatSize(file.size), limit: formatSize(this.maxUploadBytes) },
+          true,
+        );
         return;
       }
       this.busy = true;
       this.uploading = true;
       this.progress = 0;
-      this.status = `Adding “${file.name}”…`;
+      this.status = interpolate(gettext("Adding “%(name)s”…"), { name: file.name }, true);
       const form = new FormData();
       form.append("file", file, file.name);
       let draft;
@@ -110,8 +126,8 @@ document.addEventListener("alpine:init", () => {
         });
       } catch (error) {
         this.error = error.status === 413
-          ? `“${file.name}” is too large: files can be at most ${formatSize(this.maxUploadBytes)}.`
-          : `“${file.name}” was not added: ${error.message}`;
+          ? interpolate(gettext("“%(name)s” is too large: files can be at most %(limit)s."), { name: file.name, limit: formatSize(this.maxUploadBytes) }, true)
+          : interpolate(gettext("“%(name)s” was not added: %(error)s"), { name: file.name, error: error.message }, true);
         this.busy = false;
         this.status = "";
         return;
@@ -124,7 +140,7 @@ document.addEventListener("alpine:init", () => {
     // Waiting for the reading, then the form
     async openWhenRead(draft, opener) {
       this.busy = true;
-      this.status = "Reading the receipt…";
+      this.status = gettext("Reading the receipt…");
       let current = draft;
       for (let tries = 0; current.reading === "pending" && tries < POLL_LIMIT; tries += 1) {
         await wait(POLL_MS);
@@ -133,7 +149,7 @@ document.addEventListener("alpine:init", () => {
         } catch (error) {
           // Gone (dismissed or confirmed elsewhere) is final; a network hiccup is tried again.
           if (error.status === 404) {
-            this.error = "This receipt is no longer waiting for review.";
+            this.error = gettext("This receipt is no longer waiting for review.");
             this.busy = false;
             this.status = "";
             return;
@@ -156,11 +172,11 @@ document.addEventListener("alpine:init", () => {
       const id = opener.dataset.draftId;
       this.error = "";
       this.busy = true;
-      this.status = "Opening the receipt…";
+      this.status = gettext("Opening the receipt…");
       try {
         await this.openWhenRead(await window.api.get(`receipts/drafts/${id}`), opener);
       } catch (error) {
-        this.error = `The receipt could not be opened: ${error.message}`;
+        this.error = interpolate(gettext("The receipt could not be opened: %(error)s"), { error: error.message }, true);
         this.busy = false;
         this.status = "";
       }
@@ -189,10 +205,10 @@ document.addEventListener("alpine:init", () => {
       this.dismissing = true;
       try {
         await window.api.delete(`receipts/drafts/${draftId}`);
-        window.sessionStorage.setItem(FLASH_KEY, `Dismissed “${filename}”: it is not a purchase.`);
+        window.sessionStorage.setItem(FLASH_KEY, interpolate(gettext("Dismissed “%(name)s”: it is not a purchase."), { name: filename }, true));
         window.location.reload();
       } catch (error) {
-        window.notify(`Not dismissed: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Not dismissed: %(error)s"), { error: error.message }, true), "error");
         this.dismissing = false;
       }
     },

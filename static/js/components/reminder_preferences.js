@@ -1,5 +1,16 @@
 // The profile page's reminders: thresholds, kinds, channels, a test reminder, the calendar feed.
+// The words are the page's language's (the catalogue, /jsi18n/), read when they are shown.
 document.addEventListener("alpine:init", () => {
+  // A channel's name in a sentence ("sent by webhook"); the API gives its code.
+  function channelName(code) {
+    const names = {
+      email: pgettext("channel", "email"),
+      webhook: pgettext("channel", "webhook"),
+      apprise: pgettext("channel", "apprise"),
+    };
+    return names[code] || code;
+  }
+
   window.Alpine.data("reminderPreferences", () => ({
     loading: true,
     busy: false,
@@ -38,11 +49,21 @@ document.addEventListener("alpine:init", () => {
       this.failingDeliveries = preferences.failing_deliveries;
     },
     get recipientPlaceholder() {
-      return this.recipient || "you@example.org";
+      return this.recipient || gettext("you@example.org");
     },
     get deliveryLine() {
       const delivery = this.delivery;
-      return `${delivery.day} by ${delivery.channel}: ${delivery.last_error || "waiting"} (${delivery.attempts} attempts)`;
+      const words = {
+        day: window.spendsFormat.day(delivery.day),
+        channel: channelName(delivery.channel),
+        error: delivery.last_error || gettext("waiting"),
+        count: delivery.attempts,
+      };
+      return interpolate(
+        ngettext("%(day)s by %(channel)s: %(error)s (%(count)s attempt)", "%(day)s by %(channel)s: %(error)s (%(count)s attempts)", delivery.attempts),
+        words,
+        true,
+      );
     },
     thresholds() {
       // "30, 7, 1" → [30, 7, 1]; anything else goes to the server as it is, to be refused there.
@@ -69,7 +90,7 @@ document.addEventListener("alpine:init", () => {
               .filter((line) => line !== ""),
           }),
         );
-        window.notify("Reminder settings saved.");
+        window.notify(gettext("Reminder settings saved."));
       } catch (error) {
         this.errors = error.fieldErrors ? error.fieldErrors() : {};
         // A list item's error names its index ("thresholds", 0): show it on the list.
@@ -87,8 +108,9 @@ document.addEventListener("alpine:init", () => {
       try {
         const { results } = await window.api.post("reminders/test");
         for (const result of results) {
-          if (result.ok) window.notify(`Test reminder sent by ${result.channel}.`);
-          else window.notify(`Test reminder by ${result.channel} failed: ${result.error}`, "error");
+          const words = { channel: channelName(result.channel), error: result.error };
+          if (result.ok) window.notify(interpolate(gettext("Test reminder sent by %(channel)s."), words, true));
+          else window.notify(interpolate(gettext("Test reminder by %(channel)s failed: %(error)s"), words, true), "error");
         }
       } catch (error) {
         window.notify(error.message, "error");
@@ -98,10 +120,10 @@ document.addEventListener("alpine:init", () => {
       }
     },
     async regenerateFeed() {
-      await this.changeFeed(() => window.api.post("reminders/feed"), "A new calendar feed address is ready; the old one no longer works.");
+      await this.changeFeed(() => window.api.post("reminders/feed"), gettext("A new calendar feed address is ready; the old one no longer works."));
     },
     async revokeFeed() {
-      await this.changeFeed(() => window.api.delete("reminders/feed"), "The calendar feed is off.");
+      await this.changeFeed(() => window.api.delete("reminders/feed"), gettext("The calendar feed is off."));
     },
     async changeFeed(call, message) {
       this.busy = true;
@@ -120,11 +142,11 @@ document.addEventListener("alpine:init", () => {
     async copyFeed() {
       try {
         await window.navigator.clipboard.writeText(this.feedUrl);
-        window.notify("Calendar feed address copied.");
+        window.notify(gettext("Calendar feed address copied."));
       } catch (error) {
         // Clipboard access needs a secure origin; leave the address selected to copy by hand.
         document.getElementById("feed-url").select();
-        window.notify("Press Ctrl+C to copy the selected address.", "info");
+        window.notify(gettext("Press Ctrl+C to copy the selected address."), "info");
       }
     },
   }));
