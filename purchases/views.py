@@ -149,7 +149,7 @@ def purchase_form_context() -> dict:
     form_data = {
         "retailers": [{"id": str(r.id), "name": r.name, "is_brand": r.is_brand} for r in retailers],
         "brands": [{"id": str(b.id), "name": b.name} for b in brands],
-        "file_types": [{"value": value, "label": label} for value, label in FileType.choices],
+        "file_types": [{"value": value, "label": str(label)} for value, label in FileType.choices],
         "today": clock.today().isoformat(),
         "max_upload_bytes": settings.SPENDS_ATTACHMENT_MAX_BYTES,
         "warranty_badges": badge_table(),

@@ -102,10 +102,12 @@ document.addEventListener("alpine:init", () => {
     },
 
     get title() {
-      if (!this.purchaseId) return this.draft ? "Add a purchase from a receipt" : "Add a purchase";
+      if (!this.purchaseId) return this.draft ? gettext("Add a purchase from a receipt") : gettext("Add a purchase");
       // A viewer's form is read-only (the template disables it): it shows, it does not edit.
-      const verb = this.$root.dataset.readOnly === "true" ? "" : "Edit ";
-      return this.productName ? `${verb}“${this.productName}”` : `${verb || "View "}the purchase`;
+      const readOnly = this.$root.dataset.readOnly === "true";
+      if (!this.productName) return readOnly ? gettext("View the purchase") : gettext("Edit the purchase");
+      const words = readOnly ? gettext("“%(text)s”") : gettext("Edit “%(product)s”");
+      return interpolate(words, { text: this.productName, product: this.productName }, true);
     },
     get busy() {
       return this.saving || this.loading || this.uploading || this.deleting;
@@ -166,7 +168,7 @@ document.addEventListener("alpine:init", () => {
         window.afterShown(() => this.$refs.productName.focus());
       } catch (error) {
         if (!this.open || this.purchaseId !== id) return;
-        window.notify(`The purchase could not be opened: ${error.message}`, "error");
+        window.notify(interpolate(gettext("The purchase could not be opened: %(error)s"), { error: error.message }, true), "error");
         this.close();
       }
     },
@@ -193,7 +195,10 @@ document.addEventListener("alpine:init", () => {
       this.loading = false;
       document.body.classList.remove("modal-open");
       // A receipt closed without a decision stays a draft, to review later.
-      if (this.draft && !this.purchaseId) window.notify(`“${this.draft.filename}” waits among the receipts to review.`, "success");
+      if (this.draft && !this.purchaseId) {
+        const words = gettext("“%(name)s” waits among the receipts to review.");
+        window.notify(interpolate(words, { name: this.draft.filename }, true), "success");
+      }
       // After the focus trap lets go (it pulls back any focus that leaves the form while open).
       const opener = this.returnFocusTo;
       if (opener && opener.focus) this.$nextTick(() => opener.focus());
@@ -306,20 +311,21 @@ document.addEventListener("alpine:init", () => {
         this.purchaseId = saved.id;
         this.productName = saved.product_name;
         if (!(await this.saveWarranties())) {
-          window.notify("The purchase was saved, but a warranty needs attention.", "error");
+          window.notify(gettext("The purchase was saved, but a warranty needs attention."), "error");
           return;
         }
         if (!(await this.uploadQueued())) return;
         const fromReceipt = Boolean(this.draft);
         if (!(await this.confirmDraft(saved.id))) return;
-        if (fromReceipt) this.reloadList(`Added “${saved.product_name}” with its receipt.`);
-        else this.reloadList(creating ? `Added “${saved.product_name}”.` : `Saved “${saved.product_name}”.`);
+        let words = creating ? gettext("Added “%(product)s”.") : gettext("Saved “%(product)s”.");
+        if (fromReceipt) words = gettext("Added “%(product)s” with its receipt.");
+        this.reloadList(interpolate(words, { product: saved.product_name }, true));
       } catch (error) {
         const others = this.showErrors(error, this, FIELDS);
         if (others === false) this.generalError = error.message;
         else if (others.length) this.generalError = others.join(" ");
         // A 422 is told at the fields and in the summary above them; other failures in a toast.
-        if (error.status !== 422) window.notify(`Not saved: ${error.message}`, "error");
+        if (error.status !== 422) window.notify(interpolate(gettext("Not saved: %(error)s"), { error: error.message }, true), "error");
         this.$nextTick(() => this.focusFirstError());
       } finally {
         this.saving = false;
@@ -339,14 +345,17 @@ document.addEventListener("alpine:init", () => {
           items.push({ id: this.warrantyFieldId(part, index), message });
         }
       });
-      return items.map((item) => ({ ...item, href: `#${item.id}`, message: `${this.labelOf(item.id)}: ${item.message}` }));
+      const line = gettext("%(field)s: %(message)s");
+      return items.map((item) => ({
+        ...item, href: `#${item.id}`, message: interpolate(line, { field: this.labelOf(item.id), message: item.message }, true),
+      }));
     },
     get errorCount() {
       return this.errorSummary.length;
     },
     get errorSummaryTitle() {
       const count = this.errorCount;
-      return count === 1 ? "1 field needs correcting:" : `${count} fields need correcting:`;
+      return interpolate(ngettext("%(count)s field needs correcting:", "%(count)s fields need correcting:", count), { count }, true);
     },
     labelOf(id) {
       const label = this.$root.querySelector(`label[for="${id}"]`);
@@ -371,6 +380,14 @@ document.addEventListener("alpine:init", () => {
         // that word, never the suggestion highlighted for the letters before it.
         refreshThrottle: 0,
         options: suggestions.map((tag) => ({ value: tag, text: tag })),
+        // Tom Select's own words, in the page's language.
+        render: {
+          option_create: (data, escape) => {
+            const tag = `<strong>${escape(data.input)}</strong>`;
+            return `<div class="create">${interpolate(escape(gettext("Add %(tag)s…")), { tag }, true)}</div>`;
+          },
+          no_results: () => `<div class="no-results">${gettext("No tag matches.")}</div>`,
+        },
         onChange: (value) => {
           this.purchase.tags = value;
         },
@@ -405,13 +422,13 @@ document.addEventListener("alpine:init", () => {
         // On the purchase's own page there is nothing left to reload: back to the list.
         const next = this.$root.dataset.afterDelete;
         if (next) {
-          window.sessionStorage.setItem(FLASH_KEY, `Deleted “${this.productName}”.`);
+          window.sessionStorage.setItem(FLASH_KEY, interpolate(gettext("Deleted “%(product)s”."), { product: this.productName }, true));
           window.location.assign(next);
           return;
         }
-        this.reloadList(`Deleted “${this.productName}”.`);
+        this.reloadList(interpolate(gettext("Deleted “%(product)s”."), { product: this.productName }, true));
       } catch (error) {
-        window.notify(`Not deleted: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Not deleted: %(error)s"), { error: error.message }, true), "error");
         this.deleting = false;
       }
     },

@@ -16,17 +16,32 @@ window.purchaseFormParts.dates = (() => {
     return format().parseDay(text);
   }
 
+  // How a person types a date in the household's format, in the page's language's letters
+  // ("TT.MM.JJJJ" in German); the English hint when the format is one this list does not know.
+  function hint() {
+    const english = format().dateHint();
+    const hints = {
+      "MM/DD/YYYY": pgettext("date format", "MM/DD/YYYY"),
+      "DD/MM/YYYY": pgettext("date format", "DD/MM/YYYY"),
+      "DD.MM.YYYY": pgettext("date format", "DD.MM.YYYY"),
+      "YYYY-MM-DD": pgettext("date format", "YYYY-MM-DD"),
+      "Mon D, YYYY": pgettext("date format", "Mon D, YYYY"),
+    };
+    return hints[english] || english;
+  }
+
   // The message under a date field that does not read as a date.
   function dateError() {
-    return `Enter the date as ${format().dateHint()}, e.g. ${display("2026-08-14")}.`;
+    const words = gettext("Enter the date as %(format)s, e.g. %(example)s.");
+    return interpolate(words, { format: hint(), example: display("2026-08-14") }, true);
   }
 
   const members = {
     get dateHint() {
-      return format().dateHint();
+      return hint();
     },
     get dateHelp() {
-      return `As ${format().dateHint()}.`;
+      return interpolate(gettext("As %(format)s."), { format: hint() }, true);
     },
     // The calendar button: the native picker, on the date the field holds.
     pickDate(event) {

@@ -7,10 +7,18 @@ window.purchaseFormParts.files = (() => {
   const ICONS = { receipt: "bi-receipt", manual: "bi-book", photo: "bi-image", warranty: "bi-shield-check" };
   let nextKey = 1;
 
+  // "1.5 MB", the number in the household's number style and the unit in the page's language.
   function formatSize(bytes) {
-    if (bytes < 1024) return `${bytes} B`;
-    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+    const number = (value, places) => window.spendsFormat.number(value.toFixed(places), undefined, places);
+    if (bytes < 1024) return interpolate(gettext("%(size)s B"), { size: number(bytes, 0) }, true);
+    if (bytes < 1024 * 1024) return interpolate(gettext("%(size)s KB"), { size: number(bytes / 1024, 0) }, true);
+    return interpolate(gettext("%(size)s MB"), { size: number(bytes / (1024 * 1024), 1) }, true);
+  }
+
+  // "45%" in the household's number style ("45 %" in German).
+  function formatPercent(percent) {
+    const locale = String(window.spendsFormat.household.number_style || "en_US").replace("_", "-");
+    return new Intl.NumberFormat(locale, { style: "percent" }).format(percent / 100);
   }
 
   // XMLHttpRequest rather than fetch: only it reports upload progress.
@@ -37,7 +45,8 @@ window.purchaseFormParts.files = (() => {
         reject(window.api.errorOf(request.status, request.statusText, body));
       });
       request.addEventListener("error", () => {
-        reject(new window.api.ApiError("The upload did not reach the server. Check your connection and try again.", 0, null));
+        const words = gettext("The upload did not reach the server. Check your connection and try again.");
+        reject(new window.api.ApiError(words, 0, null));
       });
       request.send(form);
     });
@@ -47,11 +56,13 @@ window.purchaseFormParts.files = (() => {
     // Also for "Add from receipt" (receipt_intake.js), which shows the same progress.
     uploadWithProgress,
     members: {
-      get maxUploadLabel() {
-        return formatSize(this.maxUploadBytes);
+      get fileLabel() {
+        const words = gettext("Add a file (images, PDF, documents; at most %(size)s)");
+        return interpolate(words, { size: formatSize(this.maxUploadBytes) }, true);
       },
       get uploadStatus() {
-        return `Uploading ${this.uploadName}… ${this.uploadProgress}%`;
+        const words = gettext("Uploading %(name)s… %(percent)s");
+        return interpolate(words, { name: this.uploadName, percent: formatPercent(this.uploadProgress) }, true);
       },
       get previewFile() {
         return this.attachments.find((file) => file.id === this.previewId) || null;
@@ -78,7 +89,7 @@ window.purchaseFormParts.files = (() => {
         box.append(frame);
       },
       get previewAlt() {
-        return this.previewFile ? `Preview of ${this.previewFile.filename}` : "";
+        return this.previewFile ? interpolate(gettext("Preview of %(name)s"), { name: this.previewFile.filename }, true) : "";
       },
 
       downloadUrl(file) {
@@ -96,14 +107,14 @@ window.purchaseFormParts.files = (() => {
       },
       fileInfo(file) {
         const type = this.fileTypes.find((item) => item.value === file.file_type);
-        const missing = file.available === false ? " · file missing from storage" : "";
-        return `${type ? type.label : file.file_type} · ${formatSize(file.file_size)}${missing}`;
+        const words = file.available === false ? gettext("%(type)s · %(size)s · file missing from storage") : gettext("%(type)s · %(size)s");
+        return interpolate(words, { type: type ? type.label : file.file_type, size: formatSize(file.file_size) }, true);
       },
       previewLabel(file) {
-        return `Preview ${file.filename}`;
+        return interpolate(gettext("Preview %(name)s"), { name: file.filename }, true);
       },
       removeFileLabel(file) {
-        return `Remove ${file.filename || file.name}`;
+        return interpolate(gettext("Remove %(name)s"), { name: file.filename || file.name }, true);
       },
       isPreviewed(file) {
         return this.previewId === file.id;
@@ -119,7 +130,8 @@ window.purchaseFormParts.files = (() => {
         if (!file) return;
         this.uploadError = "";
         if (file.size > this.maxUploadBytes) {
-          this.uploadError = `“${file.name}” is ${formatSize(file.size)}: files can be at most ${formatSize(this.maxUploadBytes)}.`;
+          const words = gettext("“%(name)s” is %(size)s: files can be at most %(limit)s.");
+          this.uploadError = interpolate(words, { name: file.name, size: formatSize(file.size), limit: formatSize(this.maxUploadBytes) }, true);
           return;
         }
         if (this.purchaseId) {
@@ -145,12 +157,13 @@ window.purchaseFormParts.files = (() => {
           if (!this.attachments.some((item) => item.id === attachment.id)) {
             this.attachments.push({ ...attachment, removing: false });
           }
-          window.notify(`Attached “${attachment.filename}”.`, "success");
+          window.notify(interpolate(gettext("Attached “%(name)s”."), { name: attachment.filename }, true), "success");
           return true;
         } catch (error) {
-          this.uploadError = error.status === 413
-            ? `“${file.name}” is too large: files can be at most ${formatSize(this.maxUploadBytes)}.`
-            : `“${file.name}” was not attached: ${error.message}`;
+          const words = error.status === 413
+            ? gettext("“%(name)s” is too large: files can be at most %(limit)s.")
+            : gettext("“%(name)s” was not attached: %(error)s");
+          this.uploadError = interpolate(words, { name: file.name, limit: formatSize(this.maxUploadBytes), error: error.message }, true);
           return false;
         } finally {
           this.uploading = false;
@@ -160,7 +173,7 @@ window.purchaseFormParts.files = (() => {
         while (this.queued.length) {
           const pending = this.queued[0];
           if (!(await this.upload(pending.file, pending.fileType))) {
-            window.notify("The purchase was saved, but a file was not attached.", "error");
+            window.notify(gettext("The purchase was saved, but a file was not attached."), "error");
             return false;
           }
           this.queued.shift();
@@ -173,10 +186,10 @@ window.purchaseFormParts.files = (() => {
           await window.api.delete(`files/${this.purchaseId}/${file.id}`);
           this.attachments = this.attachments.filter((item) => item.id !== file.id);
           if (this.previewId === file.id) this.previewId = null;
-          window.notify(`Removed “${file.filename}”.`, "success");
+          window.notify(interpolate(gettext("Removed “%(name)s”."), { name: file.filename }, true), "success");
         } catch (error) {
           file.removing = false;
-          window.notify(`Not removed: ${error.message}`, "error");
+          window.notify(interpolate(gettext("Not removed: %(error)s"), { error: error.message }, true), "error");
         }
       },
 

@@ -82,8 +82,8 @@ window.purchaseFormParts.receipt = (() => {
     suggestionLabel(name) {
       const mark = this.suggestions[name];
       if (!mark) return "";
-      if (mark.confidence === null || mark.confidence === undefined) return "Suggested";
-      return `Suggested · ${percent(mark.confidence)} %`;
+      if (mark.confidence === null || mark.confidence === undefined) return gettext("Suggested");
+      return interpolate(gettext("Suggested · %(percent)s %"), { percent: percent(mark.confidence) }, true);
     },
     suggestionClass(name) {
       const mark = this.suggestions[name];
@@ -92,7 +92,7 @@ window.purchaseFormParts.receipt = (() => {
     },
     suggestionLine(name) {
       const mark = this.suggestions[name];
-      return mark && mark.line ? `“${mark.line}”` : "";
+      return mark && mark.line ? interpolate(gettext("“%(text)s”"), { text: mark.line }, true) : "";
     },
     // The field's description: the mark first while it shows, then its help and its message.
     describedBy(name, others) {
@@ -121,8 +121,11 @@ window.purchaseFormParts.receipt = (() => {
     get draftNotShown() {
       return Boolean(this.draft) && !this.draftIsImage && !this.draftIsPdf;
     },
+    get receiptTitle() {
+      return this.draft ? interpolate(gettext("The receipt: %(name)s"), { name: this.draft.filename }, true) : "";
+    },
     get receiptAlt() {
-      return this.draft ? `The receipt ${this.draft.filename}` : "";
+      return this.draft ? interpolate(gettext("The receipt %(name)s"), { name: this.draft.filename }, true) : "";
     },
     get hasSuggestions() {
       return Object.keys(this.suggestions).length > 0;
@@ -157,8 +160,9 @@ window.purchaseFormParts.receipt = (() => {
         await window.api.post(`receipts/drafts/${this.draft.id}/confirm`, { purchase_id: purchaseId });
         return true;
       } catch (error) {
-        this.generalError = `The purchase was saved, but the receipt was not attached to it: ${error.message}`;
-        window.notify("The purchase was saved, but its receipt was not attached.", "error");
+        const words = gettext("The purchase was saved, but the receipt was not attached to it: %(error)s");
+        this.generalError = interpolate(words, { error: error.message }, true);
+        window.notify(gettext("The purchase was saved, but its receipt was not attached."), "error");
         return false;
       }
     },
@@ -175,9 +179,9 @@ window.purchaseFormParts.receipt = (() => {
       this.dismissing = true;
       try {
         await window.api.delete(`receipts/drafts/${this.draft.id}`);
-        this.reloadList(`Dismissed “${this.draft.filename}”: it is not a purchase.`);
+        this.reloadList(interpolate(gettext("Dismissed “%(name)s”: it is not a purchase."), { name: this.draft.filename }, true));
       } catch (error) {
-        window.notify(`Not dismissed: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Not dismissed: %(error)s"), { error: error.message }, true), "error");
         this.dismissing = false;
       }
     },

@@ -6,7 +6,7 @@ window.purchaseFormParts.warranties = (() => {
   const WARRANTY_FIELDS = new Set(["warranty_start", "warranty_end", "warranty_type", "provider", "notes"]);
   // The badges of the pages and their rule come from the server (warranties/badges.py); only a
   // warranty not saved yet has a badge of the form's own.
-  const NEW_BADGE = ["New", "text-bg-info"];
+  const newBadge = () => [pgettext("warranty", "New"), "text-bg-info"];
   const DAY_MS = 24 * 60 * 60 * 1000;
   let badgeTable = { badges: {}, words: {}, expiring_days: 0 };
   let typeValues = new Set();
@@ -26,7 +26,7 @@ window.purchaseFormParts.warranties = (() => {
   function badgeOf(warranty) {
     const { badges, words } = badgeTable;
     if (warranty.voided) return badges.VOIDED;
-    if (warranty.status === "NEW") return NEW_BADGE;
+    if (warranty.status === "NEW") return newBadge();
     let state = warranty.status === "VOIDED" ? "ACTIVE" : warranty.status;
     const end = iso(warranty.warranty_end) || "";
     let daysLeft = null;
@@ -87,10 +87,10 @@ window.purchaseFormParts.warranties = (() => {
     },
     methods: {
       warrantyLabel(index) {
-        return `Warranty ${index + 1}`;
+        return interpolate(gettext("Warranty %(number)s"), { number: index + 1 }, true);
       },
       removeWarrantyLabel(index) {
-        return `Remove warranty ${index + 1}`;
+        return interpolate(gettext("Remove warranty %(number)s"), { number: index + 1 }, true);
       },
       warrantyFieldId(name, index) {
         return `pf-warranty-${index}-${name}`;
@@ -131,7 +131,7 @@ window.purchaseFormParts.warranties = (() => {
         return badgeOf(warranty)[1];
       },
       voidLabel(warranty) {
-        return warranty.voided ? "Un-void" : "Void";
+        return warranty.voided ? gettext("Un-void") : gettext("Void");
       },
       toggleVoid(warranty) {
         warranty.voided = !warranty.voided;
