@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel import clock
 from kernel.links import validate_web_link
@@ -21,8 +23,8 @@ def default_currency_code() -> str:
 
 
 class PurchaseStatus(models.TextChoices):
-    ORDERED = "ORDERED", "Ordered"
-    RECEIVED = "RECEIVED", "Received"
+    ORDERED = "ORDERED", pgettext_lazy("purchase", "Ordered")
+    RECEIVED = "RECEIVED", pgettext_lazy("purchase", "Received")
 
 
 class PurchaseQuerySet(VersionedQuerySet):
@@ -73,9 +75,9 @@ class PurchaseQuerySet(VersionedQuerySet):
 class RateSource(models.TextChoices):
     """Where a purchase's exchange rate came from (currencies.selectors.Rate.source)."""
 
-    SAME = "SAME", "same currency"
-    ECB = "ECB", "ECB reference rate"
-    MANUAL = "MANUAL", "manual rate"
+    SAME = "SAME", _("same currency")
+    ECB = "ECB", _("ECB reference rate")
+    MANUAL = "MANUAL", _("manual rate")
 
 
 def tag_names_of(tags: str | None) -> list[str]:
@@ -237,11 +239,11 @@ class Purchase(AuthoredModel, VersionedModel):
 
 
 class FileType(models.TextChoices):
-    RECEIPT = "receipt", "Receipt"
-    MANUAL = "manual", "Manual"
-    PHOTO = "photo", "Photo"
-    WARRANTY = "warranty", "Warranty document"
-    OTHER = "other", "Other"
+    RECEIPT = "receipt", _("Receipt")
+    MANUAL = "manual", _("Manual")
+    PHOTO = "photo", _("Photo")
+    WARRANTY = "warranty", _("Warranty document")
+    OTHER = "other", pgettext_lazy("file type", "Other")
 
 
 class Blob(TimeStampedModel):
