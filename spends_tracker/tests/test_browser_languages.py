@@ -1,9 +1,9 @@
 """The main pages in each shipped language show no English word of the interface (docs/i18n.md).
 
 A person chooses the language on the profile page; the dashboard, the warranties, retailers and
-brands, members and activity pages then must not show, as a text or in an attribute people
-read, any English string of the catalogues whose translation differs (names and data are the
-household's own and stay as they are).
+brands, members and activity pages, the inventory and a purchase's page then must not show, as a
+text or in an attribute people read, any English string of the catalogues whose translation
+differs (names and data are the household's own and stay as they are).
 Screenshots: build/screenshots/i18n-<language>-<page>.png.
 """
 
@@ -16,25 +16,50 @@ from django.conf import settings
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LANGUAGES = ["de", "fr", "es", "nl"]
+
+
+def item_page() -> str:
+    """The page of a demo purchase with the most to say: one in another currency (without a rate
+    in the tests' database), with the most warranties."""
+    from django.db.models import Case, Count, IntegerField, Value, When
+    from django.urls import reverse
+
+    from purchases.models import Purchase
+
+    domestic = Case(
+        When(currency_code="USD", then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    purchase = (
+        Purchase.objects.annotate(domestic=domestic, warranty_count=Count("warranties"))
+        .order_by("domestic", "-warranty_count", "product_name")
+        .first()
+    )
+    return reverse("purchases:detail", args=[purchase.pk])
+
+
 # The pages walked after the dashboard: those whose every template is translated (a page is
-# added here when the last of its templates leaves locale/untranslated_templates.txt).
+# added here when the last of its templates leaves locale/untranslated_templates.txt). A path,
+# or a callable giving it once the demo data is in.
 PAGES = {
     "warranties": "/warranties/",
     "catalog": "/catalog/",
     "members": "/accounts/members/",
     "activity": "/accounts/activity/",
     "receipts": "/inventory/receipts/",
-    # The Settings page holds the manual exchange rates.
+    # The Settings page holds the manual exchange rates and the re-convert card.
     "settings": "/settings/",
     # With its reminder card.
     "profile": "/accounts/profile/",
+    "inventory": "/inventory/",
+    "item": item_page,
 }
 # Parts of those pages drawn by templates still in locale/untranslated_templates.txt, left out of
 # the walk until they are translated (each goes with its template): the purchase form on the
-# receipts page, the re-convert card on the Settings page.
+# receipts page, the inventory and a purchase's page.
 NOT_YET_TRANSLATED = {
     "receipts": ".purchase-form",
-    "settings": "#reconvert",
+    "inventory": ".purchase-form",
+    "item": ".purchase-form",
 }
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}|<")
 # Every text node and spoken attribute of the page, scripts' and Alpine templates' left out, and
@@ -144,7 +169,7 @@ def test_the_main_pages_speak_the_person_s_language(
 
     left = {"dashboard": left_on_dashboard}
     for name, path in PAGES.items():
-        page.goto(path)
+        page.goto(path() if callable(path) else path)
         left[name] = english_left(page, language, NOT_YET_TRANSLATED.get(name))
         screenshot(page, f"i18n-{language}-{name}")
 
