@@ -7,6 +7,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
@@ -58,7 +59,7 @@ COLUMNS = [
     Column("price", _("Price"), sort="price"),
     Column("retailer", _("Retailer")),
     Column("brand", _("Brand")),
-    Column("purchase_date", _("Bought"), sort="purchase_date"),
+    Column("purchase_date", pgettext_lazy("date", "Bought"), sort="purchase_date"),
     Column("status", _("Status")),
     Column("warranty", _("Warranty")),
     Column("tags", _("Tags")),
@@ -68,7 +69,7 @@ COLUMNS = [
     Column("order_number", _("Order number"), shown_by_default=False),
     Column("tax_deductible", _("Tax deductible"), shown_by_default=False),
     Column("return_deadline", _("Return by"), shown_by_default=False),
-    Column("created_at", _("Added"), sort="created_at", shown_by_default=False),
+    Column("created_at", pgettext_lazy("date", "Added"), sort="created_at", shown_by_default=False),
 ]
 
 
