@@ -91,18 +91,22 @@ SHOWN_WORDS = """(skip) => {
 
 def english_words(language: str) -> set[str]:
     """The whole strings of the catalogues (no placeholder, no markup) that LANGUAGE writes
-    differently: seeing one of them on a page in LANGUAGE is seeing English."""
-    words = set()
+    differently: seeing one of them on a page in LANGUAGE is seeing English. Less those that are
+    themselves a translation into LANGUAGE: German writes "Day" as "Tag", which is also an
+    English word of the catalogues (a purchase's tag)."""
+    words, translations = set(), set()
     for domain in ("django", "djangojs"):
         path = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
         with path.open("rb") as file:
             catalog = read_po(file)
         for message in catalog:
+            if isinstance(message.string, str):
+                translations.add(message.string)
             if not message.id or isinstance(message.id, tuple) or PLACEHOLDER.search(message.id):
                 continue
             if message.string and message.string != message.id:
                 words.add(message.id)
-    return words
+    return words - translations
 
 
 def data_words() -> set[str]:
