@@ -1,6 +1,8 @@
 from typing import get_args
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from purchases.models import PurchaseStatus
 from purchases.schemas import SortKey
@@ -8,7 +10,7 @@ from purchases.search import search_words
 from purchases.selectors import DEFAULT_SORT, RELEVANCE, WARRANTY_STATE_NONE
 from warranties.models import WARRANTY_STATES
 
-PURCHASE_WARRANTY_STATES = [*WARRANTY_STATES, (WARRANTY_STATE_NONE, "No warranty")]
+PURCHASE_WARRANTY_STATES = [*WARRANTY_STATES, (WARRANTY_STATE_NONE, _("No warranty"))]
 PAGE_SIZES = [10, 20, 50, 100]
 
 
@@ -20,13 +22,15 @@ class PurchaseFilterForm(forms.Form):
     """
 
     search = forms.CharField(max_length=200, required=False)
-    status = forms.ChoiceField(choices=[("", "Any"), *PurchaseStatus.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", pgettext_lazy("filter", "Any")), *PurchaseStatus.choices], required=False
+    )
     retailer_id = forms.UUIDField(required=False)
     brand_id = forms.UUIDField(required=False)
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
     warranty_status = forms.ChoiceField(
-        choices=[("", "Any"), *PURCHASE_WARRANTY_STATES], required=False
+        choices=[("", pgettext_lazy("filter", "Any")), *PURCHASE_WARRANTY_STATES], required=False
     )
     tag = forms.CharField(max_length=255, required=False)
     sort = forms.ChoiceField(choices=[(key, key) for key in get_args(SortKey)], required=False)

@@ -75,9 +75,9 @@ class PurchaseQuerySet(VersionedQuerySet):
 class RateSource(models.TextChoices):
     """Where a purchase's exchange rate came from (currencies.selectors.Rate.source)."""
 
-    SAME = "SAME", "same currency"
-    ECB = "ECB", "ECB reference rate"
-    MANUAL = "MANUAL", "manual rate"
+    SAME = "SAME", _("same currency")
+    ECB = "ECB", _("ECB reference rate")
+    MANUAL = "MANUAL", _("manual rate")
 
 
 def tag_names_of(tags: str | None) -> list[str]:

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.selectors import brand_list, retailer_list
 from kernel import clock
@@ -33,7 +35,7 @@ DEFAULT_PAGE_SIZE = 20
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # lazy: translated where it is shown
     sort: str | None = None  # the selector's sort key, when the column can be sorted by
     hideable: bool = True
     shown_by_default: bool = True
@@ -41,33 +43,33 @@ class Column:
 
 # The orders offered on narrow screens, where the table has no header row to click.
 SORT_CHOICES = [
-    ("relevance", "Best match"),
-    ("-created_at", "Newest added"),
-    ("created_at", "Oldest added"),
-    ("-purchase_date", "Newest bought"),
-    ("purchase_date", "Oldest bought"),
-    ("-price", "Most expensive"),
-    ("price", "Cheapest"),
-    ("product_name", "Name, A to Z"),
-    ("-product_name", "Name, Z to A"),
+    ("relevance", _("Best match")),
+    ("-created_at", _("Newest added")),
+    ("created_at", _("Oldest added")),
+    ("-purchase_date", _("Newest bought")),
+    ("purchase_date", _("Oldest bought")),
+    ("-price", _("Most expensive")),
+    ("price", _("Cheapest")),
+    ("product_name", _("Name, A to Z")),
+    ("-product_name", _("Name, Z to A")),
 ]
 
 COLUMNS = [
-    Column("product", "Product", sort="product_name", hideable=False),
-    Column("price", "Price", sort="price"),
-    Column("retailer", "Retailer"),
-    Column("brand", "Brand"),
-    Column("purchase_date", "Bought", sort="purchase_date"),
-    Column("status", "Status"),
-    Column("warranty", "Warranty"),
-    Column("tags", "Tags"),
-    Column("quantity", "Quantity", shown_by_default=False),
-    Column("model_number", "Model", shown_by_default=False),
-    Column("serial_number", "Serial number", shown_by_default=False),
-    Column("order_number", "Order number", shown_by_default=False),
-    Column("tax_deductible", "Tax deductible", shown_by_default=False),
-    Column("return_deadline", "Return by", shown_by_default=False),
-    Column("created_at", "Added", sort="created_at", shown_by_default=False),
+    Column("product", _("Product"), sort="product_name", hideable=False),
+    Column("price", _("Price"), sort="price"),
+    Column("retailer", _("Retailer")),
+    Column("brand", _("Brand")),
+    Column("purchase_date", pgettext_lazy("date", "Bought"), sort="purchase_date"),
+    Column("status", _("Status")),
+    Column("warranty", _("Warranty")),
+    Column("tags", _("Tags")),
+    Column("quantity", _("Quantity"), shown_by_default=False),
+    Column("model_number", _("Model"), shown_by_default=False),
+    Column("serial_number", _("Serial number"), shown_by_default=False),
+    Column("order_number", _("Order number"), shown_by_default=False),
+    Column("tax_deductible", _("Tax deductible"), shown_by_default=False),
+    Column("return_deadline", _("Return by"), shown_by_default=False),
+    Column("created_at", pgettext_lazy("date", "Added"), sort="created_at", shown_by_default=False),
 ]
 
 
@@ -104,7 +106,9 @@ def purchase_list(request):
     page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
     page.object_list = with_receipt_matches(page.object_list, arguments["search"])
     columns = [
-        {"key": c.key, "label": c.label, "shown": c.shown_by_default} for c in COLUMNS if c.hideable
+        {"key": c.key, "label": str(c.label), "shown": c.shown_by_default}
+        for c in COLUMNS
+        if c.hideable
     ]
     # Links keep the filters but must not open the form again.
     query = request.GET.copy()

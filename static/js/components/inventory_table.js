@@ -100,17 +100,20 @@ document.addEventListener("alpine:init", () => {
       return this.selected.length;
     },
     get selectedLabel() {
-      return `${this.selected.length} selected`;
+      const count = this.selected.length;
+      return interpolate(ngettext("%(count)s selected", "%(count)s selected", count), { count }, true);
     },
     get bulkDeleteTitle() {
-      return `Delete ${this.purchasesLabel}?`;
+      const count = this.selected.length;
+      return interpolate(ngettext("Delete %(count)s purchase?", "Delete %(count)s purchases?", count), { count }, true);
     },
     get bulkDeleteLabel() {
-      return `Yes, delete ${this.purchasesLabel}`;
-    },
-    get purchasesLabel() {
       const count = this.selected.length;
-      return `${count} purchase${count === 1 ? "" : "s"}`;
+      return interpolate(
+        ngettext("Yes, delete %(count)s purchase", "Yes, delete %(count)s purchases", count),
+        { count },
+        true,
+      );
     },
     async bulk(action, extra = {}) {
       if (this.bulkBusy || !this.selected.length) return;
@@ -120,14 +123,14 @@ document.addEventListener("alpine:init", () => {
         window.sessionStorage.setItem(FLASH_KEY, answer.message);
         window.location.reload();
       } catch (error) {
-        window.notify(`Not done: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Not done: %(error)s"), { error: error.message }, true), "error");
         this.bulkBusy = false;
         this.confirmingBulkDelete = false;
       }
     },
     bulkTag() {
       if (!this.bulkTagName.trim()) {
-        window.notify("Type the tag to add.", "error");
+        window.notify(gettext("Type the tag to add."), "error");
         return;
       }
       this.bulk("tag", { tag: this.bulkTagName });

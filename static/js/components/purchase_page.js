@@ -26,7 +26,7 @@ document.addEventListener("alpine:init", () => {
     },
 
     get uploadStatus() {
-      return `Uploading ${this.uploadName}…`;
+      return interpolate(gettext("Uploading %(name)s…"), { name: this.uploadName }, true);
     },
 
     edit() {
@@ -49,12 +49,16 @@ document.addEventListener("alpine:init", () => {
       this.uploadName = file.name;
       try {
         const attachment = await window.api.upload(`files/${this.purchaseId}`, form);
-        window.sessionStorage.setItem(FLASH_KEY, `Attached “${attachment.filename}”.`);
+        window.sessionStorage.setItem(
+          FLASH_KEY,
+          interpolate(gettext("Attached “%(name)s”."), { name: attachment.filename }, true),
+        );
         window.location.reload();
       } catch (error) {
-        this.uploadError = error.status === 413
-          ? `“${file.name}” is too large: ${error.message}`
-          : `“${file.name}” was not attached: ${error.message}`;
+        const words = error.status === 413
+          ? gettext("“%(name)s” is too large: %(error)s")
+          : gettext("“%(name)s” was not attached: %(error)s");
+        this.uploadError = interpolate(words, { name: file.name, error: error.message }, true);
         this.uploading = false;
       }
     },
@@ -69,10 +73,13 @@ document.addEventListener("alpine:init", () => {
       this.deleting = true;
       try {
         await window.api.delete(`purchases/${this.purchaseId}`);
-        window.sessionStorage.setItem(FLASH_KEY, `Deleted “${this.productName}”.`);
+        window.sessionStorage.setItem(
+          FLASH_KEY,
+          interpolate(gettext("Deleted “%(name)s”."), { name: this.productName }, true),
+        );
         window.location.assign(this.$root.dataset.afterDelete);
       } catch (error) {
-        window.notify(`Not deleted: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Not deleted: %(error)s"), { error: error.message }, true), "error");
         this.deleting = false;
       }
     },

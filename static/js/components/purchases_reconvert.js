@@ -29,9 +29,21 @@ document.addEventListener("alpine:init", () => {
         const summary = await window.api.post("purchases/reconvert", {
           only_missing: this.asking === "missing",
         });
-        this.result =
-          `${summary.examined} purchase(s) converted to ${summary.base_currency_code} again: ` +
-          `${summary.changed} changed, ${summary.without_rate} without a rate.`;
+        const words = ngettext(
+          "%(count)s purchase converted to %(currency)s again: %(changed)s changed, %(without)s without a rate.",
+          "%(count)s purchases converted to %(currency)s again: %(changed)s changed, %(without)s without a rate.",
+          summary.examined,
+        );
+        this.result = interpolate(
+          words,
+          {
+            count: summary.examined,
+            currency: summary.base_currency_code,
+            changed: summary.changed,
+            without: summary.without_rate,
+          },
+          true,
+        );
         window.notify(this.result, "success");
         window.dispatchEvent(new CustomEvent("data-changed"));
       } catch (error) {

@@ -5,7 +5,6 @@
 document.addEventListener("alpine:init", () => {
   const DELAY_MS = 200;
   const SHORTEST = 2;
-  const KINDS = { brand: gettext("Brand"), retailer: gettext("Retailer"), product: gettext("Product") };
 
   window.Alpine.data("searchBox", () => ({
     items: [],
@@ -33,7 +32,9 @@ document.addEventListener("alpine:init", () => {
       return index === this.active ? "true" : "false";
     },
     kindLabel(item) {
-      return KINDS[item.kind] || "";
+      // Read when drawn: the catalogue may come after this file.
+      const kinds = { brand: gettext("Brand"), retailer: gettext("Retailer"), product: gettext("Product") };
+      return kinds[item.kind] || "";
     },
 
     typed() {
