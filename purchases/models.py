@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext
 
 from kernel import clock
 from kernel.links import validate_web_link
@@ -233,7 +234,9 @@ class Purchase(AuthoredModel, VersionedModel):
     def clean(self):
         super().clean()
         if self.purchase_date and self.purchase_date > clock.today():
-            raise ValidationError({"purchase_date": "The purchase date cannot be in the future."})
+            raise ValidationError(
+                {"purchase_date": gettext("The purchase date cannot be in the future.")}
+            )
 
 
 class FileType(models.TextChoices):
