@@ -12,10 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from accounts.models import Membership, Profile, Role
-from accounts.services import api_token_create
+from accounts.models import AuditEvent, Membership, Profile, Role
+from accounts.services import api_token_create, audit_record
 from catalog.tests.factories import RetailerFactory
 from purchases.tests.factories import PurchaseFactory
+from spends_tracker.validation import readable_message
 
 MIB = 1024 * 1024
 # French typography's apostrophe, and the no-break space before a colon.
@@ -225,8 +226,6 @@ def test_a_session_follows_the_browser_then_the_persons_own_language(client, api
 
 def test_the_sentences_keep_their_shape_in_every_language():
     """Each wording of the table fills in every language, and starts with a capital."""
-    from spends_tracker.validation import readable_message
-
     items = [
         {"type": "missing", "loc": ["body", "serial_number"]},
         {"type": "string_too_long", "loc": ["body", "notes"], "ctx": {"max_length": 9}},
@@ -240,3 +239,27 @@ def test_the_sentences_keep_their_shape_in_every_language():
                 text = readable_message(item)
                 assert text[:1].isupper() and text.endswith("."), (language, text)
                 assert "%(" not in text, (language, text)
+
+
+@pytest.mark.django_db
+def test_the_activity_page_shows_the_trails_fixed_words_in_the_readers_language(
+    owner_client, api_user
+):
+    """The trail stores English (the API and the exports read it as it is); the page translates
+    the fixed words and the patterned targets, and leaves names as they are."""
+    audit_record(actor=None, action="data.reset", target="all data")
+    audit_record(actor=api_user, action="settings.update", target="household settings")
+    audit_record(
+        actor=api_user, action="token.create", target='token "cron" (st_abc1234…) of owner'
+    )
+    audit_record(actor=api_user, action="backup.delete", target="backup_2026.zip")
+
+    german = owner_client.get("/accounts/activity/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = owner_client.get("/accounts/activity/").content.decode()
+
+    for words in ("Kommandozeile", "alle Daten", "Haushaltseinstellungen", "backup_2026.zip"):
+        assert words in german
+    assert "Token „cron“ (st_abc1234…) von owner" in german
+    assert "command line" in english and "all data" in english
+    assert api_user.username in german
+    assert "all data" in AuditEvent.objects.values_list("target", flat=True)  # stored as it was
