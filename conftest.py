@@ -71,6 +71,15 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def english_first():
+    """Start each test in the default language: a request activates its own in the thread and
+    leaves it there, and the services' sentences follow the active language."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def staff_client(admin_client):
     """A browser session logged in as a superuser, as a person entering data in the admin."""

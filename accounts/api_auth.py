@@ -5,6 +5,7 @@ table in `accounts.access`: a refusal is 403 with a sentence saying what is miss
 """
 
 from django.conf import settings
+from django.utils.translation import gettext
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -48,7 +49,7 @@ class SessionWithCsrf(APIKeyCookie):
         if not request.user.is_authenticated:
             return None
         if check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
+            raise HttpError(403, gettext("CSRF check failed: send the X-CSRFToken header."))
         return role_check(request, request.user)
 
 

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -99,7 +100,7 @@ def update_member(request, user_id: str, payload: MemberPatch):
     """Change the role, deactivate (`is_active: false`) or reactivate an account."""
     user = member_list().filter(pk=int(user_id) if user_id.isdigit() else None).first()
     if user is None:
-        raise HttpError(404, "Member not found")
+        raise HttpError(404, gettext("Member not found"))
     try:
         if payload.role is not None:
             member_role_set(actor=request.user, user=user, role=payload.role)
@@ -133,7 +134,9 @@ def create_invitation(request, payload: InvitationIn):
     except MemberError as exc:
         raise HttpError(400, str(exc)) from None
     except OSError as exc:
-        raise HttpError(502, f"The invitation could not be e-mailed ({exc}).") from None
+        raise HttpError(
+            502, gettext("The invitation could not be e-mailed (%(error)s).") % {"error": exc}
+        ) from None
     return Status(201, {**_invitation_out(invitation), "link": link})
 
 
@@ -146,6 +149,6 @@ def delete_invitation(request, invitation_id: str):
     try:
         invitation = Invitation.objects.get(pk=uuid.UUID(invitation_id))
     except (ValueError, Invitation.DoesNotExist):
-        raise HttpError(404, "Invitation not found") from None
+        raise HttpError(404, gettext("Invitation not found")) from None
     invitation_revoke(actor=request.user, invitation=invitation)
     return Status(204, None)

@@ -42,10 +42,13 @@ def api_token_create(
     """
     name = name.strip()
     if not name:
-        raise ValueError('The token needs a name, for example "backup script".')
+        raise ValueError(_('The token needs a name, for example "backup script".'))
     max_length = ApiToken._meta.get_field("name").max_length
     if len(name) > max_length:
-        raise ValueError(f"The token name must be at most {max_length} characters long.")
+        raise ValueError(
+            _("The token name must be at most %(max_length)s characters long.")
+            % {"max_length": max_length}
+        )
     raw = TOKEN_START + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:PREFIX_LENGTH], key_hash=_token_hash(raw)
@@ -209,18 +212,23 @@ def member_role_set(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, r
     try:
         role = Role(role)
     except ValueError:
-        raise MemberError(f'"{role}" is not a role: choose owner, editor or viewer.') from None
+        raise MemberError(
+            _('"%(role)s" is not a role: choose owner, editor or viewer.') % {"role": role}
+        ) from None
     if user.is_superuser and role != Role.OWNER:
         raise MemberError(
-            f"{user.get_username()} is an administrator and so always an owner; "
-            "remove the administrator flag in the admin first."
+            _(
+                "%(name)s is an administrator and so always an owner; "
+                "remove the administrator flag in the admin first."
+            )
+            % {"name": user.get_username()}
         )
     current = Membership.objects.select_for_update().filter(user=user).first()
     if current is not None and current.role == role:
         return
     demoting_an_owner = current is not None and current.role == Role.OWNER and role != Role.OWNER
     if demoting_an_owner and _owners_left(without=user) == 0:
-        raise MemberError("The household needs at least one owner: make someone else one first.")
+        raise MemberError(_("The household needs at least one owner: make someone else one first."))
     Membership.objects.update_or_create(user=user, defaults={"role": role})
     audit_record(
         actor=actor,
@@ -243,10 +251,10 @@ def member_active_set(
         return
     if not active:
         if actor is not None and actor.pk == user.pk:
-            raise MemberError("You cannot deactivate your own account.")
+            raise MemberError(_("You cannot deactivate your own account."))
         if role_of(user) == Role.OWNER and _owners_left(without=user) == 0:
             raise MemberError(
-                "The household needs at least one owner: make someone else one first."
+                _("The household needs at least one owner: make someone else one first.")
             )
     get_user_model().objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
@@ -287,13 +295,17 @@ def invitation_create(
     try:
         role = Role(role)
     except ValueError:
-        raise MemberError(f'"{role}" is not a role: choose owner, editor or viewer.') from None
+        raise MemberError(
+            _('"%(role)s" is not a role: choose owner, editor or viewer.') % {"role": role}
+        ) from None
     email = email.strip()
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            raise MemberError(f'"{email}" is not an e-mail address.') from None
+            raise MemberError(
+                _('"%(email)s" is not an e-mail address.') % {"email": email}
+            ) from None
     key = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         role=role,
@@ -313,20 +325,20 @@ def invitation_check(key: str, *, for_update: bool = False) -> Invitation:
     """Return the invitation whose link carries KEY, or raise InvitationInvalid saying why."""
     invitations = Invitation.objects.select_for_update() if for_update else Invitation.objects
     if not isinstance(key, str) or not key.isascii() or len(key) > MAX_TOKEN_LENGTH:
-        raise InvitationInvalid("This invitation link is not valid.", known=False)
+        raise InvitationInvalid(_("This invitation link is not valid."), known=False)
     invitation = invitations.filter(key_hash=_token_hash(key)).first()
     if invitation is None:
-        raise InvitationInvalid("This invitation link is not valid.", known=False)
+        raise InvitationInvalid(_("This invitation link is not valid."), known=False)
     if invitation.used_at is not None:
         raise InvitationInvalid(
-            "This invitation has already been used. Sign in, or ask an owner for a new one."
+            _("This invitation has already been used. Sign in, or ask an owner for a new one.")
         )
     if invitation.revoked_at is not None:
-        raise InvitationInvalid("This invitation was withdrawn. Ask an owner for a new one.")
+        raise InvitationInvalid(_("This invitation was withdrawn. Ask an owner for a new one."))
     if invitation.expires_at <= timezone.now():
         raise InvitationInvalid(
-            f"This invitation expired on {invitation.expires_at:%Y-%m-%d}. "
-            "Ask an owner for a new one."
+            _("This invitation expired on %(day)s. Ask an owner for a new one.")
+            % {"day": f"{invitation.expires_at:%Y-%m-%d}"}
         )
     return invitation
 
@@ -344,7 +356,9 @@ def invitation_accept(
     invitation = invitation_check(key, for_update=True)
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
-        raise MemberError(f'The user name "{username}" is taken: choose another.')
+        raise MemberError(
+            _('The user name "%(name)s" is taken: choose another.') % {"name": username}
+        )
     user = user_model.objects.create_user(
         username=username, password=password, email=email or invitation.email
     )

@@ -1,3 +1,5 @@
+import re
+
 from allauth.account import views as allauth_views
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from axes.decorators import axes_dispatch, axes_form_invalid
@@ -7,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import remember_language
@@ -17,7 +20,12 @@ from accounts.selectors import (
     profile_language,
     two_factor_enabled,
 )
-from accounts.services import api_token_create, api_token_revoke, profile_language_set
+from accounts.services import (
+    COMMAND_LINE,
+    api_token_create,
+    api_token_revoke,
+    profile_language_set,
+)
 from kernel.heartbeats import background_context
 
 
@@ -84,6 +92,38 @@ def language_set(request):
 
 ACTIVITY_PAGE_SIZE = 50
 
+# The trail keeps its words in English: the API, the exports and the page's filters read them as
+# they were written. The page shows the fixed ones, and those made from a pattern, in the
+# reader's language; anything else (a file name, a user name) is shown as it is.
+AUDIT_WORDS = {
+    COMMAND_LINE: pgettext_lazy("audit", "command line"),
+    "link": pgettext_lazy("audit", "link"),
+    "household settings": pgettext_lazy("audit", "household settings"),
+    "all data": pgettext_lazy("audit", "all data"),
+    "backup schedule": pgettext_lazy("audit", "backup schedule"),
+    "an uploaded file": pgettext_lazy("audit", "an uploaded file"),
+}
+AUDIT_PATTERNS = [
+    (
+        re.compile(r'token "(?P<name>.*)" \((?P<prefix>[^()]*)…\) of (?P<user>.+)', re.DOTALL),
+        gettext_lazy('token "%(name)s" (%(prefix)s…) of %(user)s'),
+    ),
+    (
+        re.compile(r"purchases in (?P<currency>[A-Z]{3})"),
+        gettext_lazy("purchases in %(currency)s"),
+    ),
+]
+
+
+def audit_words(text: str) -> str:
+    """TEXT, a target or the command line's name as the trail stores it, in the page's language."""
+    if text in AUDIT_WORDS:
+        return str(AUDIT_WORDS[text])
+    for pattern, sentence in AUDIT_PATTERNS:
+        if match := pattern.fullmatch(text):
+            return str(sentence) % match.groupdict()
+    return text
+
 
 def activity(request):
     """The audit trail for owners (the access table refuses everyone else), newest first.
@@ -94,6 +134,11 @@ def activity(request):
     actor = request.GET.get("actor", "").strip()
     events = audit_event_list(action=action or None, actor=actor or None)
     page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:  # shown only: the rows are not saved
+        event.target = audit_words(event.target)
+        if event.actor_id is None:
+            event.actor_name = audit_words(event.actor_name)
     return render(
         request,
         "accounts/activity.html",

@@ -1,5 +1,7 @@
 """Dashboard figures (docs/api.md §5.5): thin handlers over analytics.selectors."""
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Query, Router
 from ninja.errors import ValidationError
 
@@ -28,7 +30,16 @@ from warranties.schemas import WarrantyDetailOut
 
 router = Router(tags=["Analytics"])
 
-END_BEFORE_START = "end_date must not be before start_date"
+END_BEFORE_START = gettext_lazy("end_date must not be before start_date")
+
+
+def period_too_long() -> str:
+    """`selectors.PeriodTooLong`'s sentence, in the request's language."""
+    months = selectors.MAX_PERIOD_MONTHS
+    return gettext(
+        "The period may span at most %(years)s years (%(months)s months); choose a later "
+        "start_date or an earlier end_date."
+    ) % {"years": months // 12, "months": number_format(months, force_grouping=True)}
 
 
 @router.get("/analytics/summary", response={200: SummaryOut, **COMMON_ERRORS})
@@ -53,15 +64,15 @@ def spending_by_period(request, query: Query[PeriodQuery]):
     end_date = query.end_date or clock.today()
     if query.start_date and end_date < query.start_date:
         raise ValidationError(
-            [{"type": "value_error", "loc": ["query", "end_date"], "msg": END_BEFORE_START}]
+            [{"type": "value_error", "loc": ["query", "end_date"], "msg": str(END_BEFORE_START)}]
         )
     try:
         period = selectors.spending_in_period(
             **scope, start_date=query.start_date, end_date=end_date
         )
-    except selectors.PeriodTooLong as error:
+    except selectors.PeriodTooLong:
         raise ValidationError(
-            [{"type": "value_error", "loc": ["query", "end_date"], "msg": str(error)}]
+            [{"type": "value_error", "loc": ["query", "end_date"], "msg": period_too_long()}]
         ) from None
     return {
         "spending_over_time": period["buckets"],

@@ -1,5 +1,6 @@
 """Retailers and brands (docs/api.md §4.3, §5.3, §5.4): the same five routes for each kind."""
 
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -22,8 +23,8 @@ from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, get_or_404,
 
 router = Router(tags=["Retailers and brands"])
 
-RETAILER_NOT_FOUND = "Retailer not found"
-BRAND_NOT_FOUND = "Brand not found"
+RETAILER_NOT_FOUND = gettext_lazy("Retailer not found")
+BRAND_NOT_FOUND = gettext_lazy("Brand not found")
 
 
 # -- What retailers and brands share ------------------------------------------------------------

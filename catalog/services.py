@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from catalog.defaults import DEFAULT_BRANDS, DEFAULT_RETAILERS
 from catalog.models import Brand, CatalogEntry, Retailer
@@ -38,6 +39,13 @@ class NameTaken(Exception):
     """Another retailer (or brand) already has this name, ignoring case."""
 
 
+def _name_taken(entry: CatalogEntry, name: str) -> str:
+    """The refusal of a name taken, one sentence per kind (the article differs by language)."""
+    if isinstance(entry, Brand):
+        return gettext("A brand named %(name)s already exists.") % {"name": repr(name)}
+    return gettext("A retailer named %(name)s already exists.") % {"name": repr(name)}
+
+
 @transaction.atomic
 def catalog_entry_update(*, entry: CatalogEntry, data: dict) -> CatalogEntry:
     """Rename and/or re-link ENTRY with the `name` and `url` in DATA.
@@ -48,7 +56,7 @@ def catalog_entry_update(*, entry: CatalogEntry, data: dict) -> CatalogEntry:
     if "name" in data:
         name = data["name"].strip()
         if type(entry).objects.named(name).exclude(pk=entry.pk).exists():
-            raise NameTaken(f"A {entry._meta.verbose_name} named {name!r} already exists.")
+            raise NameTaken(_name_taken(entry, name))
         entry.name = name
     if "url" in data:
         entry.url = data["url"]

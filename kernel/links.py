@@ -5,9 +5,16 @@ browser of whoever clicks it on the pages."""
 import urllib.parse
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 WEB_SCHEMES = ("http", "https")
+# The English fragment, for messages that name the field themselves ("link: must be…").
 NOT_A_WEB_LINK = "must be an http:// or https:// address"
+
+
+def not_a_web_link() -> str:
+    """The sentence a refused link gets, in the request's language."""
+    return gettext("The link must be an http:// or https:// address.")
 
 
 def is_web_link(value) -> bool:
@@ -27,11 +34,11 @@ def web_link_check(value: str | None) -> str | None:
     if value is None or not value.strip():
         return value
     if not is_web_link(value):
-        raise ValueError(f"The link {NOT_A_WEB_LINK}.")
+        raise ValueError(not_a_web_link())
     return value
 
 
 def validate_web_link(value) -> None:
     """The model fields' validator (the admin's forms): a ValidationError in plain words."""
     if value and not is_web_link(value):
-        raise ValidationError(f"The link {NOT_A_WEB_LINK}.", code="invalid")
+        raise ValidationError(not_a_web_link(), code="invalid")

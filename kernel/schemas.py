@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.db import connection
 from django.db.models import Subquery
+from django.utils.translation import gettext
 from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -50,7 +51,7 @@ PriceIn = Annotated[
 
 def _not_negative(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError("must be 0 or more")
+        raise PydanticCustomError("not_negative", "must be 0 or more")
     return value
 
 
@@ -246,11 +247,15 @@ class PageQuery(Schema):
 
 
 def get_or_404(queryset, object_id: str, message: str):
-    """Return the row of QUERYSET with primary key OBJECT_ID; 404 also for a malformed id."""
+    """Return the row of QUERYSET with primary key OBJECT_ID; 404 also for a malformed id.
+
+    MESSAGE may be a lazy translation (a module constant): it is written in the request's
+    language here.
+    """
     try:
         return queryset.get(pk=uuid.UUID(str(object_id)))
     except (ValueError, queryset.model.DoesNotExist):
-        raise HttpError(404, message) from None
+        raise HttpError(404, str(message)) from None
 
 
 def iso_currency_code(value: str | None) -> str | None:
@@ -263,7 +268,10 @@ def iso_currency_code(value: str | None) -> str | None:
         return value
     if value.upper() not in ISO_4217_CODES:
         raise ValueError(
-            f"{value} is not a currency code: use the three letters of ISO 4217, such as USD, "
-            "EUR or JPY."
+            gettext(
+                "%(code)s is not a currency code: use the three letters of ISO 4217, such as "
+                "USD, EUR or JPY."
+            )
+            % {"code": value}
         )
     return value.upper()

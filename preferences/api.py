@@ -1,5 +1,6 @@
 """Household settings (docs/api.md §5.7): only `currency_code` and `date_format` live here."""
 
+from django.utils.translation import gettext
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -34,5 +35,5 @@ def reset_settings(request):
 def get_setting(request, key: str):
     settings = preferences_get()
     if key not in settings:
-        raise HttpError(404, f"Unknown setting: {key}")
+        raise HttpError(404, gettext("Unknown setting: %(key)s") % {"key": key})
     return {"key": key, "value": settings[key]}

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.services import audit_record
 from kernel.hooks import base_currency_changed
@@ -64,10 +65,11 @@ def _number_style_checked(value: str) -> str:
     if style is None:
         raise ValidationError(
             {
-                "number_style": (
-                    f"“{value}” is not one of the number styles: use a name such as en_US, "
+                "number_style": gettext(
+                    "“%(value)s” is not one of the number styles: use a name such as en_US, "
                     "en_GB, de_DE or fr_FR (the Settings page lists each with an example)."
                 )
+                % {"value": value}
             }
         )
     return style

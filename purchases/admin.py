@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from kernel.admin import LabelledInlineFormSet, VersionedModelAdmin
 from preferences.formats import currency_form_choices
@@ -63,10 +64,13 @@ class AttachmentForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("upload")
         if self.instance._state.adding and self.has_changed() and not upload:
-            raise forms.ValidationError("Choose a file to attach.")
+            raise forms.ValidationError(gettext("Choose a file to attach."))
         limit = settings.SPENDS_ATTACHMENT_MAX_BYTES
         if upload and upload.size > limit:
-            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                gettext("The file is larger than %(megabytes)s MB.")
+                % {"megabytes": limit // (1024 * 1024)}
+            )
         return cleaned
 
 
@@ -248,12 +252,21 @@ class PurchaseAdmin(VersionedModelAdmin):
                 if created:
                     formset.new_objects.append(attachment)
 
-    @admin.action(description="Mark the selected purchases as received")
+    @admin.action(description=gettext_lazy("Mark the selected purchases as received"))
     def mark_received(self, request, queryset):
         changed = purchases_mark_received(purchases=queryset, actor=request.user)
-        self.message_user(request, f"Marked {changed} purchases as received.", messages.SUCCESS)
+        message = ngettext(
+            "Marked %(count)s purchase as received.",
+            "Marked %(count)s purchases as received.",
+            changed,
+        ) % {"count": changed}
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Re-convert the selected purchases at today's rates for their dates")
+    @admin.action(
+        description=gettext_lazy(
+            "Re-convert the selected purchases at today's rates for their dates"
+        )
+    )
     def reconvert(self, request, queryset):
         summary = purchases_reconvert(purchases=queryset, actor=request.user)
         self.message_user(request, summary.sentence(), messages.SUCCESS)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy, ngettext
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -38,7 +39,7 @@ from purchases.services import (
 
 router = Router(tags=["Purchases"])
 
-PURCHASE_NOT_FOUND = "Purchase not found"
+PURCHASE_NOT_FOUND = gettext_lazy("Purchase not found")
 
 
 @router.get("/purchases", response={200: Page[PurchaseOut], **COMMON_ERRORS})
@@ -81,13 +82,19 @@ def bulk_action(request, payload: BulkActionIn):
             count = purchases_tag_add(purchases=chosen, tag=payload.tag, actor=request.user)
         except BulkActionRefused as refusal:
             raise HttpError(400, str(refusal)) from None
-        message = f"Tagged {count} purchase{'s' if count != 1 else ''} “{payload.tag.strip()}”."
+        message = ngettext(
+            "Tagged %(count)s purchase “%(tag)s”.", "Tagged %(count)s purchases “%(tag)s”.", count
+        ) % {"count": count, "tag": payload.tag.strip()}
     elif payload.action == "receive":
         count = purchases_mark_received(purchases=chosen, actor=request.user)
-        message = f"Marked {count} purchase{'s' if count != 1 else ''} received."
+        message = ngettext(
+            "Marked %(count)s purchase received.", "Marked %(count)s purchases received.", count
+        ) % {"count": count}
     else:
         count = purchases_delete(purchases=chosen)
-        message = f"Deleted {count} purchase{'s' if count != 1 else ''}."
+        message = ngettext("Deleted %(count)s purchase.", "Deleted %(count)s purchases.", count) % {
+            "count": count
+        }
     return {"action": payload.action, "count": count, "message": message}
 
 

@@ -8,6 +8,7 @@ from csp.decorators import csp_replace
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from ninja import File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -27,7 +28,15 @@ router = Router(tags=["Attachments"])
 
 # Shown in the browser; anything else (HTML and SVG included) is downloaded, never rendered.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
-FILE_TYPE_ERROR = "file_type must be one of: " + ", ".join(FileType.values)
+PURCHASE_NOT_FOUND = gettext_lazy("Purchase not found")
+FILE_NOT_FOUND = gettext_lazy("File not found")
+
+
+def file_type_error() -> str:
+    """The refusal of an unknown file type; the types are the API's words, not translated."""
+    return gettext("file_type must be one of: %(types)s") % {"types": ", ".join(FileType.values)}
+
+
 ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
 
 
@@ -70,7 +79,7 @@ def _attachment_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)  # also takes the legacy 32-hex form
     except ValueError:
-        raise HttpError(400, "Malformed file id") from None
+        raise HttpError(400, gettext("Malformed file id")) from None
 
 
 def _attachments():
@@ -79,8 +88,8 @@ def _attachments():
 
 def _attachment(purchase_id: str, file_id: str) -> Attachment:
     attachment_id = _attachment_id(file_id)
-    purchase = get_or_404(Purchase.objects.all(), purchase_id, "Purchase not found")
-    return get_or_404(_attachments().filter(purchase=purchase), attachment_id, "File not found")
+    purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
+    return get_or_404(_attachments().filter(purchase=purchase), attachment_id, FILE_NOT_FOUND)
 
 
 @router.post(
@@ -94,9 +103,9 @@ def upload_file(request, purchase_id: str, file: File[UploadedFile], file_type: 
     201 with the new attachment; 200 with the existing one when this purchase already has the
     same content. Content stored for another purchase is shared, not stored twice.
     """
-    purchase = get_or_404(Purchase.objects.all(), purchase_id, "Purchase not found")
+    purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
     if file_type.strip().lower() not in FileType.values:
-        raise HttpError(400, FILE_TYPE_ERROR)
+        raise HttpError(400, file_type_error())
     attachment, created = attachment_add(
         purchase=purchase, upload=file, file_type=file_type.strip().lower()
     )
@@ -106,16 +115,16 @@ def upload_file(request, purchase_id: str, file: File[UploadedFile], file_type: 
 @router.get("/files/{purchase_id}", response={200: list[AttachmentOut], **ERRORS})
 def list_files(request, purchase_id: str):
     """A purchase's attachments, oldest first (a bare array)."""
-    purchase = get_or_404(Purchase.objects.all(), purchase_id, "Purchase not found")
+    purchase = get_or_404(Purchase.objects.all(), purchase_id, PURCHASE_NOT_FOUND)
     return list(_attachments().filter(purchase=purchase).order_by("created_at", "id"))
 
 
 def _download(file_id: str):
-    attachment = get_or_404(_attachments(), _attachment_id(file_id), "File not found")
+    attachment = get_or_404(_attachments(), _attachment_id(file_id), FILE_NOT_FOUND)
     try:
         content = default_storage.open(attachment.blob.name, "rb")
     except (FileNotFoundError, OSError):
-        raise HttpError(404, "File content missing from storage") from None
+        raise HttpError(404, gettext("File content missing from storage")) from None
     inline = attachment.mime_type in INLINE_TYPES
     response = FileResponse(content, content_type=attachment.mime_type)
     response["Content-Disposition"] = _content_disposition(inline, attachment.filename)
@@ -170,11 +179,12 @@ def thumbnail_file(request, file_id: str, size: int = THUMBNAIL_SIZES[0]):
     an image, or one that cannot be read.
     """
     if size not in THUMBNAIL_SIZES:
-        raise HttpError(400, "size must be one of: " + ", ".join(map(str, THUMBNAIL_SIZES)))
-    attachment = get_or_404(_attachments(), _attachment_id(file_id), "File not found")
+        sizes = ", ".join(map(str, THUMBNAIL_SIZES))
+        raise HttpError(400, gettext("size must be one of: %(sizes)s") % {"sizes": sizes})
+    attachment = get_or_404(_attachments(), _attachment_id(file_id), FILE_NOT_FOUND)
     name = thumbnail_get(attachment.blob, size) if has_thumbnail(attachment.mime_type) else None
     if name is None:
-        raise HttpError(404, "This file has no thumbnail")
+        raise HttpError(404, gettext("This file has no thumbnail"))
     response = FileResponse(default_storage.open(name, "rb"), content_type=THUMBNAIL_TYPE)
     response["Cache-Control"] = THUMBNAIL_CACHE
     response["X-Content-Type-Options"] = "nosniff"
@@ -205,4 +215,4 @@ def delete_file(request, purchase_id: str, file_id: str):
     """Delete an attachment; its content goes when no other attachment shares it."""
     attachment = _attachment(purchase_id, file_id)
     attachments_delete(attachments=Attachment.objects.filter(pk=attachment.pk))
-    return {"message": "File deleted"}
+    return {"message": gettext("File deleted")}

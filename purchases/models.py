@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kernel import clock
 from kernel.links import validate_web_link
@@ -235,7 +235,9 @@ class Purchase(AuthoredModel, VersionedModel):
     def clean(self):
         super().clean()
         if self.purchase_date and self.purchase_date > clock.today():
-            raise ValidationError({"purchase_date": "The purchase date cannot be in the future."})
+            raise ValidationError(
+                {"purchase_date": gettext("The purchase date cannot be in the future.")}
+            )
 
 
 class FileType(models.TextChoices):

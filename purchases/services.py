@@ -4,6 +4,8 @@ from dataclasses import field as dataclass_field
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.services import audit_record
 from kernel.hooks import attachment_added
@@ -268,9 +270,9 @@ def purchases_tag_add(*, purchases, tag: str, actor=None) -> int:
     """
     tag = (tag or "").strip()
     if not tag:
-        raise BulkActionRefused("Type the tag to add.")
+        raise BulkActionRefused(gettext("Type the tag to add."))
     if "," in tag:
-        raise BulkActionRefused("A tag cannot contain a comma: add one tag at a time.")
+        raise BulkActionRefused(gettext("A tag cannot contain a comma: add one tag at a time."))
     now = timezone.now()
     changed = []
     for purchase in Purchase.objects.filter(pk__in=purchases.values("pk")).order_by("pk"):
@@ -280,8 +282,11 @@ def purchases_tag_add(*, purchases, tag: str, actor=None) -> int:
         purchase.tags = ",".join([*tags, tag])
         if len(purchase.tags) > TAG_FIELD_LENGTH:
             raise BulkActionRefused(
-                f"“{purchase.product_name}” has too many tags to add “{tag}”: tags hold at most "
-                f"{TAG_FIELD_LENGTH} characters."
+                gettext(
+                    "“%(product)s” has too many tags to add “%(tag)s”: tags hold at most "
+                    "%(length)s characters."
+                )
+                % {"product": purchase.product_name, "tag": tag, "length": TAG_FIELD_LENGTH}
             )
         purchase.updated_at = now
         if _person(actor) is not None:
@@ -301,10 +306,19 @@ class ReconvertSummary:
     without_rate: int  # among the examined, after the re-convert
 
     def sentence(self) -> str:
-        return (
-            f"Re-converted {self.examined:,} purchase(s) to {self.base_currency_code}: "
-            f"{self.changed:,} changed, {self.without_rate:,} without a rate."
-        )
+        """The summary in the active language (the admin's message, the command's last line)."""
+        return ngettext(
+            "Re-converted %(examined)s purchase to %(currency)s: %(changed)s changed, "
+            "%(without_rate)s without a rate.",
+            "Re-converted %(examined)s purchases to %(currency)s: %(changed)s changed, "
+            "%(without_rate)s without a rate.",
+            self.examined,
+        ) % {
+            "examined": number_format(self.examined, force_grouping=True),
+            "currency": self.base_currency_code,
+            "changed": number_format(self.changed, force_grouping=True),
+            "without_rate": number_format(self.without_rate, force_grouping=True),
+        }
 
 
 @transaction.atomic

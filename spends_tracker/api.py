@@ -15,6 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, Validati
 from django.db import DataError, IntegrityError
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -122,7 +124,7 @@ def docs_login_required(view):
             return JsonResponse({"detail": exc.message}, status=exc.status_code)
         if request.path_info.endswith("/docs"):
             return redirect_to_login(request.get_full_path())
-        return JsonResponse({"detail": "Authentication required"}, status=401)
+        return JsonResponse({"detail": gettext("Authentication required")}, status=401)
 
     return wrapper
 
@@ -181,9 +183,22 @@ api = SpendsTrackerApi(
 )
 
 
+# ninja's own sentences, in the request's language.
+NINJA_MESSAGES = {"Cannot parse request body": lambda: gettext("Cannot parse request body")}
+
+
 @api.exception_handler(AuthenticationError)
 def authentication_required(request, exc):
-    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+    return api.create_response(request, {"detail": gettext("Authentication required")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja's answer to an HttpError, with a lazy message written in the request's language."""
+    message = str(exc.message)
+    if message in NINJA_MESSAGES:
+        message = NINJA_MESSAGES[message]()
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)
@@ -215,26 +230,40 @@ def invalid_request(request, exc):
 @api.exception_handler(MultiPartParserError)
 def malformed_multipart(request, exc):
     return api.create_response(
-        request, {"detail": f"The multipart request body is malformed: {exc}"}, status=400
+        request,
+        {"detail": gettext("The multipart request body is malformed: %(error)s") % {"error": exc}},
+        status=400,
     )
+
+
+def file_too_large_sentence(limit: int) -> str:
+    """FileTooLarge's sentence ("File exceeds the 10 MB limit") in the request's language."""
+    mib = 1024 * 1024
+    if limit % mib == 0:
+        return gettext("File exceeds the %(megabytes)s MB limit") % {"megabytes": limit // mib}
+    return gettext("File exceeds the %(bytes)s bytes limit") % {
+        "bytes": number_format(limit, force_grouping=True)
+    }
 
 
 @api.exception_handler(FileTooLarge)
 def file_too_large(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=413)
+    return api.create_response(request, {"detail": file_too_large_sentence(exc.limit)}, status=413)
 
 
 @api.exception_handler(RequestDataTooBig)
 def body_too_large(request, exc):
     """A JSON body beyond DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read (413)."""
-    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+    return api.create_response(
+        request, {"detail": gettext("The request body is too large.")}, status=413
+    )
 
 
 @api.exception_handler(IntegrityError)
 def conflicting_data(request, exc):
     logger.warning("Integrity error in %s %s: %s", request.method, request.path, exc)
     return api.create_response(
-        request, {"detail": "The change conflicts with existing data."}, status=409
+        request, {"detail": gettext("The change conflicts with existing data.")}, status=409
     )
 
 
@@ -245,11 +274,11 @@ def unexpected_error(request, exc):
         error = {
             "type": "value_error",
             "loc": ["body"],
-            "msg": "Text cannot contain NUL characters.",
+            "msg": gettext("Text cannot contain NUL characters."),
         }
         return api.create_response(request, {"detail": [error]}, status=422)
     logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
-    return api.create_response(request, {"detail": "Internal server error"}, status=500)
+    return api.create_response(request, {"detail": gettext("Internal server error")}, status=500)
 
 
 public_router = Router(tags=["Service"], auth=None)
@@ -318,7 +347,7 @@ catch_all_router = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", include_in_schema=False
 )
 def unknown_path(request, unknown: str):
-    raise HttpError(404, "Not Found")
+    raise HttpError(404, gettext("Not Found"))
 
 
 api.add_router("", public_router)

@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from kernel.schemas import (
@@ -39,8 +40,9 @@ from warranties.services import (
 
 router = Router(tags=["Warranties"])
 
-WARRANTY_NOT_FOUND = "Warranty not found"
-CLAIM_NOT_FOUND = "Claim not found"
+WARRANTY_NOT_FOUND = gettext_lazy("Warranty not found")
+CLAIM_NOT_FOUND = gettext_lazy("Claim not found")
+PURCHASE_NOT_FOUND = gettext_lazy("Purchase not found")
 NOT_NULL_FIELDS = {"warranty_start", "warranty_end", "duration_months", "status"}
 CLAIM_NOT_NULL_FIELDS = {"opened_on", "status", "currency_code", "document_ids"}
 
@@ -87,7 +89,7 @@ def create_warranty(request, payload: WarrantyIn):
     # The purchase model through the warranty's own foreign key: purchases is the layer above
     # warranties (docs/architecture.md §2), so it is not imported here.
     purchases = Warranty.purchase.field.related_model.objects.all()
-    purchase = get_or_404(purchases, payload.purchase_id, "Purchase not found")
+    purchase = get_or_404(purchases, payload.purchase_id, PURCHASE_NOT_FOUND)
     data = fields_sent(payload, not_null=NOT_NULL_FIELDS)
     data.pop("purchase_id")
     warranty = warranty_create(purchase=purchase, data=data, actor=request.user)

@@ -4,6 +4,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kernel import clock
 from kernel.clock import add_months
@@ -112,7 +113,9 @@ def warranty_set_primary_end(*, purchase, end: datetime.date | None, actor=None)
         primary = Warranty(purchase=purchase, warranty_start=purchase.purchase_date)
         primary.notes = CREATED_FROM_PURCHASE
     if end < primary.warranty_start:
-        message = f"The warranty cannot end before it starts ({primary.warranty_start})."
+        message = gettext("The warranty cannot end before it starts (%(day)s).") % {
+            "day": primary.warranty_start
+        }
         raise ValidationError({"warranty_expiry": message})
     if primary.warranty_end != end or primary._state.adding:
         _stamp(primary, actor)
@@ -158,10 +161,10 @@ def claim_transition_refusal(current: str, wanted: str) -> str | None:
         return None
     if wanted in OPEN_CLAIM_STATUSES:
         return None
-    return (
-        f"A {ClaimStatus(current).label.lower()} claim cannot become "
-        f"{ClaimStatus(wanted).label.lower()}: reopen it first."
-    )
+    # Whole sentences: the two statuses' words agree with "claim" differently in each language.
+    if current == ClaimStatus.RESOLVED:
+        return gettext("A resolved claim cannot become rejected: reopen it first.")
+    return gettext("A rejected claim cannot become resolved: reopen it first.")
 
 
 def _claim_status(claim: Claim, data: dict) -> None:
@@ -175,7 +178,7 @@ def _claim_status(claim: Claim, data: dict) -> None:
     claim.status = status
     if status in OPEN_CLAIM_STATUSES:
         if data.get("closed_on"):
-            raise ValidationError({"closed_on": "An open claim has no closing day."})
+            raise ValidationError({"closed_on": gettext("An open claim has no closing day.")})
         claim.closed_on = None
     elif data.get("closed_on"):
         claim.closed_on = data["closed_on"]
@@ -190,7 +193,7 @@ def _claim_documents(claim: Claim, document_ids) -> None:
     try:
         wanted = {uuid.UUID(str(pk)) for pk in document_ids}
     except ValueError:
-        raise ValidationError({"document_ids": "Name the files by their ids."}) from None
+        raise ValidationError({"document_ids": gettext("Name the files by their ids.")}) from None
     found = set(
         attachments.filter(pk__in=wanted, purchase_id=claim.warranty.purchase_id).values_list(
             "pk", flat=True
@@ -199,8 +202,10 @@ def _claim_documents(claim: Claim, document_ids) -> None:
     if unknown := sorted(str(pk) for pk in wanted - found):
         raise ValidationError(
             {
-                "document_ids": "These files are not attachments of the claim's purchase: "
-                + ", ".join(unknown)
+                "document_ids": gettext(
+                    "These files are not attachments of the claim's purchase: %(ids)s"
+                )
+                % {"ids": ", ".join(unknown)}
             }
         )
     attachments.filter(claim=claim).exclude(pk__in=found).update(claim=None)
@@ -214,12 +219,15 @@ def _claim_saved(claim: Claim, data: dict, actor) -> Claim:
     _claim_status(claim, data)
     today = clock.today()
     if claim.opened_on and claim.opened_on > today:
-        raise ValidationError({"opened_on": "A claim cannot be opened after today."})
+        raise ValidationError({"opened_on": gettext("A claim cannot be opened after today.")})
     if claim.closed_on and claim.closed_on > today:
-        raise ValidationError({"closed_on": "A claim cannot close after today."})
+        raise ValidationError({"closed_on": gettext("A claim cannot close after today.")})
     if claim.closed_on and claim.opened_on and claim.closed_on < claim.opened_on:
         raise ValidationError(
-            {"closed_on": f"A claim cannot close before it was opened ({claim.opened_on})."}
+            {
+                "closed_on": gettext("A claim cannot close before it was opened (%(day)s).")
+                % {"day": claim.opened_on}
+            }
         )
     _stamp(claim, actor)
     claim.full_clean(exclude=["warranty"])

@@ -175,7 +175,7 @@ def test_mark_received_action_changes_only_ordered_purchases(staff_client):
         {"action": "mark_received", "_selected_action": [str(ordered.pk), str(received.pk)]},
         follow=True,
     )
-    assert "Marked 1 purchases as received." in response.text
+    assert "Marked 1 purchase as received." in response.text
     ordered.refresh_from_db()
     received.refresh_from_db()
     assert ordered.status == PurchaseStatus.RECEIVED

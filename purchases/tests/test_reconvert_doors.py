@@ -155,8 +155,8 @@ def test_the_command_reconverts_and_says_what_it_did():
     call_command("purchases_reconvert", stdout=out, stderr=StringIO())
 
     assert out.getvalue().splitlines() == [
-        "Dry run: Re-converted 1 purchase(s) to USD: 1 changed, 0 without a rate.",
-        "Re-converted 1 purchase(s) to USD: 1 changed, 0 without a rate.",
+        "Dry run: Re-converted 1 purchase to USD: 1 changed, 0 without a rate.",
+        "Re-converted 1 purchase to USD: 1 changed, 0 without a rate.",
     ]
     assert Purchase.objects.get().base_price == Decimal("16.24")
 
