@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.access import role_of
 from accounts.models import ApiToken, AuditEvent, Invitation, Membership, Profile, Role
@@ -265,15 +266,34 @@ def member_active_set(
     )
 
 
+# The invitation's opening sentence, one per role: the article and the noun differ per language.
+INVITATION_SENTENCES = {
+    Role.VIEWER: gettext_lazy(
+        "%(inviter)s invites you to the household's Spends Tracker as a viewer."
+    ),
+    Role.EDITOR: gettext_lazy(
+        "%(inviter)s invites you to the household's Spends Tracker as an editor."
+    ),
+    Role.OWNER: gettext_lazy(
+        "%(inviter)s invites you to the household's Spends Tracker as an owner."
+    ),
+}
+
+
 def _invitation_link_mail(*, invitation: Invitation, link: str, actor) -> None:
-    inviter = actor.get_username() if actor is not None else "An owner"
+    """Mail the link in the language of the page it was made on (the inviter's): the person
+    invited has no profile yet, and shares a household, so most likely a language, with them."""
+    inviter = actor.get_username() if actor is not None else _("An owner")
     days = INVITATION_LIFETIME.days
+    opening = INVITATION_SENTENCES[Role(invitation.role)] % {"inviter": inviter}
+    how = ngettext(
+        "Choose your user name and password here (the link works once, for %(days)s day):",
+        "Choose your user name and password here (the link works once, for %(days)s days):",
+        days,
+    ) % {"days": days}
     EmailMessage(
-        "You are invited to Spends Tracker",
-        f"{inviter} invites you to the household's Spends Tracker as "
-        f"{invitation.get_role_display().lower()}.\n\n"
-        f"Choose your user name and password here (the link works once, for {days} days):\n"
-        f"{link}\n",
+        _("You are invited to Spends Tracker"),
+        f"{opening}\n\n{how}\n{link}\n",
         to=[invitation.email],
     ).send(fail_silently=False)
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +135,18 @@ def test_an_invitation_by_email_sends_the_link():
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["guest@example.com"]
     assert link in mail.outbox[0].body
+
+
+def test_an_invitation_is_written_in_the_inviter_s_language_and_names_the_role():
+    with translation.override("de"):
+        _, link = _invite(email="gast@example.com", role="editor")
+    message = mail.outbox[0]
+    assert message.subject == "Sie sind zu Spends Tracker eingeladen"
+    assert message.body.startswith(
+        "Ein Eigentümer lädt Sie als Bearbeiter zum Spends Tracker des Haushalts ein."
+    )
+    assert "7 Tage" in message.body
+    assert link in message.body
 
 
 def test_a_bad_address_is_refused_and_nothing_is_saved():
