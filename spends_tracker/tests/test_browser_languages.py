@@ -23,6 +23,7 @@ PAGES = {
     "catalog": "/catalog/",
     "members": "/accounts/members/",
     "activity": "/accounts/activity/",
+    "data": "/data/",
 }
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}|<")
 # Every text node and spoken attribute of the page, scripts' and Alpine templates' left out.
@@ -109,3 +110,40 @@ def test_the_main_pages_speak_the_person_s_language(
 
     assert page.locator("html").get_attribute("lang") == language
     assert left == {name: [] for name in left}
+
+
+# A household's spreadsheet from elsewhere: its columns go through the import's mapping step.
+SHEET = (
+    "Artikel;Preis;Kaufdatum;Händler;Zimmer\n"
+    "Waschmaschine;1.249,50 €;14.03.2025;Elektro Müller;Keller\n"
+    "Kaffeemühle;89,90 €;02.11.2024;Kaffeehaus Berg;Küche\n"
+)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_import_s_mapping_step_speaks_the_person_s_language(
+    signed_in_page, tmp_path, screenshot, language
+):
+    page = signed_in_page
+    choose_language(page, language)
+    path = tmp_path / "haushalt.csv"
+    path.write_text(SHEET, encoding="utf-8")
+
+    page.goto("/data/")
+    page.wait_for_function("document.querySelector('[x-data=dataImport]')._x_dataStack")
+    page.locator("#import-file").set_input_files(path)
+    mapping = page.get_by_test_id("import-mapping")
+    mapping.wait_for()
+    # A required field without a column: the problem is said too.
+    page.locator("#import-column-1").select_option("")
+    page.get_by_test_id("import-mapping-problem").wait_for()
+    left_in_mapping = english_left(page, language)
+    screenshot(page, f"i18n-{language}-data-import-mapping")
+
+    page.locator("#import-column-1").select_option("price")
+    page.locator("[x-data=dataImport] button[type=submit]").click()
+    page.get_by_test_id("import-report").locator("li").first.wait_for()
+    left_in_preview = english_left(page, language)
+    screenshot(page, f"i18n-{language}-data-import-preview")
+
+    assert (left_in_mapping, left_in_preview) == ([], [])
