@@ -112,6 +112,39 @@ def test_the_main_pages_speak_the_person_s_language(
     assert left == {name: [] for name in left}
 
 
+def backups_listed() -> None:
+    """A backup, a restore point taken before a reset, and a backup whose worker died: the
+    Data page's list with its labels, ages, notes and errors."""
+    import datetime
+
+    from django.utils import timezone
+
+    from backups.models import BackupKind, BackupRecord, BackupStatus
+
+    for days, kind, fields in [
+        (2, BackupKind.MANUAL, {"file_count": 45, "record_counts": {"purchases": 31}}),
+        (1, BackupKind.RESTORE_POINT, {"note": "Taken before a reset", "file_count": 1}),
+        (
+            0,
+            BackupKind.SCHEDULED,
+            {
+                "status": BackupStatus.FAILED,
+                "error": "The worker running this job stopped before it finished.",
+            },
+        ),
+    ]:
+        created = timezone.now() - datetime.timedelta(days=days, hours=1)
+        backup_id = f"{created:%Y%m%dT%H%M%SZ}"
+        BackupRecord.objects.create(
+            id=backup_id,
+            filename=f"backup_{backup_id}.zip",
+            kind=kind,
+            created_at=created,
+            size_bytes=12 * 1024 * 1024,
+            **{"status": BackupStatus.COMPLETED, **fields},
+        )
+
+
 # A household's spreadsheet from elsewhere: its columns go through the import's mapping step.
 SHEET = (
     "Artikel;Preis;Kaufdatum;Händler;Zimmer\n"
@@ -128,6 +161,7 @@ def test_the_import_s_mapping_step_speaks_the_person_s_language(
     choose_language(page, language)
     path = tmp_path / "haushalt.csv"
     path.write_text(SHEET, encoding="utf-8")
+    backups_listed()
 
     page.goto("/data/")
     page.wait_for_function("document.querySelector('[x-data=dataImport]')._x_dataStack")
