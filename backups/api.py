@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -54,15 +55,21 @@ router = Router(tags=["Backups"])
 ERRORS = {**COMMON_ERRORS, 404: ErrorOut}
 
 
+def _said(text: str | None) -> str | None:
+    """A message the worker stored in English (its fixed ones are marked with gettext_noop),
+    in the language of the request; any other text as it is."""
+    return gettext(text) if text else text
+
+
 def job_out(job: Job) -> dict:
     return {
         "id": job.pk,
         "kind": job.kind,
         "status": job.status,
         "progress": job.progress,
-        "message": job.message,
+        "message": _said(job.message),
         "result": job.result,
-        "error": job.error,
+        "error": _said(job.error),
         "created_at": job.created_at,
         "finished_at": job.finished_at,
         "url": f"/api/jobs/{job.pk}",
@@ -73,7 +80,7 @@ def job_out(job: Job) -> dict:
 def _record(backup_id: str) -> BackupRecord:
     record = BackupRecord.objects.filter(pk=backup_id).first()
     if record is None:
-        raise HttpError(404, "Backup not found")
+        raise HttpError(404, gettext("Backup not found"))
     return record
 
 
@@ -107,7 +114,7 @@ def reset_all(request):
         raise HttpError(409, str(busy)) from None
     except Exception as error:
         logger.exception("Reset failed")
-        raise HttpError(500, f"Reset failed: {error}") from None
+        raise HttpError(500, gettext("Reset failed: %(error)s") % {"error": error}) from None
     return {
         "success": True,
         "message": "Everything was deleted",
@@ -137,7 +144,7 @@ def create_backup(request):
         try:
             note = BackupCreateIn.model_validate(json.loads(request.body)).note or ""
         except ValueError:
-            raise HttpError(400, 'The body must be {"note": "…"} or empty.') from None
+            raise HttpError(400, gettext('The body must be {"note": "…"} or empty.')) from None
     return Status(202, _started(backup_start, note=note, actor=request.user))
 
 
@@ -201,7 +208,9 @@ def update_backup_config(request, payload: BackupConfigIn):
         if value is not None
     }
     if changes.get("location") == "offsite" and "backups_offsite" not in settings.STORAGES:
-        raise HttpError(400, "No offsite backup storage is configured (SPENDS_BACKUP_S3_BUCKET).")
+        raise HttpError(
+            400, gettext("No offsite backup storage is configured (SPENDS_BACKUP_S3_BUCKET).")
+        )
     config = services.backup_config_update(changes, actor=request.user)
     return backup_config_info(config)
 
@@ -240,9 +249,9 @@ def restore_backup(request: HttpRequest):
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
         if upload is None:
-            raise HttpError(400, "Send the archive as the multipart part `file`.")
+            raise HttpError(400, gettext("Send the archive as the multipart part `file`."))
         if not (upload.name or "").lower().endswith(".zip"):
-            raise HttpError(400, "Expected a .zip file")
+            raise HttpError(400, gettext("Expected a .zip file"))
         kept = _keep_upload(upload)
         try:
             return Status(
@@ -257,7 +266,7 @@ def restore_backup(request: HttpRequest):
         backup_id = BackupRestoreIn.model_validate(body).backup_id
     except ValueError:
         raise HttpError(
-            400, 'Send {"backup_id": "…"} as JSON, or the archive as multipart `file`.'
+            400, gettext('Send {"backup_id": "…"} as JSON, or the archive as multipart `file`.')
         ) from None
     return Status(202, _started(restore_start, backup=_record(backup_id), actor=request.user))
 
@@ -289,7 +298,7 @@ def get_job(request, job_id: str):
     try:
         return job_out(Job.objects.select_related("backup").get(pk=uuid.UUID(job_id)))
     except (Job.DoesNotExist, ValueError):
-        raise HttpError(404, "Job not found") from None
+        raise HttpError(404, gettext("Job not found")) from None
 
 
 @router.get(
@@ -342,7 +351,9 @@ def delete_backup(request, backup_id: str, confirm: bool = False):
     try:
         services.backup_delete(record, actor=request.user, confirmed=confirm)
     except services.ConfirmationNeeded as error:
-        raise HttpError(409, f"{error} Send confirm=true to delete it anyway.") from None
+        raise HttpError(
+            409, gettext("%(reason)s Send confirm=true to delete it anyway.") % {"reason": error}
+        ) from None
     except services.BackupError as error:
         raise HttpError(409, str(error)) from None
     return Status(204, None)

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
@@ -33,7 +34,9 @@ class JobBusy(Exception):
 
     def __init__(self, job: Job | None = None):
         self.job = job
-        super().__init__("Another backup or restore is under way; try again when it has finished.")
+        super().__init__(
+            gettext("Another backup or restore is under way; try again when it has finished.")
+        )
 
 
 def jobs_fail_abandoned() -> int:
@@ -50,12 +53,12 @@ def jobs_fail_abandoned() -> int:
         (
             JobStatus.RUNNING,
             {"heartbeat_at__lt": stale},
-            "The worker running this job stopped before it finished.",
+            gettext_noop("The worker running this job stopped before it finished."),
         ),
         (
             JobStatus.PENDING,
             {"created_at__lt": stale},
-            "No worker picked this job up; is `manage.py spends_worker` running?",
+            gettext_noop("No worker picked this job up; is `manage.py spends_worker` running?"),
         ),
     ]:
         abandoned = list(Job.objects.filter(status=status, **condition).values_list("pk", "backup"))
@@ -174,7 +177,8 @@ def restore_start(
     if backup is not None:
         if backup.status != BackupStatus.COMPLETED:
             raise services.BackupError(
-                f"The backup {backup.id} is {backup.status}: it cannot be restored."
+                gettext("The backup %(id)s is %(status)s: it cannot be restored.")
+                % {"id": backup.id, "status": backup.status}
             )
         params = {"backup_id": backup.pk}
     elif upload is not None:
@@ -197,7 +201,9 @@ def data_reset_with_restore_point(*, actor=None) -> dict:
     another backup or restore is under way. If the restore point fails, nothing is deleted.
     The reset is audited as ACTOR's.
     """
-    job = backup_start(kind=BackupKind.RESTORE_POINT, note="Taken before a reset", enqueue=False)
+    job = backup_start(
+        kind=BackupKind.RESTORE_POINT, note=gettext_noop("Taken before a reset"), enqueue=False
+    )
     job = job_run(job.pk)
     if job.status != JobStatus.COMPLETED:
         raise services.BackupError(job.error)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
+from django.utils.translation import gettext
 
 from backups.models import BackupRecord, BackupStatus, Location
 
@@ -27,8 +28,10 @@ def location_storage(location: str):
     if location == Location.OFFSITE:
         if "backups_offsite" not in settings.STORAGES:
             raise BackupError(
-                "No offsite backup storage is configured: set SPENDS_BACKUP_S3_BUCKET "
-                "(and the other SPENDS_BACKUP_S3_* variables)."
+                gettext(
+                    "No offsite backup storage is configured: set SPENDS_BACKUP_S3_BUCKET "
+                    "(and the other SPENDS_BACKUP_S3_* variables)."
+                )
             )
         return storages["backups_offsite"]
     return storages["backups"]
@@ -67,10 +70,16 @@ def backup_open(record: BackupRecord):
     Returns a binary file object; the caller closes it. A downloaded copy is deleted on close.
     """
     if record.status != BackupStatus.COMPLETED:
-        raise BackupError(f"The backup {record.id} is {record.status}: it has no archive.")
+        raise BackupError(
+            gettext("The backup %(id)s is %(status)s: it has no archive.")
+            % {"id": record.id, "status": record.status}
+        )
     storage = location_storage(record.location)
     if not storage.exists(record.filename):
-        raise BackupError(f"The archive {record.filename} is missing from the backup location.")
+        raise BackupError(
+            gettext("The archive %(name)s is missing from the backup location.")
+            % {"name": record.filename}
+        )
     try:
         return open(storage.path(record.filename), "rb")  # the caller closes it
     except NotImplementedError:

@@ -4,17 +4,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Location(models.TextChoices):
-    LOCAL = "local", "Local folder"
-    OFFSITE = "offsite", "Offsite object store"
+    LOCAL = "local", _("Local folder")
+    OFFSITE = "offsite", _("Offsite object store")
 
 
 class Frequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
+    DAILY = "daily", pgettext_lazy("backup", "Daily")
+    WEEKLY = "weekly", pgettext_lazy("backup", "Weekly")
+    MONTHLY = "monthly", pgettext_lazy("backup", "Monthly")
 
 
 class BackupConfig(models.Model):
@@ -47,16 +49,16 @@ class BackupConfig(models.Model):
 
 
 class BackupStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("backup", "Pending")
+    RUNNING = "running", pgettext_lazy("backup", "Running")
+    COMPLETED = "completed", pgettext_lazy("backup", "Completed")
+    FAILED = "failed", pgettext_lazy("backup", "Failed")
 
 
 class BackupKind(models.TextChoices):
-    MANUAL = "manual", "Manual"
-    SCHEDULED = "scheduled", "Scheduled"
-    RESTORE_POINT = "restore_point", "Restore point"
+    MANUAL = "manual", pgettext_lazy("backup", "Manual")
+    SCHEDULED = "scheduled", pgettext_lazy("backup", "Scheduled")
+    RESTORE_POINT = "restore_point", pgettext_lazy("backup", "Restore point")
 
 
 class BackupRecord(models.Model):

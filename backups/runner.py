@@ -10,6 +10,7 @@ import threading
 
 from django.db import DatabaseError, connections
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from backups import services
 from backups.models import Job, JobKind, JobStatus
@@ -38,7 +39,7 @@ def job_run(job_id, *, progress=None) -> Job | None:
     """
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message=gettext_noop("Starting")
     )
     if not claimed:
         return None
@@ -98,7 +99,7 @@ def _finish(job: Job, status: str, *, result=None, error: str | None = None) -> 
         status=status,
         active=None,
         **({"progress": 100} if completed else {}),
-        message="Finished" if completed else "Failed",
+        message=gettext_noop("Finished") if completed else gettext_noop("Failed"),
         result=result,
         error=error,
         finished_at=timezone.now(),

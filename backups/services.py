@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.services import audit_record
 from backups.downloads import standalone_sha256
@@ -181,8 +182,10 @@ def archive_verify(
         stream.seek(0)
         if actual != expected_sha256:
             raise ImportRejected(
-                "The archive's checksum differs from the one recorded when it was made: "
-                "it is damaged or was altered."
+                gettext(
+                    "The archive's checksum differs from the one recorded when it was made: "
+                    "it is damaged or was altered."
+                )
             )
     with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         return {
@@ -209,10 +212,10 @@ def backup_protection(record: BackupRecord) -> str | None:
         return None
     completed = BackupRecord.objects.filter(status=BackupStatus.COMPLETED).order_by("-created_at")
     if completed.values_list("pk", flat=True).first() == record.pk:
-        return "This is the last completed backup"
+        return gettext("This is the last completed backup")
     restore_points = completed.filter(kind=BackupKind.RESTORE_POINT)
     if restore_points.values_list("pk", flat=True).first() == record.pk:
-        return "This is the newest restore point"
+        return gettext("This is the newest restore point")
     return None
 
 
@@ -227,10 +230,15 @@ def backup_delete(
     ConfirmationNeeded says which one it is, and nothing is deleted.
     """
     if record.jobs.filter(active=True).exists():
-        raise BackupError(f"The backup {record.id} is in use by a running job.")
+        raise BackupError(
+            gettext("The backup %(id)s is in use by a running job.") % {"id": record.id}
+        )
     protection = backup_protection(record)
     if protection and not confirmed:
-        raise ConfirmationNeeded(f"{protection}: deleting it needs a second confirmation.")
+        raise ConfirmationNeeded(
+            gettext("%(protection)s: deleting it needs a second confirmation.")
+            % {"protection": protection}
+        )
     backup_id = record.id
     audit_record(
         actor=actor,
@@ -326,7 +334,9 @@ def backup_restore(
     """
     with Archive(stream, progress=progress, blob_store=blob_store) as archive:
         point = backup_create(
-            backup_record_new(BackupKind.RESTORE_POINT, note="Taken before a restore"),
+            backup_record_new(
+                BackupKind.RESTORE_POINT, note=gettext_noop("Taken before a restore")
+            ),
             progress=progress,
         )
         report = restore_archive(

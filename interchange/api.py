@@ -13,6 +13,7 @@ from typing import Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -130,7 +131,7 @@ def _import(
 ) -> dict:
     """Run IMPORTER on the uploaded file; a fatal problem is a 400 with its reason."""
     if not (upload.name or "").lower().endswith(extension):
-        raise HttpError(400, f"Expected a {extension} file")
+        raise HttpError(400, gettext("Expected a %(extension)s file") % {"extension": extension})
     try:
         report = importer(
             upload.file,
@@ -201,7 +202,7 @@ def _mapping_of(mapping_json: str | None, preset_name: str | None) -> Mapping | 
         try:
             data = json.loads(mapping_json)
         except ValueError:
-            raise ImportRejected("The mapping is not JSON.") from None
+            raise ImportRejected(gettext("The mapping is not JSON.")) from None
         return mapping_from_dict(data)
     if preset_name:
         return preset(preset_name)
@@ -211,7 +212,7 @@ def _mapping_of(mapping_json: str | None, preset_name: str | None) -> Mapping | 
 def _spreadsheet_upload(upload: UploadedFile) -> str:
     name = upload.name or ""
     if not name.lower().endswith((".csv", ".xlsx")):
-        raise HttpError(400, "Expected a .csv or .xlsx file")
+        raise HttpError(400, gettext("Expected a .csv or .xlsx file"))
     return name
 
 
@@ -291,5 +292,5 @@ def save_mapping(request, payload: MappingIn):
 def delete_mapping(request, mapping_id: uuid.UUID):
     """Delete a saved mapping (the shipped presets stay)."""
     if not saved_mappings.mapping_delete(mapping_id=mapping_id):
-        raise HttpError(404, "No saved mapping has this id")
+        raise HttpError(404, gettext("No saved mapping has this id"))
     return Status(204, None)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from accounts.services import audit_record
 from catalog.models import Brand, Retailer
@@ -46,7 +47,7 @@ from interchange.mapping import (
 )
 from interchange.mapping import plan as mapping_plan
 from interchange.mapping import records as mapped_records
-from interchange.reports import ImportReport, Progress
+from interchange.reports import ImportReport, Progress, skipped_because
 from interchange.spreadsheets import open_sheet
 from kernel.versioning import data_changed
 from preferences.selectors import preferred_currency_code
@@ -131,7 +132,8 @@ def import_csv(
         )
     except csv.Error as error:
         raise ImportRejected(
-            f"The CSV file is malformed at line {reader.line_num}: {error}."
+            gettext("The CSV file is malformed at line %(line)s: %(error)s.")
+            % {"line": reader.line_num, "error": error}
         ) from None
     counts = report.counts
     counts["rows_skipped"] = (
@@ -169,7 +171,7 @@ def import_spreadsheet(
         for label, record in mapped_records(itertools.chain(sample, sheet.rows), plan):
             report.counts["rows_total"] += 1
             if isinstance(record, RowError):
-                report.error(f"{label}: {record}; skipped")
+                report.error(skipped_because(label, record))
             else:
                 yield label, record
 
@@ -245,7 +247,8 @@ def _utf8_lines(file) -> Iterator[str]:
             yield line.decode("utf-8")
         except UnicodeDecodeError as error:
             raise ImportRejected(
-                f"The file is not UTF-8 text (line {number}, byte {error.start + 1} of the line)."
+                gettext("The file is not UTF-8 text (line %(line)s, byte %(byte)s of the line).")
+                % {"line": number, "byte": error.start + 1}
             ) from None
 
 
@@ -305,7 +308,9 @@ def sections_loader(document: Document) -> Callable:
 
 def _mode(mode: str) -> str:
     if mode not in MODES:
-        raise ImportRejected(f"Unknown mode {mode!r}: use skip or update.")
+        raise ImportRejected(
+            gettext("Unknown mode %(mode)s: use skip or update.") % {"mode": repr(mode)}
+        )
     return mode
 
 
@@ -353,10 +358,16 @@ def run_import(
             if report.errors_total and not report.changed:
                 shown = report.errors[:3]
                 more = report.errors_total - len(shown)
+                problems = {"problems": "; ".join(shown), "more": f"{more:,}"}
                 raise ImportRejected(
-                    "Nothing was imported: "
-                    + "; ".join(shown)
-                    + (f" (and {more:,} more problems)." if more else ".")
+                    ngettext(
+                        "Nothing was imported: %(problems)s (and %(more)s more problem).",
+                        "Nothing was imported: %(problems)s (and %(more)s more problems).",
+                        more,
+                    )
+                    % problems
+                    if more
+                    else gettext("Nothing was imported: %(problems)s.") % problems
                 )
             if report.dry_run:
                 transaction.set_rollback(True)
@@ -397,28 +408,35 @@ def _csv_records(reader, report: ImportReport) -> Iterator[tuple[str, dict]]:
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         raise ImportRejected(
-            "The file is empty: a CSV import needs a header row naming the columns."
+            gettext("The file is empty: a CSV import needs a header row naming the columns.")
         )
     columns = [cell.strip().lower() for cell in header]
     missing = [column for column in CSV_REQUIRED_COLUMNS if column not in columns]
     if missing:
         raise ImportRejected(
-            f"The CSV file has no {', '.join(missing)} column: it is not this application's "
-            "own CSV. Import it as a spreadsheet to match its columns to the fields (the Data "
-            "page's import, or interchange_import --from)."
+            ngettext(
+                "The CSV file has no %(columns)s column: it is not this application's own CSV. "
+                "Import it as a spreadsheet to match its columns to the fields (the Data page's "
+                "import, or interchange_import --from).",
+                "The CSV file has no %(columns)s columns: it is not this application's own CSV. "
+                "Import it as a spreadsheet to match its columns to the fields (the Data page's "
+                "import, or interchange_import --from).",
+                len(missing),
+            )
+            % {"columns": ", ".join(missing)}
         )
     unknown = [column for column in columns if column and column not in CSV_COLUMNS]
     if unknown:
-        report.warn(f"Columns ignored: {', '.join(unknown)}")
+        report.warn(gettext("Columns ignored: %(columns)s") % {"columns": ", ".join(unknown)})
 
     def rows():
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             report.counts["rows_total"] += 1
-            label = f"line {reader.line_num}"
+            label = gettext("line %(number)s") % {"number": reader.line_num}
             if len(cells) > len(columns):
-                report.error(f"{label}: has more cells than the header row; skipped")
+                report.error(skipped_because(label, gettext("has more cells than the header row")))
                 continue
             named = zip(columns, cells, strict=False)
             # csv_text(cell), called only for the cells it can change (those with a leading ').

@@ -31,9 +31,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from price_parser import Price
 
 from interchange.documents import ImportRejected
+from interchange.header_words import HEADER_WORDS
 from interchange.spreadsheets import Cell
 from kernel.money import ISO_4217_CODES
 
@@ -46,32 +49,32 @@ _ROW_IDS = uuid.UUID("6f1c9a52-3d0e-4b8e-9c55-0f4c2a7d9e13")
 
 # The fields a column can fill, with the words the preview shows. Order: as the form shows them.
 FIELDS = {
-    "product_name": "Product name",
-    "price": "Price",
-    "currency_code": "Currency",
-    "purchase_date": "Purchase date",
-    "retailer_name": "Retailer",
-    "brand_name": "Brand",
-    "model_number": "Model number",
-    "serial_number": "Serial number",
-    "retailer_order_number": "Order number",
-    "quantity": "Quantity",
-    "link": "Link",
-    "tags": "Tags",
-    "notes": "Notes",
-    "return_deadline": "Return by",
-    "tax_deductible": "Tax-deductible",
-    "status": "Status",
-    "warranty_end": "Warranty ends",
-    "warranty_years": "Warranty (years)",
-    "warranty_months": "Warranty (months)",
-    "warranty_days": "Warranty (days)",
-    "warranty_lifetime": "Lifetime warranty (yes/no)",
-    "warranty_provider": "Warranty provider",
-    "warranty_type": "Warranty type",
-    "warranty_notes": "Warranty notes",
-    "source_id": "Id in the other application",
-    DISCARD: "Leave out",
+    "product_name": _("Product name"),
+    "price": _("Price"),
+    "currency_code": _("Currency"),
+    "purchase_date": _("Purchase date"),
+    "retailer_name": _("Retailer"),
+    "brand_name": _("Brand"),
+    "model_number": _("Model number"),
+    "serial_number": _("Serial number"),
+    "retailer_order_number": _("Order number"),
+    "quantity": _("Quantity"),
+    "link": _("Link"),
+    "tags": _("Tags"),
+    "notes": _("Notes"),
+    "return_deadline": _("Return by"),
+    "tax_deductible": _("Tax-deductible"),
+    "status": _("Status"),
+    "warranty_end": _("Warranty ends"),
+    "warranty_years": _("Warranty (years)"),
+    "warranty_months": _("Warranty (months)"),
+    "warranty_days": _("Warranty (days)"),
+    "warranty_lifetime": _("Lifetime warranty (yes/no)"),
+    "warranty_provider": _("Warranty provider"),
+    "warranty_type": _("Warranty type"),
+    "warranty_notes": _("Warranty notes"),
+    "source_id": _("Id in the other application"),
+    DISCARD: _("Leave out"),
 }
 REQUIRED = ("product_name", "price", "purchase_date")
 # Fields several columns may fill: their values are put together.
@@ -95,60 +98,6 @@ DATE_FORMATS = {
 AUTO = "auto"
 DECIMAL_SEPARATORS = (".", ",")
 
-# What a header says, once lowercased with everything but letters and digits dropped, per field.
-# The first match wins, in the order of FIELDS; a header matching none is kept in the notes.
-# fmt: off
-_HEADER_WORDS = {
-    "product_name": (
-        "productname", "product", "name", "item", "itemname", "assetname", "article", "description",
-        "title", "artikel", "bezeichnung", "produit", "producto", "naam",
-    ),
-    "price": (
-        "price", "purchaseprice", "cost", "purchasecost", "amount", "total", "paid", "preis",
-        "betrag", "kaufpreis", "prix", "precio", "prijs", "value",
-    ),
-    "currency_code": ("currency", "currencycode", "wahrung", "devise", "moneda", "valuta"),
-    "purchase_date": (
-        "purchasedate", "date", "bought", "boughton", "purchased", "purchasetime", "orderdate",
-        "kaufdatum", "datum", "dateachat", "fechacompra", "fecha", "aankoopdatum",
-    ),
-    "retailer_name": (
-        "retailer", "store", "shop", "seller", "vendor", "supplier", "purchasedfrom",
-        "purchasefrom", "merchant", "haendler", "handler", "geschaft", "magasin", "tienda",
-        "winkel",
-    ),
-    "brand_name": (
-        "brand", "manufacturer", "make", "marke", "hersteller", "marque", "marca", "merk",
-    ),
-    "model_number": ("model", "modelnumber", "modelno", "modell", "modele", "modelo"),
-    "serial_number": (
-        "serial", "serialnumber", "serialno", "serialnumbers", "seriennummer", "numerodeserie",
-        "numerodeserie", "serienummer",
-    ),
-    "retailer_order_number": (
-        "ordernumber", "order", "orderno", "orderid", "invoice", "invoicenumber", "bestellnummer",
-        "rechnungsnummer", "commande", "pedido", "bestelnummer",
-    ),
-    "quantity": ("quantity", "qty", "count", "menge", "anzahl", "quantite", "cantidad", "aantal"),
-    "link": ("link", "url", "producturl", "website", "weblink"),
-    "tags": ("tags", "tag", "labels", "label", "category", "categories", "kategorie"),
-    "notes": ("notes", "note", "comment", "comments", "remarks", "notizen", "bemerkung"),
-    "return_deadline": ("returnby", "returndeadline", "returndate", "returnuntil"),
-    "tax_deductible": ("taxdeductible", "deductible"),
-    "warranty_end": (
-        "warrantyend", "warrantyexpires", "warrantyexpiry", "warrantyexpiration", "expirationdate",
-        "expirydate", "expires", "garantiebis", "garantieende",
-    ),
-    "warranty_years": ("warrantyyears", "warrantydurationyears", "garantiejahre"),
-    "warranty_months": ("warrantymonths", "warranty", "warrantydurationmonths", "garantie"),
-    "warranty_days": ("warrantydays", "warrantydurationdays"),
-    "warranty_lifetime": ("lifetime", "lifetimewarranty", "islifetime"),
-    "warranty_provider": ("warrantyprovider", "provider"),
-    "warranty_type": ("warrantytype",),
-    "warranty_notes": ("warrantydetails", "warrantynotes"),
-    "source_id": ("id", "importref", "assetid", "assettag", "uuid"),
-}
-# fmt: on
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "zł": "PLN"}
 _DOLLARS = {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"}
 _TRUE = {"1", "true", "yes", "y", "x", "✓", "ja", "oui", "sí", "si", "wahr", "vrai"}
@@ -185,33 +134,42 @@ class Mapping:
 def mapping_from_dict(data) -> Mapping:
     """Check DATA (a mapping's JSON) and return the Mapping; ImportRejected says what is wrong."""
     if not isinstance(data, dict):
-        raise ImportRejected("A mapping is a JSON object with a “columns” object.")
+        raise ImportRejected(gettext("A mapping is a JSON object with a “columns” object."))
     columns = data.get("columns")
     if not isinstance(columns, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in columns.items()
     ):
-        raise ImportRejected("A mapping needs “columns”: each column header with its field.")
+        raise ImportRejected(
+            gettext("A mapping needs “columns”: each column header with its field.")
+        )
     unknown = sorted({value for value in columns.values() if value and value not in FIELDS})
     if unknown:
         raise ImportRejected(
-            f"The mapping names fields this application does not have: {', '.join(unknown)}. "
-            f"Fields: {', '.join(FIELDS)}."
+            gettext(
+                "The mapping names fields this application does not have: %(unknown)s. "
+                "Fields: %(fields)s."
+            )
+            % {"unknown": ", ".join(unknown), "fields": ", ".join(FIELDS)}
         )
     date_format = data.get("date_format") or AUTO
     if date_format != AUTO and date_format not in DATE_FORMATS:
         raise ImportRejected(
-            f"Unknown date format {date_format!r}: use {', '.join(DATE_FORMATS)} or auto."
+            gettext("Unknown date format %(format)s: use %(formats)s or auto.")
+            % {"format": repr(date_format), "formats": ", ".join(DATE_FORMATS)}
         )
     separator = data.get("decimal_separator") or AUTO
     if separator != AUTO and separator not in DECIMAL_SEPARATORS:
-        raise ImportRejected("The decimal separator is “.”, “,” or auto.")
+        raise ImportRejected(gettext("The decimal separator is “.”, “,” or auto."))
     currency = data.get("currency") or None
     if currency is not None and (not isinstance(currency, str) or currency not in ISO_4217_CODES):
-        raise ImportRejected(f"{currency!r} is not a currency code of ISO 4217, such as EUR.")
+        raise ImportRejected(
+            gettext("%(currency)s is not a currency code of ISO 4217, such as EUR.")
+            % {"currency": repr(currency)}
+        )
     name = data.get("name") or ""
     tag_separator = data.get("tag_separator") or ""
     if not isinstance(tag_separator, str) or len(tag_separator) > 1:
-        raise ImportRejected("The tag separator is one character (a space, / …) or empty.")
+        raise ImportRejected(gettext("The tag separator is one character (a space, / …) or empty."))
     return Mapping(
         columns={key.strip(): value for key, value in columns.items() if value},
         date_format=date_format,
@@ -230,7 +188,10 @@ def preset_names() -> dict[str, str]:
 def preset(stem: str) -> Mapping:
     path = PRESETS_DIR / f"{stem}.json"
     if not path.is_file() or "/" in stem:
-        raise ImportRejected(f"No preset named {stem!r}: use {', '.join(preset_names())}.")
+        raise ImportRejected(
+            gettext("No preset named %(name)s: use %(presets)s.")
+            % {"name": repr(stem), "presets": ", ".join(preset_names())}
+        )
     return mapping_from_dict(_read_json(path))
 
 
@@ -273,7 +234,7 @@ def guess_mapping(header: list[str]) -> Mapping:
     taken: set[str] = set()
     for column in header:
         words = _words(column)
-        for name, known in _HEADER_WORDS.items():
+        for name, known in HEADER_WORDS.items():
             if words in known and (name in MULTIPLE or name not in taken):
                 columns[column] = name
                 taken.add(name)
@@ -355,16 +316,20 @@ def plan(mapping: Mapping, header: list[str], sample: list[list[Cell]]) -> Plan:
     by_field: dict[str, list[str]] = {}
     for index, target in fields.items():
         by_field.setdefault(target, []).append(column_name(header, index))
-    missing = [FIELDS[name] for name in REQUIRED if name not in by_field]
+    missing = [str(FIELDS[name]) for name in REQUIRED if name not in by_field]
     if missing:
         raise ImportRejected(
-            f"No column is mapped to {', '.join(missing)}: choose the column that holds it "
-            "(a purchase needs a product name, a price and a purchase date)."
+            gettext(
+                "No column is mapped to %(fields)s: choose the column that holds it "
+                "(a purchase needs a product name, a price and a purchase date)."
+            )
+            % {"fields": ", ".join(missing)}
         )
     for target, columns in by_field.items():
         if target not in MULTIPLE and len(columns) > 1:
             raise ImportRejected(
-                f"Two columns are mapped to {FIELDS[target]} ({', '.join(columns)}): keep one."
+                gettext("Two columns are mapped to %(field)s (%(columns)s): keep one.")
+                % {"field": FIELDS[target], "columns": ", ".join(columns)}
             )
     date_format = mapping.date_format
     if date_format == AUTO:
@@ -387,7 +352,9 @@ def plan(mapping: Mapping, header: list[str], sample: list[list[Cell]]) -> Plan:
 
 
 def column_name(header: list[str], index: int) -> str:
-    return header[index] if index < len(header) and header[index] else f"Column {index + 1}"
+    if index < len(header) and header[index]:
+        return header[index]
+    return gettext("Column %(number)s") % {"number": index + 1}
 
 
 def records(rows: Iterable[tuple[int, list[Cell]]], plan: Plan) -> Iterator[tuple[str, dict]]:
@@ -395,7 +362,7 @@ def records(rows: Iterable[tuple[int, list[Cell]]], plan: Plan) -> Iterator[tupl
     warranty's extra fields); a row that cannot be read yields (label, RowError)."""
     seen: dict[str, int] = {}
     for line, cells in rows:
-        label = f"line {line}"
+        label = gettext("line %(number)s") % {"number": line}
         try:
             record = _record(cells, plan)
         except RowError as error:
@@ -409,7 +376,7 @@ def _record(cells: list[Cell], plan: Plan) -> dict:
     if len(cells) > len(plan.header):
         extra = [cell for cell in cells[len(plan.header) :] if cell not in (None, "")]
         if extra:
-            raise RowError("has more cells than the header row has columns")
+            raise RowError(gettext("has more cells than the header row has columns"))
     cells = [_unguarded(cell) for cell in cells]
     values: dict[str, list[tuple[str, Cell]]] = {}
     for index, target in plan.fields.items():
@@ -417,7 +384,7 @@ def _record(cells: list[Cell], plan: Plan) -> dict:
         if cell not in (None, "") and target != DISCARD:
             values.setdefault(target, []).append((column_name(plan.header, index), cell))
     source_ids = values.pop("source_id", [])
-    record = {"source_id": [str(cell).strip() for _, cell in source_ids]}
+    record = {"source_id": [str(cell).strip() for _column, cell in source_ids]}
     for target, found in values.items():
         column, cell = found[0]
         if target in ("notes", "tags"):
@@ -451,10 +418,16 @@ def _date(column: str, cell: Cell, plan: Plan) -> datetime.date:
         return cell
     text = _date_text(str(cell))
     if plan.date_format is None:
-        raise RowError(f"{column} “{text}” is in no date format this import knows")
+        raise RowError(
+            gettext("%(column)s “%(value)s” is in no date format this import knows")
+            % {"column": column, "value": text}
+        )
     parsed = _strptime(text, DATE_FORMATS[plan.date_format])
     if parsed is None:
-        raise RowError(f"{column} “{text}” is not a date in the format {plan.date_format}")
+        raise RowError(
+            gettext("%(column)s “%(value)s” is not a date in the format %(format)s")
+            % {"column": column, "value": text, "format": plan.date_format}
+        )
     return parsed
 
 
@@ -463,8 +436,12 @@ def _amount(column: str, cell: Cell, plan: Plan) -> Decimal:
         return cell
     price = Price.fromstring(str(cell), decimal_separator=plan.decimal_separator)
     if price.amount is None:
-        raise RowError(f"{column} “{cell}” is not an amount")
+        raise RowError(_not_an_amount(column, cell))
     return price.amount
+
+
+def _not_an_amount(column: str, cell: Cell) -> str:
+    return gettext("%(column)s “%(value)s” is not an amount") % {"column": column, "value": cell}
 
 
 def _price(column: str, cell: Cell, plan: Plan) -> tuple[Decimal, str | None]:
@@ -473,14 +450,17 @@ def _price(column: str, cell: Cell, plan: Plan) -> tuple[Decimal, str | None]:
         return cell, None
     price = Price.fromstring(str(cell), decimal_separator=plan.decimal_separator)
     if price.amount is None:
-        raise RowError(f"{column} “{cell}” is not an amount")
+        raise RowError(_not_an_amount(column, cell))
     return price.amount, price.currency
 
 
 def _whole(column: str, cell: Cell, plan: Plan) -> int:
     number = cell if isinstance(cell, Decimal) else _amount(column, cell, plan)
     if number != number.to_integral_value():
-        raise RowError(f"{column} “{cell}” is not a whole number")
+        raise RowError(
+            gettext("%(column)s “%(value)s” is not a whole number")
+            % {"column": column, "value": cell}
+        )
     return int(number)
 
 
@@ -492,7 +472,9 @@ def _flag(column: str, cell: Cell) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise RowError(f"{column} “{cell}” is neither yes nor no")
+    raise RowError(
+        gettext("%(column)s “%(value)s” is neither yes nor no") % {"column": column, "value": cell}
+    )
 
 
 def _currency(record: dict, written_with: str | None, plan: Plan) -> str | None:
@@ -517,7 +499,7 @@ def _currency_of_symbol(symbol: str | None, default: str | None) -> str | None:
 def _tags(found: list[tuple[str, Cell]], separator: str) -> str | None:
     pattern = "[,;|" + re.escape(separator) + "]" if separator else "[,;|]"
     names: list[str] = []
-    for _, cell in found:
+    for _column, cell in found:
         for name in re.split(pattern, str(cell)):
             name = name.strip()
             if name and name.lower() not in {known.lower() for known in names}:

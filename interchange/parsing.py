@@ -9,6 +9,8 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, ngettext
+
 from kernel.money import quantize_money
 from kernel.schemas import MAX_MONEY
 
@@ -25,11 +27,13 @@ def parse_date(value) -> datetime.date | None:
         return value if not isinstance(value, datetime.datetime) else value.date()
     match = _DATE.fullmatch(str(value).strip())
     if not match:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+        raise ValueError(gettext("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(value)})
     try:
         return datetime.date.fromisoformat(match.group(1))
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid calendar date") from None
+        raise ValueError(
+            gettext("%(value)s is not a valid calendar date") % {"value": repr(value)}
+        ) from None
 
 
 def parse_datetime(value) -> datetime.datetime | None:
@@ -42,25 +46,39 @@ def parse_datetime(value) -> datetime.datetime | None:
     try:
         parsed = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a date and time") from None
+        raise ValueError(
+            gettext("%(value)s is not a date and time") % {"value": repr(value)}
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed.astimezone(datetime.UTC)
 
 
-def parse_money(value) -> Decimal:
-    """Read a price from a string or a number, rounded half-up to 2 places; it must be > 0."""
+def parse_money(value, *, cost: bool = False) -> Decimal:
+    """Read a price from a string or a number, rounded half-up to 2 places; it must be > 0.
+
+    COST: the amount is a claim's cost, and the messages say so.
+    """
     if isinstance(value, bool) or value is None or value == "":
-        raise ValueError("the price is missing")
+        raise ValueError(
+            gettext("the cost is missing") if cost else gettext("the price is missing")
+        )
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount") from None
+        raise ValueError(gettext("%(value)s is not an amount") % {"value": repr(value)}) from None
     if not amount.is_finite() or abs(amount) > MAX_MONEY:
-        raise ValueError(f"{value!r} is not an amount this app can store")
+        raise ValueError(
+            gettext("%(value)s is not an amount this app can store") % {"value": repr(value)}
+        )
     amount = quantize_money(amount)
     if amount <= 0:
-        raise ValueError(f"the price {value!r} is not more than zero")
+        message = (
+            gettext("the cost %(value)s is not more than zero")
+            if cost
+            else gettext("the price %(value)s is not more than zero")
+        )
+        raise ValueError(message % {"value": repr(value)})
     return amount
 
 
@@ -75,7 +93,7 @@ def parse_flag(value) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{value!r} is neither 0 nor 1")
+    raise ValueError(gettext("%(value)s is neither 0 nor 1") % {"value": repr(value)})
 
 
 def parse_enum(value, allowed: list[str]) -> str:
@@ -87,7 +105,10 @@ def parse_enum(value, allowed: list[str]) -> str:
     for choice in allowed:
         if choice.lower() == text:
             return choice
-    raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    raise ValueError(
+        gettext("%(value)s is not one of %(allowed)s")
+        % {"value": repr(value), "allowed": ", ".join(allowed)}
+    )
 
 
 def parse_id(value) -> uuid.UUID | None:
@@ -108,5 +129,13 @@ def parse_text(value, *, max_length: int | None = None) -> str | None:
     if not text.strip():
         return None
     if max_length and len(text) > max_length:
-        raise ValueError(f"the text is longer than {max_length} characters")
+        raise ValueError(text_too_long(max_length))
     return text
+
+
+def text_too_long(max_length: int) -> str:
+    return ngettext(
+        "the text is longer than %(count)s character",
+        "the text is longer than %(count)s characters",
+        max_length,
+    ) % {"count": max_length}

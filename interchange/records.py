@@ -17,6 +17,7 @@ import uuid
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from catalog.models import Retailer
 from interchange import parsing
@@ -41,23 +42,28 @@ class RecordError(ValueError):
     """One record cannot be imported; the message says which field and why."""
 
 
+def field_problem(key: str, problem) -> str:
+    """ "price: 'abc' is not an amount": a field of a record, and what is wrong with it."""
+    return gettext("%(field)s: %(problem)s") % {"field": key, "problem": problem}
+
+
 def _read(record: dict, key: str, reader, *args, **kwargs):
     try:
         return reader(record.get(key), *args, **kwargs)
     except ValueError as error:
-        raise RecordError(f"{key}: {error}") from None
+        raise RecordError(field_problem(key, error)) from None
 
 
 def _text_value(value, *, max_length: int | None, lossless: bool) -> str | None:
     if value is None:  # the most common value of all: a cell or field left out
         return None
     if isinstance(value, bool | dict | list):
-        raise ValueError("expected text")
+        raise ValueError(gettext("expected text"))
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError("contains a NUL character, which text cannot hold")
+        raise ValueError(gettext("contains a NUL character, which text cannot hold"))
     if lossless and isinstance(value, str):
         if max_length and len(value) > max_length:
-            raise ValueError(f"the text is longer than {max_length} characters")
+            raise ValueError(parsing.text_too_long(max_length))
         return value
     return parsing.parse_text(value, max_length=max_length)
 
@@ -74,20 +80,20 @@ def _text(record: dict, key: str, model, *, lossless: bool, field: str | None = 
             record.get(key), max_length=_max_length(model, field or key), lossless=lossless
         )
     except ValueError as error:
-        raise RecordError(f"{key}: {error}") from None
+        raise RecordError(field_problem(key, error)) from None
 
 
 def _required_text(record: dict, key: str, model, *, lossless: bool) -> str:
     value = _text(record, key, model, lossless=lossless)
     if value is None or not value.strip():
-        raise RecordError(f"{key}: is missing")
+        raise RecordError(gettext("%(field)s: is missing") % {"field": key})
     return value if lossless else value.strip()
 
 
 def _required_date(record: dict, key: str) -> datetime.date:
     value = _read(record, key, parsing.parse_date)
     if value is None:
-        raise RecordError(f"{key}: is missing")
+        raise RecordError(gettext("%(field)s: is missing") % {"field": key})
     return value
 
 
@@ -100,20 +106,31 @@ def optional_date(record: dict, key: str) -> datetime.date | None:
     return _read(record, key, parsing.parse_date)
 
 
+def _not_whole(value) -> str:
+    return gettext("%(value)s is not a whole number") % {"value": repr(value)}
+
+
+def _not_bytes(value) -> str:
+    return gettext("%(value)s is not a number of bytes") % {"value": repr(value)}
+
+
 def _quantity(value) -> int:
     if value is None or value == "":
         return 1
     if isinstance(value, bool):
-        raise ValueError("expected a whole number")
+        raise ValueError(gettext("expected a whole number"))
     try:
         # A JSON file may say 2.0 (a float, or a Decimal from the stream parser).
         number = value if isinstance(value, float | Decimal) else int(str(value).strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
+        raise ValueError(_not_whole(value)) from None
     if not math.isfinite(number) or number != int(number):
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(_not_whole(value))
     if not 1 <= number <= _MAX_INTEGER:
-        raise ValueError(f"{value!r} is not between 1 and {_MAX_INTEGER}")
+        raise ValueError(
+            gettext("%(value)s is not between 1 and %(max)s")
+            % {"value": repr(value), "max": _MAX_INTEGER}
+        )
     return int(number)
 
 
@@ -123,10 +140,15 @@ def _currency_code(value, default: str | None = None, *, lossless: bool = False)
         return default or preferred_currency_code()
     code = str(value).strip().upper()
     if not _CURRENCY_CODE.fullmatch(code):
-        raise ValueError(f"{value!r} is not a three-letter currency code")
+        raise ValueError(
+            gettext("%(value)s is not a three-letter currency code") % {"value": repr(value)}
+        )
     # As the API refuses them; a restore keeps what it stored before codes were checked.
     if not lossless and code not in ISO_4217_CODES:
-        raise ValueError(f"{code} is not a currency code of ISO 4217, such as USD, EUR or JPY")
+        raise ValueError(
+            gettext("%(code)s is not a currency code of ISO 4217, such as USD, EUR or JPY")
+            % {"code": code}
+        )
     return code
 
 
@@ -160,7 +182,7 @@ def _link(record: dict, key: str, model, *, lossless: bool) -> str | None:
     try:
         return web_link_check(value)
     except ValueError:
-        raise RecordError(f"{key}: {NOT_A_WEB_LINK}") from None
+        raise RecordError(field_problem(key, NOT_A_WEB_LINK)) from None
 
 
 def catalog_entry_fields(record: dict, *, lossless: bool) -> dict:
@@ -283,7 +305,10 @@ def warranty_fields(record: dict, *, lossless: bool) -> dict:
     start = _required_date(record, "warranty_start")
     end = _required_date(record, "warranty_end")
     if end < start:
-        raise RecordError(f"warranty_end: {end} is before warranty_start {start}")
+        raise RecordError(
+            gettext("warranty_end: %(end)s is before warranty_start %(start)s")
+            % {"end": end, "start": start}
+        )
     status = record.get("status")
     voided = status not in (None, "") and (
         _read(record, "status", parsing.parse_enum, WARRANTY_STATUSES) == WarrantyStatus.VOIDED
@@ -309,10 +334,7 @@ def _claim_cost(value) -> Decimal | None:
                 return Decimal("0.00")
         except ArithmeticError:
             pass
-    try:
-        return parsing.parse_money(value)
-    except ValueError as error:
-        raise ValueError(str(error).replace("the price", "the cost")) from None
+    return parsing.parse_money(value, cost=True)
 
 
 def claim_fields(record: dict, *, lossless: bool, default_currency: str | None = None) -> dict:
@@ -332,7 +354,10 @@ def claim_fields(record: dict, *, lossless: bool, default_currency: str | None =
     if status in CLOSED_CLAIM_STATUSES:
         closed_on = closed_on or opened_on
         if closed_on < opened_on:
-            raise RecordError(f"closed_on: {closed_on} is before opened_on {opened_on}")
+            raise RecordError(
+                gettext("closed_on: %(closed)s is before opened_on %(opened)s")
+                % {"closed": closed_on, "opened": opened_on}
+            )
     else:
         closed_on = None
     return {
@@ -357,9 +382,9 @@ def _file_size(value) -> int | None:
     try:
         size = int(str(value).strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a number of bytes") from None
+        raise ValueError(_not_bytes(value)) from None
     if size < 0:
-        raise ValueError(f"{value!r} is not a number of bytes")
+        raise ValueError(_not_bytes(value))
     return size
 
 
@@ -373,7 +398,7 @@ def attachment_fields(record: dict, *, lossless: bool) -> dict:
     stored = stored.strip() if isinstance(stored, str) else ""
     sha256 = str(record.get("file_hash") or stored[:64]).strip().lower()
     if not SHA256_HEX.fullmatch(sha256):
-        raise RecordError("file_hash: is not a SHA-256 hex digest")
+        raise RecordError(gettext("file_hash: is not a SHA-256 hex digest"))
     filename = _text(record, "filename", Attachment, lossless=False) or stored or sha256
     extension = stored[64:] if stored[:64].lower() == sha256 else ""
     if not is_blob_extension(extension):

@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 MAX_MESSAGES = 500  # per list in a report; the rest are counted
 # progress(stage, done, total): how importers, exports and archives report as they go.
 Progress = Callable[[str, int, int], None]
@@ -45,6 +47,18 @@ CSV_COUNTS = [
     "retailers_added",
     "brands_added",
 ]
+
+
+def skipped_because(label: str, problem) -> str:
+    """ "line 3: Price “abc” is not an amount; skipped": a record left out, and why."""
+    return gettext("%(record)s: %(problem)s; skipped") % {"record": label, "problem": problem}
+
+
+def ignored_because(label: str, problem) -> str:
+    """ "rate 2: is not an object; ignored": a part of the file not taken, and why."""
+    return gettext("%(record)s: %(problem)s; ignored") % {"record": label, "problem": problem}
+
+
 _COUNTS = {"json": JSON_COUNTS, "zip": ZIP_COUNTS, "csv": CSV_COUNTS}
 
 

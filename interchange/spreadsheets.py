@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext
 
 from interchange.documents import ImportRejected
 
@@ -49,7 +50,9 @@ def open_sheet(file, filename: str) -> Sheet:
         return _xlsx_sheet(file)
     if name.endswith(".csv"):
         return _csv_sheet(file)
-    raise ImportRejected("Choose a .csv or .xlsx file: other spreadsheets can be saved as one.")
+    raise ImportRejected(
+        gettext("Choose a .csv or .xlsx file: other spreadsheets can be saved as one.")
+    )
 
 
 # -- CSV -------------------------------------------------------------------------------------------
@@ -59,7 +62,7 @@ def _csv_sheet(file) -> Sheet:
     head = file.read(_SNIFF_BYTES)
     file.seek(0)
     if not head.strip():
-        raise ImportRejected("The file is empty: the first row must name the columns.")
+        raise ImportRejected(gettext("The file is empty: the first row must name the columns."))
     encoding = _encoding_of(head)
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
     sample = head.decode(encoding, errors="ignore")
@@ -68,9 +71,11 @@ def _csv_sheet(file) -> Sheet:
     try:
         header = next(reader, None)
     except (csv.Error, UnicodeDecodeError) as error:
-        raise ImportRejected(f"The first row cannot be read: {error}.") from None
+        raise ImportRejected(
+            gettext("The first row cannot be read: %(error)s.") % {"error": error}
+        ) from None
     if header is None or not any(cell.strip() for cell in header):
-        raise ImportRejected("The file is empty: the first row must name the columns.")
+        raise ImportRejected(gettext("The file is empty: the first row must name the columns."))
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         try:
@@ -79,11 +84,13 @@ def _csv_sheet(file) -> Sheet:
                     yield reader.line_num, [cell or None for cell in cells]
         except csv.Error as error:
             raise ImportRejected(
-                f"The file is damaged at line {reader.line_num}: {error}."
+                gettext("The file is damaged at line %(line)s: %(error)s.")
+                % {"line": reader.line_num, "error": error}
             ) from None
         except UnicodeDecodeError:
             raise ImportRejected(
-                f"The file mixes character sets: line {reader.line_num + 1} is not {encoding}."
+                gettext("The file mixes character sets: line %(line)s is not %(encoding)s.")
+                % {"line": reader.line_num + 1, "encoding": encoding}
             ) from None
 
     return Sheet(
@@ -107,7 +114,7 @@ def _encoding_of(head: bytes) -> str:
             return "utf-8"
     best = from_bytes(head).best()
     if best is None:
-        raise ImportRejected("The file is not text: save the spreadsheet as CSV or .xlsx.")
+        raise ImportRejected(gettext("The file is not text: save the spreadsheet as CSV or .xlsx."))
     return best.encoding
 
 
@@ -131,14 +138,18 @@ def _xlsx_sheet(file) -> Sheet:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportRejected(f"The workbook cannot be opened: {error}.") from None
+        raise ImportRejected(
+            gettext("The workbook cannot be opened: %(error)s.") % {"error": error}
+        ) from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
-        raise ImportRejected("The workbook has no sheet.")
+        raise ImportRejected(gettext("The workbook has no sheet."))
     values = sheet.iter_rows(values_only=True)
     header = next(values, None)
     if header is None or not any(cell not in (None, "") for cell in header):
-        raise ImportRejected("The first sheet is empty: its first row must name the columns.")
+        raise ImportRejected(
+            gettext("The first sheet is empty: its first row must name the columns.")
+        )
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         for number, cells in enumerate(values, 2):
@@ -149,7 +160,9 @@ def _xlsx_sheet(file) -> Sheet:
 
     notes = []
     if len(workbook.worksheets) > 1:
-        notes.append(f"Only the first sheet, “{sheet.title}”, is read.")
+        notes.append(
+            gettext("Only the first sheet, “%(sheet)s”, is read.") % {"sheet": sheet.title}
+        )
     return Sheet(
         header=[str(cell).strip() if cell is not None else "" for cell in header],
         rows=rows(),

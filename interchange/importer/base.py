@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from interchange.documents import SECTIONS
-from interchange.reports import ImportReport, Progress, no_progress
+from interchange.reports import ImportReport, Progress, no_progress, skipped_because
 from kernel import clock
 from preferences.selectors import preferred_currency_code
 
@@ -167,7 +168,7 @@ class ImportBase:
         if key is None:
             return False
         if key in self.seen[kind]:
-            self.report.error(f"{label}: the id appears twice in the file; skipped")
+            self.report.error(skipped_because(label, gettext("the id appears twice in the file")))
             return True
         self.seen[kind].add(key)
         return False

@@ -3,12 +3,14 @@
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from catalog.models import CatalogEntry, Retailer
 from interchange import records
 from interchange.importer.base import BATCH, ImportBase, label_of, shown
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_key
+from interchange.reports import skipped_because
 
 
 class CatalogImport(ImportBase):
@@ -43,13 +45,13 @@ class CatalogImport(ImportBase):
         new = []
         for label, record in items:
             if not isinstance(record, dict):
-                self.report.error(f"{label}: is not an object; skipped")
+                self.report.error(skipped_because(label, gettext("is not an object")))
                 continue
             key, uid = record_key(record.get("id"))
             try:
                 values = records.catalog_entry_fields(record, lossless=self.lossless)
             except RecordError as error:
-                self.report.error(f"{label}: {error}; skipped")
+                self.report.error(skipped_because(label, error))
                 continue
             if self._claimed(kind, key, label):
                 continue

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from interchange import records
 from interchange.importer import base
@@ -13,6 +14,7 @@ from interchange.importer.base import BATCH, label_of, new_instance, shown
 from interchange.importer.warranties import WarrantyImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
+from interchange.reports import skipped_because
 from warranties.models import Claim, Warranty
 
 
@@ -39,7 +41,7 @@ class ClaimImport(WarrantyImport):
         for index, record in enumerate(items, 1):
             label = label_of("claim", index, record)
             if not isinstance(record, dict):
-                self.report.error(f"{label}: is not an object; skipped")
+                self.report.error(skipped_because(label, gettext("is not an object")))
                 continue
             try:
                 values = {
@@ -49,7 +51,7 @@ class ClaimImport(WarrantyImport):
                     **self._people_ids(record),
                 }
             except RecordError as error:
-                self.report.error(f"{label}: {error}; skipped")
+                self.report.error(skipped_because(label, error))
                 continue
             key, uid = record_key(record.get("id"))
             if self._claimed("claims", key, label):

@@ -5,12 +5,14 @@ from collections import Counter
 from django.core.files.storage import default_storage
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from interchange import records
 from interchange.importer.base import BATCH, chunks, label_of, shown
 from interchange.importer.purchases import PurchaseImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
+from interchange.reports import skipped_because
 from purchases.models import Attachment, Blob, Purchase
 from warranties.models import Claim
 
@@ -66,13 +68,13 @@ class FileImport(PurchaseImport):
         for index, record in enumerate(items, 1):
             label = label_of("file", index, record)
             if not isinstance(record, dict):
-                self.report.error(f"{label}: is not an object; skipped")
+                self.report.error(skipped_because(label, gettext("is not an object")))
                 continue
             try:
                 values = records.attachment_fields(record, lossless=self.lossless)
                 values["claim_id"] = record_id(record.get("claim_id"))  # a key until resolved
             except RecordError as error:
-                self.report.error(f"{label}: {error}; skipped")
+                self.report.error(skipped_because(label, error))
                 continue
             key, uid = record_key(record.get("id"))
             if self._claimed("files", key, label):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from catalog.models import Brand, Retailer
 from interchange import records
@@ -14,6 +15,7 @@ from interchange.importer.base import BATCH, label_of, new_instance, shown
 from interchange.importer.catalog import CatalogImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
+from interchange.reports import skipped_because
 from purchases.conversions import CONVERSION_FIELDS, conversions_for_new
 from purchases.models import Purchase
 from warranties.models import Warranty
@@ -76,7 +78,7 @@ class PurchaseImport(CatalogImport):
 
     def _purchase_row(self, label: str, record) -> PurchaseRow | None:
         if not isinstance(record, dict):
-            self.report.error(f"{label}: is not an object; skipped")
+            self.report.error(skipped_because(label, gettext("is not an object")))
             return None
         key, uid = record_key(record.get("id"))
         try:
@@ -91,7 +93,7 @@ class PurchaseImport(CatalogImport):
                 records.kept_conversion(record) if self.lossless else records.NOT_CONVERTED
             )
         except RecordError as error:
-            self.report.error(f"{label}: {error}; skipped")
+            self.report.error(skipped_because(label, error))
             if key is not None:
                 self.failed_purchases.add(key)
             return None
@@ -177,8 +179,11 @@ class PurchaseImport(CatalogImport):
             return purchase, warranty
         if item.warranty_end:
             self.report.warn(
-                f"{item.label}: warranty_end {item.warranty_end} is before the purchase date;"
-                " no warranty recorded"
+                gettext(
+                    "%(record)s: warranty_end %(end)s is before the purchase date; "
+                    "no warranty recorded"
+                )
+                % {"record": item.label, "end": item.warranty_end}
             )
         return purchase, None
 
@@ -204,8 +209,11 @@ class PurchaseImport(CatalogImport):
                 warranty_set_primary_end(purchase=purchase, end=item.warranty_end)
             except ValidationError:
                 self.report.warn(
-                    f"{item.label}: warranty_end {item.warranty_end} is before the warranty's "
-                    "start; the warranty was left as it was"
+                    gettext(
+                        "%(record)s: warranty_end %(end)s is before the warranty's start; "
+                        "the warranty was left as it was"
+                    )
+                    % {"record": item.label, "end": item.warranty_end}
                 )
 
     def _convert(self, new: list) -> None:
@@ -223,18 +231,33 @@ class PurchaseImport(CatalogImport):
     def _purchase_ref(self, key: str | None, label: str) -> uuid.UUID | None:
         """The purchase a warranty or file belongs to; None (reported) when it is skipped."""
         if key is None:
-            self.report.error(f"{label}: purchase_id is missing; skipped")
+            self.report.error(skipped_because(label, gettext("purchase_id is missing")))
         elif key in self.ids["purchases"]:
             return self.ids["purchases"][key]
         elif key in self.future_purchases:
             self.report.warn(
-                f"{label}: its purchase {shown(key)} is dated in the future and was not imported; "
-                "skipped too"
+                gettext(
+                    "%(record)s: its purchase %(purchase)s is dated in the future and was not "
+                    "imported; skipped too"
+                )
+                % {"record": label, "purchase": shown(key)}
             )
         elif key in self.failed_purchases:
-            self.report.error(f"{label}: its purchase {shown(key)} was not imported; skipped")
+            self.report.error(
+                skipped_because(
+                    label,
+                    gettext("its purchase %(purchase)s was not imported")
+                    % {"purchase": shown(key)},
+                )
+            )
         elif self._exists(Purchase, parse_id(key)):
             return parse_id(key)
         else:
-            self.report.error(f"{label}: purchase_id {shown(key)} refers to no purchase; skipped")
+            self.report.error(
+                skipped_because(
+                    label,
+                    gettext("purchase_id %(purchase)s refers to no purchase")
+                    % {"purchase": shown(key)},
+                )
+            )
         return None

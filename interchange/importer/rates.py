@@ -1,11 +1,13 @@
 """The manual exchange rates of a version 3 file (docs/api.md §6.1)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from currencies.models import ExchangeRate
 from currencies.services import manual_rate_clean
 from interchange.importer.base import ImportBase, shown
 from interchange.parsing import parse_date
+from interchange.reports import ignored_because
 
 
 class RateImport(ImportBase):
@@ -22,7 +24,7 @@ class RateImport(ImportBase):
         for index, record in enumerate(records, 1):
             label = f"exchange rate {index}"
             if not isinstance(record, dict):
-                self.report.warn(f"{label}: is not an object; ignored")
+                self.report.warn(ignored_because(label, gettext("is not an object")))
                 continue
             code = record.get("currency_code")
             try:
@@ -36,7 +38,7 @@ class RateImport(ImportBase):
                 )
             except (ValueError, ValidationError) as error:
                 reason = "; ".join(getattr(error, "messages", None) or [str(error)])
-                self.report.warn(f"{label}: {shown(reason)}; ignored")
+                self.report.warn(ignored_because(label, shown(reason)))
                 continue
             existing = stored.get((code, day))
             if existing is None:

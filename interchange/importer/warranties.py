@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from interchange import records
 from interchange.importer import base
@@ -10,6 +11,7 @@ from interchange.importer.base import BATCH, label_of, new_instance
 from interchange.importer.purchases import PurchaseImport
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_id, record_key
+from interchange.reports import skipped_because
 from purchases.models import Purchase
 from warranties.models import Warranty
 
@@ -34,7 +36,7 @@ class WarrantyImport(PurchaseImport):
         for index, record in enumerate(items, 1):
             label = label_of("warranty", index, record)
             if not isinstance(record, dict):
-                self.report.error(f"{label}: is not an object; skipped")
+                self.report.error(skipped_because(label, gettext("is not an object")))
                 continue
             try:
                 values = {
@@ -42,7 +44,7 @@ class WarrantyImport(PurchaseImport):
                     **self._people_ids(record),
                 }
             except RecordError as error:
-                self.report.error(f"{label}: {error}; skipped")
+                self.report.error(skipped_because(label, error))
                 continue
             key, uid = record_key(record.get("id"))
             if self._claimed("warranties", key, label):

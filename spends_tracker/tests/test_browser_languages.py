@@ -57,6 +57,7 @@ PAGES = {
     "profile": "/accounts/profile/",
     "inventory": "/inventory/",
     "item": item_page,
+    "data": "/data/",
 }
 # Parts of those pages drawn by templates still in locale/untranslated_templates.txt, left out of
 # the walk until they are translated (each goes with its template): none left.
@@ -238,3 +239,74 @@ def test_the_purchase_form_speaks_the_person_s_language(
     dialog_screenshot(page, screenshot, f"i18n-{language}-purchase-form-edit")
 
     assert left == {"new": [], "edit": []}
+
+
+def backups_listed() -> None:
+    """A backup, a restore point taken before a reset, and a backup whose worker died: the
+    Data page's list with its labels, ages, notes and errors."""
+    import datetime
+
+    from django.utils import timezone
+
+    from backups.models import BackupKind, BackupRecord, BackupStatus
+
+    for days, kind, fields in [
+        (2, BackupKind.MANUAL, {"file_count": 45, "record_counts": {"purchases": 31}}),
+        (1, BackupKind.RESTORE_POINT, {"note": "Taken before a reset", "file_count": 1}),
+        (
+            0,
+            BackupKind.SCHEDULED,
+            {
+                "status": BackupStatus.FAILED,
+                "error": "The worker running this job stopped before it finished.",
+            },
+        ),
+    ]:
+        created = timezone.now() - datetime.timedelta(days=days, hours=1)
+        backup_id = f"{created:%Y%m%dT%H%M%SZ}"
+        BackupRecord.objects.create(
+            id=backup_id,
+            filename=f"backup_{backup_id}.zip",
+            kind=kind,
+            created_at=created,
+            size_bytes=12 * 1024 * 1024,
+            **{"status": BackupStatus.COMPLETED, **fields},
+        )
+
+
+# A household's spreadsheet from elsewhere: its columns go through the import's mapping step.
+SHEET = (
+    "Artikel;Preis;Kaufdatum;Händler;Zimmer\n"
+    "Waschmaschine;1.249,50 €;14.03.2025;Elektro Müller;Keller\n"
+    "Kaffeemühle;89,90 €;02.11.2024;Kaffeehaus Berg;Küche\n"
+)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_import_s_mapping_step_speaks_the_person_s_language(
+    signed_in_page, tmp_path, screenshot, language
+):
+    page = signed_in_page
+    choose_language(page, language)
+    path = tmp_path / "haushalt.csv"
+    path.write_text(SHEET, encoding="utf-8")
+    backups_listed()
+
+    page.goto("/data/")
+    page.wait_for_function("document.querySelector('[x-data=dataImport]')._x_dataStack")
+    page.locator("#import-file").set_input_files(path)
+    mapping = page.get_by_test_id("import-mapping")
+    mapping.wait_for()
+    # A required field without a column: the problem is said too.
+    page.locator("#import-column-1").select_option("")
+    page.get_by_test_id("import-mapping-problem").wait_for()
+    left_in_mapping = english_left(page, language)
+    screenshot(page, f"i18n-{language}-data-import-mapping")
+
+    page.locator("#import-column-1").select_option("price")
+    page.locator("[x-data=dataImport] button[type=submit]").click()
+    page.get_by_test_id("import-report").locator("li").first.wait_for()
+    left_in_preview = english_left(page, language)
+    screenshot(page, f"i18n-{language}-data-import-preview")
+
+    assert (left_in_mapping, left_in_preview) == ([], [])

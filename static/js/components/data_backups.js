@@ -3,7 +3,6 @@
 // server's, reloaded after each change.
 document.addEventListener("alpine:init", () => {
   const POLL_MS = 700;
-  const JOB_LABELS = { backup: "Backing up", restore: "Restoring" };
 
   function pause(ms) {
     return new Promise((resolve) => window.setTimeout(resolve, ms));
@@ -39,8 +38,15 @@ document.addEventListener("alpine:init", () => {
         return this.jobKind !== null;
       },
       get jobLabel() {
-        const label = JOB_LABELS[this.jobKind] || "Working";
-        return this.jobMessage ? `${label}: ${this.jobMessage}` : `${label}…`;
+        // The worker's own words for the step it is at (JobProgress), after the job's name.
+        const step = { step: this.jobMessage };
+        if (this.jobKind === "backup") {
+          return this.jobMessage ? interpolate(gettext("Backing up: %(step)s"), step, true) : gettext("Backing up…");
+        }
+        if (this.jobKind === "restore") {
+          return this.jobMessage ? interpolate(gettext("Restoring: %(step)s"), step, true) : gettext("Restoring…");
+        }
+        return this.jobMessage ? interpolate(gettext("Working: %(step)s"), step, true) : gettext("Working…");
       },
       get jobPercent() {
         return `${this.jobProgress}%`;
@@ -54,7 +60,7 @@ document.addEventListener("alpine:init", () => {
           const job = await window.api.post("backup/create");
           await this.follow(job.id, "backup", job);
         } catch (error) {
-          window.notify(`The backup did not start: ${error.message}`, "error");
+          window.notify(interpolate(gettext("The backup did not start: %(reason)s"), { reason: error.message }, true), "error");
         }
       },
 
@@ -75,7 +81,8 @@ document.addEventListener("alpine:init", () => {
           if (current.status === "completed") {
             window.notify(this.doneMessage(kind, current.result), "success");
           } else {
-            window.notify(`The ${kind} failed: ${current.error}`, "error");
+            const failed = kind === "restore" ? gettext("The restore failed: %(reason)s") : gettext("The backup failed: %(reason)s");
+            window.notify(interpolate(failed, { reason: current.error }, true), "error");
           }
         } catch (error) {
           window.notify(error.message, "error");
@@ -87,9 +94,21 @@ document.addEventListener("alpine:init", () => {
 
       doneMessage(kind, result) {
         if (kind === "backup") {
-          return `Backup done: ${result.file_count} files, ${result.record_counts.purchases || 0} purchases.`;
+          const fileCount = result.file_count;
+          const purchaseCount = result.record_counts.purchases || 0;
+          const files = interpolate(ngettext("%(count)s file", "%(count)s files", fileCount), { count: fileCount }, true);
+          const purchases = interpolate(
+            ngettext("%(count)s purchase", "%(count)s purchases", purchaseCount),
+            { count: purchaseCount },
+            true,
+          );
+          return interpolate(gettext("Backup done: %(files)s, %(purchases)s."), { files, purchases }, true);
         }
-        return `Restored. Your data as it was before is in the restore point ${result.restore_point_id}.`;
+        return interpolate(
+          gettext("Restored. Your data as it was before is in the restore point %(id)s."),
+          { id: result.restore_point_id },
+          true,
+        );
       },
 
       async refresh() {
@@ -110,10 +129,28 @@ document.addEventListener("alpine:init", () => {
         try {
           const report = await window.api.post(`backup/${id}/verify`);
           this.verified = { ...this.verified, [id]: true };
-          const warnings = report.warnings.length ? ` ${report.warnings.length} warning(s): ${report.warnings.join(" ")}` : "";
-          window.notify(`The backup ${id} is sound: every checksum matches (${report.file_count} files).${warnings}`, "success");
+          const count = report.file_count;
+          let message = interpolate(
+            ngettext(
+              "The backup %(id)s is sound: every checksum matches (%(count)s file).",
+              "The backup %(id)s is sound: every checksum matches (%(count)s files).",
+              count,
+            ),
+            { id, count },
+            true,
+          );
+          if (report.warnings.length) {
+            const warnings = report.warnings.length;
+            message += " ";
+            message += interpolate(
+              ngettext("%(count)s warning: %(warnings)s", "%(count)s warnings: %(warnings)s", warnings),
+              { count: warnings, warnings: report.warnings.join(" ") },
+              true,
+            );
+          }
+          window.notify(message, "success");
         } catch (error) {
-          window.notify(`The backup ${id} did not pass: ${error.message}`, "error");
+          window.notify(interpolate(gettext("The backup %(id)s did not pass: %(reason)s"), { id, reason: error.message }, true), "error");
         } finally {
           this.verifying = null;
         }
@@ -145,7 +182,7 @@ document.addEventListener("alpine:init", () => {
           const job = await window.api.post("backup/restore", { backup_id: id });
           await this.follow(job.id, "restore", job);
         } catch (error) {
-          window.notify(`The restore did not start: ${error.message}`, "error");
+          window.notify(interpolate(gettext("The restore did not start: %(reason)s"), { reason: error.message }, true), "error");
         }
       },
 
@@ -181,12 +218,14 @@ document.addEventListener("alpine:init", () => {
         let askedAgain = false;
         try {
           await window.api.delete(`backup/${id}${protection ? "?confirm=true" : ""}`);
-          window.notify(`Deleted the backup of ${label}.`, "success");
+          window.notify(interpolate(gettext("Deleted the backup of %(label)s."), { label }, true), "success");
           await this.refresh();
         } catch (error) {
-          if (error.status === 409 && !protection && /second confirmation/.test(error.message)) {
+          // The answer says why, in the page's language, before a colon; "confirm=true" is the
+          // API's parameter, the same in every language (a backup in use answers 409 too).
+          if (error.status === 409 && !protection && error.message.includes("confirm=true")) {
             askedAgain = true;
-            this.deletingBackup = { id, label, protection: error.message.split(":")[0] };
+            this.deletingBackup = { id, label, protection: error.message.split(/\s*:/)[0] };
           } else {
             window.notify(error.message, "error");
           }
@@ -203,7 +242,7 @@ document.addEventListener("alpine:init", () => {
       },
 
       get nextDueLabel() {
-        if (!this.config.backup_enabled) return "Automatic backups are off.";
+        if (!this.config.backup_enabled) return gettext("Automatic backups are off.");
         const due = this.config.next_backup_due;
         if (!due) return "";
         const moment = new Date(due);
@@ -211,7 +250,8 @@ document.addEventListener("alpine:init", () => {
           `${moment.getFullYear()}-${String(moment.getMonth() + 1).padStart(2, "0")}-${String(moment.getDate()).padStart(2, "0")}`,
         );
         const time = `${String(moment.getHours()).padStart(2, "0")}:${String(moment.getMinutes()).padStart(2, "0")}`;
-        return moment <= new Date() ? "The next automatic backup is due now." : `Next automatic backup: ${day} ${time}.`;
+        if (moment <= new Date()) return gettext("The next automatic backup is due now.");
+        return interpolate(gettext("Next automatic backup: %(day)s %(time)s."), { day, time }, true);
       },
 
       async saveSchedule() {
@@ -225,7 +265,7 @@ document.addEventListener("alpine:init", () => {
             backup_retention,
             backup_location,
           });
-          window.notify("Backup schedule saved.", "success");
+          window.notify(gettext("Backup schedule saved."), "success");
         } catch (error) {
           if (error.status === 422) this.configErrors = error.fieldErrors();
           window.notify(error.message, "error");

@@ -6,21 +6,86 @@
 document.addEventListener("alpine:init", () => {
   const FORMATS = ["json", "csv", "zip", "xlsx"];
   const SPREADSHEETS = ["csv", "xlsx"];
-  const DELIMITERS = { ",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars" };
   // Report keys that are flags or lists, not counts to show.
   const NOT_COUNTS = new Set(["errors", "warnings", "mode", "dry_run", "data_imported", "settings_applied"]);
 
-  // "purchases_added" reads well as "purchases added"; these do not.
-  const LABELS = {
-    purchases_skipped_future_date: "purchases dated in the future (skipped)",
-    files_extracted: "files stored",
-    rows_total: "rows in the file",
-  };
+  // What a delimiter is called in "separated by …" (sheetSummary).
+  function delimiterName(delimiter) {
+    switch (delimiter) {
+      case ",":
+        return pgettext("separator", "commas");
+      case ";":
+        return pgettext("separator", "semicolons");
+      case "\t":
+        return pgettext("separator", "tabs");
+      case "|":
+        return pgettext("separator", "bars");
+      default:
+        return `“${delimiter}”`;
+    }
+  }
 
-  function labelOf(key, value) {
-    const label = LABELS[key] || key.replace(/_skipped_existing$/, " already here (skipped)").replace(/_/g, " ");
-    // "1 purchase added", "1 warranty added": the first word is the counted thing.
-    return value === 1 ? label.replace(/^(\w+?)(ies|s)\b/, (_, stem, end) => stem + (end === "ies" ? "y" : "")) : label;
+  // One line of the report: the count with what it counts ("2 purchases added"); a key this page
+  // does not know yet is shown as the API names it.
+  function countText(key, n) {
+    switch (key) {
+      case "rows_total":
+        return ngettext("%(count)s row in the file", "%(count)s rows in the file", n);
+      case "rows_skipped":
+        return ngettext("%(count)s row skipped", "%(count)s rows skipped", n);
+      case "purchases_added":
+        return ngettext("%(count)s purchase added", "%(count)s purchases added", n);
+      case "purchases_updated":
+        return ngettext("%(count)s purchase updated", "%(count)s purchases updated", n);
+      case "purchases_skipped_existing":
+        return ngettext("%(count)s purchase already here (skipped)", "%(count)s purchases already here (skipped)", n);
+      case "purchases_skipped_future_date":
+        return ngettext(
+          "%(count)s purchase dated in the future (skipped)",
+          "%(count)s purchases dated in the future (skipped)",
+          n,
+        );
+      case "warranties_added":
+        return ngettext("%(count)s warranty added", "%(count)s warranties added", n);
+      case "warranties_updated":
+        return ngettext("%(count)s warranty updated", "%(count)s warranties updated", n);
+      case "warranties_skipped_existing":
+        return ngettext("%(count)s warranty already here (skipped)", "%(count)s warranties already here (skipped)", n);
+      case "claims_added":
+        return ngettext("%(count)s claim added", "%(count)s claims added", n);
+      case "claims_updated":
+        return ngettext("%(count)s claim updated", "%(count)s claims updated", n);
+      case "claims_skipped_existing":
+        return ngettext("%(count)s claim already here (skipped)", "%(count)s claims already here (skipped)", n);
+      case "retailers_added":
+        return ngettext("%(count)s retailer added", "%(count)s retailers added", n);
+      case "retailers_updated":
+        return ngettext("%(count)s retailer updated", "%(count)s retailers updated", n);
+      case "retailers_merged":
+        return ngettext("%(count)s retailer merged", "%(count)s retailers merged", n);
+      case "brands_added":
+        return ngettext("%(count)s brand added", "%(count)s brands added", n);
+      case "brands_updated":
+        return ngettext("%(count)s brand updated", "%(count)s brands updated", n);
+      case "brands_merged":
+        return ngettext("%(count)s brand merged", "%(count)s brands merged", n);
+      case "files_added":
+        return ngettext("%(count)s file added", "%(count)s files added", n);
+      case "files_updated":
+        return ngettext("%(count)s file updated", "%(count)s files updated", n);
+      case "files_skipped_existing":
+        return ngettext("%(count)s file already here (skipped)", "%(count)s files already here (skipped)", n);
+      case "files_extracted":
+        return ngettext("%(count)s file stored", "%(count)s files stored", n);
+      case "files_missing":
+        return ngettext("%(count)s file missing", "%(count)s files missing", n);
+      case "exchange_rates_added":
+        return ngettext("%(count)s exchange rate added", "%(count)s exchange rates added", n);
+      case "exchange_rates_updated":
+        return ngettext("%(count)s exchange rate updated", "%(count)s exchange rates updated", n);
+      default:
+        return `${key.replace(/_/g, " ")}: %(count)s`;
+    }
   }
 
   function pageMapping() {
@@ -42,9 +107,15 @@ document.addEventListener("alpine:init", () => {
     );
   }
 
-  function sentence(labels) {
-    if (labels.length < 2) return labels.join("");
-    return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
+  // "the price and the purchase date": a list in the page's language.
+  function listed(labels) {
+    const language = document.documentElement.lang || "en";
+    return new Intl.ListFormat(language, { style: "long", type: "conjunction" }).format(labels);
+  }
+
+  // A field's name inside a sentence: lowercased, except in German, whose nouns keep their capital.
+  function inSentence(label) {
+    return (document.documentElement.lang || "en").startsWith("de") ? label : label.toLowerCase();
   }
 
   window.Alpine.data("dataImport", () => ({
@@ -151,9 +222,12 @@ document.addEventListener("alpine:init", () => {
         const saved = await window.api.post("import/mappings", { name, mapping: { ...this.mapping(), name } });
         this.choices = [...this.choices.filter((choice) => choice.id !== saved.id), saved];
         this.choiceId = saved.id;
-        window.notify(`Mapping “${saved.name}” saved: choose it under “Columns as in” next time.`, "success");
+        window.notify(
+          interpolate(gettext("Mapping “%(name)s” saved: choose it under “Columns as in” next time."), { name: saved.name }, true),
+          "success",
+        );
       } catch (error) {
-        window.notify(`The mapping was not saved: ${error.message}`, "error");
+        window.notify(interpolate(gettext("The mapping was not saved: %(reason)s"), { reason: error.message }, true), "error");
       } finally {
         this.busy = false;
         this.stage = "";
@@ -172,8 +246,30 @@ document.addEventListener("alpine:init", () => {
     get sheetSummary() {
       if (!this.sheet) return "";
       const count = this.sheet.columns.length;
-      const read = this.sheet.encoding === "xlsx" ? "the first sheet of the workbook" : `read as ${this.sheet.encoding.replace(/-sig$/, "").toUpperCase()}, separated by ${DELIMITERS[this.sheet.delimiter] || this.sheet.delimiter}`;
-      return `${count} column${count === 1 ? "" : "s"}, ${read}. Check the field of each column, then preview the import.`;
+      if (this.sheet.encoding === "xlsx") {
+        return interpolate(
+          ngettext(
+            "%(count)s column, the first sheet of the workbook. Check the field of each column, then preview the import.",
+            "%(count)s columns, the first sheet of the workbook. Check the field of each column, then preview the import.",
+            count,
+          ),
+          { count },
+          true,
+        );
+      }
+      return interpolate(
+        ngettext(
+          "%(count)s column, read as %(encoding)s, separated by %(separator)s. Check the field of each column, then preview the import.",
+          "%(count)s columns, read as %(encoding)s, separated by %(separator)s. Check the field of each column, then preview the import.",
+          count,
+        ),
+        {
+          count,
+          encoding: this.sheet.encoding.replace(/-sig$/, "").toUpperCase(),
+          separator: delimiterName(this.sheet.delimiter),
+        },
+        true,
+      );
     },
     // Why the mapping cannot be previewed yet (a required field without a column, a field with
     // two), in plain words; empty when it can.
@@ -183,11 +279,23 @@ document.addEventListener("alpine:init", () => {
       const fields = this.sheetColumns.map((column) => column.field);
       const missing = required.filter((field) => !fields.includes(field)).map((field) => labels[field]);
       if (missing.length) {
-        return `Choose the column that holds the ${sentence(missing.map((label) => label.toLowerCase()))}: a purchase needs a product name, a price and a purchase date.`;
+        return interpolate(
+          ngettext(
+            "Choose the column that holds the %(fields)s: a purchase needs a product name, a price and a purchase date.",
+            "Choose the columns that hold the %(fields)s: a purchase needs a product name, a price and a purchase date.",
+            missing.length,
+          ),
+          { fields: listed(missing.map(inSentence)) },
+          true,
+        );
       }
       const twice = [...new Set(fields.filter((field, index) => field && !multiple.includes(field) && fields.indexOf(field) !== index))];
       if (twice.length) {
-        return `Two columns fill ${sentence(twice.map((field) => labels[field]))}: keep one of them, and set the other to “Keep in notes”.`;
+        return interpolate(
+          gettext("Two columns fill %(fields)s: keep one of them, and set the other to “Keep in notes”."),
+          { fields: listed(twice.map((field) => labels[field])) },
+          true,
+        );
       }
       return "";
     },
@@ -201,10 +309,10 @@ document.addEventListener("alpine:init", () => {
       return `import-column-${index}`;
     },
     columnFieldLabel(column) {
-      return `Field for column “${column.header}”`;
+      return interpolate(gettext("Field for column “%(column)s”"), { column: column.header }, true);
     },
     samplesText(column) {
-      return column.samples.length ? column.samples.join(" · ") : "(empty)";
+      return column.samples.length ? column.samples.join(" · ") : gettext("(empty)");
     },
     columnFieldClass(column) {
       if (!column.field || this.rules.multiple.includes(column.field)) return "";
@@ -215,12 +323,12 @@ document.addEventListener("alpine:init", () => {
     chosenFile() {
       const file = this.$refs.file.files[0];
       if (!file) {
-        this.fileError = "Choose a file first.";
+        this.fileError = gettext("Choose a file first.");
         return null;
       }
       const extension = file.name.split(".").pop().toLowerCase();
       if (!FORMATS.includes(extension)) {
-        this.fileError = "Choose a .json, .csv, .zip or .xlsx file.";
+        this.fileError = gettext("Choose a .json, .csv, .zip or .xlsx file.");
         return null;
       }
       return { file, format: extension };
@@ -243,12 +351,12 @@ document.addEventListener("alpine:init", () => {
       try {
         this.report = await window.api.upload(route, form, { mode: this.mode, dry_run: dryRun });
         if (!dryRun) {
-          window.notify(`Imported ${chosen.file.name}.`, "success");
+          window.notify(interpolate(gettext("Imported %(name)s."), { name: chosen.file.name }, true), "success");
         }
       } catch (error) {
         this.report = null;
         this.fileError = error.message;
-        window.notify(`Import failed: ${error.message}`, "error");
+        window.notify(interpolate(gettext("Import failed: %(reason)s"), { reason: error.message }, true), "error");
       } finally {
         this.busy = false;
         this.stage = "";
@@ -267,8 +375,8 @@ document.addEventListener("alpine:init", () => {
     get reportTitle() {
       if (!this.report) return "";
       return this.report.dry_run
-        ? "Preview: this is what the import would do. Nothing has been written yet."
-        : "Imported. This is what changed:";
+        ? gettext("Preview: this is what the import would do. Nothing has been written yet.")
+        : gettext("Imported. This is what changed:");
     },
     get reportClass() {
       if (!this.report) return "";
@@ -279,7 +387,7 @@ document.addEventListener("alpine:init", () => {
       if (!this.report) return [];
       return Object.entries(this.report)
         .filter(([key, value]) => !NOT_COUNTS.has(key) && typeof value === "number" && value > 0)
-        .map(([key, value]) => ({ key, value, label: labelOf(key, value) }));
+        .map(([key, value]) => ({ key, text: interpolate(countText(key, value), { count: value }, true) }));
     },
     get reportErrors() {
       return this.report ? this.report.errors : [];
