@@ -3,7 +3,6 @@ installations of the disaster recovery tests)."""
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from backups.tests.disaster_sites import Installations
 from backups.tests.factories import attach, kettle_with_warranty
@@ -15,16 +14,6 @@ def household():
     kettle = kettle_with_warranty()
     attach(kettle, "r.pdf", b"%PDF-1.4 r")
     return kettle
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Each test starts in English: a request in another language earlier in the same process
-    (Accept-Language, a person's choice) leaves that language active in the thread, and the
-    messages these tests compare are the English ones (docs/i18n.md)."""
-    translation.activate("en")
-    yield
-    translation.deactivate()
 
 
 # Package-scoped: the disaster recovery tests of several modules (test_disaster_recovery_*.py)

@@ -6,6 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
+# Loaded before any test patches backups.jobs.job_active: a URL configuration first loaded by a
+# request made under the patch would keep the patch in the views that import job_active by name.
+import backups.urls  # noqa: F401
 from backups.jobs import JobBusy, backup_start, job_create, restore_start
 from backups.models import BackupKind, BackupRecord, BackupStatus, Job, JobKind
 from backups.services import BackupError

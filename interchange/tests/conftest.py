@@ -1,7 +1,6 @@
 """Fixtures of the import and export tests (factories.py builds what they hold)."""
 
 import pytest
-from django.utils import translation
 
 from interchange.tests.factories import (
     PHOTO,
@@ -25,13 +24,3 @@ def household():
     attach(kettle, "photo.JPG", PHOTO)
     attach(other, "receipt-copy.pdf", RECEIPT)
     return kettle
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Each test starts in English: a request in another language earlier in the same process
-    (Accept-Language, a person's choice) leaves that language active in the thread, and the
-    messages these tests compare are the English ones (docs/i18n.md)."""
-    translation.activate("en")
-    yield
-    translation.deactivate()
