@@ -40,9 +40,10 @@ CURRENCIES_IN_USE = frozenset(
 )
 
 
-def currency_name(currency_code: str) -> str:
-    """Return the currency's English name ("EUR" → "Euro"), or the code when CLDR has none."""
-    return get_currency_name(currency_code, locale="en") if currency_code else ""
+def currency_name(currency_code: str, language: str = "en") -> str:
+    """Return the currency's name in LANGUAGE ("EUR" → "Euro", "USD" → "US-Dollar" in German),
+    or the code when CLDR has none."""
+    return get_currency_name(currency_code, locale=language) if currency_code else ""
 
 
 # ISO 4217's minor units where they are not 2 (HUF, for one, is 2 there even though forints

@@ -30,7 +30,9 @@ from functools import cache
 from babel import Locale
 from babel.core import get_global
 from babel.numbers import get_currency_precision, get_currency_symbol
+from django.conf import settings
 from django.utils.dateformat import format as format_date_pattern
+from django.utils.translation import get_language, gettext, pgettext, to_locale
 
 from kernel.money import CURRENCIES_IN_USE, ISO_4217_CODES, currency_name
 
@@ -270,16 +272,19 @@ def currency_choices(base_code: str = "", *, withdrawn: bool = False) -> list[di
     rest = sorted(CURRENCIES_IN_USE - set(first) - set(common))
     old = sorted(ISO_4217_CODES - CURRENCIES_IN_USE - set(first)) if withdrawn else []
     groups = [
-        ("Household currency", first),
-        ("Common", common),
-        ("Other currencies", rest),
-        ("Withdrawn currencies", old),
+        (gettext("Household currency"), first),
+        (pgettext("currencies", "Common"), common),
+        (gettext("Other currencies"), rest),
+        (gettext("Withdrawn currencies"), old),
     ]
+    # The names in the page's language (CLDR's, through Babel): "USD — US-Dollar" in German.
+    language = to_locale(get_language() or settings.LANGUAGE_CODE)
     return [
         {
             "label": label,
             "currencies": [
-                {"code": code, "label": f"{code} — {currency_name(code)}"} for code in codes
+                {"code": code, "label": f"{code} — {currency_name(code, language)}"}
+                for code in codes
             ],
         }
         for label, codes in groups
@@ -301,7 +306,13 @@ def currency_form_choices(
     ]
     listed = {code for _label, choices in groups for code, _name in choices}
     if current and current not in listed:
-        groups.insert(0, ("As stored", [(current, f"{current} (as stored)")]))
+        groups.insert(
+            0,
+            (
+                gettext("As stored"),
+                [(current, gettext("%(code)s (as stored)") % {"code": current})],
+            ),
+        )
     return groups
 
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from preferences.formats import (
     OFFERED_CURRENCIES,
@@ -164,6 +165,23 @@ def test_the_currency_lists_start_with_the_households_then_the_common_ones():
     assert rest == sorted(rest)
     assert {"NOK", "PLN", "KWD"} <= set(rest)
     assert not {"SEK", "EUR", "DEM", "XAU"} & set(rest)  # listed once; in use today; a currency
+
+
+def test_the_currency_lists_speak_the_page_s_language():
+    """The groups through the catalogues, the names from CLDR: a German page lists "US-Dollar"."""
+    with translation.override("de"):
+        groups = currency_choices("SEK")
+    with translation.override("fr"):
+        french = currency_choices("")
+
+    assert [group["label"] for group in groups] == [
+        "Haushaltswährung",
+        "Gängige",
+        "Weitere Währungen",
+    ]
+    assert groups[0]["currencies"] == [{"code": "SEK", "label": "SEK — Schwedische Krone"}]
+    assert {"code": "USD", "label": "USD — US-Dollar"} in groups[1]["currencies"]
+    assert {"code": "USD", "label": "USD — dollar des États-Unis"} in french[0]["currencies"]
 
 
 def test_a_stored_code_outside_iso_4217_is_left_out_of_the_household_group():
