@@ -115,3 +115,49 @@ def test_toasts_one_per_message_bounded_and_dismissible(signed_in_page):
     expect(area.locator(".toast").filter(has_text="Saved.")).to_be_hidden(timeout=8000)
     # Failures stay until closed.
     expect(area.locator(".toast")).to_have_count(2)
+
+
+def test_prices_are_typed_and_shown_with_the_household_s_decimal_sign(signed_in_page, screenshot):
+    """A German number style: "1.249,50" is typed, 1249.50 is kept, "1249,50" is shown again
+    when the purchase is edited, and the field's hint is "0,00" (static/js/format.js)."""
+    preferences_update(number_style="de_DE")
+    page = signed_in_page
+    page.goto("/inventory/?new=1")
+    form = page.get_by_role("dialog", name="Add a purchase")
+    name = form.get_by_label("Product name")
+    expect(name).to_be_focused()
+    price = form.get_by_label("Price")
+    expect(price).to_have_attribute("placeholder", "0,00")
+
+    name.fill("Waschmaschine")
+    price.fill("1.249,50")
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+    saved = Purchase.objects.get(product_name="Waschmaschine")
+    assert str(saved.price) == "1249.50"
+
+    page.goto(f"/inventory/?edit={saved.pk}")
+    form = page.get_by_role("dialog", name=re.compile("Waschmaschine"))
+    expect(form.get_by_label("Price")).to_have_value("1249,50")
+    form.get_by_label("Price").fill("12,99")
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+    saved.refresh_from_db()
+    assert str(saved.price) == "12.99"
+    screenshot(page, "purchase-price-german")
+
+
+def test_a_comma_that_is_no_thousands_separator_is_refused_not_read_as_one(
+    signed_in_page, page_problems
+):
+    """In English "12,99" is no number: it is refused, never saved as 1299."""
+    page_problems.expect_status(422)
+    page = signed_in_page
+    page.goto("/inventory/?new=1")
+    form = page.get_by_role("dialog", name="Add a purchase")
+    expect(form.get_by_label("Product name")).to_be_focused()
+    form.get_by_label("Product name").fill("Kettle")
+    form.get_by_label("Price").fill("12,99")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("#pf-price-error")).not_to_be_empty()
+    assert not Purchase.objects.filter(product_name="Kettle").exists()

@@ -102,5 +102,55 @@
     return dayFirst ? isoOf(match[3], match[2], match[1]) : isoOf(match[3], match[1], match[2]);
   }
 
-  window.spendsFormat = { household, money, number, day, dateHint, parseDay };
+  // The number style's decimal sign ("," in German, French, Spanish, Dutch; "." in English).
+  function decimalSign(numberStyle) {
+    const part = formatter(numberStyle, {}).formatToParts(1.5).find((p) => p.type === "decimal");
+    return part ? part.value : ".";
+  }
+
+  // An amount as the API gives it ("1249.50") as a person edits it in their number style
+  // ("1249,50"): the decimal sign only, no grouping, every place kept.
+  function amountInput(value, numberStyle) {
+    if (value === null || value === undefined) return "";
+    return String(value).replace(".", decimalSign(numberStyle));
+  }
+
+  // TEXT typed in the number style ("1.249,50", "1 249,50", "12,99"), or with a decimal point
+  // where the style's sign is a comma ("12.99", as keypads and habits type it) → "1249.50" for
+  // the API. Separators of thousands must stand between groups of three digits: "1.249" is 1249
+  // in German, and "12,99" in English is no number, never 1299. What does not read as a number
+  // is sent as typed, for the API to refuse in a sentence.
+  function parseAmount(text, numberStyle) {
+    const typed = String(text ?? "").trim();
+    const compact = typed.replace(/[\s\u00a0\u202f']/g, "");
+    const sign = decimalSign(numberStyle);
+    const group = sign === "," ? "." : ",";
+    let whole = compact;
+    let fraction = null;
+    if (compact.includes(sign)) {
+      const at = compact.lastIndexOf(sign);
+      [whole, fraction] = [compact.slice(0, at), compact.slice(at + 1)];
+    } else if (sign === "," && /^[^.]*\.(\d{1,2}|\d{4,})$/.test(compact)) {
+      [whole, fraction] = compact.split(".");
+    }
+    const [, plusMinus, digits] = whole.match(/^([-+]?)(.*)$/);
+    let body = digits;
+    if (body.includes(group)) {
+      const grouped = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+$`);
+      if (!grouped.test(body)) return typed;
+      body = body.split(group).join("");
+    }
+    const number = /^\d*$/.test(body) && (body || fraction) && (fraction === null || /^\d+$/.test(fraction));
+    if (!number) return typed;
+    return `${plusMinus}${body || "0"}${fraction === null ? "" : `.${fraction}`}`;
+  }
+
+  // A zero amount as the number style writes it ("0,00"), for the fields' hints.
+  function amountHint(numberStyle) {
+    return `0${decimalSign(numberStyle)}00`;
+  }
+
+  window.spendsFormat = {
+    household, money, number, day, dateHint, parseDay, decimalSign, amountInput, parseAmount, amountHint,
+  };
 })();

@@ -32,6 +32,10 @@ document.addEventListener("alpine:init", () => {
       }
     },
 
+    // "1050.25" in English, "1050,25" where the decimal sign is a comma.
+    get rateHint() {
+      return `1050${format.decimalSign()}25`;
+    },
     get errorText() {
       return Object.values(this.errors).join(" ");
     },
@@ -50,7 +54,8 @@ document.addEventListener("alpine:init", () => {
         const rate = await window.api.post("rates", {
           currency_code: this.currencyCode.trim().toUpperCase(),
           day: this.day || null,
-          per_euro: this.perEuro.trim() || null,
+          // Typed with the person's decimal sign ("1050,25"), sent with a point.
+          per_euro: format.parseAmount(this.perEuro) || null,
         });
         this.rates = [rate, ...this.rates].sort((a, b) => b.day.localeCompare(a.day));
         this.currencyCode = this.perEuro = "";

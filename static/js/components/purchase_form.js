@@ -109,6 +109,10 @@ document.addEventListener("alpine:init", () => {
       const words = readOnly ? gettext("“%(text)s”") : gettext("Edit “%(product)s”");
       return interpolate(words, { text: this.productName, product: this.productName }, true);
     },
+    // "0.00" in English, "0,00" where the decimal sign is a comma: the price field's hint.
+    get amountHint() {
+      return window.spendsFormat.amountHint();
+    },
     get busy() {
       return this.saving || this.loading || this.uploading || this.deleting;
     },
@@ -180,6 +184,8 @@ document.addEventListener("alpine:init", () => {
         if (key in purchase && purchase[key] !== null) form[key] = purchase[key];
       }
       form.quantity = String(purchase.quantity);
+      // The price as the person types it: their decimal sign ("1249,50"), sent back as "1249.50".
+      form.price = window.spendsFormat.amountInput(purchase.price);
       form.purchase_date = display(purchase.purchase_date);
       form.return_deadline = display(purchase.return_deadline);
       form.tax_deductible = Boolean(purchase.tax_deductible);
@@ -267,7 +273,7 @@ document.addEventListener("alpine:init", () => {
       const p = this.purchase;
       const body = {
         product_name: p.product_name,
-        price: String(p.price).trim(),
+        price: window.spendsFormat.parseAmount(p.price),
         currency_code: text(p.currency_code),
         quantity: String(p.quantity).trim() === "" ? null : Number(p.quantity),
         purchase_date: iso(p.purchase_date) || null,

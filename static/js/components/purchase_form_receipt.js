@@ -37,7 +37,9 @@ window.purchaseFormParts.receipt = (() => {
     for (const [name, key] of Object.entries(FILLS)) {
       const field = read[key];
       if (!field) continue;
-      mark(name, name === "purchase_date" ? display(field.value) : field.value, field.confidence, field.line);
+      // Dates and amounts as the person types them (their date format, their decimal sign).
+      const shown = { purchase_date: display, price: (value) => window.spendsFormat.amountInput(value) }[name];
+      mark(name, shown ? shown(field.value) : field.value, field.confidence, field.line);
     }
     const item = (read.items || [])[0];
     if (item && item.name) {
