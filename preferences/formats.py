@@ -43,6 +43,7 @@ DATE_PATTERNS = {
     "DD/MM/YYYY": "d/m/Y",
     "YYYY-MM-DD": "Y-m-d",
     "DD.MM.YYYY": "d.m.Y",
+    "DD-MM-YYYY": "d-m-Y",
 }
 DEFAULT_DATE_PATTERN = DATE_PATTERNS["MM/DD/YYYY"]
 
@@ -80,7 +81,7 @@ LANGUAGE_FORMATS = {
     "de": {"number_style": "de_DE", "date_format": "DD.MM.YYYY"},
     "fr": {"number_style": "fr_FR", "date_format": "DD/MM/YYYY"},
     "es": {"number_style": "es_ES", "date_format": "DD/MM/YYYY"},
-    "nl": {"number_style": "nl_NL", "date_format": "DD/MM/YYYY"},
+    "nl": {"number_style": "nl_NL", "date_format": "DD-MM-YYYY"},
 }
 
 

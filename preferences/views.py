@@ -23,6 +23,7 @@ DATE_FORMAT_NAMES = {
     "DD/MM/YYYY": gettext_lazy("Day/month/year"),
     "YYYY-MM-DD": gettext_lazy("ISO 8601"),
     "DD.MM.YYYY": gettext_lazy("Day.month.year"),
+    "DD-MM-YYYY": gettext_lazy("Day-month-year"),
 }
 EXAMPLE_DAY = datetime.date(2025, 3, 14)
 EXAMPLE_AMOUNT = Decimal("1249.50")

@@ -12,6 +12,7 @@ from preferences.formats import (
     format_day,
     format_money,
     format_number,
+    language_formats,
     number_style_activate,
 )
 from preferences.templatetags.spends import money
@@ -41,11 +42,16 @@ def test_money_has_its_symbol_two_places_and_thousands_separators(amount, curren
         ("DD/MM/YYYY", "04/03/2025"),
         ("YYYY-MM-DD", "2025-03-04"),
         ("DD.MM.YYYY", "04.03.2025"),
+        ("DD-MM-YYYY", "04-03-2025"),
         ("", "03/04/2025"),
     ],
 )
 def test_dates_follow_the_date_format_setting(date_format, shown):
     assert format_day(datetime.date(2025, 3, 4), date_format) == shown
+
+
+def test_a_dutch_reader_gets_dutch_dates_where_the_household_chose_none():
+    assert language_formats("nl") == {"number_style": "nl_NL", "date_format": "DD-MM-YYYY"}
 
 
 # --- Number styles (issue 20, item 3) -------------------------------------------------------------

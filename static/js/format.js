@@ -57,6 +57,7 @@
       case "DD/MM/YYYY": return `${dayOfMonth}/${month}/${year}`;
       case "YYYY-MM-DD": return `${year}-${month}-${dayOfMonth}`;
       case "DD.MM.YYYY": return `${dayOfMonth}.${month}.${year}`;
+      case "DD-MM-YYYY": return `${dayOfMonth}-${month}-${year}`;
       default: return `${month}/${dayOfMonth}/${year}`;
     }
   }
@@ -64,7 +65,7 @@
   // How a person types a date in each format, for hints and messages (docs/forms.md §3).
   const DATE_HINTS = {
     short: "Mon D, YYYY", "DD/MM/YYYY": "DD/MM/YYYY", "YYYY-MM-DD": "YYYY-MM-DD",
-    "DD.MM.YYYY": "DD.MM.YYYY", "MM/DD/YYYY": "MM/DD/YYYY",
+    "DD.MM.YYYY": "DD.MM.YYYY", "DD-MM-YYYY": "DD-MM-YYYY", "MM/DD/YYYY": "MM/DD/YYYY",
   };
 
   function dateHint(dateFormat) {
@@ -98,7 +99,7 @@
     }
     match = value.match(/^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/);
     if (!match) return null;
-    const dayFirst = format === "DD/MM/YYYY" || format === "DD.MM.YYYY";
+    const dayFirst = ["DD/MM/YYYY", "DD.MM.YYYY", "DD-MM-YYYY"].includes(format);
     return dayFirst ? isoOf(match[3], match[2], match[1]) : isoOf(match[3], match[1], match[2]);
   }
 

@@ -24,6 +24,7 @@ window.purchaseFormParts.dates = (() => {
       "MM/DD/YYYY": pgettext("date format", "MM/DD/YYYY"),
       "DD/MM/YYYY": pgettext("date format", "DD/MM/YYYY"),
       "DD.MM.YYYY": pgettext("date format", "DD.MM.YYYY"),
+      "DD-MM-YYYY": pgettext("date format", "DD-MM-YYYY"),
       "YYYY-MM-DD": pgettext("date format", "YYYY-MM-DD"),
       "Mon D, YYYY": pgettext("date format", "Mon D, YYYY"),
     };
