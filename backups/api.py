@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -31,6 +31,7 @@ from backups.jobs import (
 )
 from backups.locations import COPY_CHUNK, scratch_dir
 from backups.models import BackupConfig, BackupRecord, BackupStatus, Job, JobStatus
+from backups.progress import progress_message_said
 from backups.schemas import (
     BackupConfigIn,
     BackupConfigOut,
@@ -47,6 +48,7 @@ from interchange.archive import Archive
 from interchange.documents import ImportRejected
 from kernel.limits import NoFreeSlot, export_slot_take, no_free_slot_response
 from kernel.schemas import COMMON_ERRORS, ErrorOut, Page, PageQuery, paginate
+from preferences.selectors import household_formats
 from purchases.blobs import streamed_uploads
 
 logger = logging.getLogger(__name__)
@@ -61,13 +63,25 @@ def _said(text: str | None) -> str | None:
     return gettext(text) if text else text
 
 
+def _progress_said(message: str | None) -> str | None:
+    """The job's message in the language of the request: a stage's progress ("Purchases:
+    1,000 of 5,000", stored in English by the worker) with its numbers in the request's number
+    style (backups.progress.progress_message_said), or a fixed message ("Starting")."""
+    if message and message[-1].isdigit():
+        style = household_formats(language=get_language())["number_style"]
+        said = progress_message_said(message, style)
+        if said is not None:
+            return said
+    return _said(message)
+
+
 def job_out(job: Job) -> dict:
     return {
         "id": job.pk,
         "kind": job.kind,
         "status": job.status,
         "progress": job.progress,
-        "message": _said(job.message),
+        "message": _progress_said(job.message),
         "result": job.result,
         "error": _said(job.error),
         "created_at": job.created_at,

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import AuditEvent
 from interchange.documents import SECTIONS, ImportRejected, StreamedDocument
 from interchange.exports import consistent_snapshot, export_json_chunks, section_counts
 from interchange.formats import FORMAT_VERSION, iso_datetime
 from interchange.reports import Progress, no_progress
+from preferences.formats import format_number
 from purchases.blobs import store_file
 from purchases.models import Blob
 
@@ -176,12 +178,14 @@ class Archive:
         try:
             self.zip = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
-            raise ImportRejected("The file is not a ZIP archive.") from None
+            raise ImportRejected(gettext("The file is not a ZIP archive.")) from None
         try:
             self._check()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
             self.zip.close()
-            raise ImportRejected(f"The archive is damaged: {error}.") from None
+            raise ImportRejected(
+                gettext("The archive is damaged: %(error)s.") % {"error": error}
+            ) from None
         except BaseException:
             self.zip.close()
             raise
@@ -199,16 +203,26 @@ class Archive:
             name = info.filename
             if _leaves_archive(name):
                 raise ImportRejected(
-                    f"The archive entry {name!r} points outside the archive; nothing was imported."
+                    gettext(
+                        "The archive entry %(name)s points outside the archive; nothing was "
+                        "imported."
+                    )
+                    % {"name": repr(name)}
                 )
             if (info.external_attr >> 16) & _FILE_TYPE_BITS == _SYMLINK:
-                raise ImportRejected(f"The archive entry {name!r} is a symbolic link.")
+                raise ImportRejected(
+                    gettext("The archive entry %(name)s is a symbolic link.") % {"name": repr(name)}
+                )
             if info.flag_bits & 0x1:
-                raise ImportRejected(f"The archive entry {name!r} is encrypted.")
+                raise ImportRejected(
+                    gettext("The archive entry %(name)s is encrypted.") % {"name": repr(name)}
+                )
             if info.is_dir():
                 continue
             if name in entries:
-                raise ImportRejected(f"The archive holds {name!r} twice.")
+                raise ImportRejected(
+                    gettext("The archive holds %(name)s twice.") % {"name": repr(name)}
+                )
             entries[name] = info
             unpacked += info.file_size
             match = UPLOAD_ENTRY.fullmatch(name)
@@ -219,22 +233,37 @@ class Archive:
         limit = settings.SPENDS_IMPORT_MAX_UNPACKED_BYTES
         if unpacked > limit:
             raise ImportRejected(
-                f"The archive unpacks to {unpacked:,} bytes, more than the limit of {limit:,} "
-                "bytes (SPENDS_IMPORT_MAX_UNPACKED_BYTES)."
+                gettext(
+                    "The archive unpacks to %(size)s bytes, more than the limit of %(limit)s "
+                    "bytes (SPENDS_IMPORT_MAX_UNPACKED_BYTES)."
+                )
+                % {"size": format_number(unpacked), "limit": format_number(limit)}
             )
         if ignored:
-            more = f" and {len(ignored) - 10} more" if len(ignored) > 10 else ""
-            self.warnings.append(
-                f"Ignored archive entries that are not part of the format: "
-                f"{', '.join(ignored[:10])}{more}"
-            )
+            entries_named = ", ".join(ignored[:10])
+            if len(ignored) > 10:
+                warning = gettext(
+                    "Ignored archive entries that are not part of the format: %(entries)s and "
+                    "%(more)s more"
+                ) % {"entries": entries_named, "more": len(ignored) - 10}
+            else:
+                warning = gettext(
+                    "Ignored archive entries that are not part of the format: %(entries)s"
+                ) % {"entries": entries_named}
+            self.warnings.append(warning)
         if "data.json" not in entries:
-            raise ImportRejected("The archive has no data.json at its root.")
+            raise ImportRejected(gettext("The archive has no data.json at its root."))
         data_info = entries["data.json"]
         if data_info.file_size > settings.SPENDS_IMPORT_MAX_BYTES:
             raise ImportRejected(
-                f"data.json is {data_info.file_size:,} bytes, more than the import limit of "
-                f"{settings.SPENDS_IMPORT_MAX_BYTES:,} bytes (SPENDS_IMPORT_MAX_BYTES)."
+                gettext(
+                    "data.json is %(size)s bytes, more than the import limit of %(limit)s "
+                    "bytes (SPENDS_IMPORT_MAX_BYTES)."
+                )
+                % {
+                    "size": format_number(data_info.file_size),
+                    "limit": format_number(settings.SPENDS_IMPORT_MAX_BYTES),
+                }
             )
         raw_sha256 = self._sha256_of(data_info)
         self.data = None
@@ -242,9 +271,11 @@ class Archive:
             try:
                 self.data = StreamedDocument(lambda: self.zip.open(data_info))
             except ImportRejected as error:
-                raise ImportRejected(f"data.json: {error}") from None
+                raise ImportRejected(gettext("data.json: %(error)s") % {"error": error}) from None
         elif "manifest.json" not in entries:
-            raise ImportRejected("The archive has no manifest.json to check data.json against.")
+            raise ImportRejected(
+                gettext("The archive has no manifest.json to check data.json against.")
+            )
         self.has_manifest = "manifest.json" in entries
         listed = self._manifest(entries, raw_sha256) if self.has_manifest else None
         self._verify_blobs(entries, listed)
@@ -260,24 +291,28 @@ class Archive:
         """Check data.json against manifest.json; return the manifest's blobs by path."""
         info = entries["manifest.json"]
         if info.file_size > settings.SPENDS_IMPORT_MAX_BYTES:
-            raise ImportRejected("manifest.json is larger than the import limit.")
+            raise ImportRejected(gettext("manifest.json is larger than the import limit."))
         try:
             manifest = json.loads(self.zip.read(info).decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise ImportRejected("manifest.json is not valid JSON.") from None
+            raise ImportRejected(gettext("manifest.json is not valid JSON.")) from None
         if not isinstance(manifest, dict):
-            raise ImportRejected("manifest.json is not an object.")
+            raise ImportRejected(gettext("manifest.json is not an object."))
         if manifest.get("data_sha256") != data_sha256:
             raise ImportRejected(
-                "data.json does not match the checksum in manifest.json: the archive is damaged "
-                "or was altered."
+                gettext(
+                    "data.json does not match the checksum in manifest.json: the archive is "
+                    "damaged or was altered."
+                )
             )
         counts = manifest.get("record_counts")
         for key, count in (counts if isinstance(counts, dict) and self.data else {}).items():
             if key in SECTIONS and count != self.data.counts[key]:
                 raise ImportRejected(
-                    f"manifest.json counts {count} {key} but data.json holds "
-                    f"{self.data.counts[key]}."
+                    gettext(
+                        "manifest.json counts %(count)s %(section)s but data.json holds %(held)s."
+                    )
+                    % {"count": count, "section": key, "held": self.data.counts[key]}
                 )
         listed = {}
         blobs = manifest.get("blobs")
@@ -287,11 +322,16 @@ class Archive:
                 self._external(path, entry)
                 continue
             if not isinstance(path, str) or path not in entries:
-                raise ImportRejected(f"manifest.json lists {path!r}, which the archive lacks.")
+                raise ImportRejected(
+                    gettext("manifest.json lists %(path)s, which the archive lacks.")
+                    % {"path": repr(path)}
+                )
             listed[path] = entry
         for path in entries:
             if UPLOAD_ENTRY.fullmatch(path) and path not in listed:
-                raise ImportRejected(f"{path} is in the archive but not in manifest.json.")
+                raise ImportRejected(
+                    gettext("%(path)s is in the archive but not in manifest.json.") % {"path": path}
+                )
         return listed
 
     def _external(self, path: str, entry: dict) -> None:
@@ -303,7 +343,10 @@ class Archive:
             or entry.get("sha256") != match[1]
             or store != f"blobs/{path.removeprefix('uploads/')}"
         ):
-            raise ImportRejected(f"manifest.json names {path!r} in a way this app cannot read.")
+            raise ImportRejected(
+                gettext("manifest.json names %(path)s in a way this app cannot read.")
+                % {"path": repr(path)}
+            )
         self.external.setdefault(match[1], store)
 
     def _verify_external(self) -> None:
@@ -312,8 +355,14 @@ class Archive:
             return
         if self.blob_store is None:
             self.warnings.append(
-                f"{len(self.external)} attachment files are kept with the backups this archive "
-                "came from, not inside it; restore it from there to bring them back"
+                ngettext(
+                    "%(count)s attachment file is kept with the backups this archive came from, "
+                    "not inside it; restore it from there to bring it back",
+                    "%(count)s attachment files are kept with the backups this archive came "
+                    "from, not inside it; restore it from there to bring them back",
+                    len(self.external),
+                )
+                % {"count": len(self.external)}
             )
             self.external = {}
             return
@@ -325,11 +374,15 @@ class Archive:
                         digest.update(chunk)
             except OSError:
                 raise ImportRejected(
-                    f"{name} is missing from the backup location; this backup needs it."
+                    gettext("%(name)s is missing from the backup location; this backup needs it.")
+                    % {"name": name}
                 ) from None
             if digest.hexdigest() != sha256:
                 raise ImportRejected(
-                    f"{name} in the backup location does not match its name: it is damaged."
+                    gettext(
+                        "%(name)s in the backup location does not match its name: it is damaged."
+                    )
+                    % {"name": name}
                 )
             self.progress("Checking files", done, len(self.external))
 
@@ -345,13 +398,18 @@ class Archive:
             actual = digest.hexdigest()
             if actual != UPLOAD_ENTRY.fullmatch(path)[1]:
                 raise ImportRejected(
-                    f"{path}: the content does not match its name (its SHA-256 is {actual}); "
-                    "the archive is damaged or was altered."
+                    gettext(
+                        "%(path)s: the content does not match its name (its SHA-256 is "
+                        "%(sha256)s); the archive is damaged or was altered."
+                    )
+                    % {"path": path, "sha256": actual}
                 )
             if listed is not None and (
                 listed[path].get("sha256") != actual or listed[path].get("size") != size
             ):
-                raise ImportRejected(f"{path}: the content does not match manifest.json.")
+                raise ImportRejected(
+                    gettext("%(path)s: the content does not match manifest.json.") % {"path": path}
+                )
             self.progress("Checking files", done, len(uploads))
 
     # -- the blob source interface used by the importer

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import ijson
+from django.utils.translation import gettext
 
 from interchange.formats import FORMAT_VERSION
 
@@ -80,7 +81,9 @@ class StreamedDocument(Document):
             first = next(events, None)
             if first is None or first[0] != "start_map":
                 raise ImportRejected(
-                    "The file is not a Spends Tracker export: its top level is not an object."
+                    gettext(
+                        "The file is not a Spends Tracker export: its top level is not an object."
+                    )
                 )
             path: list = [None]  # map keys and "item"s from the top object to the value
             for event, value in events:
@@ -96,15 +99,18 @@ class StreamedDocument(Document):
                     path.append("item")
                 if len(path) > MAX_DEPTH:
                     raise ImportRejected(
-                        "The file is not a Spends Tracker export: its values nest more than "
-                        f"{MAX_DEPTH} levels deep."
+                        gettext(
+                            "The file is not a Spends Tracker export: its values nest more than "
+                            "%(depth)s levels deep."
+                        )
+                        % {"depth": MAX_DEPTH}
                     )
                 if prefix == "format_version":
                     scalar = event in ("number", "boolean", "null", "string")
                     version = value if scalar else f"<{event}>"
                 elif prefix in SECTIONS and event != "end_array":
                     if event not in ("start_array", "null"):
-                        raise ImportRejected(f'"{prefix}" must be a list of records.')
+                        raise ImportRejected(_not_a_list(prefix))
                     present.add(prefix)
                 elif (
                     prefix.endswith(".item")
@@ -114,11 +120,7 @@ class StreamedDocument(Document):
                     self.counts[prefix[:-5]] += 1
         self.version = check_version(version)
         if not present:
-            raise ImportRejected(
-                "The file is not a Spends Tracker export: it has none of "
-                + ", ".join(SECTIONS)
-                + "."
-            )
+            raise ImportRejected(_no_section())
         if self.version >= 2:
             with self._stream() as stream:
                 self.settings = next(ijson.items(stream, "settings"), None)
@@ -174,15 +176,31 @@ class rewound:
         pass
 
 
+def _not_a_list(section: str) -> str:
+    return gettext('"%(section)s" must be a list of records.') % {"section": section}
+
+
+def _no_section() -> str:
+    return gettext("The file is not a Spends Tracker export: it has none of %(sections)s.") % {
+        "sections": ", ".join(SECTIONS)
+    }
+
+
 def check_version(version) -> int:
     if isinstance(version, Decimal):  # how the stream parser reads 2.5
         version = float(version)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ImportRejected(f"format_version {version!r} is not a format version.")
+        raise ImportRejected(
+            gettext("format_version %(version)s is not a format version.")
+            % {"version": repr(version)}
+        )
     if version > FORMAT_VERSION:
         raise ImportRejected(
-            f"The file has format version {version}, written by a newer Spends Tracker; "
-            f"this one reads versions 1 to {FORMAT_VERSION}."
+            gettext(
+                "The file has format version %(version)s, written by a newer Spends Tracker; "
+                "this one reads versions 1 to %(newest)s."
+            )
+            % {"version": version, "newest": FORMAT_VERSION}
         )
     return version
 
@@ -193,28 +211,30 @@ def json_document(raw: bytes) -> dict:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRejected(
-            f"The file is not UTF-8 text (invalid byte at position {error.start})."
+            gettext("The file is not UTF-8 text (invalid byte at position %(position)s).")
+            % {"position": error.start}
         ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportRejected(
-            f"The file is not valid JSON: {error.msg}: line {error.lineno}, column {error.colno}."
+            gettext("The file is not valid JSON: %(error)s: line %(line)s, column %(column)s.")
+            % {"error": error.msg, "line": error.lineno, "column": error.colno}
         ) from None
     except (ValueError, RecursionError) as error:
-        raise ImportRejected(f"The file is not valid JSON: {error}.") from None
+        raise ImportRejected(
+            gettext("The file is not valid JSON: %(error)s.") % {"error": error}
+        ) from None
     if not isinstance(data, dict):
         raise ImportRejected(
-            "The file is not a Spends Tracker export: its top level is not an object."
+            gettext("The file is not a Spends Tracker export: its top level is not an object.")
         )
     data["format_version"] = check_version(data.get("format_version", 1))
     if not any(key in data for key in SECTIONS):
-        raise ImportRejected(
-            "The file is not a Spends Tracker export: it has none of " + ", ".join(SECTIONS) + "."
-        )
+        raise ImportRejected(_no_section())
     for key in SECTIONS:
         if data.get(key) is None:
             data[key] = []
         elif not isinstance(data[key], list):
-            raise ImportRejected(f'"{key}" must be a list of records.')
+            raise ImportRejected(_not_a_list(key))
     return data

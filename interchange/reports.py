@@ -101,7 +101,7 @@ class ImportReport:
 
     def _messages(self, messages: list[str], total: int) -> list[str]:
         if total > len(messages):
-            return [*messages, f"… and {total - len(messages)} more"]
+            return [*messages, gettext("… and %(count)s more") % {"count": total - len(messages)}]
         return list(messages)
 
     def as_dict(self) -> dict:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from interchange.documents import SECTIONS
 from interchange.reports import ImportReport, Progress, no_progress, skipped_because
@@ -16,9 +16,35 @@ from preferences.selectors import preferred_currency_code
 BATCH = 1000
 
 
+# How a report names a record of the file: by its kind and place, and its id when it has one.
+# One sentence per kind, as each language puts the number and the id in its own order.
+_LABELS = {
+    "retailer": (
+        gettext_noop("retailer %(index)s"),
+        gettext_noop("retailer %(index)s (id %(id)s)"),
+    ),
+    "brand": (gettext_noop("brand %(index)s"), gettext_noop("brand %(index)s (id %(id)s)")),
+    "purchase": (
+        gettext_noop("purchase %(index)s"),
+        gettext_noop("purchase %(index)s (id %(id)s)"),
+    ),
+    "warranty": (
+        gettext_noop("warranty %(index)s"),
+        gettext_noop("warranty %(index)s (id %(id)s)"),
+    ),
+    "claim": (gettext_noop("claim %(index)s"), gettext_noop("claim %(index)s (id %(id)s)")),
+    "file": (gettext_noop("file %(index)s"), gettext_noop("file %(index)s (id %(id)s)")),
+}
+
+
 def label_of(noun: str, index: int, record) -> str:
+    """ "purchase 3 (id x)": the record at INDEX of the file's list of NOUNs, in the active
+    language."""
     raw = record.get("id") if isinstance(record, dict) else None
-    return f"{noun} {index}" + (f" (id {shown(raw)})" if raw not in (None, "") else "")
+    plain, with_id = _LABELS[noun]
+    if raw in (None, ""):
+        return gettext(plain) % {"index": index}
+    return gettext(with_id) % {"index": index, "id": shown(raw)}
 
 
 def shown(value) -> str:
@@ -177,6 +203,7 @@ class ImportBase:
         new = uuid.uuid4()
         if key is not None:
             self.report.warn(
-                f"{label}: the id {shown(key)!r} is not a UUID; imported with the id {new}"
+                gettext("%(record)s: the id %(id)s is not a UUID; imported with the id %(new)s")
+                % {"record": label, "id": repr(shown(key)), "new": new}
             )
         return new

@@ -3,7 +3,7 @@
 import uuid
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from catalog.models import CatalogEntry, Retailer
 from interchange import records
@@ -11,6 +11,27 @@ from interchange.importer.base import BATCH, ImportBase, label_of, shown
 from interchange.parsing import parse_id
 from interchange.records import RecordError, record_key
 from interchange.reports import skipped_because
+
+# What the import says of a retailer or a brand: a sentence for each, as languages give the
+# two words different genders.
+_SAID = {
+    "retailers": {
+        "merged": gettext_noop(
+            "%(record)s: the name %(name)s matches the retailer %(match)s; merged into it"
+        ),
+        "not_renamed": gettext_noop(
+            "%(record)s: not renamed to %(name)s, which another retailer has"
+        ),
+        "no_such": gettext_noop("%(record)s: retailer_id %(id)s refers to no retailer; left empty"),
+    },
+    "brands": {
+        "merged": gettext_noop(
+            "%(record)s: the name %(name)s matches the brand %(match)s; merged into it"
+        ),
+        "not_renamed": gettext_noop("%(record)s: not renamed to %(name)s, which another brand has"),
+        "no_such": gettext_noop("%(record)s: brand_id %(id)s refers to no brand; left empty"),
+    },
+}
 
 
 class CatalogImport(ImportBase):
@@ -36,7 +57,7 @@ class CatalogImport(ImportBase):
 
     def catalog(self, model: type[CatalogEntry], items: list) -> None:
         kind = "retailers" if model is Retailer else "brands"
-        noun = model._meta.verbose_name
+        noun = "retailer" if model is Retailer else "brand"
         items = [
             item if isinstance(item, tuple) else (label_of(noun, index, item), item)
             for index, item in enumerate(items, 1)
@@ -70,8 +91,8 @@ class CatalogImport(ImportBase):
                 self.counts[f"{kind}_merged"] += 1
                 self.report.outcome(label, "skip", match)
                 self.report.warn(
-                    f"{label}: the name {values['name']!r} matches the {noun} {match}; "
-                    "merged into it"
+                    gettext(_SAID[kind]["merged"])
+                    % {"record": label, "name": repr(values["name"]), "match": match}
                 )
                 continue
             uid = uid or self._new_id(key, label)
@@ -85,16 +106,16 @@ class CatalogImport(ImportBase):
         self.progress(noun.capitalize() + "s", len(items), len(items))
 
     def _update_entry(self, model, uid: uuid.UUID, values: dict, label: str) -> None:
+        kind = "retailers" if model is Retailer else "brands"
         owner = self._entry_named(model, values["name"])
         if owner not in (None, uid):
             self.report.warn(
-                f"{label}: not renamed to {values['name']!r}, which another "
-                f"{model._meta.verbose_name} has"
+                gettext(_SAID[kind]["not_renamed"])
+                % {"record": label, "name": repr(values["name"])}
             )
             del values["name"]
         values["updated_at"] = values["updated_at"] or timezone.now()
         model.objects.filter(pk=uid).update(**values)
-        kind = "retailers" if model is Retailer else "brands"
         self.counts[f"{kind}_updated"] += 1
 
     def _catalog_ref(self, model, key: str | None, name, label: str) -> uuid.UUID | None:
@@ -124,8 +145,5 @@ class CatalogImport(ImportBase):
                 self.ids[kind][key] = match
             return match
         if key is not None:
-            self.report.warn(
-                f"{label}: {model._meta.model_name}_id {shown(key)} refers to no "
-                f"{model._meta.verbose_name}; left empty"
-            )
+            self.report.warn(gettext(_SAID[kind]["no_such"]) % {"record": label, "id": shown(key)})
         return None

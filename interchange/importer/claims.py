@@ -67,7 +67,7 @@ class ClaimImport(WarrantyImport):
     def _warranty_ref(self, key: str | None, label: str) -> uuid.UUID | None:
         """The warranty a claim belongs to; None (reported) when it is not there."""
         if key is None:
-            self.report.error(f"{label}: warranty_id is missing; skipped")
+            self.report.error(skipped_because(label, gettext("warranty_id is missing")))
             return None
         if key in self.ids["warranties"]:
             return self.ids["warranties"][key]
@@ -75,8 +75,11 @@ class ClaimImport(WarrantyImport):
         if uid is not None and uid in self.present.get(Warranty, set()):
             return uid
         self.report.error(
-            f"{label}: its warranty {shown(key)} was not imported and is not in the database; "
-            "skipped"
+            skipped_because(
+                label,
+                gettext("its warranty %(warranty)s was not imported and is not in the database")
+                % {"warranty": shown(key)},
+            )
         )
         return None
 

@@ -38,7 +38,9 @@ class FileImport(PurchaseImport):
                 self._existing_file(uid, values)
                 continue
             if (purchase_id, sha256) in pairs:
-                self.report.warn(f"{label}: the purchase already has this file; skipped")
+                self.report.warn(
+                    skipped_because(label, gettext("the purchase already has this file"))
+                )
                 continue
             pairs.add((purchase_id, sha256))
             blob = known_blobs.get(sha256) or new_blobs.get(sha256)
@@ -106,8 +108,11 @@ class FileImport(PurchaseImport):
                 continue
             values["claim_id"] = None
             self.report.warn(
-                f"{label}: its claim {shown(key)} is not a claim of its purchase; "
-                "imported without the link"
+                gettext(
+                    "%(record)s: its claim %(claim)s is not a claim of its purchase; "
+                    "imported without the link"
+                )
+                % {"record": label, "claim": shown(key)}
             )
 
     def _known_blobs(self, hashes: set[str]) -> tuple[dict[str, Blob], set[tuple]]:
@@ -158,6 +163,9 @@ class FileImport(PurchaseImport):
             blob.missing = True
             self.counts["files_missing"] += count
             self.report.warn(
-                f"{label}: the file's content ({blob.name}) is neither in the archive nor in the "
-                "store; the attachment is kept and marked unavailable"
+                gettext(
+                    "%(record)s: the file's content (%(name)s) is neither in the archive nor in "
+                    "the store; the attachment is kept and marked unavailable"
+                )
+                % {"record": label, "name": blob.name}
             )

@@ -22,7 +22,7 @@ class RateImport(ImportBase):
             for rate in ExchangeRate.objects.filter(source=ExchangeRate.Source.MANUAL)
         }
         for index, record in enumerate(records, 1):
-            label = f"exchange rate {index}"
+            label = gettext("exchange rate %(index)s") % {"index": index}
             if not isinstance(record, dict):
                 self.report.warn(ignored_because(label, gettext("is not an object")))
                 continue

@@ -1,6 +1,9 @@
 """The household's settings in a version 2 file (docs/api.md §6.1)."""
 
+from django.utils.translation import gettext
+
 from interchange.importer.base import ImportBase
+from interchange.reports import ignored_because
 from preferences.models import Preference
 from preferences.selectors import PREFERENCE_DEFAULTS
 
@@ -13,7 +16,7 @@ class SettingsImport(ImportBase):
         if values is None:
             return
         if not isinstance(values, dict):
-            self.report.warn("settings: is not an object; ignored")
+            self.report.warn(ignored_because("settings", gettext("is not an object")))
             return
         stored = dict(Preference.objects.values_list("key", "value"))
         for key in PREFERENCE_DEFAULTS:
@@ -26,7 +29,13 @@ class SettingsImport(ImportBase):
                 or len(value) > 500
                 or "\x00" in value
             ):
-                self.report.warn(f"settings: {key} {value!r} is not a valid value; ignored")
+                self.report.warn(
+                    ignored_because(
+                        "settings",
+                        gettext("%(key)s %(value)s is not a valid value")
+                        % {"key": key, "value": repr(value)},
+                    )
+                )
                 continue
             if stored.get(key) == value or (key in stored and not self.update):
                 continue

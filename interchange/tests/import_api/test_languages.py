@@ -66,3 +66,35 @@ def test_a_missing_backup_is_said_in_german(api_client):
     response = api_client.post("/api/backup/20250101T000000Z/verify", HTTP_ACCEPT_LANGUAGE="de")
 
     assert assert_string_detail(response, 404) == "Sicherung nicht gefunden"
+
+
+def _upload(client, kind: str, name: str, content: bytes, **headers):
+    return client.post(
+        f"/api/import/{kind}?dry_run=true",
+        {"file": SimpleUploadedFile(name, content, "application/octet-stream")},
+        **headers,
+    )
+
+
+def test_a_refused_zip_import_says_why_in_german(api_client, household):
+    response = _upload(api_client, "zip", "sicherung.zip", b"not a zip", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert assert_string_detail(response, 400) == "Die Datei ist kein ZIP-Archiv."
+
+
+def test_a_refused_zip_import_stays_english_without_a_language(api_client, household):
+    response = _upload(api_client, "zip", "backup.zip", b"not a zip")
+
+    assert assert_string_detail(response, 400) == "The file is not a ZIP archive."
+
+
+def test_a_json_import_s_warnings_name_the_records_in_german(api_client, household):
+    document = {"format_version": 2, "retailers": [{"id": "laden-1", "name": "Eckladen"}]}
+
+    response = _upload(
+        api_client, "json", "export.json", json.dumps(document).encode(), HTTP_ACCEPT_LANGUAGE="de"
+    )
+
+    assert response.status_code == 200, response.content
+    [warning] = response.json()["warnings"]
+    assert warning.startswith("Händler 1 (ID laden-1): Die ID 'laden-1' ist keine UUID; mit der ID")
