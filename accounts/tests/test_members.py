@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
-from django.utils import translation
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.access import role_of
 from accounts.models import AuditEvent, Invitation, Role
