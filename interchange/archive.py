@@ -201,22 +201,7 @@ class Archive:
         entries, ignored, unpacked = {}, [], 0
         for info in self.zip.infolist():
             name = info.filename
-            if _leaves_archive(name):
-                raise ImportRejected(
-                    gettext(
-                        "The archive entry %(name)s points outside the archive; nothing was "
-                        "imported."
-                    )
-                    % {"name": repr(name)}
-                )
-            if (info.external_attr >> 16) & _FILE_TYPE_BITS == _SYMLINK:
-                raise ImportRejected(
-                    gettext("The archive entry %(name)s is a symbolic link.") % {"name": repr(name)}
-                )
-            if info.flag_bits & 0x1:
-                raise ImportRejected(
-                    gettext("The archive entry %(name)s is encrypted.") % {"name": repr(name)}
-                )
+            _refuse_unsafe_entry(info)
             if info.is_dir():
                 continue
             if name in entries:
@@ -240,17 +225,7 @@ class Archive:
                 % {"size": format_number(unpacked), "limit": format_number(limit)}
             )
         if ignored:
-            entries_named = ", ".join(ignored[:10])
-            if len(ignored) > 10:
-                warning = gettext(
-                    "Ignored archive entries that are not part of the format: %(entries)s and "
-                    "%(more)s more"
-                ) % {"entries": entries_named, "more": len(ignored) - 10}
-            else:
-                warning = gettext(
-                    "Ignored archive entries that are not part of the format: %(entries)s"
-                ) % {"entries": entries_named}
-            self.warnings.append(warning)
+            self.warnings.append(_ignored_warning(ignored))
         if "data.json" not in entries:
             raise ImportRejected(gettext("The archive has no data.json at its root."))
         data_info = entries["data.json"]
@@ -439,3 +414,34 @@ class Archive:
                     store_file(name, File(member, name=name))
                 written.append(name)
             progress("Storing files", done, len(names))
+
+
+def _refuse_unsafe_entry(info: zipfile.ZipInfo) -> None:
+    """Raise ImportRejected for an entry that would write outside the import, link elsewhere,
+    or cannot be read (encrypted)."""
+    name = info.filename
+    if _leaves_archive(name):
+        raise ImportRejected(
+            gettext("The archive entry %(name)s points outside the archive; nothing was imported.")
+            % {"name": repr(name)}
+        )
+    if (info.external_attr >> 16) & _FILE_TYPE_BITS == _SYMLINK:
+        raise ImportRejected(
+            gettext("The archive entry %(name)s is a symbolic link.") % {"name": repr(name)}
+        )
+    if info.flag_bits & 0x1:
+        raise ImportRejected(
+            gettext("The archive entry %(name)s is encrypted.") % {"name": repr(name)}
+        )
+
+
+def _ignored_warning(ignored: list[str]) -> str:
+    """The warning naming the entries the format does not know (the first ten)."""
+    entries_named = ", ".join(ignored[:10])
+    if len(ignored) > 10:
+        return gettext(
+            "Ignored archive entries that are not part of the format: %(entries)s and %(more)s more"
+        ) % {"entries": entries_named, "more": len(ignored) - 10}
+    return gettext("Ignored archive entries that are not part of the format: %(entries)s") % {
+        "entries": entries_named
+    }
