@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from accounts.models import AuditEvent
 from accounts.services import audit_record
@@ -83,12 +83,14 @@ def job_create(kind: str, *, params: dict | None = None, backup=None, enqueue: b
     """Create a pending job; raise JobBusy when another one is active.
 
     With ENQUEUE, the job is handed to the task worker once its row is committed; otherwise the
-    caller runs it (`job_run`).
+    caller runs it (`job_run`). The job keeps the language it was asked for in (the person's,
+    for a page or the API), so that its errors are written in it (backups.runner).
     """
     jobs_fail_abandoned()
+    params = {**(params or {}), "language": get_language()}
     try:
         with transaction.atomic():
-            job = Job.objects.create(kind=kind, params=params or {}, backup=backup)
+            job = Job.objects.create(kind=kind, params=params, backup=backup)
     except IntegrityError:
         raise JobBusy(Job.objects.filter(active=True).first()) from None
     if enqueue:

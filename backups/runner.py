@@ -9,7 +9,7 @@ import logging
 import threading
 
 from django.db import DatabaseError, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from backups import services
@@ -47,7 +47,11 @@ def job_run(job_id, *, progress=None) -> Job | None:
     heartbeat = _Heartbeat(job.pk)
     heartbeat.start()
     try:
-        result = _handlers()[job.kind](job, progress)
+        # In the language the job was asked in (backups.jobs.job_create): its refusals name a
+        # file or a size, so they cannot be translated once stored. The stages and the fixed
+        # messages are stored in English and translated when shown (backups/api.py).
+        with translation.override(job.params.get("language")):
+            result = _handlers()[job.kind](job, progress)
     except Exception as error:
         if isinstance(error, _REFUSALS):  # a damaged archive, a missing backup: not a bug
             logger.warning("The %s job %s failed: %s", job.kind, job.pk, error)

@@ -2,11 +2,15 @@
 worker stores it in English, with no person's language, and the API translates it when shown,
 its numbers in the request's number style."""
 
-import pytest
-from django.utils import timezone
+import zipfile
 
+import pytest
+from django.utils import timezone, translation
+
+from backups.jobs import restore_start
 from backups.models import Job, JobKind, JobStatus
 from backups.progress import progress_message
+from backups.runner import job_run
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,22 @@ def test_a_fixed_message_is_translated_too(api_client):
 
     assert response.json()["job"]["message"] == "Wird gestartet"
     assert response.json()["job"]["id"] == str(job.pk)
+
+
+def test_a_restore_refused_in_the_worker_is_written_in_the_language_it_was_asked_in(tmp_path):
+    """The refusal names the entry, so it cannot be translated once stored: the worker writes
+    it in the language of the person who asked for the restore (backups.runner)."""
+    archive = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(archive, "w") as damaged:
+        damaged.writestr("../outside.txt", "x")
+    with translation.override("de"):
+        job = restore_start(path=archive, enqueue=False)
+
+    job = job_run(job.pk)  # the worker: no language of its own
+
+    assert job.status == JobStatus.FAILED
+    assert job.error == (
+        "Der Archiveintrag '../outside.txt' zeigt aus dem Archiv heraus; es wurde nichts "
+        "importiert."
+    )
+    assert job.message == "Failed"  # a fixed message stays English, said when shown
