@@ -19,12 +19,16 @@ sentence, decided once for every language:
   finished sentence gets a capital first letter, so a label may start it in any language.
 - The lists pydantic names ("Choose one of 'a', 'b' or 'c'.") are joined again with the
   language's "or".
+- An error type this table does not know keeps pydantic's own sentence in English, which names
+  the problem precisely; in the other languages it becomes `_NOT_VALID` with the field's name,
+  since pydantic speaks only English. The validators' own sentences (type "value_error") are
+  already in the request's language.
 """
 
 import re
 
 from django.utils.text import get_text_list
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 # (field, error type) → the sentence. Looked up first; "*" stands for any field.
 _PRODUCT_NAME_REQUIRED = gettext_lazy("A product name is required.")
@@ -37,6 +41,9 @@ _REQUIRED = gettext_lazy("%(label)s is required.")
 _DATE_FORMAT = gettext_lazy("Enter the %(label)s as YYYY-MM-DD.")
 _WHOLE_NUMBER = gettext_lazy("Enter the %(label)s as a whole number.")
 _CHOOSE_ONE = gettext_lazy("Choose one of %(expected)s.")
+_NOT_VALID = gettext_lazy("%(label)s: this value is not valid.")
+# The validators' own sentences, written in the request's language where they are raised.
+_OWN_SENTENCES = {"value_error", "assertion_error"}
 
 FIELD_MESSAGES = {
     ("product_name", "missing"): _PRODUCT_NAME_REQUIRED,
@@ -179,8 +186,9 @@ def readable_message(item: dict) -> str:
     if field in {"", "body", "payload"}:
         field = ""  # the whole body: a rule between fields, like a warranty's end or length
     template = FIELD_MESSAGES.get((field, kind)) or FIELD_MESSAGES.get(("*", kind))
-    if template is None:
+    if template is None and (kind in _OWN_SENTENCES or get_language().startswith("en")):
         return _sentence(item.get("msg", ""))
+    template = template or _NOT_VALID
     values = {**(item.get("ctx") or {}), "label": field_label(field)}
     if "expected" in values:
         values["expected"] = _choices(values["expected"])

@@ -263,3 +263,21 @@ def test_the_activity_page_shows_the_trails_fixed_words_in_the_readers_language(
     assert "command line" in english and "all data" in english
     assert api_user.username in german
     assert "all data" in AuditEvent.objects.values_list("target", flat=True)  # stored as it was
+
+
+def test_an_error_type_without_a_sentence_of_its_own_is_still_said_in_german():
+    """Pydantic speaks English only: its sentence stays for English readers, and the others
+    read the field's name with a sentence of their language (spends_tracker/validation.py)."""
+
+    item = {
+        "type": "list_type",
+        "loc": ["body", "payload", "tags"],
+        "msg": "Input should be a valid list",
+    }
+    with translation.override("de"):
+        german = readable_message(item)
+    with translation.override("en"):
+        english = readable_message(item)
+
+    assert german == "Schlagwörter: Dieser Wert ist ungültig."
+    assert english == "Input should be a valid list."
