@@ -39,7 +39,7 @@ from kernel.limits import (
     held_while_streaming,
     no_free_slot_response,
 )
-from kernel.schemas import COMMON_ERRORS, ErrorOut
+from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut
 from purchases.blobs import streamed_uploads
 
 router = Router(tags=["Data management"])
@@ -288,7 +288,7 @@ def save_mapping(request, payload: MappingIn):
     )
 
 
-@router.delete("/import/mappings/{mapping_id}", response={204: None, **COMMON_ERRORS})
+@router.delete("/import/mappings/{mapping_id}", response={204: None, **NOT_FOUND, **COMMON_ERRORS})
 def delete_mapping(request, mapping_id: uuid.UUID):
     """Delete a saved mapping (the shipped presets stay)."""
     if not saved_mappings.mapping_delete(mapping_id=mapping_id):
