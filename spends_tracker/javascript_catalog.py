@@ -10,6 +10,7 @@ the page is in.
 
 import functools
 import hashlib
+from pathlib import Path
 
 import django
 from django.conf import settings
@@ -28,7 +29,7 @@ def catalogue_version() -> str:
     catalogue also carries Django's own scripts' strings and its date formats)."""
     digest = hashlib.sha256(django.get_version().encode())
     for locale_path in settings.LOCALE_PATHS:
-        for path in sorted(type(settings.BASE_DIR)(locale_path).glob("*/LC_MESSAGES/*.mo")):
+        for path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.mo")):
             digest.update(path.as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
