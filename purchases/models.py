@@ -185,6 +185,13 @@ class Purchase(AuthoredModel, VersionedModel):
                 condition=Q(return_deadline__isnull=False),
                 name="purchase_return_deadline_idx",
             ),
+            # The inventory counts the purchases without a rate on every visit: few have none,
+            # so the count reads this small index instead of every purchase.
+            models.Index(
+                fields=["id"],
+                condition=Q(base_price__isnull=True),
+                name="purchase_without_rate_idx",
+            ),
             # Analytics group one currency's purchases by month, retailer, brand or product
             # and sum their prices: with the price included (PostgreSQL), each is answered from
             # an index alone.

@@ -42,10 +42,25 @@ def test_tag_suggestions_are_the_households_tags_once_each(django_assert_num_que
     PurchaseFactory(tags=" TV , kitchen,,")
     PurchaseFactory(tags=None)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the data version, then the distinct tag strings
         suggestions = tag_suggestions()
     # One spelling of each (whichever was met first), sorted regardless of case.
     assert [tag.lower() for tag in suggestions] == ["kitchen", "living room", "tv"]
+
+
+@pytest.mark.django_db
+def test_tag_suggestions_are_kept_until_the_data_changes(django_assert_num_queries):
+    from purchases.selectors import tag_suggestions
+    from purchases.services import purchase_create
+
+    PurchaseFactory(tags="tv")
+    assert tag_suggestions() == ["tv"]
+    with django_assert_num_queries(1):  # the data version alone
+        assert tag_suggestions() == ["tv"]
+
+    purchase_create(data={"product_name": "Lamp", "price": "5", "tags": "lighting"})
+
+    assert tag_suggestions() == ["lighting", "tv"]
 
 
 def test_tags_split_into_names_without_blanks_or_repeats():

@@ -152,7 +152,7 @@ def test_an_empty_inventory_invites_the_first_purchase(owner_client):
     assert "Add your first purchase" in content
 
 
-def test_a_page_of_purchases_with_warranties_and_files_takes_fourteen_queries(
+def test_a_page_of_purchases_with_warranties_and_files_takes_fifteen_queries(
     owner_client, django_assert_num_queries
 ):
     for index in range(15):
@@ -166,9 +166,9 @@ def test_a_page_of_purchases_with_warranties_and_files_takes_fourteen_queries(
             )
     # session, user, their role, preferences, count, the filtered total (with the preferences
     # again for its currency), page (with each row's attachment count and thumbnail), warranties
-    # of the page, retailers, brands, purchases without a rate, the household's tags (the form's
-    # suggestions), the receipts waiting for review
-    with django_assert_num_queries(14):
+    # of the page, retailers, brands, purchases without a rate, the data version and the
+    # household's tags (the form's suggestions; the cache is empty), the receipts waiting for review
+    with django_assert_num_queries(15):
         response = owner_client.get(URL)
     assert len(response.context["page"]) == 15
     counts = sorted(purchase.attachment_count for purchase in response.context["page"])
