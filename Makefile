@@ -81,7 +81,7 @@ test: $(BIN)/.dev $(ASSETS) $(CHROMIUM) $(TESSERACT) $(DOVECOT)
 	$(BIN)/pytest -n auto --durations=15
 
 # The lane to run while working: everything but the browser, S3 and multi-process tests.
-test-fast: $(BIN)/.dev $(DOVECOT)
+test-fast: $(BIN)/.dev
 	$(BIN)/pytest -n auto -m "not browser and not s3 and not slow"
 
 lint: $(BIN)/.dev $(XGETTEXT)

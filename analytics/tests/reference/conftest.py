@@ -16,7 +16,7 @@ from preferences.services import preferences_update
 
 # The fast lane (`make test-fast`) compares the first seeds, which already draw every base
 # currency and several of the days; the full suite compares all of them.
-FAST_LANE_SEEDS = 6
+FAST_LANE_SEEDS = 4
 
 
 @pytest.fixture(
