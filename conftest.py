@@ -52,6 +52,15 @@ def pytest_collection_modifyitems(items):
         for fixture, marker in MARKERS_BY_FIXTURE.items():
             if fixture in item.fixturenames:
                 item.add_marker(marker)
+    # The longest tests first (seconds to a minute each, against milliseconds), so that the
+    # test processes finish together rather than one waiting for another's last long test.
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
 
 
 @pytest.fixture(scope="session")
