@@ -9,10 +9,8 @@ version costs one indexed read.
 
 import functools
 
-from django.core.cache import cache
-
 from kernel import clock
-from kernel.versioning import data_version
+from kernel.versioning import cached_under_version, version_key
 
 TIMEOUT_SECONDS = 24 * 60 * 60
 
@@ -23,17 +21,20 @@ def cached_figure(compute):
     @functools.wraps(compute)
     def wrapper(**kwargs):
         today = kwargs.get("today") or clock.today()
-        key = figure_key(compute, today, kwargs)
-        value = cache.get(key)
-        if value is None:
-            value = compute(**{**kwargs, "today": today})
-            cache.set(key, value, TIMEOUT_SECONDS)
-        return value
+        return cached_under_version(
+            _figure_name(compute, today, kwargs),
+            lambda: compute(**{**kwargs, "today": today}),
+            TIMEOUT_SECONDS,
+        )
 
     return wrapper
 
 
+def _figure_name(compute, today, kwargs: dict) -> str:
+    arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
+    return f"analytics:{compute.__name__}:{today}:{arguments}"
+
+
 def figure_key(compute, today, kwargs: dict) -> str:
     """The cache key of COMPUTE(**KWARGS) for TODAY under the current data version."""
-    arguments = ",".join(f"{key}={kwargs[key]}" for key in sorted(kwargs))
-    return f"analytics:{compute.__name__}:{today}:{data_version()}:{arguments}"
+    return version_key(_figure_name(compute, today, kwargs))

@@ -1,6 +1,7 @@
 """The data version: one token that changes with the household's data (see DataVersion).
 
-The dashboard caches its figures per version (`analytics/cache.py`), and the summaries decide by
+The dashboard caches its figures per version (`analytics/cache.py`, through
+`cached_under_version()`), and the summaries decide by
 it whether they reflect the data (`kernel/summaries.py`). The write services replace it
 themselves, explicitly, by calling `data_changed()` in the transaction that writes (docs/
 architecture.md §3, "Writes"); no model or queryset does it behind their back.
@@ -25,7 +26,9 @@ replaced token stops being the current one. So the marker still pending on the c
 
 import threading
 import uuid
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from kernel.models import DataVersion
@@ -39,6 +42,25 @@ def data_version() -> str:
     # Something may now be cached under this token: the next write must replace it.
     version_settled()
     return token or "none"
+
+
+def version_key(key: str) -> str:
+    """KEY with the current data version appended: a cache key no longer read once data changes."""
+    return f"{key}:{data_version()}"
+
+
+def cached_under_version(key: str, compute: Callable[[], object], timeout: int):
+    """COMPUTE()'s value, kept in Django's cache under KEY and the data version.
+
+    Every write replaces the version, so a value is never served after the data it was computed
+    from has changed. Costs one indexed read when the value is cached. None is never cached.
+    """
+    versioned = version_key(key)
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, timeout)
+    return value
 
 
 def data_changed() -> None:

@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -20,7 +19,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from kernel.hooks import receipt_lines
 from kernel.money import quantize_in
-from kernel.versioning import data_version
+from kernel.versioning import cached_under_version
 from purchases.models import Attachment, FileType, Purchase, tag_names_of
 from purchases.search import purchases_matching, purchases_ranked, search_words
 from purchases.thumbnails import THUMBNAIL_TYPES
@@ -235,17 +234,19 @@ def tag_suggestions() -> list[str]:
 
     Every inventory page offers them, and reading the distinct tag strings walks every purchase
     (30 ms at 100,000), so they are kept in the cache under the data version (one indexed read),
-    which every write replaces. The model's ordering is cleared: its columns would join the
-    DISTINCT and make every purchase distinct.
+    which every write replaces.
     """
-    key = f"purchases:tag_suggestions:{data_version()}"
-    suggestions = cache.get(key)
-    if suggestions is None:
-        names: dict[str, str] = {}
-        tag_strings = Purchase.objects.exclude(tags=None).order_by().values_list("tags", flat=True)
-        for tags in tag_strings.distinct():
-            for name in tag_names_of(tags):
-                names.setdefault(name.lower(), name)
-        suggestions = sorted(names.values(), key=str.lower)[:TAG_SUGGESTIONS_MAX]
-        cache.set(key, suggestions, TAG_SUGGESTIONS_SECONDS)
-    return suggestions
+    return cached_under_version(
+        "purchases:tag_suggestions", _tag_suggestions_read, TAG_SUGGESTIONS_SECONDS
+    )
+
+
+def _tag_suggestions_read() -> list[str]:
+    names: dict[str, str] = {}
+    # The model's ordering is cleared: its columns would join the DISTINCT and make every
+    # purchase distinct.
+    tag_strings = Purchase.objects.exclude(tags=None).order_by().values_list("tags", flat=True)
+    for tags in tag_strings.distinct():
+        for name in tag_names_of(tags):
+            names.setdefault(name.lower(), name)
+    return sorted(names.values(), key=str.lower)[:TAG_SUGGESTIONS_MAX]

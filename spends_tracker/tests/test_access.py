@@ -213,11 +213,10 @@ def _role_answer_problems(client, user, pattern) -> list[str]:
                 problems.append(f"{where}: refused by role")
         elif response.status_code != 403:
             problems.append(f"{where}: not refused")
-        elif not (
-            escape(denial_reason(user, needed)) in _refusal_text(response)
-            or denial_reason(user, needed) in _refusal_text(response)
-        ):
-            problems.append(f"{where}: refused without saying why")
+        else:
+            reason, text = denial_reason(user, needed), _refusal_text(response)
+            if escape(reason) not in text and reason not in text:
+                problems.append(f"{where}: refused without saying why")
     return problems
 
 
