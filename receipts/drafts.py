@@ -33,10 +33,36 @@ def draft_add(
     A MESSAGE_ID already made into a draft returns that draft unchanged: a forwarded e-mail
     becomes one draft, however many times the mailbox is read.
     """
+    draft, _made = draft_add_once(
+        upload=upload,
+        filename=filename,
+        actor=actor,
+        source=source,
+        message_id=message_id,
+        subject=subject,
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_add_once(
+    *,
+    upload,
+    filename: str,
+    actor=None,
+    source: str = DraftSource.UPLOAD,
+    message_id: str | None = None,
+    subject: str = "",
+) -> tuple[Draft, bool]:
+    """`draft_add`, and whether this call made the draft (False: MESSAGE_ID's draft existed).
+
+    The answer comes from the same statement that finds the draft: a caller that asked first
+    and added after could be answered by a draft another process committed in between.
+    """
     if message_id is not None:
         existing = Draft.objects.filter(message_id=message_id).first()
         if existing is not None:
-            return existing
+            return existing, False
     blob, mime_type = blob_for_upload(upload, filename)
     draft = Draft.objects.create(
         blob=blob,
@@ -49,7 +75,7 @@ def draft_add(
     )
     blob_referenced(blob)
     reading_request(blob=blob, mime_type=mime_type)
-    return draft
+    return draft, True
 
 
 @transaction.atomic

@@ -5,10 +5,10 @@ receipt.
 Which messages are new is kept by the mailbox itself: a message made into a draft gets the
 keyword `$SpendsDraft` (or, on a server that keeps no keywords, the \\Seen flag), and only
 messages without it are fetched. The draft is committed before the message is marked, so a crash
-between the two leaves a message that is fetched again, and `draft_add`'s Message-ID rule makes
-it the same draft: two schedulers reading one mailbox, or a poll after a crash, never make a
-message into two drafts. A draft dismissed stays dismissed: its message is marked and not read
-again.
+between the two leaves a message that is fetched again, and `draft_add_once`'s Message-ID rule
+makes it the same draft, counted as known: two schedulers reading one mailbox, or a poll after a
+crash, never make a message into two drafts. A draft dismissed stays dismissed: its message is
+marked and not read again.
 """
 
 import hashlib
@@ -22,12 +22,12 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
 from kernel.outbound import TargetRefused, target_check
-from receipts.drafts import draft_add
+from receipts.drafts import draft_add_once
 from receipts.models import Draft, DraftSource
 
 logger = logging.getLogger(__name__)
@@ -151,18 +151,13 @@ def _message_to_draft(message: MailMessage) -> str:
         return "too_large"
     filename = _filename(message.subject, message_id)
     try:
-        # The question and the draft in one transaction, so that the count is right when
-        # another scheduler makes the same draft (draft_add would return theirs).
-        with transaction.atomic():
-            if Draft.objects.filter(message_id=message_id).exists():
-                return "known"
-            draft_add(
-                upload=SimpleUploadedFile(filename, raw, content_type="message/rfc822"),
-                filename=filename,
-                source=DraftSource.EMAIL,
-                message_id=message_id,
-                subject=message.subject,
-            )
+        _draft, made = draft_add_once(
+            upload=SimpleUploadedFile(filename, raw, content_type="message/rfc822"),
+            filename=filename,
+            source=DraftSource.EMAIL,
+            message_id=message_id,
+            subject=message.subject,
+        )
     except IntegrityError:
         # Another scheduler made it a draft at the same moment: the unique Message-ID held.
         if Draft.objects.filter(message_id=message_id).exists():
@@ -172,7 +167,7 @@ def _message_to_draft(message: MailMessage) -> str:
     except Exception:
         logger.exception("Forwarded e-mail %s could not be kept", message_id)
         return "failed"
-    return "drafts"
+    return "drafts" if made else "known"
 
 
 def _filename(subject: str, message_id: str) -> str:

@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from purchases.models import Attachment, Blob, FileType
 from purchases.services import attachment_add
 from purchases.tests.factories import PurchaseFactory
-from receipts.drafts import DraftClosed, draft_add, draft_confirm, draft_dismiss
+from receipts.drafts import (
+    DraftClosed,
+    draft_add,
+    draft_add_once,
+    draft_confirm,
+    draft_dismiss,
+)
 from receipts.models import Draft, DraftStatus, ReadingStatus, ReceiptReading
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +107,20 @@ def test_a_forwarded_e_mail_becomes_one_draft_however_often_it_is_seen():
 
     assert again.pk == first.pk
     assert Draft.objects.count() == 1
+
+
+def test_adding_a_message_once_says_whether_this_call_made_its_draft():
+    name = "07-email-email-en-gbp.eml"
+
+    def add():
+        return draft_add_once(
+            upload=upload(name, "message/rfc822"), filename=name, source="email", message_id="<c@d>"
+        )
+
+    (first, made_first), (again, made_again) = add(), add()
+
+    assert (made_first, made_again) == (True, False)
+    assert again.pk == first.pk
 
 
 def test_a_receipt_attached_to_a_purchase_is_read_but_not_a_photo(

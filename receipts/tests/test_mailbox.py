@@ -171,21 +171,21 @@ def test_one_message_that_fails_does_not_stop_the_others_and_is_tried_again(
     mailbox_server, monkeypatch, caplog
 ):
     mailbox_server.deliver(sample(ARGOS), sample("08-email-email-de-eur.eml"))
-    real_draft_add = mailbox_module.draft_add
+    real_draft_add_once = mailbox_module.draft_add_once
 
     def failing_for_argos(**kwargs):
         if "argos" in kwargs["message_id"]:
             raise OSError("disk full")
-        return real_draft_add(**kwargs)
+        return real_draft_add_once(**kwargs)
 
-    monkeypatch.setattr(mailbox_module, "draft_add", failing_for_argos)
+    monkeypatch.setattr(mailbox_module, "draft_add_once", failing_for_argos)
     report = mailbox_poll()
 
     assert (report.drafts, report.failed) == (1, 1)
     assert "could not be kept" in caplog.text and "disk full" in caplog.text
     assert [MARK in flags for flags in mailbox_server.flags()] == [False, True]
 
-    monkeypatch.setattr(mailbox_module, "draft_add", real_draft_add)
+    monkeypatch.setattr(mailbox_module, "draft_add_once", real_draft_add_once)
     assert mailbox_poll().drafts == 1
     assert Draft.objects.count() == 2
 
