@@ -34,7 +34,7 @@ from warranties.models import (
     warranty_expiring_condition,
     warranty_status_conditions,
 )
-from warranties.selectors import claims_prefetch
+from warranties.selectors import warranties_with_claims
 
 ZERO = Decimal("0")
 
@@ -513,5 +513,5 @@ def recent_warranties(*, limit: int = 10, with_claims: bool = True):
         "purchase", "created_by", "updated_by"
     )
     if with_claims:
-        warranties = warranties.prefetch_related(claims_prefetch())
+        warranties = warranties_with_claims(warranties)
     return warranties.order_by("-created_at", "-id")[:limit]

@@ -7,7 +7,6 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from django.db import connection
 from django.db.models import Subquery
 from django.utils.translation import gettext
 from ninja import Schema
@@ -210,9 +209,10 @@ def rows_by_keys(queryset, skip: int, limit: int, shown):
     """Rows SKIP to SKIP + LIMIT of QUERYSET, as the SHOWN queryset loads them.
 
     The page's primary keys are chosen in a subquery that sorts the matching rows reading only
-    what it orders by; SHOWN (with its joins and prefetches) then reads those rows alone. SQLite
-    otherwise joins every match before sorting: 36 of a 57 ms search at 100,000 purchases. Still
-    one query.
+    what it orders by; SHOWN (with its joins and prefetches) then reads those rows alone. Both
+    databases otherwise join every match before sorting: on SQLite 36 of a 57 ms search at
+    100,000 purchases; on PostgreSQL a ranked search of 12,000 matches sorted them with all
+    their joined columns (50 ms, 16 ms by key). Still one query.
     """
     keys = queryset.values("pk")[skip : skip + limit]
     return shown.filter(pk__in=Subquery(keys)).order_by(*queryset.query.order_by)
@@ -221,12 +221,10 @@ def rows_by_keys(queryset, skip: int, limit: int, shown):
 def paginate(queryset, *, skip: int, limit: int, shown=None) -> dict:
     """Return one page of QUERYSET in the envelope shape: one COUNT and one SELECT.
 
-    With SHOWN, the page's rows are loaded by that queryset on SQLite (see `rows_by_keys`).
+    With SHOWN, the page's rows are loaded by that queryset (see `rows_by_keys`).
     """
     total = queryset.count()
-    # PostgreSQL already limits before it joins, and there the subquery costs only its building
-    # (1 to 2 ms): the plain slice is used.
-    if shown is None or connection.vendor != "sqlite":
+    if shown is None:
         rows = queryset[skip : skip + limit]
     else:
         rows = rows_by_keys(queryset, skip, limit, shown)

@@ -14,7 +14,7 @@ from kernel.models import AuthoredModel, TimeStampedModel, VersionedModel, Versi
 from kernel.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MONEY_QUANTUM
 from preferences.selectors import preferred_currency_code
 from warranties.models import Warranty, primary_warranty_of
-from warranties.selectors import claims_prefetch
+from warranties.selectors import warranties_with_claims
 
 
 def default_currency_code() -> str:
@@ -29,12 +29,13 @@ class PurchaseStatus(models.TextChoices):
 
 class PurchaseQuerySet(VersionedQuerySet):
     def with_details(self, *, claims: bool = True):
-        """Load what a purchase object of the API shows, in four queries for any page size.
+        """Load what a purchase object of the API shows: two queries for any page size, and two
+        more when any of its warranties has claims.
 
         Retailer, brand and the people who added and changed it are joined; all warranties
         (with the same people, ordered by end date) are prefetched into `warranty_list`, from
         which `primary_warranty` and each warranty's status are read in Python, and their
-        claims with their documents (two queries: `warranties.selectors.claims_prefetch`; CLAIMS
+        claims with their documents (`warranties.selectors.warranties_with_claims`; CLAIMS
         false leaves them out, for pages that do not show them).
         (Annotating the primary warranty with subqueries cost more to build and run than the
         whole page.)
@@ -43,7 +44,7 @@ class PurchaseQuerySet(VersionedQuerySet):
             "warranty_end", "created_at", "id"
         )
         if claims:
-            warranties = warranties.prefetch_related(claims_prefetch())
+            warranties = warranties_with_claims(warranties)
         return self.select_related(
             "retailer", "brand", "created_by", "updated_by"
         ).prefetch_related(Prefetch("warranties", queryset=warranties, to_attr="warranty_list"))

@@ -24,8 +24,8 @@ from warranties.schemas import (
 )
 from warranties.selectors import (
     claim_list,
-    claims_prefetch,
     claims_shown,
+    warranties_with_claims,
     warranty_list,
     warranty_list_expiring,
 )
@@ -49,9 +49,9 @@ CLAIM_NOT_NULL_FIELDS = {"opened_on", "status", "currency_code", "document_ids"}
 
 def _warranty(warranty_id: str) -> Warranty:
     return get_or_404(
-        Warranty.objects.with_status()
-        .select_related("purchase", "created_by", "updated_by")
-        .prefetch_related(claims_prefetch()),
+        warranties_with_claims(Warranty.objects.with_status()).select_related(
+            "purchase", "created_by", "updated_by"
+        ),
         warranty_id,
         WARRANTY_NOT_FOUND,
     )
@@ -67,9 +67,7 @@ def list_warranties(request, filters: Query[WarrantyFilters]):
     warranties = warranty_list(
         status=filters.status, expiring_soon=filters.expiring_soon, purchase_id=filters.purchase_id
     )
-    return paginate(
-        warranties.prefetch_related(claims_prefetch()), skip=filters.skip, limit=filters.limit
-    )
+    return paginate(warranties_with_claims(warranties), skip=filters.skip, limit=filters.limit)
 
 
 # Declared before /warranties/{warranty_id}, which would otherwise take "expiring" for an id.
@@ -81,7 +79,7 @@ def list_expiring_warranties(request, response: HttpResponse, query: Query[Expir
     """
     warranties = warranty_list_expiring(days=query.days)
     response["X-Total-Count"] = str(warranties.count())
-    return list(warranties.prefetch_related(claims_prefetch())[: query.limit])
+    return list(warranties_with_claims(warranties)[: query.limit])
 
 
 @router.post("/warranties", response={201: WarrantyDetailOut, **NOT_FOUND, **COMMON_ERRORS})

@@ -130,6 +130,41 @@ class WarrantyQuerySet(VersionedQuerySet):
         return self.filter(purchase=OuterRef("pk")).primary_first()[:1]
 
 
+class ClaimsIfAny:
+    """The prefetcher behind `Prefetch("claims_if_any", queryset=…, to_attr=…)`: a warranty's
+    claims, asked of the database only for the warranties whose `has_claims` annotation is true
+    (all of them when it is missing); the others get an empty list without a query.
+
+    Most warranties never have a claim, and asking for the claims of a page of them cost about a
+    third of one purchase's request (docs/performance.md, "One purchase"). Django's prefetching
+    takes any class attribute with `get_prefetch_querysets`, as it does a GenericForeignKey; this
+    does what its reverse foreign-key manager does, for the warranties asked about.
+    """
+
+    def __get__(self, instance, owner=None):
+        return self
+
+    def get_prefetch_querysets(self, instances, querysets=None):
+        queryset = querysets[0] if querysets else Claim.objects.all()
+        asked = {w.pk: w for w in instances if getattr(w, "has_claims", True)}
+        if asked:
+            queryset = queryset.filter(warranty__in=list(asked.values()))
+            # As Django's own reverse manager does: each claim knows its warranty, unread.
+            for claim in queryset:
+                claim.warranty = asked[claim.warranty_id]
+        else:
+            queryset = queryset.none()
+        return queryset, _warranty_id_of, _pk_of, False, "claims_if_any", False
+
+
+def _warranty_id_of(claim):
+    return claim.warranty_id
+
+
+def _pk_of(warranty):
+    return warranty.pk
+
+
 class Warranty(AuthoredModel, VersionedModel):
     """A promise that a purchase will be repaired or replaced until `warranty_end`.
 
@@ -153,6 +188,7 @@ class Warranty(AuthoredModel, VersionedModel):
     )
 
     objects = WarrantyQuerySet.as_manager()
+    claims_if_any = ClaimsIfAny()
 
     class Meta:
         verbose_name_plural = "warranties"

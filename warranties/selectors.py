@@ -1,6 +1,16 @@
 import datetime
 
-from django.db.models import Case, DateField, F, IntegerField, Prefetch, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+)
 
 from kernel import clock
 from kernel.hooks import purchases_searched
@@ -128,15 +138,32 @@ def claims_follow_up_due(*, today: datetime.date | None = None):
 
 
 def claims_prefetch(to_attr: str = "claim_list") -> Prefetch:
-    """Prefetch a warranty's claims as the partial shows them (`claims_shown`) into TO_ATTR.
+    """Prefetch a warranty's claims as the partial shows them into TO_ATTR, newest first.
 
-    For lists of warranties (the warranties page, the API): three queries more for any page.
+    Each claim's warranty is the warranty it was read for (and that warranty's purchase whatever
+    the warranty's queryset joined); its people are joined and its documents prefetched. On
+    warranties annotated `has_claims` (`warranties_with_claims`), only those that have any are
+    asked about.
     """
-    return Prefetch(
-        "claims",
-        queryset=claims_shown().order_by("-opened_on", "-created_at", "-id"),
-        to_attr=to_attr,
+    documents = Claim.documents.rel.related_model.objects.order_by("created_at", "id")
+    claims = (
+        Claim.objects.select_related("created_by", "updated_by")
+        .prefetch_related(Prefetch("documents", queryset=documents, to_attr="document_list"))
+        .order_by("-opened_on", "-created_at", "-id")
     )
+    return Prefetch("claims_if_any", queryset=claims, to_attr=to_attr)
+
+
+def warranties_with_claims(warranties):
+    """WARRANTIES (a queryset) with each one's claims in `claim_list` (`claims_prefetch`).
+
+    Whether a warranty has claims is asked in the warranties' own query (an EXISTS per row, on
+    the claims' warranty index), so that the claims are read for those only: no query more for a
+    page without any claim, two (the claims, their documents) for one with some.
+    """
+    return warranties.annotate(
+        has_claims=Exists(Claim.objects.filter(warranty=OuterRef("pk")))
+    ).prefetch_related(claims_prefetch())
 
 
 def claims_of_purchase_for_page(purchase_id) -> list[Claim]:

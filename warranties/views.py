@@ -4,7 +4,11 @@ from django.shortcuts import render
 from kernel.filters import ignored_filters
 from warranties.forms import WARRANTY_SORTS, WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
-from warranties.selectors import CURRENT_FIRST, claims_prefetch, warranty_list_expiring
+from warranties.selectors import (
+    CURRENT_FIRST,
+    warranties_with_claims,
+    warranty_list_expiring,
+)
 from warranties.selectors import warranty_list as warranty_list_query
 
 PAGE_SIZE = 25
@@ -25,7 +29,7 @@ def warranty_list(request):
         warranties = warranty_list_query(expiring_soon=True, search=search, sort=sort)
     else:
         warranties = warranty_list_query(status=state, search=search, sort=sort)
-    warranties = warranties.prefetch_related(claims_prefetch())
+    warranties = warranties_with_claims(warranties)
     page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": request.GET,

@@ -75,6 +75,53 @@ def test_a_purchase_detail_takes_the_same_number_of_queries_for_any_number_of_wa
         assert len(api_client.get(path).json()["warranties"]) == 22
 
 
+def test_a_purchase_whose_warranties_have_no_claim_takes_three_queries(
+    api_client, django_assert_num_queries
+):
+    purchase = PurchaseFactory(purchase_date=BOUGHT)
+    WarrantyFactory.create_batch(2, purchase=purchase)
+    path = f"{PURCHASES}/{purchase.id}"
+    api_client.get(path)  # the token's first use of the minute is recorded once
+
+    # token, purchase (retailer, brand and people joined in), warranties (whether each has
+    # claims asked in the same query)
+    with django_assert_num_queries(3):
+        warranties = api_client.get(path).json()["warranties"]
+
+    assert [warranty["claims"] for warranty in warranties] == [[], []]
+
+
+def test_a_page_reads_the_claims_of_the_warranties_that_have_some_and_gives_each_its_own(
+    api_client, django_assert_num_queries
+):
+    quiet = PurchaseFactory(purchase_date=BOUGHT)
+    WarrantyFactory(purchase=quiet)
+    claimed = PurchaseFactory(purchase_date=BOUGHT)
+    with_claims, without = WarrantyFactory.create_batch(2, purchase=claimed)
+    older = ClaimFactory(warranty=with_claims, opened_on=days_from_today(-20))
+    newer = ClaimFactory(warranty=with_claims, opened_on=days_from_today(-10))
+    api_client.get(PURCHASES)
+
+    # token, count, page, warranties, the claims of the one warranty that has some, their
+    # documents
+    with django_assert_num_queries(6):
+        items = api_client.get(PURCHASES).json()["items"]
+
+    claims = {
+        warranty["id"]: [claim["id"] for claim in warranty["claims"]]
+        for item in items
+        for warranty in item["warranties"]
+    }
+    assert claims[str(with_claims.id)] == [str(newer.id), str(older.id)]
+    assert claims[str(without.id)] == []
+    assert all(
+        claim["purchase_id"] == str(claimed.id) and claim["product_name"] == claimed.product_name
+        for item in items
+        for warranty in item["warranties"]
+        for claim in warranty["claims"]
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
