@@ -202,7 +202,7 @@ def _currency_sums(*, base: str, today=None) -> list[_CurrencySums]:
     dashboard's "By currency" table all follow from these few rows: one query for all of them.
     """
     rows = _grouped(
-        _spending_rows(SpendingDimension.DAY), "currency_code", currency=None, base=base
+        _spending_rows(SpendingDimension.CURRENCY), "currency_code", currency=None, base=base
     ).annotate(own_units=Sum("total_units"))
     return [
         _CurrencySums(

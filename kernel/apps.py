@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 
 
 class KernelConfig(AppConfig):
@@ -8,3 +9,9 @@ class KernelConfig(AppConfig):
 
     name = "kernel"
     verbose_name = "Kernel"
+
+    def ready(self):
+        from kernel.versioning import request_began, request_ended
+
+        request_started.connect(request_began, dispatch_uid="kernel.versioning.request_began")
+        request_finished.connect(request_ended, dispatch_uid="kernel.versioning.request_ended")

@@ -37,11 +37,32 @@ _state = threading.local()  # Django's connections are per thread too
 
 
 def data_version() -> str:
-    """Return the current data version token (one indexed read)."""
-    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    """Return the current data version token (one indexed read, once per request).
+
+    A request reads the token once and keeps it until it ends or writes (`data_changed`): a
+    dashboard page asks for it once per figure, seven times, and another process's write during
+    the request changes nothing the request could see that the first read would not have had.
+    Inside a transaction it is always read again: a write service must see its own replacement.
+    """
+    kept = getattr(_state, "request_token", None)
+    if kept is not None and not connection.in_atomic_block:
+        return kept
+    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
     # Something may now be cached under this token: the next write must replace it.
     version_settled()
-    return token or "none"
+    if getattr(_state, "in_request", False) and not connection.in_atomic_block:
+        _state.request_token = token
+    return token
+
+
+def request_began(**kwargs) -> None:
+    """`request_started`: the token is read afresh by each request (see `data_version`)."""
+    _state.in_request, _state.request_token = True, None
+
+
+def request_ended(**kwargs) -> None:
+    """`request_finished`: what runs outside requests (commands, the worker) always reads it."""
+    _state.in_request, _state.request_token = False, None
 
 
 def version_key(key: str) -> str:
@@ -69,6 +90,7 @@ def data_changed() -> None:
     Does nothing when this transaction has replaced the token already and nothing has read or
     settled it since (see the module's docstring).
     """
+    _state.request_token = None
     if _replaced_in_this_transaction():
         return
     token = uuid.uuid4().hex

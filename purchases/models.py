@@ -333,13 +333,17 @@ class SpendingDimension(models.TextChoices):
     # Every currency together (currency and base codes empty): the most-bought products of all
     # currencies are the first rows of an index, as those of one currency are (analytics).
     NAME = "name", "Product name, every currency"
+    # One row per currency and base, key empty: what the summaries per currency add up, read in a
+    # few rows where summing the day rows took 9 to 15 ms at 100,000 purchases.
+    CURRENCY = "currency", "Every purchase"
 
 
 class SpendingRollup(models.Model):
     """Purchases counted and summed per currency, base currency and one dimension
     (purchases.rollups).
 
-    KEY is the day (ISO date), the retailer's or brand's id, or the product name. BASE_CURRENCY_CODE
+    KEY is the day (ISO date), the retailer's or brand's id, the product name, or empty (the
+    currency's every purchase). BASE_CURRENCY_CODE
     is the base the purchases' `base_price` is in (one value while the household keeps its base; two
     for a while after it changes, until the purchases are converted again). Kept in step by the
     write services; never edited by hand.

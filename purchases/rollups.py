@@ -1,4 +1,5 @@
-"""Spending summed per currency and day, retailer, brand and product name (SpendingRollup).
+"""Spending summed per currency and day, retailer, brand and product name, and per currency
+alone (SpendingRollup).
 
 Beside each currency's sum of prices, each row sums the purchases' `base_price` (their price in
 the household's base currency, converted at the rate they keep) and counts those without one, per
@@ -62,6 +63,7 @@ class PurchaseFigures:
             (*currencies, SpendingDimension.DAY, self.purchase_date.isoformat()),
             (*currencies, SpendingDimension.PRODUCT, self.product_name),
             ("", "", SpendingDimension.NAME, self.product_name),
+            (*currencies, SpendingDimension.CURRENCY, ""),
         ]
         if self.retailer_id:
             keys.append((*currencies, SpendingDimension.RETAILER, self.retailer_id.hex))
@@ -116,6 +118,7 @@ _KEY_SQL = {
         SpendingDimension.BRAND: "replace(brand_id::text, '-', '')",
         SpendingDimension.PRODUCT: "product_name",
         SpendingDimension.NAME: "product_name",
+        SpendingDimension.CURRENCY: "''",
     },
     "sqlite": {
         SpendingDimension.DAY: "purchase_date",
@@ -123,6 +126,7 @@ _KEY_SQL = {
         SpendingDimension.BRAND: "brand_id",
         SpendingDimension.PRODUCT: "product_name",
         SpendingDimension.NAME: "product_name",
+        SpendingDimension.CURRENCY: "''",
     },
 }
 
@@ -141,7 +145,12 @@ def spending_rollup_rebuild() -> None:
             # The NAME rows take every currency together, under empty codes.
             every = dimension == SpendingDimension.NAME
             currencies = "'', ''" if every else "currency_code, base_currency_code"
-            grouping = key if every else f"currency_code, base_currency_code, {key}"
+            grouping = ", ".join(
+                part
+                for part in ["" if every else "currency_code, base_currency_code", key]
+                # A constant key (CURRENCY's) is not grouped by: PostgreSQL refuses one.
+                if part and part != "''"
+            )
             cursor.execute(
                 f"INSERT INTO {rollup} (currency_code, base_currency_code, dimension, key, "
                 "purchase_count, tax_deductible_count, total_units, base_units, unconverted_count) "

@@ -2,6 +2,7 @@
 again after anything has read it (kernel/versioning.py)."""
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from kernel.models import DataVersion
@@ -77,3 +78,45 @@ def test_a_write_after_a_rolled_back_savepoint_replaces_the_token_again():
         assert stored_token() == before
         data_changed()
         assert stored_token() != before
+
+
+@pytest.fixture
+def in_a_request():
+    request_started.send(sender=None)
+    yield
+    request_finished.send(sender=None)
+
+
+def test_a_request_reads_the_token_once_until_it_writes(in_a_request, django_assert_num_queries):
+    data_changed()
+    with django_assert_num_queries(1):
+        first, again = data_version(), data_version()
+    assert again == first == stored_token()
+
+    data_changed()  # this request's own write
+
+    assert data_version() == stored_token() != first
+
+
+def test_another_process_s_write_is_seen_by_the_next_request():
+    data_changed()
+    request_started.send(sender=None)
+    seen = data_version()
+    DataVersion.objects.filter(pk=1).update(token="changed-elsewhere")
+    assert data_version() == seen  # the same request keeps what it read
+    request_finished.send(sender=None)
+
+    request_started.send(sender=None)
+    assert data_version() == "changed-elsewhere"
+    request_finished.send(sender=None)
+    # Outside a request (a command, the worker) every call reads it.
+    DataVersion.objects.filter(pk=1).update(token="again")
+    assert data_version() == "again"
+
+
+def test_inside_a_transaction_a_request_reads_the_token_again(in_a_request):
+    data_changed()
+    data_version()
+    with transaction.atomic():
+        DataVersion.objects.filter(pk=1).update(token="in-this-transaction")
+        assert data_version() == "in-this-transaction"
