@@ -52,6 +52,7 @@ def list_purchases(request, filters: Query[PurchaseFilters]):
         skip=filters.skip,
         limit=filters.limit,
         shown=Purchase.objects.with_details(),
+        searched=bool(filters.search and filters.search.strip()),
     )
     page["items"] = with_receipt_matches(page["items"], filters.search)
     return page

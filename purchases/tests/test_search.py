@@ -191,3 +191,27 @@ def test_the_api_answers_422_for_a_bad_filter_value(api_client, query):
 
     assert response.status_code == 422
     assert response.json()["detail"]
+
+
+def test_a_searched_list_counts_every_match_on_every_page_and_past_the_last(api_client):
+    kettles = [PurchaseFactory(product_name=f"Zebrafish kettle {n}") for n in range(5)]
+    PurchaseFactory(product_name="Toaster")
+    newest_first = [
+        str(p.id) for p in sorted(kettles, key=lambda p: (p.created_at, p.id), reverse=True)
+    ]
+
+    pages = [
+        api_client.get(PURCHASES, {"search": "zebrafish", "limit": 2, "skip": skip}).json()
+        for skip in (0, 2, 4, 6)
+    ]
+
+    assert [page["total"] for page in pages] == [5, 5, 5, 5]
+    assert [page["pages"] for page in pages] == [3, 3, 3, 3]
+    assert [ids_of(page) for page in pages] == [
+        newest_first[0:2],
+        newest_first[2:4],
+        newest_first[4:],
+        [],
+    ]
+    nothing = api_client.get(PURCHASES, {"search": "nowhere-to-be-found"}).json()
+    assert (nothing["total"], nothing["items"]) == (0, [])
