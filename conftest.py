@@ -374,3 +374,24 @@ def demo_data(db):
     from django.core.management import call_command
 
     call_command("purchases_demo", purchases=24, seed=7, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_outlives_the_test_database(django_db_setup, django_db_blocker):
+    """Close, before the test database is dropped, the connections other threads left open.
+
+    A thread a test started (a scheduler's job pool, a server's request thread) keeps its own
+    PostgreSQL connection, which Django closes only at the end of a request; one still open when
+    the session ends made dropping the test database fail ("is being accessed by other users")
+    and left it behind. SQLite has nothing to drop.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

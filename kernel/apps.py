@@ -11,6 +11,7 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self):
+        # kernel.versioning imports the models, which cannot be imported before the registry is.
         from kernel.versioning import request_began, request_ended
 
         request_started.connect(request_began, dispatch_uid="kernel.versioning.request_began")

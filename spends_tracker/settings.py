@@ -264,6 +264,15 @@ DATABASES["default"].setdefault(
     "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600 if _postgresql else 0)
 )
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Prepared statements (docs/deployment.md, *Sizing*): with server-side binding, psycopg prepares
+# a query the second time a connection runs it, and PostgreSQL then neither parses nor plans it
+# again. Planning was half of the database's time for the cheap calls (a page of purchases 5 to
+# 6 ms in the database, 2.5 to 3 ms prepared). A pooler in transaction mode that cannot follow
+# prepared statements needs DATABASE_PREPARED_STATEMENTS=false.
+if _postgresql and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications -------------------------------------------------------------------------------
