@@ -186,6 +186,13 @@ class Purchase(AuthoredModel, VersionedModel):
                 condition=Q(return_deadline__isnull=False),
                 name="purchase_return_deadline_idx",
             ),
+            # A retailer's or a brand's purchases, newest first (the lists' default order): the
+            # first page is the first rows of these. Without them both databases walked the
+            # newest purchases of every retailer (SQLite 4.4 ms for a page at 100,000).
+            models.Index(
+                fields=["retailer", "-created_at", "-id"], name="purchase_retailer_newest_idx"
+            ),
+            models.Index(fields=["brand", "-created_at", "-id"], name="purchase_brand_newest_idx"),
             # The inventory counts the purchases without a rate on every visit: few have none,
             # so the count reads this small index instead of every purchase.
             models.Index(
