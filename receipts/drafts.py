@@ -18,29 +18,14 @@ class DraftClosed(ValueError):
     """The draft was confirmed or dismissed already; the message says which."""
 
 
-@transaction.atomic
-def draft_add(
-    *,
-    upload,
-    filename: str,
-    actor=None,
-    source: str = DraftSource.UPLOAD,
-    message_id: str | None = None,
-    subject: str = "",
-) -> Draft:
-    """Keep UPLOAD as a draft and have it read in the background.
+def draft_add(*, upload, filename: str, **options) -> Draft:
+    """Keep UPLOAD as a draft and have it read in the background (`draft_add_once`'s OPTIONS:
+    actor, source, message_id, subject).
 
     A MESSAGE_ID already made into a draft returns that draft unchanged: a forwarded e-mail
     becomes one draft, however many times the mailbox is read.
     """
-    draft, _made = draft_add_once(
-        upload=upload,
-        filename=filename,
-        actor=actor,
-        source=source,
-        message_id=message_id,
-        subject=subject,
-    )
+    draft, _made = draft_add_once(upload=upload, filename=filename, **options)
     return draft
 
 

@@ -158,13 +158,11 @@ def test_storage_choice_mistakes_are_reported(tmp_path):
     ("database_url", "kept"),
     [
         ("postgres://spends@db.invalid:5432/spends", 600),
-        ("sqlite:////tmp/spends-settings-probe.sqlite3", 0),
+        ("sqlite:////tmp/spends-settings-probe.sqlite3", 600),
     ],
 )
 @pytest.mark.slow
-def test_postgresql_connections_are_kept_and_checked_sqlite_ones_are_not(
-    tmp_path, database_url, kept
-):
+def test_connections_are_kept_and_checked_on_both_databases(tmp_path, database_url, kept):
     """Settings alone (no connection is made): what each database keeps between requests."""
     env = _configuration(tmp_path, DATABASE_URL=database_url, DEBUG="true")
     result = subprocess.run(
