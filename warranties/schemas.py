@@ -109,7 +109,7 @@ class WarrantyOut(Schema):
 
     @staticmethod
     def resolve_claims(warranty):
-        # Lists prefetch them (warranties.selectors.claims_prefetch): constant queries per page.
+        # Lists prefetch them (warranties.selectors.warranties_with_claims): constant queries.
         claims = getattr(warranty, "claim_list", None)
         if claims is None:
             claims = list(claim_list(warranty_id=warranty.pk))
