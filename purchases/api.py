@@ -24,7 +24,7 @@ from purchases.schemas import (
     SuggestionOut,
     SuggestionQuery,
 )
-from purchases.search import search_suggestions
+from purchases.search import search_suggestions, search_words
 from purchases.selectors import purchase_get, purchase_list, with_receipt_matches
 from purchases.services import (
     BulkActionRefused,
@@ -52,7 +52,7 @@ def list_purchases(request, filters: Query[PurchaseFilters]):
         skip=filters.skip,
         limit=filters.limit,
         shown=Purchase.objects.with_details(),
-        searched=bool(filters.search and filters.search.strip()),
+        searched=bool(search_words(filters.search)),
     )
     page["items"] = with_receipt_matches(page["items"], filters.search)
     return page
