@@ -169,7 +169,11 @@ document.addEventListener("alpine:init", () => {
         this.fill(purchase);
         this.attachments = files.map((file) => ({ ...file, removing: false }));
         this.loading = false;
-        window.afterShown(() => this.$refs.productName.focus());
+        // Someone who already went to a field as soon as the form showed keeps their place: the
+        // first field takes the focus only from the dialog itself.
+        window.afterShown(() => {
+          if (!this.$root.contains(document.activeElement) || document.activeElement === this.$root) this.$refs.productName.focus();
+        });
       } catch (error) {
         if (!this.open || this.purchaseId !== id) return;
         window.notify(interpolate(gettext("The purchase could not be opened: %(error)s"), { error: error.message }, true), "error");
