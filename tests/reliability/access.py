@@ -57,8 +57,7 @@ def run() -> bool:
             if before != [200] * 6 or after != [401] * 12:
                 failures.append(f"revoked token: before {before}, after {after}")
         finally:
-            stack.close()
-            stack.drop_database()
+            stack.tear_down()
     operations = sum(len(ops) for ops in schema["paths"].values())
     print(
         f"  {checked} anonymous or bad-token requests ({operations} API operations,"

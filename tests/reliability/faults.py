@@ -224,8 +224,7 @@ def run(*, purchases: int, seconds: float, stale_seconds: int = STALE_SECONDS) -
             else:
                 results.append(False)
         finally:
-            stack.close()
-            stack.drop_database()
+            stack.tear_down()
     passed = all(results)
     print(
         f"  faults {'passed' if passed else 'FAILED'}: {results.count(True)}/{len(results)} checks"

@@ -439,8 +439,7 @@ def run() -> bool:
                     last = entry.get("exception", "").strip().splitlines()[-1:]
                     h.failures.append(f"server logged: {entry['message'][:100]} {last}")
         finally:
-            stack.close()
-            stack.drop_database()
+            stack.tear_down()
     statuses = sorted({status for _, status in h.statuses})
     print(
         f"  {len(h.statuses)} hostile requests ({len(TEXTS)} texts in every text field,"

@@ -145,8 +145,7 @@ def run(*, purchases: int, clients: int, seconds: float) -> bool:
                 thread.join()
             return report(stack, threads, seconds)
         finally:
-            stack.close()
-            stack.drop_database()
+            stack.tear_down()
 
 
 def report(stack: Stack, threads: list[Client], seconds: float) -> bool:

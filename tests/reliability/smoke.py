@@ -138,8 +138,7 @@ def main() -> int:
             print(f"--- {service} log (end)\n{stack.log(service)[-4000:]}")
         return 1
     finally:
-        stack.close()
-        stack.drop_database()
+        stack.tear_down()
     print(f"Production smoke test passed in {time.monotonic() - started:.0f} s.")
     return 0
 
