@@ -153,7 +153,10 @@ class ClaimsIfAny:
             for claim in queryset:
                 claim.warranty = asked[claim.warranty_id]
         else:
-            queryset = queryset.none()
+            # Not queryset.none(): Django compiles an empty queryset's SQL before it finds that
+            # nothing is asked, a third of a millisecond on every purchase read; an empty list
+            # is what its prefetching accepts for "no related objects".
+            queryset = []
         return queryset, _warranty_id_of, _pk_of, False, "claims_if_any", False
 
 
