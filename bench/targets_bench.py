@@ -7,19 +7,21 @@ GUNICORN_THREADS say otherwise; DEBUG off, collected static files) on a free loc
 calls it with Python's http.client over keep-alive connections: the API with a Bearer token, the
 dashboard page with a session cookie of an owner.
 
-One client at a time, each figure RUNS times after one warm-up request, median and p95 in ms:
-the floor (`/api/health`), one purchase, searches, lists by retailer, brand and dates, warranties
-expiring, and the dashboard's figures "cold" (a write through the API before each request, so
-that neither worker's cache holds the figure) one by one and as a whole visit (the page and the
-charts' five API calls back to back after one write, summed). Beside each, the number of SQL
-queries of the same request, counted in-process with Django's test client (the cold ones after
-the same write through the API). Then the mixed load: CLIENTS threads for SECONDS, each looping
+One client at a time, each figure RUNS times after one warm-up request, median and p95 in ms: the
+floor (`/api/health`), one purchase, searches, lists by retailer, brand and dates, warranties
+expiring, and the dashboard's figures "cold" (a write through the API before each request, so that
+neither worker's cache holds the figure) one by one and as a whole visit (the page and the charts'
+five API calls back to back after one write, summed). Beside each, the number of SQL queries of the
+same request, counted in-process with Django's test client (the cold ones after the same write
+through the API). Beside the table, where one purchase's time goes beyond the floor, in-process:
+the token's lookup, the purchase and its warranties, validating and encoding the JSON, the rest of
+the request, and HTTP with gunicorn. Then the mixed load: CLIENTS threads for SECONDS, each looping
 over a weighted mix of what people do (the dashboard visit, inventory pages and sorts, filters,
 search, one purchase, the warranty lists, and about 10 % writes: creating purchases, changing
 notes, deleting some it created) as fast as answers come; p50, p95, max, requests per second and
-every error, then a check in the database that every acknowledged write is there exactly once.
-The rows the mixed load created are deleted and the notes it wrote cleared at the end, so
---skip-load finds the same data next time.
+every error, then a check in the database that every acknowledged write is there exactly once. The
+rows the mixed load created are deleted and the notes it wrote cleared at the end, so --skip-load
+finds the same data next time.
 
     psql -h 127.0.0.1 -U postgres -c "create database spends_bench_table"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/spends_bench_table \\
@@ -62,10 +64,14 @@ from django.test.utils import CaptureQueriesContext
 from server import BASE_DIR, gunicorn_configuration, serving
 
 from accounts.models import Membership, Role
+from accounts.services import api_token_authenticate
 from catalog.models import Brand, Retailer
 from kernel import clock
+from kernel.versioning import data_version
 from purchases.models import Purchase
+from purchases.schemas import PurchaseOut
 from purchases.services import purchase_delete, purchase_update
+from spends_tracker.api import api as ninja_api
 from warranties.models import Warranty
 
 REQUEST_TIMEOUT = 180  # seconds; gunicorn restarts a worker whose request takes 120
@@ -244,6 +250,78 @@ def count_queries(api: Client, page: Client, figure: Figure, written: str, tag: 
         for url in figure.urls:
             get(url)
     return len(queries.captured_queries)
+
+
+# -- Where one purchase's time goes -----------------------------------------------------------
+
+BREAKDOWN_CALLS = 300
+
+
+def median_ms(call, calls: int = BREAKDOWN_CALLS) -> float:
+    """The median of CALLS calls of CALL, in ms, after twenty unmeasured ones."""
+    for _ in range(20):
+        call()
+    timings = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings)
+
+
+@dataclass
+class Breakdown:
+    """What one purchase costs beyond `/api/health`, part by part, in this process (no HTTP)."""
+
+    health: float
+    whole: float
+    token: float
+    read: float
+    serialise: float
+    version: float
+
+    @property
+    def rest(self) -> float:
+        return self.whole - self.health - self.token - self.read - self.serialise
+
+
+def one_purchase_breakdown(api: Client, token: str, purchase_id: str) -> Breakdown:
+    """Time the parts of GET /api/purchases/{id} with the functions its handler runs (issue:
+    "measure what a token-authenticated request costs beyond /api/health")."""
+    purchase = Purchase.objects.with_details().get(pk=purchase_id)
+    return Breakdown(
+        health=median_ms(lambda: api.get("/api/health")),
+        whole=median_ms(lambda: api.get(f"/api/purchases/{purchase_id}")),
+        token=median_ms(lambda: api_token_authenticate(token)),
+        read=median_ms(lambda: Purchase.objects.with_details().get(pk=purchase_id)),
+        serialise=median_ms(
+            lambda: ninja_api.renderer.render(
+                None, PurchaseOut.from_orm(purchase).model_dump(), response_status=200
+            )
+        ),
+        version=median_ms(data_version),
+    )
+
+
+def print_breakdown(parts: Breakdown, floor: float | None) -> None:
+    print(
+        f"-- one purchase beyond the floor, in this process without HTTP (medians of "
+        f"{BREAKDOWN_CALLS} calls): GET /api/health {parts.health:.2f} ms, GET "
+        f"/api/purchases/{{id}} {parts.whole:.2f} ms, {parts.whole - parts.health:.2f} ms more:"
+    )
+    lines = [
+        ("the token's lookup (1 query)", parts.token),
+        ("the purchase and its warranties (2 queries)", parts.read),
+        ("validating and encoding the JSON", parts.serialise),
+        ("the rest (routing, the role's check, a larger response)", parts.rest),
+        ("the data version (one read; this request does not read it)", parts.version),
+    ]
+    if floor is not None:
+        lines.append(
+            ("HTTP and gunicorn (the floor over HTTP less in-process)", floor - parts.health)
+        )
+    for label, value in lines:
+        print(f"   {label:<62} {value:6.2f} ms")
 
 
 # -- Mixed load -------------------------------------------------------------------------------
@@ -692,6 +770,10 @@ def main() -> int:
             queries[figure.label], failed = None, True
             print(f"!! {figure.label}: {exc}")
 
+    print("timing one purchase's parts in-process ...")
+    one = figure_list[1].urls[0].rsplit("/", 1)[1]
+    parts = one_purchase_breakdown(api_client, token, one)
+
     rows: list[Row] = []
     load_before_timing = load_average()
     code = code_version()
@@ -778,6 +860,7 @@ def main() -> int:
         f"{load_before_timing}, at end {load_at_end}; {os.cpu_count()} CPUs",
     ]
     print_table(header, rows)
+    print_breakdown(parts, floor)
     print(
         f"-- acknowledged writes: creates present once {check.creates[0]}/{check.creates[1]}, "
         f"deletes absent {check.deletes[0]}/{check.deletes[1]}, updates holding their notes "
