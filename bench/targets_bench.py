@@ -697,8 +697,9 @@ def arguments():
     return parser.parse_args()
 
 
-def figures(vendor: str) -> tuple[list[Figure], str]:
-    """The single-client figures, and the id of the purchase the cold figures write to."""
+def figures(vendor: str) -> tuple[list[Figure], str, str]:
+    """The single-client figures, the id of the purchase the cold figures write to, and that of
+    the one purchase read."""
     total = Purchase.objects.count()
     if not total:
         raise SystemExit("no purchases: load some (without --skip-load)")
@@ -735,6 +736,7 @@ def figures(vendor: str) -> tuple[list[Figure], str]:
             Figure("cold: whole visit (page + 5 calls, summed)", DASHBOARD_VISIT, 150, cold=True),
         ],
         written,
+        middle,
     )
 
 
@@ -757,7 +759,7 @@ def main() -> int:
     page_client.force_login(user)
     session = page_client.cookies[settings.SESSION_COOKIE_NAME].value
     api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    figure_list, written = figures(vendor)
+    figure_list, written, one_purchase = figures(vendor)
     tag = uuid.uuid4().hex[:8]
 
     print("counting queries in-process ...")
@@ -771,8 +773,7 @@ def main() -> int:
             print(f"!! {figure.label}: {exc}")
 
     print("timing one purchase's parts in-process ...")
-    one = figure_list[1].urls[0].rsplit("/", 1)[1]
-    parts = one_purchase_breakdown(api_client, token, one)
+    parts = one_purchase_breakdown(api_client, token, one_purchase)
 
     rows: list[Row] = []
     load_before_timing = load_average()
