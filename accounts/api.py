@@ -2,11 +2,11 @@
 
 import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from accounts.selectors import audit_event_list
-from kernel.schemas import COMMON_ERRORS, Page, PageQuery, paginate
+from kernel.schemas import COMMON_ERRORS, Page, PageQuery, Schema, paginate
 
 router = Router(tags=["Audit"])
 

@@ -8,7 +8,7 @@ import uuid
 
 from django.urls import reverse
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -21,7 +21,7 @@ from accounts.services import (
     member_active_set,
     member_role_set,
 )
-from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, PageQuery, paginate
+from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Page, PageQuery, Schema, paginate
 
 router = Router(tags=["Members"])
 

@@ -3,10 +3,9 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
-from ninja import Schema
 from pydantic import Field, PlainSerializer
 
-from kernel.schemas import DateIn, Money
+from kernel.schemas import DateIn, Money, Schema
 
 MONTH_ABBREVIATIONS = (
     "Jan",

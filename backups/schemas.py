@@ -2,10 +2,9 @@ import datetime
 import uuid
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt
 
-from kernel.schemas import BodySchema
+from kernel.schemas import BodySchema, Schema
 
 
 class ResetDetails(Schema):

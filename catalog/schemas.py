@@ -1,11 +1,10 @@
 import datetime
 import uuid
 
-from ninja import Schema
 from pydantic import Field
 
 from catalog.models import Brand
-from kernel.schemas import BodySchema, PageQuery, required_name, web_link
+from kernel.schemas import BodySchema, PageQuery, Schema, required_name, web_link
 
 EntryName = required_name(255)
 # An empty URL is stored and answered as empty, kept apart from null (docs/api.md §4.3).

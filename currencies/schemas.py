@@ -3,11 +3,10 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Schema
 from pydantic import Field, PlainSerializer
 
 from currencies.models import RATE_DECIMAL_PLACES
-from kernel.schemas import BodySchema, DateIn, PageQuery
+from kernel.schemas import BodySchema, DateIn, PageQuery, Schema
 
 # Units per euro out: a string with the six places the ECB publishes ("1.117200").
 PerEuro = Annotated[

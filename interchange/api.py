@@ -14,7 +14,7 @@ from typing import Literal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -39,7 +39,7 @@ from kernel.limits import (
     held_while_streaming,
     no_free_slot_response,
 )
-from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut
+from kernel.schemas import COMMON_ERRORS, NOT_FOUND, ErrorOut, Schema
 from purchases.blobs import streamed_uploads
 
 router = Router(tags=["Data management"])

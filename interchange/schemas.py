@@ -2,10 +2,10 @@
 
 from typing import Any, Literal
 
-from ninja import Schema
 from pydantic import Field, create_model
 
 from interchange.reports import CSV_COUNTS, JSON_COUNTS, ZIP_COUNTS
+from kernel.schemas import Schema
 
 
 def _report_schema(name: str, counts: list[str], *, doc: str, **extra):

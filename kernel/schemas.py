@@ -7,11 +7,21 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from django.db.models import Count, Subquery, Window
+from django.db.models import Count, Model, Subquery, Window
 from django.utils.translation import gettext
-from ninja import Schema
+from ninja import Schema as NinjaSchema
 from ninja.errors import HttpError
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from kernel.links import web_link_check
@@ -147,6 +157,45 @@ def web_link(max_length: int, *, blank_is_null: bool = True):
     text = Annotated[str, Field(max_length=max_length)] | None
     blank = [BeforeValidator(_blank_to_none)] if blank_is_null else []
     return Annotated[text, *blank, AfterValidator(web_link_check)]
+
+
+_ABSENT = object()
+# Values DjangoGetter would pass on unchanged (not managers, querysets, callables or files).
+_AS_IS = frozenset(
+    {str, int, bool, float, Decimal, datetime.date, datetime.datetime, uuid.UUID, list, type(None)}
+)
+
+
+class Schema(NinjaSchema):
+    """Base of every API schema: ninja's, reading a model object's fields in one pass.
+
+    ninja wraps the object in a `DjangoGetter`, which pydantic asks for each field through
+    `__getattr__`, each answer checked for managers, querysets, callables and files: at 100,000
+    purchases that was a fifth of a page of purchases' time (docs/performance.md). For a model
+    object this reads each field once into a dict, with the schema's `resolve_*` functions and
+    the same conversions, and lets pydantic validate the dict. Anything else (dicts, plain
+    objects) takes ninja's way. A field the object lacks is left out, so that its default holds,
+    as ninja's AttributeError did.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler, info: ValidationInfo) -> Any:
+        if not isinstance(values, Model):
+            return super()._run_root_validator(values, handler, info)
+        plan = cls.__dict__.get("_field_plan")
+        if plan is None:
+            plan = [(name, cls._ninja_resolvers.get(name)) for name in cls.model_fields]
+            cls._field_plan = plan
+        getter = DjangoGetter(values, cls, info.context)
+        fields = {}
+        for name, resolver in plan:
+            value = resolver(getter) if resolver else getattr(values, name, _ABSENT)
+            if type(value) in _AS_IS:
+                fields[name] = value
+            elif value is not _ABSENT:
+                fields[name] = getter._convert_result(value)
+        return handler(fields)
 
 
 class BodySchema(BaseModel):

@@ -1,9 +1,8 @@
 from typing import Annotated
 
-from ninja import Schema
 from pydantic import Field
 
-from kernel.schemas import BodySchema
+from kernel.schemas import BodySchema, Schema
 
 SettingValue = Annotated[
     str | None,

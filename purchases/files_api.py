@@ -10,13 +10,13 @@ from django.http import FileResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from kernel.schemas import COMMON_ERRORS, ErrorOut, MessageOut, get_or_404
+from kernel.schemas import COMMON_ERRORS, ErrorOut, MessageOut, Schema, get_or_404
 from purchases.blobs import use_hashing_upload_handler
 from purchases.models import Attachment, FileType, Purchase
 from purchases.services import attachment_add, attachments_delete

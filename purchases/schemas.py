@@ -2,7 +2,6 @@ import datetime
 import uuid
 from typing import Annotated, Literal
 
-from ninja import Schema
 from pydantic import AfterValidator, Field, StrictBool
 
 from currencies.selectors import RATE_QUANTUM
@@ -16,6 +15,7 @@ from kernel.schemas import (
     OptionalUUIDQuery,
     PageQuery,
     PriceIn,
+    Schema,
     iso_currency_code,
     optional_text,
     required_name,

@@ -10,13 +10,13 @@ import uuid
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from kernel.schemas import COMMON_ERRORS, ErrorOut, get_or_404
+from kernel.schemas import COMMON_ERRORS, ErrorOut, Schema, get_or_404
 from purchases.blobs import use_hashing_upload_handler
 from purchases.files_api import FRAMED_BY_OUR_PAGES
 from purchases.models import Purchase

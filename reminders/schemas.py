@@ -2,10 +2,9 @@ import datetime
 import uuid
 from typing import Annotated, Literal
 
-from ninja import Schema
 from pydantic import Field, StrictBool
 
-from kernel.schemas import BodySchema, PageQuery, optional_text
+from kernel.schemas import BodySchema, PageQuery, Schema, optional_text
 from reminders.models import MAX_APPRISE_URLS, MAX_THRESHOLD_DAYS, MAX_THRESHOLDS
 
 KindName = Literal["warranty", "return", "claim"]

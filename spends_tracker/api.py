@@ -17,7 +17,7 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.formats import number_format
 from django.utils.translation import gettext
-from ninja import Field, NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
@@ -31,6 +31,8 @@ from catalog.api import router as catalog_router
 from currencies.api import router as currencies_router
 from interchange.api import router as interchange_router
 from kernel.heartbeats import heartbeat_status
+from kernel.renderers import ORJSONRenderer
+from kernel.schemas import Schema
 from preferences.api import router as preferences_router
 from purchases.api import router as purchases_router
 from purchases.blobs import FileTooLarge
@@ -180,6 +182,7 @@ api = SpendsTrackerApi(
     urls_namespace="api",
     auth=API_AUTH,
     docs_decorator=docs_login_required,
+    renderer=ORJSONRenderer(),
 )
 
 

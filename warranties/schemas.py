@@ -2,7 +2,6 @@ import datetime
 import uuid
 from typing import Annotated
 
-from ninja import Schema
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -12,6 +11,7 @@ from kernel.schemas import (
     DateIn,
     Money,
     PageQuery,
+    Schema,
     iso_currency_code,
     optional_text,
 )
