@@ -11,7 +11,8 @@ One client at a time, each figure RUNS times after one warm-up request, median a
 floor (`/api/health`), one purchase, searches, lists by retailer, brand and dates, warranties
 expiring, and the dashboard's figures "cold" (a write through the API before each request, so that
 neither worker's cache holds the figure) one by one and as a whole visit (the page and the charts'
-five API calls back to back after one write, summed). Beside each, the number of SQL queries of the
+five API calls back to back after one write, summed). The figures take turns, one request each
+per round, the cold ones after the others (`time_figures`). Beside each, the number of SQL queries of the
 same request, counted in-process with Django's test client (the cold ones after the same write
 through the API). Beside the table, where one purchase's time goes beyond the floor, in-process:
 the token's lookup, the purchase and its warranties, validating and encoding the JSON, the rest of
@@ -206,27 +207,62 @@ class Writer:
         expect(response, 200, "PUT /api/purchases/{id} (the write before a cold request)")
 
 
+def request_figure(
+    connection: Connection, figure: Figure, write: Writer
+) -> tuple[float, int | None]:
+    """One timing of FIGURE (its requests summed, after a write if cold), and how many items a
+    list or search found."""
+    if figure.cold:
+        write()
+    total, found = 0.0, None
+    for url in figure.urls:
+        response = expect(connection.request("GET", url), 200, f"GET {url}")
+        total += response.ms
+        if url.startswith(("/api/purchases?", "/api/warranties")):
+            content = response.json()
+            found = content["total"] if isinstance(content, dict) else len(content)
+    return total, found
+
+
 def time_figure(
     connection: Connection, figure: Figure, runs: int, write: Writer
 ) -> tuple[list[float], int | None]:
     """RUNS times of FIGURE after a warm-up; and how many items a list or search found."""
-    found = None
+    request_figure(connection, figure, write)  # warm-up
+    timings = [request_figure(connection, figure, write) for _ in range(runs)]
+    return [ms for ms, _ in timings], timings[-1][1]
 
-    def once() -> float:
-        nonlocal found
-        if figure.cold:
-            write()
-        total = 0.0
-        for url in figure.urls:
-            response = expect(connection.request("GET", url), 200, f"GET {url}")
-            total += response.ms
-            if url.startswith(("/api/purchases?", "/api/warranties")):
-                content = response.json()
-                found = content["total"] if isinstance(content, dict) else len(content)
-        return total
 
-    once()  # warm-up
-    return [once() for _ in range(runs)], found
+@dataclass
+class Timed:
+    timings: list[float] = field(default_factory=list)
+    found: int | None = None
+    error: Unexpected | None = None
+
+
+def time_figures(
+    connection: Connection, figures: list[Figure], runs: int, write: Writer
+) -> dict[str, Timed]:
+    """RUNS times of every figure, in turns: a round asks each figure once, and the first round
+    warms up. The floor and the figures compared with it then meet the same moments of a
+    machine whose speed drifts (seen here: the floor 1.5 ms in one run and 2.6 ms in the next).
+    The warm figures take their turns first, then the cold ones, whose writes would otherwise
+    empty the caches of the warm figures after them. A figure that fails stops there."""
+    timed = {figure.label: Timed() for figure in figures}
+    for group in ([f for f in figures if not f.cold], [f for f in figures if f.cold]):
+        for round_number in range(runs + 1):
+            for figure in group:
+                result = timed[figure.label]
+                if result.error is not None:
+                    continue
+                try:
+                    ms, result.found = request_figure(connection, figure, write)
+                except Unexpected as exc:
+                    result.error = exc
+                    continue
+                if round_number:
+                    result.timings.append(ms)
+    return timed
 
 
 def count_queries(api: Client, page: Client, figure: Figure, written: str, tag: str) -> int:
@@ -787,16 +823,17 @@ def main() -> int:
             if b'data-testid="kpi-items"' not in page.body:
                 raise Unexpected("GET / with the session cookie did not show the dashboard")
             floor = None
-            print(f"timing {len(figure_list)} figures, {args.runs} runs each ...")
+            print(f"timing {len(figure_list)} figures, {args.runs} runs each, in turns ...")
+            timed = time_figures(single, figure_list, args.runs, write)
             for figure in figure_list:
                 row = Row(figure.label, queries=queries[figure.label])
-                try:
-                    timings, found = time_figure(single, figure, args.runs, write)
-                except Unexpected as exc:
-                    print(f"!! {figure.label}: {exc}")
+                result = timed[figure.label]
+                if result.error is not None:
+                    print(f"!! {figure.label}: {result.error}")
                     row.note, failed = "ERROR", True
                     rows.append(row)
                     continue
+                timings, found = result.timings, result.found
                 row.median, row.p95 = statistics.median(timings), p95(timings)
                 if found is not None:
                     row.label += f" ({found:,} found)"
