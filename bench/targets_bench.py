@@ -11,9 +11,9 @@ One client at a time, each figure RUNS times after one warm-up request, median a
 floor (`/api/health`), one purchase, searches, lists by retailer, brand and dates, warranties
 expiring, and the dashboard's figures "cold" (a write through the API before each request, so that
 neither worker's cache holds the figure) one by one and as a whole visit (the page and the charts'
-five API calls back to back after one write, summed). The figures take turns, one request each
-per round, the cold ones after the others (`time_figures`). Beside each, the number of SQL queries of the
-same request, counted in-process with Django's test client (the cold ones after the same write
+five API calls back to back after one write, summed). The figures take turns, one request each per
+round, the cold ones after the others (`time_figures`). Beside each, the number of SQL queries of
+the same request, counted in-process with Django's test client (the cold ones after the same write
 through the API). Beside the table, where one purchase's time goes beyond the floor, in-process:
 the token's lookup, the purchase and its warranties, validating and encoding the JSON, the rest of
 the request, and HTTP with gunicorn. Then the mixed load: CLIENTS threads for SECONDS, each looping
