@@ -166,6 +166,18 @@ _AS_IS = frozenset(
 )
 
 
+def _reading_plan(schema) -> list[tuple[str, Any]]:
+    """(attribute, resolver or None) for each field of SCHEMA; empty when a field has an alias
+    that is not a plain name (a path or choices), which only ninja's way reads."""
+    plan = []
+    for name, field in schema.model_fields.items():
+        alias = field.validation_alias or field.alias or name
+        if not isinstance(alias, str):
+            return []
+        plan.append((alias, schema._ninja_resolvers.get(name)))
+    return plan
+
+
 class Schema(NinjaSchema):
     """Base of every API schema: ninja's, reading a model object's fields in one pass.
 
@@ -181,12 +193,11 @@ class Schema(NinjaSchema):
     @model_validator(mode="wrap")
     @classmethod
     def _run_root_validator(cls, values: Any, handler, info: ValidationInfo) -> Any:
-        if not isinstance(values, Model):
-            return super()._run_root_validator(values, handler, info)
         plan = cls.__dict__.get("_field_plan")
         if plan is None:
-            plan = [(name, cls._ninja_resolvers.get(name)) for name in cls.model_fields]
-            cls._field_plan = plan
+            plan = cls._field_plan = _reading_plan(cls)
+        if not plan or not isinstance(values, Model):
+            return super()._run_root_validator(values, handler, info)
         getter = DjangoGetter(values, cls, info.context)
         fields = {}
         for name, resolver in plan:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from ninja import Schema as NinjaSchema
 from ninja.schema import DjangoGetter
-from pydantic import ValidationError
+from pydantic import AliasPath, Field, ValidationError
 
 from kernel.schemas import Schema
 
@@ -76,3 +76,31 @@ def test_a_model_object_is_read_without_ninjas_attribute_getter(user, monkeypatc
 def test_dicts_and_other_objects_still_take_ninjas_way():
     assert GroupOut.model_validate({"name": "owners"}).name == "owners"
     assert GroupOut.model_validate(SimpleNamespace(name="editors")).name == "editors"
+
+
+class AliasedOut(Schema):
+    login: str = Field(alias="username")
+    first_group: str = Field(validation_alias=AliasPath("groups", 0, "name"))
+
+
+class NinjaAliasedOut(NinjaSchema):
+    login: str = Field(alias="username")
+    first_group: str = Field(validation_alias=AliasPath("groups", 0, "name"))
+
+
+def test_aliases_are_read_as_ninja_reads_them(user):
+    ours = AliasedOut.model_validate(user).model_dump()
+
+    assert ours == NinjaAliasedOut.model_validate(user).model_dump()
+    assert ours["login"] == "ada"
+    assert ours["first_group"] in {"owners", "editors"}
+
+
+class LoginOut(Schema):
+    login: str = Field(alias="username")
+
+
+def test_a_plain_alias_names_the_attribute_read(user, monkeypatch):
+    monkeypatch.setattr(DjangoGetter, "__getattr__", lambda getter, name: name)
+
+    assert LoginOut.model_validate(user).login == "ada"
