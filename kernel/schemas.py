@@ -296,17 +296,29 @@ def page_and_total_by_keys(queryset, skip: int, limit: int, shown) -> tuple[list
     )
     if not keys:
         return [], queryset.count() if skip else 0
-    rows = {row.pk: row for row in shown.filter(pk__in=[key for key, _matches in keys])}
-    return [rows[key] for key, _matches in keys if key in rows], keys[0][1]
+    return rows_in_order(shown, [key for key, _matches in keys]), keys[0][1]
 
 
-def paginate(queryset, *, skip: int, limit: int, shown=None, searched: bool = False) -> dict:
+def rows_in_order(shown, keys: list) -> list:
+    """The rows of the SHOWN queryset whose primary keys are KEYS, in that order."""
+    rows = {row.pk: row for row in shown.filter(pk__in=keys)}
+    return [rows[key] for key in keys if key in rows]
+
+
+def paginate(
+    queryset, *, skip: int, limit: int, shown=None, searched: bool = False, keys=None
+) -> dict:
     """Return one page of QUERYSET in the envelope shape: one COUNT and one SELECT.
 
     With SHOWN, the page's rows are loaded by that queryset (see `rows_by_keys`), and for a
-    SEARCHED queryset counted in the same pass (`page_and_total_by_keys`).
+    SEARCHED queryset counted in the same pass (`page_and_total_by_keys`). KEYS, when the
+    caller found the page's primary keys a cheaper way (a search's best matches among the
+    newest purchases, `purchases.search.Search.newest_best_keys`), are the page: SHOWN reads
+    them, and QUERYSET is counted.
     """
-    if shown is not None and searched:
+    if keys is not None:
+        items, total = rows_in_order(shown, keys), queryset.count()
+    elif shown is not None and searched:
         items, total = page_and_total_by_keys(queryset, skip, limit, shown)
     else:
         total = queryset.count()

@@ -8,7 +8,6 @@ from kernel.schemas import (
     Page,
     fields_sent,
     get_or_404,
-    paginate,
 )
 from purchases.models import Purchase
 from purchases.schemas import (
@@ -24,8 +23,8 @@ from purchases.schemas import (
     SuggestionOut,
     SuggestionQuery,
 )
-from purchases.search import search_suggestions, search_words
-from purchases.selectors import purchase_get, purchase_list, with_receipt_matches
+from purchases.search import search_suggestions
+from purchases.selectors import purchase_get, purchase_list_page, with_receipt_matches
 from purchases.services import (
     BulkActionRefused,
     purchase_create,
@@ -46,14 +45,7 @@ PURCHASE_NOT_FOUND = gettext_lazy("Purchase not found")
 def list_purchases(request, filters: Query[PurchaseFilters]):
     """Purchases, newest created first unless `sort` says otherwise; a searched list's rows
     found through a receipt carry its line (`receipt_match`)."""
-    query = filters.model_dump(exclude={"skip", "limit"})
-    page = paginate(
-        purchase_list(**query),
-        skip=filters.skip,
-        limit=filters.limit,
-        shown=Purchase.objects.with_details(),
-        searched=bool(search_words(filters.search)),
-    )
+    page = purchase_list_page(**filters.model_dump())
     page["items"] = with_receipt_matches(page["items"], filters.search)
     return page
 

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     BigIntegerField,
@@ -10,6 +11,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -19,9 +21,10 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from kernel.hooks import receipt_lines
 from kernel.money import quantize_in
+from kernel.schemas import paginate
 from kernel.versioning import cached_under_version
 from purchases.models import Attachment, FileType, Purchase, tag_names_of
-from purchases.search import purchases_matching, purchases_ranked, search_words
+from purchases.search import Search, purchases_matching, search_words
 from purchases.thumbnails import THUMBNAIL_TYPES
 from warranties.models import Warranty
 
@@ -63,17 +66,68 @@ def purchase_list(
     the effective status of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or
     WARRANTY_STATE_NONE.
     SORT is a key of SORT_FIELDS, "-" first for descending, or RELEVANCE: best matches of SEARCH
-    first (`purchases.search.purchases_ranked`), the default with a search; without one, newest.
+    first (`purchases.search.Search.ranked`), the default with a search; without one, newest.
     WITH_CLAIMS false leaves the warranties' claims out (the inventory page does not show them:
     two queries fewer).
     """
+    return _listing(
+        search=search,
+        retailer_id=retailer_id,
+        brand_id=brand_id,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        warranty_status=warranty_status,
+        tag=tag,
+        currency_code=currency_code,
+        sort=sort,
+        with_claims=with_claims,
+    ).purchases
+
+
+def purchase_list_page(*, skip: int, limit: int, **arguments) -> dict:
+    """One page of `purchase_list(**ARGUMENTS)` in the envelope shape (`kernel.schemas.paginate`),
+    its rows as `with_details` loads them.
+
+    A search counts its matches in the same pass as it finds the page's. One by relevance whose
+    words are all common takes its first pages from the newest purchases when they hold them
+    (`purchases.search.Search.newest_best_keys`), and counts its matches apart.
+    """
+    listing = _listing(**arguments)
+    keys = None
+    if listing.ranking is not None:
+        keys = listing.ranking.newest_best_keys(listing.filtered, skip, limit)
+    return paginate(
+        listing.purchases,
+        skip=skip,
+        limit=limit,
+        shown=Purchase.objects.with_details(claims=arguments.get("with_claims", True)),
+        searched=bool(search_words(arguments.get("search"))),
+        keys=keys,
+    )
+
+
+class _Listing(NamedTuple):
+    purchases: QuerySet  # filtered, searched and ordered
+    filtered: QuerySet  # filtered only
+    ranking: Search | None  # the search, if the purchases are ordered by relevance
+
+
+def _listing(
+    *,
+    search: str | None = None,
+    retailer_id=None,
+    brand_id=None,
+    status: str | None = None,
+    date_from=None,
+    date_to=None,
+    warranty_status: str | None = None,
+    tag: str | None = None,
+    currency_code: str | None = None,
+    sort: str | None = None,
+    with_claims: bool = True,
+) -> _Listing:
     purchases = Purchase.objects.with_details(claims=with_claims)
-    if sort is None:
-        sort = RELEVANCE if search_words(search) else DEFAULT_SORT
-    if sort == RELEVANCE:
-        purchases = purchases_ranked(purchases, search)
-    else:
-        purchases = purchases_matching(purchases, search)
     if retailer_id:
         purchases = purchases.filter(retailer_id=retailer_id)
     if brand_id:
@@ -92,12 +146,16 @@ def purchase_list(
         purchases = purchases.filter(tags__icontains=tag.strip())
     if currency_code:
         purchases = purchases.filter(currency_code=currency_code.upper())
+    if sort is None:
+        sort = RELEVANCE if search_words(search) else DEFAULT_SORT
     if sort == RELEVANCE:
-        return purchases
+        ranking = Search(search)
+        return _Listing(ranking.ranked(purchases), purchases, ranking)
     descending = sort.startswith("-")
-    return purchases.order_by(
+    ordered = purchases_matching(purchases, search).order_by(
         *(_ordered(field, descending) for field in SORT_FIELDS[sort.lstrip("-")])
     )
+    return _Listing(ordered, purchases, None)
 
 
 def with_receipt_matches(purchases, search: str | None) -> list[Purchase]:

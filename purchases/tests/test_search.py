@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from purchases import search
 from purchases.models import Attachment, Purchase
 from purchases.search import purchases_matching, typo_variants
 from purchases.services import attachment_add, attachments_delete, purchase_delete
@@ -166,6 +167,53 @@ def test_best_matches_first_then_newest_when_no_sort_is_chosen(api_client):
         for skip in (0, 2, 4)
     ]
     assert [item for page in pages for item in page] == ids_of(data)
+
+
+def test_a_common_words_first_pages_are_the_newest_best_matches_as_ranked(api_client, monkeypatch):
+    """`Search.newest_best_keys` gives the pages that the newest purchases hold, the same rows
+    as ranking every match; the others are ranked."""
+    monkeypatch.setattr(search, "COMMON_WORD", 3)
+    monkeypatch.setattr(search, "NEWEST_READ", 6)
+    now = timezone.now()
+
+    def made(minutes_ago: int, **fields):
+        return PurchaseFactory(created_at=now - datetime.timedelta(minutes=minutes_ago), **fields)
+
+    in_name = [made(1, product_name="Kettle one", status="ORDERED")]
+    by_brand = made(2, product_name="Boiler", brand=BrandFactory(name="Kettleworks"))
+    in_name.append(made(3, product_name="Blue kettle"))
+    in_notes = made(4, product_name="Descaler", notes="For the kettle")
+    in_name.append(made(5, product_name="Kettle three"))
+    made(6, product_name="Toaster")  # the oldest of the newest six
+    in_name += [made(20, product_name="Old kettle"), made(30, product_name="Older kettle")]
+    expected = [str(p.id) for p in [*in_name, by_brand, in_notes]]
+    walked, newest_best_keys = [], search.Search.newest_best_keys
+
+    def spy(self, purchases, skip, limit):
+        keys = newest_best_keys(self, purchases, skip, limit)
+        walked.append(keys is not None)
+        return keys
+
+    monkeypatch.setattr(search.Search, "newest_best_keys", spy)
+
+    pages = [
+        api_client.get(PURCHASES, {"search": "kettle", "limit": 2, "skip": skip}).json()
+        for skip in (0, 2, 4, 6)
+    ]
+
+    assert [item for page in pages for item in ids_of(page)] == expected
+    assert [page["total"] for page in pages] == [7, 7, 7, 7]
+    # The newest six hold three best matches: the first page, not the second.
+    assert walked == [True, False, False, False]
+    # Other filters hold, and a page that needs them all is walked too.
+    received = api_client.get(PURCHASES, {"search": "kettle", "status": "RECEIVED", "limit": 2})
+    assert ids(received) == expected[1:3] and received.json()["total"] == 6
+    first = api_client.get(PURCHASES, {"search": "kettle", "limit": 3}).json()
+    assert ids_of(first) == expected[:3] and walked[-2:] == [True, True]
+    # A word that is not common is ranked at once.
+    monkeypatch.setattr(search, "COMMON_WORD", 50)
+    assert ids(api_client.get(PURCHASES, {"search": "kettle", "limit": 2})) == expected[:2]
+    assert walked[-1] is False
 
 
 def test_without_a_search_relevance_is_newest_first(api_client):

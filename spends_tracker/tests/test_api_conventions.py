@@ -551,7 +551,7 @@ def test_an_unexpected_failure_answers_500_json(api_user, monkeypatch):
     def crash(**filters):
         raise RuntimeError("the database caught fire")
 
-    monkeypatch.setattr("purchases.api.purchase_list", crash)
+    monkeypatch.setattr("purchases.api.purchase_list_page", crash)
     client = bearer_client(api_user, raise_request_exception=False)
 
     response = client.get("/api/purchases")
