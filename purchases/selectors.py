@@ -46,7 +46,40 @@ NULLABLE_SORT_FIELDS = {"base_price"}
 WARRANTY_STATE_NONE = "NONE"
 
 
-def purchase_list(
+def purchase_list(**filters):
+    """Return the purchases matching FILTERS, ready to be shown (see `purchase_listing`)."""
+    return purchase_listing(**filters).purchases
+
+
+def purchase_list_page(*, skip: int, limit: int, **filters) -> dict:
+    """One page of `purchase_list(**FILTERS)` in the envelope shape (`kernel.schemas.paginate`),
+    its rows as `with_details` loads them.
+
+    A search counts its matches in the same pass as it finds the page's. One by relevance whose
+    words are all common takes its first pages from the newest purchases when they hold them
+    (`purchases.search.Search.newest_best_keys`), and counts its matches apart.
+    """
+    listing = purchase_listing(**filters)
+    keys = None
+    if listing.ranking is not None:
+        keys = listing.ranking.newest_best_keys(listing.filtered, skip, limit)
+    return paginate(
+        listing.purchases,
+        skip=skip,
+        limit=limit,
+        shown=Purchase.objects.with_details(claims=filters.get("with_claims", True)),
+        searched=bool(search_words(filters.get("search"))),
+        keys=keys,
+    )
+
+
+class PurchaseListing(NamedTuple):
+    purchases: QuerySet  # filtered, searched and ordered
+    filtered: QuerySet  # filtered only
+    ranking: Search | None  # the search, if the purchases are ordered by relevance
+
+
+def purchase_listing(
     *,
     search: str | None = None,
     retailer_id=None,
@@ -59,8 +92,9 @@ def purchase_list(
     currency_code: str | None = None,
     sort: str | None = None,
     with_claims: bool = True,
-):
-    """Return the purchases matching the filters, ready to be shown (see `with_details`).
+) -> PurchaseListing:
+    """The purchases matching the filters, ready to be shown (see `with_details`), and what
+    `purchase_list_page` needs to read a searched page another way.
 
     SEARCH is words that must all be found (see `purchases.search`). WARRANTY_STATUS filters on
     the effective status of each purchase's primary warranty, or is WARRANTY_STATE_EXPIRING or
@@ -70,63 +104,6 @@ def purchase_list(
     WITH_CLAIMS false leaves the warranties' claims out (the inventory page does not show them:
     two queries fewer).
     """
-    return _listing(
-        search=search,
-        retailer_id=retailer_id,
-        brand_id=brand_id,
-        status=status,
-        date_from=date_from,
-        date_to=date_to,
-        warranty_status=warranty_status,
-        tag=tag,
-        currency_code=currency_code,
-        sort=sort,
-        with_claims=with_claims,
-    ).purchases
-
-
-def purchase_list_page(*, skip: int, limit: int, **arguments) -> dict:
-    """One page of `purchase_list(**ARGUMENTS)` in the envelope shape (`kernel.schemas.paginate`),
-    its rows as `with_details` loads them.
-
-    A search counts its matches in the same pass as it finds the page's. One by relevance whose
-    words are all common takes its first pages from the newest purchases when they hold them
-    (`purchases.search.Search.newest_best_keys`), and counts its matches apart.
-    """
-    listing = _listing(**arguments)
-    keys = None
-    if listing.ranking is not None:
-        keys = listing.ranking.newest_best_keys(listing.filtered, skip, limit)
-    return paginate(
-        listing.purchases,
-        skip=skip,
-        limit=limit,
-        shown=Purchase.objects.with_details(claims=arguments.get("with_claims", True)),
-        searched=bool(search_words(arguments.get("search"))),
-        keys=keys,
-    )
-
-
-class _Listing(NamedTuple):
-    purchases: QuerySet  # filtered, searched and ordered
-    filtered: QuerySet  # filtered only
-    ranking: Search | None  # the search, if the purchases are ordered by relevance
-
-
-def _listing(
-    *,
-    search: str | None = None,
-    retailer_id=None,
-    brand_id=None,
-    status: str | None = None,
-    date_from=None,
-    date_to=None,
-    warranty_status: str | None = None,
-    tag: str | None = None,
-    currency_code: str | None = None,
-    sort: str | None = None,
-    with_claims: bool = True,
-) -> _Listing:
     purchases = Purchase.objects.with_details(claims=with_claims)
     if retailer_id:
         purchases = purchases.filter(retailer_id=retailer_id)
@@ -150,12 +127,12 @@ def _listing(
         sort = RELEVANCE if search_words(search) else DEFAULT_SORT
     if sort == RELEVANCE:
         ranking = Search(search)
-        return _Listing(ranking.ranked(purchases), purchases, ranking)
+        return PurchaseListing(ranking.ranked(purchases), purchases, ranking)
     descending = sort.startswith("-")
     ordered = purchases_matching(purchases, search).order_by(
         *(_ordered(field, descending) for field in SORT_FIELDS[sort.lstrip("-")])
     )
-    return _Listing(ordered, purchases, None)
+    return PurchaseListing(ordered, purchases, None)
 
 
 def with_receipt_matches(purchases, search: str | None) -> list[Purchase]:
