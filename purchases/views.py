@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,13 +15,13 @@ from kernel.hooks import receipts_waiting_count
 from preferences.selectors import preferred_currency_code
 from purchases.forms import PAGE_SIZES, PURCHASE_WARRANTY_STATES, PurchaseFilterForm
 from purchases.models import FileType, Purchase, PurchaseStatus
-from purchases.selectors import purchase_list as purchase_list_query
 from purchases.selectors import (
+    PurchasePaginator,
+    purchase_listing,
     purchase_page,
     purchases_total,
     purchases_without_rate_count,
     tag_suggestions,
-    with_list_extras,
     with_receipt_matches,
 )
 from purchases.thumbnails import has_thumbnail
@@ -102,8 +101,10 @@ def purchase_list(request):
     filters = PurchaseFilterForm(request.GET)
     arguments = filters.selector_arguments()
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
-    purchases = purchase_list_query(**arguments, with_claims=False)
-    page = Paginator(with_list_extras(purchases), per_page).get_page(request.GET.get("page"))
+    listing = purchase_listing(**arguments, with_claims=False)
+    # Every filtered row, not the page's (docs/purchases.md §3); its count is the paginator's.
+    total = purchases_total(listing.purchases, base=preferred_currency_code())
+    page = PurchasePaginator(listing, per_page, total.count).get_page(request.GET.get("page"))
     page.object_list = with_receipt_matches(page.object_list, arguments["search"])
     columns = [
         {"key": c.key, "label": str(c.label), "shown": c.shown_by_default}
@@ -132,10 +133,7 @@ def purchase_list(request):
         "warranty_states": PURCHASE_WARRANTY_STATES,
         "page_sizes": PAGE_SIZES,
         "per_page": per_page,
-        # Every filtered row, not the page's (docs/purchases.md §3).
-        "total": purchases_total(purchases, base=preferred_currency_code())
-        if page.paginator.count
-        else None,
+        "total": total if total.count else None,
         # Flagged, never silently left out (docs/currencies.md §6).
         "without_rate_count": purchases_without_rate_count(),
         "ignored_filters": ignored_filters(filters, request.GET),

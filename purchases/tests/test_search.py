@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
@@ -20,6 +21,8 @@ from warranties.services import warranty_delete, warranty_update
 from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
+
+INVENTORY = reverse("purchases:list")
 
 
 def found(text: str) -> set:
@@ -169,7 +172,23 @@ def test_best_matches_first_then_newest_when_no_sort_is_chosen(api_client):
     assert [item for page in pages for item in page] == ids_of(data)
 
 
-def test_a_common_words_first_pages_are_the_newest_best_matches_as_ranked(api_client, monkeypatch):
+@pytest.fixture
+def walked(monkeypatch) -> list[bool]:
+    """Whether each call of `Search.newest_best_keys` found its page among the newest."""
+    calls, newest_best_keys = [], search.Search.newest_best_keys
+
+    def spy(self, purchases, skip, limit):
+        keys = newest_best_keys(self, purchases, skip, limit)
+        calls.append(keys is not None)
+        return keys
+
+    monkeypatch.setattr(search.Search, "newest_best_keys", spy)
+    return calls
+
+
+def test_a_common_words_first_pages_are_the_newest_best_matches_as_ranked(
+    api_client, monkeypatch, walked
+):
     """`Search.newest_best_keys` gives the pages that the newest purchases hold, the same rows
     as ranking every match; the others are ranked."""
     monkeypatch.setattr(search, "COMMON_WORD", 3)
@@ -187,15 +206,6 @@ def test_a_common_words_first_pages_are_the_newest_best_matches_as_ranked(api_cl
     made(6, product_name="Toaster")  # the oldest of the newest six
     in_name += [made(20, product_name="Old kettle"), made(30, product_name="Older kettle")]
     expected = [str(p.id) for p in [*in_name, by_brand, in_notes]]
-    walked, newest_best_keys = [], search.Search.newest_best_keys
-
-    def spy(self, purchases, skip, limit):
-        keys = newest_best_keys(self, purchases, skip, limit)
-        walked.append(keys is not None)
-        return keys
-
-    monkeypatch.setattr(search.Search, "newest_best_keys", spy)
-
     pages = [
         api_client.get(PURCHASES, {"search": "kettle", "limit": 2, "skip": skip}).json()
         for skip in (0, 2, 4, 6)
@@ -214,6 +224,40 @@ def test_a_common_words_first_pages_are_the_newest_best_matches_as_ranked(api_cl
     monkeypatch.setattr(search, "COMMON_WORD", 50)
     assert ids(api_client.get(PURCHASES, {"search": "kettle", "limit": 2})) == expected[:2]
     assert walked[-1] is False
+
+
+def test_the_inventory_reads_a_common_words_first_page_from_the_newest_as_ranked(
+    owner_client, monkeypatch, walked
+):
+    monkeypatch.setattr(search, "COMMON_WORD", 3)
+    monkeypatch.setattr(search, "NEWEST_READ", 12)
+    now = timezone.now()
+    in_notes_at = {3, 7, 21, 22}
+    made = {
+        minutes_ago: PurchaseFactory(
+            created_at=now - datetime.timedelta(minutes=minutes_ago),
+            product_name="Descaler" if minutes_ago in in_notes_at else f"Kettle {minutes_ago}",
+            notes="For the kettle" if minutes_ago in in_notes_at else "",
+        )
+        for minutes_ago in range(1, 23)
+    }
+    PurchaseFactory.create_batch(
+        3, product_name="Toaster", created_at=now - datetime.timedelta(minutes=60)
+    )
+    in_name = [made[m] for m in sorted(made) if m not in in_notes_at]
+    expected = [str(p.id) for p in in_name + [made[m] for m in sorted(in_notes_at)]]
+    pages = [
+        owner_client.get(INVENTORY, {"search": "kettle", "per_page": 10, "page": number})
+        for number in (1, 2, 3)
+    ]
+
+    assert [str(p.id) for page in pages for p in page.context["page"]] == expected
+    assert {page.context["page"].paginator.count for page in pages} == {22}
+    assert {page.context["total"].count for page in pages} == {22}
+    # Ten of the newest twelve have the word in their name: the first page, not the others.
+    assert walked == [True, False, False]
+    # Each row still has what the inventory shows beside the purchase.
+    assert all(p.attachment_count == 0 for p in pages[0].context["page"])
 
 
 def test_without_a_search_relevance_is_newest_first(api_client):

@@ -213,10 +213,10 @@ def test_a_searched_list_takes_a_fixed_number_of_queries(
     # The inventory page's queries (purchases/tests/test_search_pages.py: with the count of
     # receipts waiting for review), and the lines.
     for per_page in (10, 20):
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(17):
             owner_client.get(INVENTORY, {"search": "mazzer", "per_page": per_page})
     # Every word in the rows' names: no line is looked for.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         owner_client.get(INVENTORY, {"search": "grinder", "per_page": 10})
 
 
