@@ -206,7 +206,9 @@ def _postgresql_create(schema_editor, sources: list[Source], dropped: list[Sourc
         f"(UPPER({own_text()} || ' ' || COALESCE(search_extra, ''))) STORED"
     )
     schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON {PURCHASES} USING gin (search_text gin_trgm_ops)"
+        f"CREATE INDEX IF NOT EXISTS {INDEX} ON {PURCHASES} "
+        # Writes go into the index at once, not into a pending list (migration 0021).
+        f"USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)"
     )
     for source in sources:
         schema_editor.execute(_postgresql_function(source, sources))

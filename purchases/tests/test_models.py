@@ -157,6 +157,31 @@ def test_every_word_of_a_search_is_looked_up_in_the_one_search_index(text):
     ), plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_the_search_index_takes_every_write_at_once_and_counts_are_planned_for_their_words():
+    """No pending list for the planner to weigh (migration 0021), and the counts of the words
+    and of their typos are planned for their patterns, not prepared (`_planned_for_its_values`)
+    while the rest of the connection's statements still are."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [SEARCH_INDEX_NAME])
+        assert cursor.fetchone()[0] == ["fastupdate=off"]
+    PurchaseFactory(product_name="Copper kettle")
+    driver = connection.connection
+    prepared = driver.prepare_threshold
+    seen = []
+
+    def threshold_of_each(execute, sql, params, many, context):
+        seen.append(driver.prepare_threshold)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(threshold_of_each):
+        assert list(purchases_matching(Purchase.objects.all(), "kettle ketle"))
+
+    # The retailers and brands named, the words' counts and the rare word's typos, the search.
+    assert seen == [prepared, None, None, prepared] and prepared
+    assert driver.prepare_threshold == prepared
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 search table is SQLite's")
 def test_the_sqlite_search_table_follows_every_write_to_purchases():
     """Its triggers survive all migrations (a table rebuild would drop them) and keep it current."""
