@@ -63,6 +63,13 @@ def _currency_of(index: int) -> tuple[str, Decimal]:
     return CURRENCIES[index % 10 - 5] if index % 10 >= 6 else CURRENCIES[0]
 
 
+def _delete_all(model, batch: int = 5000) -> None:
+    """Delete every row of MODEL, BATCH at a time: deleting 125,000 warranties at once made
+    Django look up their related rows with more parameters than PostgreSQL takes (65,535)."""
+    while keys := list(model.objects.values_list("pk", flat=True)[:batch]):
+        model.objects.filter(pk__in=keys).delete()
+
+
 def load(count: int, seed: int = 42) -> None:
     """COUNT purchases over ten years in five currencies (CURRENCIES), with their warranties,
     each converted to the base currency in bulk as an import converts (the ECB's history
@@ -71,10 +78,8 @@ def load(count: int, seed: int = 42) -> None:
     if not ExchangeRate.objects.exists():
         rates_load_ecb()
     with transaction.atomic():
-        Warranty.objects.all().delete()
-        Purchase.objects.all().delete()
-        Retailer.objects.all().delete()
-        Brand.objects.all().delete()
+        for model in (Warranty, Purchase, Retailer, Brand):
+            _delete_all(model)
         retailers = Retailer.objects.bulk_create(Retailer(name=f"Shop {i}") for i in range(50))
         brands = Brand.objects.bulk_create(Brand(name=f"Maker {i}") for i in range(80))
         data_changed()  # written around the services, like an import
