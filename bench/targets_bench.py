@@ -848,7 +848,7 @@ def main() -> int:
                     row.target = f"<= 1.5 x floor ({ms(limit)} ms), <= 3 queries"
                     if limit is not None and row.queries is not None:
                         row.met = row.median <= limit and row.queries <= 3
-                else:
+                elif figure.limit is not None:
                     row.target = f"< {figure.limit:g} ms"
                     row.met = row.median < figure.limit
                 rows.append(row)

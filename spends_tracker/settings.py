@@ -268,7 +268,8 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # a query the second time a connection runs it, and PostgreSQL then neither parses nor plans it
 # again. Planning was half of the database's time for the cheap calls (a page of purchases 5 to
 # 6 ms in the database, 2.5 to 3 ms prepared). A pooler in transaction mode that cannot follow
-# prepared statements needs DATABASE_PREPARED_STATEMENTS=false.
+# prepared statements needs DATABASE_PREPARED_STATEMENTS=false. Two of the search's queries run
+# unprepared, planned for their words (purchases.search._planned_for_its_values).
 if _postgresql and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
