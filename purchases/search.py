@@ -51,12 +51,10 @@ from django.db.models import (
     F,
     Func,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 
 from catalog.models import Brand, Retailer
@@ -301,13 +299,13 @@ class Search:
         """The keys of rows SKIP to SKIP + LIMIT of `ranked(PURCHASES)` when the newest
         NEWEST_READ purchases hold them all; else None, and the caller ranks every match.
 
-        The best matches (RANK_IN_NAME: every word in the product name) come first, newest
-        first. When the newest purchases hold SKIP + LIMIT of them, those are the rows: every
-        other best match is older. Reading the newest purchases in that order takes PostgreSQL
-        0.5 ms at 100,000 purchases, 1 ms when few match; ranking the 12,000 matches of a
-        common word took 10 ms (docs/performance.md, "Search"). Tried only when every word is
-        common (`common`): a rare word's best matches are seldom among the newest. A page of 20
-        is found this way when 2 % of the newest purchases have every word in their name.
+        The best matches (RANK_IN_NAME: every word in the product name) come first, newest first.
+        When the newest purchases hold SKIP + LIMIT of them, those are the rows: every other best
+        match is older. Two queries, the date of the NEWEST_READth newest purchase and the walk
+        back to it: 1 to 2 ms at 100,000 purchases on PostgreSQL, where ranking the 12,000 matches
+        of a common word took 10 ms (docs/performance.md, "Search"). Tried only when every word is
+        common (`common`): a rare word's best matches are seldom among the newest. A page of 20 is
+        found this way when 2 % of the newest purchases have every word in their name.
 
         PURCHASES is not searched yet (its other filters only): with the search's condition,
         the planner reads the trigram index for every match, which is what this avoids. Every
@@ -315,15 +313,20 @@ class Search:
         """
         if not self.words or not self.common.issuperset(self.words):
             return None
-        newest = Purchase.objects.order_by("-created_at", "-id").values("created_at")
+        newest = Purchase.objects.order_by("-created_at").values_list("created_at", flat=True)
         # With fewer than NEWEST_READ purchases, all of them.
-        since = Coalesce(Subquery(newest[NEWEST_READ - 1 : NEWEST_READ]), Value(EARLIEST))
+        since = next(iter(newest[NEWEST_READ - 1 : NEWEST_READ]), EARLIEST)
         keys = (
             purchases.filter(Q.create(self._in_name(), connector=Q.AND), created_at__gte=since)
             .order_by("-created_at", "-id")
             .values_list("pk", flat=True)
         )
-        keys = list(keys[skip : skip + limit])
+        # Planned for the date, PostgreSQL reads the newest purchases by their index. A plan
+        # that does not know it (a prepared statement's, or one with the date in a subquery)
+        # expected a third of all purchases after it and, for two words, so few matches that
+        # it read them all: 20 ms where the walk takes 0.5.
+        with _planned_for_its_values():
+            keys = list(keys[skip : skip + limit])
         return keys if len(keys) == limit else None
 
 
