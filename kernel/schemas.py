@@ -312,9 +312,9 @@ def paginate(
 
     With SHOWN, the page's rows are loaded by that queryset (see `rows_by_keys`), and for a
     SEARCHED queryset counted in the same pass (`page_and_total_by_keys`). KEYS, when the
-    caller found the page's primary keys a cheaper way (a search's best matches among the
-    newest purchases, `purchases.search.Search.newest_best_keys`), are the page: SHOWN reads
-    them, and QUERYSET is counted.
+    caller found the page's primary keys a cheaper way (the purchases' search: its best
+    matches among the newest purchases), are the page: SHOWN reads them, and QUERYSET is
+    counted.
     """
     if keys is not None:
         items, total = rows_in_order(shown, keys), queryset.count()
