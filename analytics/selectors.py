@@ -499,19 +499,31 @@ def expensive_purchases(*, currency: str | None = None, base: str | None = None,
     return purchases.select_related("brand").order_by("-amount", "-purchase_date", "id")[:limit]
 
 
-def recent_purchases(*, limit: int = 10, with_claims: bool = True):
-    """The purchases recorded last (any currency), ready to be shown in full: with their
-    warranties' claims for the API's purchase objects; WITH_CLAIMS false leaves them out (the
-    dashboard shows none)."""
-    return Purchase.objects.with_details(claims=with_claims).order_by("-created_at", "-id")[:limit]
+def recent_purchases(*, limit: int = 10):
+    """The purchases recorded last (any currency), as the API's purchase objects show them."""
+    return Purchase.objects.with_details().order_by("-created_at", "-id")[:limit]
 
 
-def recent_warranties(*, limit: int = 10, with_claims: bool = True):
-    """The warranties recorded last, with their effective status and purchase, and their claims
-    unless WITH_CLAIMS is false (the dashboard shows none)."""
-    warranties = Warranty.objects.with_status().select_related(
-        "purchase", "created_by", "updated_by"
-    )
-    if with_claims:
-        warranties = warranties_with_claims(warranties)
-    return warranties.order_by("-created_at", "-id")[:limit]
+def recent_purchase_rows(*, limit: int):
+    """The purchases recorded last as the dashboard lists them: name, brand, retailer, day and
+    price (one query: the dashboard shows neither their warranties nor who added them)."""
+    return Purchase.objects.select_related("retailer", "brand").order_by("-created_at", "-id")[
+        :limit
+    ]
+
+
+def recent_warranties(*, limit: int = 10):
+    """The warranties recorded last, with their effective status, purchase, people and claims."""
+    return warranties_with_claims(_recent_warranties().select_related("created_by", "updated_by"))[
+        :limit
+    ]
+
+
+def recent_warranty_rows(*, limit: int):
+    """The warranties recorded last as the dashboard lists them: their purchase's name, type,
+    end and effective status (one query)."""
+    return _recent_warranties()[:limit]
+
+
+def _recent_warranties():
+    return Warranty.objects.with_status().select_related("purchase").order_by("-created_at", "-id")

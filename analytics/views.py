@@ -130,8 +130,8 @@ def dashboard(request):
         expiring_soon_days=EXPIRING_SOON_DAYS,
         expiring_card_note=_("Warranties ending within %(days)s days")
         % {"days": EXPIRING_SOON_DAYS},
-        recent_purchases=selectors.recent_purchases(limit=RECENT_LIMIT, with_claims=False),
-        recent_warranties=selectors.recent_warranties(limit=RECENT_LIMIT, with_claims=False),
+        recent_purchases=selectors.recent_purchase_rows(limit=RECENT_LIMIT),
+        recent_warranties=selectors.recent_warranty_rows(limit=RECENT_LIMIT),
     )
     return render(request, "analytics/dashboard.html", context)
 

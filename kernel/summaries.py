@@ -29,7 +29,12 @@ from django.db import transaction
 from django.db.models import F
 
 from kernel.models import DataVersion
-from kernel.versioning import data_changed, version_settled
+from kernel.versioning import (
+    data_changed,
+    version_row,
+    version_row_forget,
+    version_settled,
+)
 
 _active = threading.local()
 
@@ -97,9 +102,10 @@ def rows_reported(rows, *, figures, report):
 
 
 def summaries_in_step() -> bool:
-    """Whether the summaries reflect every write (one indexed read)."""
-    row = DataVersion.objects.filter(pk=1).values_list("token", "summarised").first()
-    return row is not None and row[0] == row[1]
+    """Whether the summaries reflect every write (one indexed read, shared with the request's
+    `data_version()`: a figure cached under that version asks right after it)."""
+    token, summarised = version_row()
+    return token == summarised
 
 
 def summaries_brought_in_step(rebuild: Callable[[], None]) -> bool:
@@ -125,6 +131,7 @@ def _mark_summarised() -> None:
     """Record that the summaries reflect the current token (its row is locked by the caller)."""
     DataVersion.objects.filter(pk=1).update(summarised=F("token"))
     version_settled()
+    version_row_forget()
 
 
 def counters_add(model, key_fields: list[str], deltas: dict[tuple, dict[str, int]]) -> None:

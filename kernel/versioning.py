@@ -44,25 +44,42 @@ def data_version() -> str:
     the request changes nothing the request could see that the first read would not have had.
     Inside a transaction it is always read again: a write service must see its own replacement.
     """
-    kept = getattr(_state, "request_token", None)
-    if kept is not None and not connection.in_atomic_block:
-        return kept
-    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
+    token = version_row()[0]
     # Something may now be cached under this token: the next write must replace it.
     version_settled()
-    if getattr(_state, "in_request", False) and not connection.in_atomic_block:
-        _state.request_token = token
     return token
+
+
+def version_row() -> tuple[str, str | None]:
+    """(token, summarised) of the data version, read as `data_version()` says (once per request,
+    again inside a transaction); ("none", None) before anything was written.
+
+    `kernel.summaries` decides from the same read whether the summaries reflect the data: a
+    dashboard page read the row three times, an analytics call twice.
+    """
+    kept = getattr(_state, "request_row", None)
+    if kept is not None and not connection.in_atomic_block:
+        return kept
+    row = DataVersion.objects.filter(pk=1).values_list("token", "summarised").first()
+    row = row or ("none", None)
+    if getattr(_state, "in_request", False) and not connection.in_atomic_block:
+        _state.request_row = row
+    return row
+
+
+def version_row_forget() -> None:
+    """Make this request's next `data_version()` read the row again (it has changed)."""
+    _state.request_row = None
 
 
 def request_began(**kwargs) -> None:
     """`request_started`: the token is read afresh by each request (see `data_version`)."""
-    _state.in_request, _state.request_token = True, None
+    _state.in_request, _state.request_row = True, None
 
 
 def request_ended(**kwargs) -> None:
     """`request_finished`: what runs outside requests (commands, the worker) always reads it."""
-    _state.in_request, _state.request_token = False, None
+    _state.in_request, _state.request_row = False, None
 
 
 def version_key(key: str) -> str:
@@ -90,7 +107,7 @@ def data_changed() -> None:
     Does nothing when this transaction has replaced the token already and nothing has read or
     settled it since (see the module's docstring).
     """
-    _state.request_token = None
+    version_row_forget()
     if _replaced_in_this_transaction():
         return
     token = uuid.uuid4().hex

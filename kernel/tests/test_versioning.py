@@ -6,6 +6,7 @@ from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from kernel.models import DataVersion
+from kernel.summaries import summaries_brought_in_step, summaries_in_step
 from kernel.versioning import data_changed, data_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,6 +97,27 @@ def test_a_request_reads_the_token_once_until_it_writes(in_a_request, django_ass
     data_changed()  # this request's own write
 
     assert data_version() == stored_token() != first
+
+
+def test_a_request_knows_from_the_same_read_whether_the_summaries_are_in_step(
+    in_a_request, django_assert_num_queries
+):
+    data_changed()
+    DataVersion.objects.filter(pk=1).update(summarised="an older token")
+    with django_assert_num_queries(1):
+        data_version()
+        assert not summaries_in_step()
+
+    rebuilds = []
+    assert summaries_brought_in_step(lambda: rebuilds.append("rebuilt"))
+    assert rebuilds == ["rebuilt"]
+    with django_assert_num_queries(1):  # the mark changed the row: read again, once
+        assert summaries_in_step()
+        data_version()
+        assert summaries_in_step()
+
+    data_changed()  # this request's own write, around the summaries
+    assert not summaries_in_step()
 
 
 def test_another_process_s_write_is_seen_by_the_next_request():
