@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -22,7 +21,8 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from kernel.hooks import receipt_lines
 from kernel.money import quantize_in
-from kernel.schemas import paginate, rows_by_keys, rows_in_order
+from kernel.pagination import PaginatorByKeys
+from kernel.schemas import paginate, rows_in_order
 from kernel.versioning import cached_under_version
 from purchases.models import Attachment, FileType, Purchase, tag_names_of
 from purchases.search import Search, purchases_matching, search_words
@@ -85,11 +85,11 @@ class PurchaseListing(NamedTuple):
         return self.ranking.newest_best_keys(self.filtered, skip, limit)
 
 
-class PurchasePaginator(Paginator):
-    """Django's paginator over a `PurchaseListing`, for the inventory page: a page's rows are
-    chosen by key, then read with what a row shows (`with_list_extras`) for those rows alone
-    (`kernel.schemas.rows_by_keys`); a search's first pages come from the newest purchases when
-    they hold them, as the API's (`purchase_list_page`).
+class PurchasePaginator(PaginatorByKeys):
+    """The paginator by key (`kernel.pagination`) over a `PurchaseListing`, for the inventory
+    page: a row is read with what the page shows (`with_list_extras`), and a search's first
+    pages come from the newest purchases when they hold them, as the API's
+    (`purchase_list_page`).
 
     Sorting every match with its joined columns and its thumbnail's subquery took 50 ms of the
     page's 122 for `kettle` (12,000 matches) at 100,000 purchases on PostgreSQL. COUNT, when
@@ -97,24 +97,15 @@ class PurchasePaginator(Paginator):
     """
 
     def __init__(self, listing: PurchaseListing, per_page: int, count: int | None = None):
-        super().__init__(listing.purchases, per_page)
+        shown = with_list_extras(listing.shown)
+        super().__init__(listing.purchases, per_page, shown=shown, count=count)
         self.listing = listing
-        if count is not None:
-            self.count = count  # Paginator.count is a cached property
 
-    def page(self, number):
-        number = self.validate_number(number)
-        skip = (number - 1) * self.per_page
-        limit = min(self.per_page, self.count - skip)
-        shown = with_list_extras(self.listing.shown)
+    def rows(self, skip: int, limit: int) -> list:
         keys = self.listing.newest_best_keys(skip, limit)
         if keys is not None:
-            rows = rows_in_order(shown, keys)
-        elif limit > 0:
-            rows = list(rows_by_keys(self.object_list, skip, limit, shown))
-        else:
-            rows = []
-        return self._get_page(rows, number, self)
+            return rows_in_order(self.shown, keys)
+        return super().rows(skip, limit)
 
 
 def purchase_listing(

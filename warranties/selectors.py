@@ -59,12 +59,29 @@ def warranty_list(
         )
     if purchase_id:
         warranties = warranties.filter(purchase_id=purchase_id)
-    return _searched_and_sorted(warranties, search, sort, today)
+    # The active ones are all current: those expiring soon too.
+    one_status = WarrantyStatus.ACTIVE if expiring_soon else status
+    return _searched_and_sorted(warranties, search, sort, today, one_status)
 
 
-def _searched_and_sorted(warranties, search: str | None, sort: str | None, today):
+# CURRENT_FIRST within one status: the index on (voided, warranty_end) gives that order, which
+# the groups' CASE of the whole order hides (at 125,000 warranties, the expired ones' first page
+# read and sorted 60,000 of them).
+CURRENT_FIRST_IN = {
+    WarrantyStatus.ACTIVE: "warranty_end",
+    WarrantyStatus.EXPIRED: "-warranty_end",
+    WarrantyStatus.VOIDED: "-warranty_end",
+}
+
+
+def _searched_and_sorted(
+    warranties, search: str | None, sort: str | None, today, status: str | None = None
+):
+    """WARRANTIES searched and sorted as `warranty_list` says; STATUS, when they all have it."""
     if search and search.strip():
         warranties = warranties.filter(purchase_id__in=purchases_searched(search).values("pk"))
+    if sort == CURRENT_FIRST and status in CURRENT_FIRST_IN:
+        return warranties.order_by(CURRENT_FIRST_IN[status], "created_at", "id")
     if sort == CURRENT_FIRST:
         conditions = warranty_status_conditions(today)
         current = conditions[WarrantyStatus.ACTIVE]
@@ -98,7 +115,7 @@ def warranty_list_expiring(
         .with_status(today)
         .select_related("purchase", "created_by", "updated_by")
     )
-    return _searched_and_sorted(warranties, search, sort, today)
+    return _searched_and_sorted(warranties, search, sort, today, WarrantyStatus.ACTIVE)
 
 
 # --- Claims (docs/claims.md) ----------------------------------------------------------------------

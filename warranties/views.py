@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from kernel.filters import ignored_filters
+from kernel.pagination import PaginatorByKeys
 from warranties.forms import WARRANTY_SORTS, WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
 from warranties.selectors import (
@@ -29,8 +29,9 @@ def warranty_list(request):
         warranties = warranty_list_query(expiring_soon=True, search=search, sort=sort)
     else:
         warranties = warranty_list_query(status=state, search=search, sort=sort)
-    warranties = warranties_with_claims(warranties)
-    page = Paginator(warranties, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows by key first: no index gives the current ones first (kernel.pagination).
+    shown = warranties_with_claims(warranties)
+    page = PaginatorByKeys(warranties, PAGE_SIZE, shown=shown).get_page(request.GET.get("page"))
     context = {
         "query": request.GET,
         "page": page,

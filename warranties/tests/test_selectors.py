@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from kernel import clock
 from purchases.tests.factories import PurchaseFactory
-from warranties.selectors import warranty_list, warranty_list_expiring
+from warranties.selectors import CURRENT_FIRST, warranty_list, warranty_list_expiring
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,23 @@ def test_a_status_changes_as_days_pass_without_any_write(warranties):
     tomorrow = TODAY + datetime.timedelta(days=1)
     row = warranty_list(today=tomorrow).get(pk=warranties["today"].pk)
     assert row.effective_status == "EXPIRED"
+
+
+def test_current_first_within_one_state_is_the_whole_order_restricted_to_it():
+    """Within one state the order is a plain one an index gives (warranties.selectors
+    CURRENT_FIRST_IN): it must be that of the whole list, ties on the end date included."""
+    today = clock.today()
+    ends = [(5, False), (5, False), (40, False), (-2, False), (-2, False), (-30, False)]
+    for days, voided in [*ends, (60, True), (-60, True), (60, True)]:
+        WarrantyFactory(warranty_end=today + datetime.timedelta(days), voided=voided)
+    everything = list(warranty_list(sort=CURRENT_FIRST))
+    assert len(everything) == 9
+
+    for status in ["ACTIVE", "EXPIRED", "VOIDED"]:
+        alone = [warranty.id for warranty in warranty_list(status=status, sort=CURRENT_FIRST)]
+        among_all = [w.id for w in everything if w.effective_status == status]
+        assert alone == among_all, status
+    expiring = [w.id for w in warranty_list(expiring_soon=True, sort=CURRENT_FIRST)]
+    assert expiring == [w.id for w in everything[:2]]
+    within = [w.id for w in warranty_list_expiring(days=60, sort=CURRENT_FIRST)]
+    assert within == [w.id for w in everything[:3]]
