@@ -13,6 +13,7 @@ rounded half-up only when they are turned into JSON.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -419,6 +420,24 @@ def spending_by_brand(
 ) -> list[ShareOfSpending]:
     """Every brand with its purchases: count, share of all counted, total."""
     return _shares(Brand, dimension=SpendingDimension.BRAND, currency=currency, base=_base(base))
+
+
+@cached_figure
+def catalog_spending(*, base: str, today=None) -> dict[str, dict[uuid.UUID, Sums]]:
+    """What the purchases of each retailer and each brand add up to in BASE, by dimension and
+    entry id, the entries without purchases left out (`kernel.hooks.catalog_spending`; one
+    query on the rollup, where summing the purchases per entry took 80 ms a list at 100,000)."""
+    rollups_brought_in_step()
+    dimensions = [SpendingDimension.RETAILER, SpendingDimension.BRAND]
+    rows = (
+        SpendingRollup.objects.filter(dimension__in=dimensions)
+        .values("dimension", "key")
+        .annotate(**sums(currency=None, base=base))
+    )
+    spending = {dimension: {} for dimension in dimensions}
+    for row in rows:
+        spending[row["dimension"]][uuid.UUID(row["key"])] = Sums.of(row)
+    return spending
 
 
 def _top_product_orderings(currency: str | None) -> dict[str, list]:

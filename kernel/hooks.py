@@ -17,6 +17,9 @@ A lookup is the same for a read: one function an app above provides, which a low
   provides it (`purchases.search`); the warranties page, below purchases, searches with it.
 - `receipts_waiting_count`: how many receipts wait to be reviewed as drafts. `receipts` provides
   it (`receipts.selectors`); the inventory page, below receipts, links to them with it.
+- `catalog_spending`: what the purchases of each retailer and brand add up to. `analytics`
+  provides it from the spending rollup (`analytics.selectors`); the catalog page, below the
+  purchases, shows it beside each entry.
 - `purchases_with_receipt_word` and `receipt_lines`: a search's word found in the text read from
   a purchase's files, and the line it is on. `receipts` provides them (`receipts.search`); the
   purchases' search, below receipts, finds purchases by their receipts with them
@@ -80,3 +83,8 @@ purchases_with_receipt_word = Lookup("the purchases whose receipts hold a word")
 # Called with purchase_ids= and words=; returns {purchase id: {"filename": ..., "line": ...}}, the
 # line of one of the purchase's receipts with the most of the words, for those that have one.
 receipt_lines = Lookup("the receipt lines that hold a search's words")
+
+# Called with base= (the household's base currency); returns {"retailer": {id: figures},
+# "brand": {id: figures}} for the entries that have purchases, each figures with purchase_count,
+# amount (in BASE, a Decimal in thousandths) and without_rate_count (counted, not added).
+catalog_spending = Lookup("what the purchases of each retailer and brand add up to")

@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Brand, Retailer
+from catalog.selectors import catalog_entries_with_totals
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from kernel.money import quantize_in
 from preferences.services import preferences_update
+from purchases.rollups import rollups_brought_in_step
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +53,18 @@ def test_a_retailer_with_a_same_named_brand_is_flagged(owner_client):
     assert "also a brand" in response.text
 
 
+# Outside a test's transaction, as a request runs: inside one, the data version would be read
+# again by the rollups' in-step check (kernel.versioning.data_version).
+@pytest.mark.django_db(transaction=True)
 def test_the_page_runs_a_fixed_number_of_queries(owner_client, django_assert_num_queries):
     for _ in range(15):
         PurchaseFactory()
-    # Session, user, their role, the preferences twice (the page frame's and the totals' currency),
-    # retailers, brands.
-    with django_assert_num_queries(7):
+    # The factories write around the services: the rollups are rebuilt before the visit, as the
+    # first reader after such a write would.
+    rollups_brought_in_step()
+    # Session, user, their role, the preferences twice (the totals' currency and the page
+    # frame's), the data version, the totals from the spending rollup, retailers, brands.
+    with django_assert_num_queries(9):
         response = owner_client.get(reverse("catalog:list"))
     assert len(response.context["retailers"]) == 15
     assert len(response.context["brands"]) == 15
@@ -122,3 +131,14 @@ def test_totals_add_every_purchase_in_the_base_currency_at_its_kept_rate(owner_c
     assert "$1,183.34" in response.text
     assert "2 without a rate" in response.text
     assert "$8.33" in response.text
+    # The page reads the spending rollup; the admin sums the purchases themselves (catalog.admin,
+    # catalog_entries_with_totals): the same figures, for brands too.
+    for model, shown in [(Retailer, "retailers"), (Brand, "brands")]:
+        on_page = {entry.pk: entry for entry in response.context[shown]}
+        summed = catalog_entries_with_totals(model.objects.all(), base="USD")
+        assert len(summed) == len(on_page) > 1
+        for entry in summed:
+            figures = (entry.purchase_count, quantize_in(entry.total_spent, "USD"))
+            page_entry = on_page[entry.pk]
+            assert figures == (page_entry.purchase_count, page_entry.total_spent)
+            assert entry.without_rate_count == page_entry.without_rate_count
