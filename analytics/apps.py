@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from kernel.hooks import catalog_spending
+from kernel.hooks import catalog_spending, household_spending
 
 
 class AnalyticsConfig(AppConfig):
@@ -11,7 +11,9 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         # Imported here: the selectors need the models, not loaded when apps.py is.
-        from analytics.selectors import catalog_spending as from_the_rollup
+        from analytics.selectors import catalog_spending as per_entry
+        from analytics.selectors import conversion_counts  # (as above)
 
-        # The catalog page shows each entry's spending without importing the rollup's apps.
-        catalog_spending.provide(from_the_rollup)
+        # The catalog and inventory pages show the rollup's sums without importing analytics.
+        catalog_spending.provide(per_entry)
+        household_spending.provide(conversion_counts)

@@ -17,9 +17,10 @@ A lookup is the same for a read: one function an app above provides, which a low
   provides it (`purchases.search`); the warranties page, below purchases, searches with it.
 - `receipts_waiting_count`: how many receipts wait to be reviewed as drafts. `receipts` provides
   it (`receipts.selectors`); the inventory page, below receipts, links to them with it.
-- `catalog_spending`: what the purchases of each retailer and brand add up to. `analytics`
-  provides it from the spending rollup (`analytics.selectors`); the catalog page, below the
-  purchases, shows it beside each entry.
+- `catalog_spending` and `household_spending`: what the purchases of each retailer and brand,
+  and all of them, add up to. `analytics` provides them from the spending rollup
+  (`analytics.selectors`); the catalog page, below the purchases, shows the first beside each
+  entry, and the inventory's total line, in `purchases`, the second when nothing is filtered.
 - `purchases_with_receipt_word` and `receipt_lines`: a search's word found in the text read from
   a purchase's files, and the line it is on. `receipts` provides them (`receipts.search`); the
   purchases' search, below receipts, finds purchases by their receipts with them
@@ -88,3 +89,6 @@ receipt_lines = Lookup("the receipt lines that hold a search's words")
 # "brand": {id: figures}} for the entries that have purchases, each figures with purchase_count,
 # amount (in BASE, a Decimal in thousandths) and without_rate_count (counted, not added).
 catalog_spending = Lookup("what the purchases of each retailer and brand add up to")
+
+# Called with base=; returns the figures (as catalog_spending's) of every purchase.
+household_spending = Lookup("what every purchase adds up to")

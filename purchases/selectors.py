@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
-from kernel.hooks import receipt_lines
+from kernel.hooks import household_spending, receipt_lines
 from kernel.money import quantize_in
 from kernel.pagination import PaginatorByKeys
 from kernel.schemas import paginate, rows_in_order
@@ -246,11 +246,23 @@ class PurchaseTotal:
     without_rate: int  # counted in COUNT, not added to TOTAL
 
 
-def purchases_total(purchases, *, base: str) -> PurchaseTotal:
+def purchases_total(purchases, *, base: str, every: bool = False) -> PurchaseTotal:
     """Add up PURCHASES (a queryset, e.g. the inventory's filtered list, every page) in BASE,
     in one query: a purchase in BASE by its price, one converted to BASE by its base price;
     the others have no usable rate and are counted in `without_rate`, never added. The sum is
-    of whole thousandths, exact on both databases (SQLite adds decimals as floats)."""
+    of whole thousandths, exact on both databases (SQLite adds decimals as floats).
+
+    EVERY says PURCHASES are all of them: the spending rollup has their figures already
+    (`kernel.hooks.household_spending`), where summing 100,000 purchases took 32 ms.
+    """
+    if every:
+        figures = household_spending(base=base)
+        return PurchaseTotal(
+            count=figures.purchase_count,
+            total=quantize_in(figures.amount, base),
+            currency_code=base,
+            without_rate=figures.without_rate_count,
+        )
     own = Q(currency_code=base)
     converted = Q(base_currency_code=base, base_price__isnull=False)
     units = Case(

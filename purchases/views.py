@@ -102,8 +102,9 @@ def purchase_list(request):
     arguments = filters.selector_arguments()
     per_page = filters.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
     listing = purchase_listing(**arguments, with_claims=False)
+    filtered = any(arguments[name] for name in PurchaseFilterForm.FILTERS)
     # Every filtered row, not the page's (docs/purchases.md §3); its count is the paginator's.
-    total = purchases_total(listing.purchases, base=preferred_currency_code())
+    total = purchases_total(listing.purchases, base=preferred_currency_code(), every=not filtered)
     page = PurchasePaginator(listing, per_page, total.count).get_page(request.GET.get("page"))
     page.object_list = with_receipt_matches(page.object_list, arguments["search"])
     columns = [
@@ -115,7 +116,6 @@ def purchase_list(request):
     query = request.GET.copy()
     for opener in ("new", "edit"):
         query.pop(opener, None)
-    filtered = any(arguments[name] for name in PurchaseFilterForm.FILTERS)
     context = {
         "query": query,
         # The item pages' "Back to the list" returns to this page of this list.
