@@ -115,6 +115,26 @@ def test_the_total_adds_every_filtered_row_in_the_base_currency():
     assert total.currency_code == "USD"
 
 
+def test_the_total_of_every_purchase_read_from_the_rollup_is_the_sum_of_the_purchases():
+    """Unfiltered, the total comes from the spending rollup (`every=True`): the same figures."""
+    PurchaseFactory(price=Decimal("10.10"), currency_code="USD")
+    PurchaseFactory(
+        price=Decimal("100.00"),
+        currency_code="EUR",
+        base_currency_code="USD",
+        base_price=Decimal("108.005"),
+    )
+    PurchaseFactory(currency_code="JPY", base_currency_code="USD", base_price=None)
+    # Converted to a former base: counted, not added.
+    PurchaseFactory(currency_code="CHF", base_currency_code="EUR", base_price=Decimal("9.50"))
+
+    summed = purchases_total(purchase_list(), base="USD")
+    from_rollup = purchases_total(purchase_list(), base="USD", every=True)
+
+    assert (summed.count, summed.total, summed.without_rate) == (4, Decimal("118.11"), 2)
+    assert from_rollup == summed
+
+
 def test_the_inventory_shows_the_total_of_every_filtered_row_not_only_the_page(owner_client):
     for _ in range(3):
         PurchaseFactory(price=Decimal("1.50"), currency_code="USD", tags="cable")
