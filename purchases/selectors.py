@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -309,9 +310,9 @@ TAG_SUGGESTIONS_SECONDS = 24 * 60 * 60
 def tag_suggestions() -> list[str]:
     """The household's tags, each once (the first spelling met), sorted: the form's suggestions.
 
-    Every inventory page offers them, and reading the distinct tag strings walks every purchase
-    (30 ms at 100,000), so they are kept in the cache under the data version (one indexed read),
-    which every write replaces.
+    Every inventory and item page offers them: the distinct tag strings are read by the tags
+    index (`_distinct_tag_strings`), and kept in the cache under the data version (one indexed
+    read), which every write replaces.
     """
     return cached_under_version(
         "purchases:tag_suggestions", _tag_suggestions_read, TAG_SUGGESTIONS_SECONDS
@@ -320,10 +321,30 @@ def tag_suggestions() -> list[str]:
 
 def _tag_suggestions_read() -> list[str]:
     names: dict[str, str] = {}
-    # The model's ordering is cleared: its columns would join the DISTINCT and make every
-    # purchase distinct.
-    tag_strings = Purchase.objects.exclude(tags=None).order_by().values_list("tags", flat=True)
-    for tags in tag_strings.distinct():
+    for tags in _distinct_tag_strings():
         for name in tag_names_of(tags):
             names.setdefault(name.lower(), name)
     return sorted(names.values(), key=str.lower)[:TAG_SUGGESTIONS_MAX]
+
+
+# A loose index scan: each step asks the index on tags for the next string after the last one,
+# so the distinct strings cost one probe each instead of reading every purchase (a DISTINCT read
+# all 100,000 in 23 ms right after every write). Neither database skips through an index for a
+# DISTINCT by itself, and the ORM writes no recursive query; the SQL is the same on both.
+_DISTINCT_TAGS_SQL = """
+    WITH RECURSIVE found(tags) AS (
+        SELECT MIN(tags) FROM {table} WHERE tags > ''
+        UNION ALL
+        SELECT (SELECT MIN(tags) FROM {table} WHERE tags > found.tags)
+        FROM found WHERE found.tags IS NOT NULL
+    )
+    SELECT tags FROM found WHERE tags IS NOT NULL
+"""
+
+
+def _distinct_tag_strings() -> list[str]:
+    """Every distinct non-empty `tags` value of the purchases (one query, by the tags index)."""
+    table = connection.ops.quote_name(Purchase._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_DISTINCT_TAGS_SQL.format(table=table))
+        return [tags for (tags,) in cursor.fetchall()]

@@ -36,16 +36,21 @@ def test_sorting_by_price_compares_what_each_cost_in_the_base_currency():
 
 @pytest.mark.django_db
 def test_tag_suggestions_are_the_households_tags_once_each(django_assert_num_queries):
-    from purchases.selectors import tag_suggestions
+    from purchases.selectors import _distinct_tag_strings, tag_suggestions
 
     PurchaseFactory(tags="tv,living room")
     PurchaseFactory(tags=" TV , kitchen,,")
     PurchaseFactory(tags=None)
+    PurchaseFactory(tags="")
+    PurchaseFactory.create_batch(3, tags="garden")
+    PurchaseFactory(tags="tv,living room")
 
     with django_assert_num_queries(2):  # the data version, then the distinct tag strings
         suggestions = tag_suggestions()
     # One spelling of each (whichever was met first), sorted regardless of case.
-    assert [tag.lower() for tag in suggestions] == ["kitchen", "living room", "tv"]
+    assert [tag.lower() for tag in suggestions] == ["garden", "kitchen", "living room", "tv"]
+    # Each stored string once, by the index (a loose index scan), the empty one left out.
+    assert sorted(_distinct_tag_strings()) == [" TV , kitchen,,", "garden", "tv,living room"]
 
 
 @pytest.mark.django_db
