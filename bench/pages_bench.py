@@ -34,6 +34,7 @@ def pages() -> list[tuple[str, str]]:
         ("one purchase's page", f"/inventory/{middle}/"),
         ("warranties, current first", "/warranties/"),
         ("warranties, expired", "/warranties/?state=EXPIRED"),
+        ("warranties, expiring soon", "/warranties/?state=EXPIRING"),
         ("warranties, page 50", "/warranties/?page=50"),
         ("retailers and brands", "/catalog/"),
         ("settings", "/settings/"),

@@ -64,10 +64,14 @@ def warranty_status_conditions(today: datetime.date) -> dict[str, Q]:
     warranty is active through its end date and expired after it. Filters use these conditions
     directly (so indexes on `warranty_end` apply) and the status annotation is built from them.
     """
+    # `voided=Value(...)` compiles to `voided = false`; Django writes `voided=False` as
+    # `NOT voided`, which SQLite cannot match to the (voided, warranty_end) index: it then read
+    # 92,000 expired warranties one by one through the end-date index to count them, 119 ms
+    # against 4.9 at 125,000 warranties (PostgreSQL reads both forms the same way).
     return {
-        WarrantyStatus.VOIDED: Q(voided=True),
-        WarrantyStatus.ACTIVE: Q(voided=False, warranty_end__gte=today),
-        WarrantyStatus.EXPIRED: Q(voided=False, warranty_end__lt=today),
+        WarrantyStatus.VOIDED: Q(voided=Value(True)),
+        WarrantyStatus.ACTIVE: Q(voided=Value(False), warranty_end__gte=today),
+        WarrantyStatus.EXPIRED: Q(voided=Value(False), warranty_end__lt=today),
     }
 
 

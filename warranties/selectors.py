@@ -27,6 +27,16 @@ CURRENT_FIRST = "current"
 BY_END = {"warranty_end": ["warranty_end"], "-warranty_end": ["-warranty_end"]}
 
 
+def warranties_shown(today: datetime.date | None = None):
+    """Every warranty with what a list shows: its effective status on TODAY, its purchase and
+    its people. A page chosen by key reads its rows from this, unfiltered
+    (`kernel.pagination.PaginatorByKeys`): with the list's filters repeated, SQLite read the
+    92,000 expired warranties through an index to find the page's 25 (115 ms, 0.5 by key)."""
+    return Warranty.objects.with_status(today or clock.today()).select_related(
+        "purchase", "created_by", "updated_by"
+    )
+
+
 def warranty_list(
     *,
     status: str | None = None,
@@ -45,18 +55,17 @@ def warranty_list(
     "-warranty_end" is latest end first; the default soonest end first.
     """
     today = today or clock.today()
-    warranties = Warranty.objects.with_status(today).select_related(
-        "purchase", "created_by", "updated_by"
-    )
+    warranties = warranties_shown(today)
     if status:
         warranties = warranties.in_status(status, today)
-    if expiring_soon is not None:
+    if expiring_soon:
+        # The condition itself, not the ids it selects: the end-date index gives its range in
+        # order (with the ids, PostgreSQL walked every earlier end date for the first page,
+        # 169 ms at 125,000 warranties).
+        warranties = warranties.expiring(EXPIRING_SOON_DAYS, today)
+    elif expiring_soon is not None:
         expiring_ids = Warranty.objects.expiring(EXPIRING_SOON_DAYS, today).values("id")
-        warranties = (
-            warranties.filter(id__in=expiring_ids)
-            if expiring_soon
-            else warranties.exclude(id__in=expiring_ids)
-        )
+        warranties = warranties.exclude(id__in=expiring_ids)
     if purchase_id:
         warranties = warranties.filter(purchase_id=purchase_id)
     # The active ones are all current: those expiring soon too.
@@ -110,11 +119,7 @@ def warranty_list_expiring(
     """Return the active warranties ending between TODAY and TODAY + DAYS, soonest first
     (SEARCH and SORT as in `warranty_list`)."""
     today = today or clock.today()
-    warranties = (
-        Warranty.objects.expiring(days, today)
-        .with_status(today)
-        .select_related("purchase", "created_by", "updated_by")
-    )
+    warranties = warranties_shown(today).expiring(days, today)
     return _searched_and_sorted(warranties, search, sort, today, WarrantyStatus.ACTIVE)
 
 

@@ -6,6 +6,7 @@ from warranties.forms import WARRANTY_SORTS, WarrantyFilterForm
 from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
 from warranties.selectors import (
     CURRENT_FIRST,
+    warranties_shown,
     warranties_with_claims,
     warranty_list_expiring,
 )
@@ -30,7 +31,7 @@ def warranty_list(request):
     else:
         warranties = warranty_list_query(status=state, search=search, sort=sort)
     # The page's rows by key first: no index gives the current ones first (kernel.pagination).
-    shown = warranties_with_claims(warranties)
+    shown = warranties_with_claims(warranties_shown())
     page = PaginatorByKeys(warranties, PAGE_SIZE, shown=shown).get_page(request.GET.get("page"))
     context = {
         "query": request.GET,
