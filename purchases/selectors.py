@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from kernel.hooks import household_spending, receipt_lines
 from kernel.money import quantize_in
 from kernel.pagination import PaginatorByKeys
-from kernel.schemas import paginate, rows_in_order
+from kernel.schemas import paginate
 from kernel.versioning import cached_under_version
 from purchases.models import Attachment, FileType, Purchase, tag_names_of
 from purchases.search import Search, purchases_matching, search_words
@@ -98,15 +98,13 @@ class PurchasePaginator(PaginatorByKeys):
     """
 
     def __init__(self, listing: PurchaseListing, per_page: int, count: int | None = None):
-        shown = with_list_extras(listing.shown)
-        super().__init__(listing.purchases, per_page, shown=shown, count=count)
-        self.listing = listing
-
-    def rows(self, skip: int, limit: int) -> list:
-        keys = self.listing.newest_best_keys(skip, limit)
-        if keys is not None:
-            return rows_in_order(self.shown, keys)
-        return super().rows(skip, limit)
+        super().__init__(
+            listing.purchases,
+            per_page,
+            shown=with_list_extras(listing.shown),
+            count=count,
+            keys=listing.newest_best_keys,
+        )
 
 
 def purchase_listing(

@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -8,6 +9,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    QuerySet,
     Value,
     When,
 )
@@ -16,6 +18,7 @@ from kernel import clock
 from kernel.hooks import purchases_searched
 from warranties.models import (
     EXPIRING_SOON_DAYS,
+    WARRANTY_STATE_EXPIRING,
     Claim,
     Warranty,
     WarrantyStatus,
@@ -83,6 +86,24 @@ CURRENT_FIRST_IN = {
 }
 
 
+def current_first_keys(warranties, skip: int, limit: int, today: datetime.date) -> list | None:
+    """The keys of rows SKIP to SKIP + LIMIT of WARRANTIES (filtered, of every status) in the
+    CURRENT_FIRST order when the active ones hold them all, else None.
+
+    The whole order is made of CASE groups that no index gives: both databases read and
+    sorted every warranty for each page (18 ms on PostgreSQL, 34 ms on SQLite at 125,000).
+    The active ones come first, in the order of the `(voided, warranty_end)` index
+    (`CURRENT_FIRST_IN`): when they fill the page (the first pages of a household with a
+    page of active warranties or more), it is the page, read in one narrow query. A test
+    holds these pages to the whole order's.
+    """
+    active = warranties.in_status(WarrantyStatus.ACTIVE, today).order_by(
+        CURRENT_FIRST_IN[WarrantyStatus.ACTIVE], "created_at", "id"
+    )
+    keys = list(active.values_list("pk", flat=True)[skip : skip + limit])
+    return keys if len(keys) == limit else None
+
+
 def _searched_and_sorted(
     warranties, search: str | None, sort: str | None, today, status: str | None = None
 ):
@@ -107,6 +128,47 @@ def _searched_and_sorted(
             group.asc(), soonest.asc(), F("warranty_end").desc(), "created_at", "id"
         )
     return warranties.order_by(*BY_END.get(sort or "", ["warranty_end"]), "created_at", "id")
+
+
+class WarrantyListing(NamedTuple):
+    """What the warranties page pages through (`kernel.pagination.PaginatorByKeys`)."""
+
+    warranties: QuerySet  # filtered, searched and ordered
+    shown: QuerySet  # every warranty, read as the page shows it
+    unordered: QuerySet | None  # every state's, unordered, when they are listed CURRENT_FIRST
+    today: datetime.date
+
+    def current_first_keys(self, skip: int, limit: int) -> list | None:
+        """Keys of a page of the active ones alone (`current_first_keys`), else None."""
+        if self.unordered is None:
+            return None
+        return current_first_keys(self.unordered, skip, limit, self.today)
+
+
+def warranty_listing(
+    *,
+    state: str | None = None,
+    days: int | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    today: datetime.date | None = None,
+) -> WarrantyListing:
+    """The warranties page's list: in STATE (one of WARRANTY_STATES), or active and ending
+    within DAYS, SEARCH and SORT as `warranty_list` takes them; with their claims."""
+    today = today or clock.today()
+    unordered = None
+    if days:
+        warranties = warranty_list_expiring(days=days, search=search, sort=sort, today=today)
+    elif state == WARRANTY_STATE_EXPIRING:
+        warranties = warranty_list(expiring_soon=True, search=search, sort=sort, today=today)
+    else:
+        warranties = warranty_list(status=state, search=search, sort=sort, today=today)
+        # The active ones' pages by their index when every warranty is listed; a search finds
+        # few, sorted whole.
+        if sort == CURRENT_FIRST and not state and not search:
+            unordered = warranties.order_by()
+    shown = warranties_with_claims(warranties_shown(today))
+    return WarrantyListing(warranties, shown, unordered, today)
 
 
 def warranty_list_expiring(

@@ -3,14 +3,8 @@ from django.shortcuts import render
 from kernel.filters import ignored_filters
 from kernel.pagination import PaginatorByKeys
 from warranties.forms import WARRANTY_SORTS, WarrantyFilterForm
-from warranties.models import WARRANTY_STATE_EXPIRING, WARRANTY_STATES
-from warranties.selectors import (
-    CURRENT_FIRST,
-    warranties_shown,
-    warranties_with_claims,
-    warranty_list_expiring,
-)
-from warranties.selectors import warranty_list as warranty_list_query
+from warranties.models import WARRANTY_STATES
+from warranties.selectors import CURRENT_FIRST, warranty_listing
 
 PAGE_SIZE = 25
 
@@ -24,15 +18,11 @@ def warranty_list(request):
     filters = WarrantyFilterForm(request.GET)
     state, days, search = filters.value("state"), filters.value("days"), filters.value("search")
     sort = filters.value("sort") or CURRENT_FIRST
-    if days:
-        warranties = warranty_list_expiring(days=days, search=search, sort=sort)
-    elif state == WARRANTY_STATE_EXPIRING:
-        warranties = warranty_list_query(expiring_soon=True, search=search, sort=sort)
-    else:
-        warranties = warranty_list_query(status=state, search=search, sort=sort)
-    # The page's rows by key first: no index gives the current ones first (kernel.pagination).
-    shown = warranties_with_claims(warranties_shown())
-    page = PaginatorByKeys(warranties, PAGE_SIZE, shown=shown).get_page(request.GET.get("page"))
+    listing = warranty_listing(state=state, days=days, search=search, sort=sort)
+    paginator = PaginatorByKeys(
+        listing.warranties, PAGE_SIZE, shown=listing.shown, keys=listing.current_first_keys
+    )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "query": request.GET,
         "page": page,

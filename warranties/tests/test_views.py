@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from kernel import clock
 from purchases.tests.factories import PurchaseFactory
+from warranties.selectors import CURRENT_FIRST
+from warranties.selectors import warranty_list as warranty_list_selector
 from warranties.tests.factories import ClaimFactory, WarrantyFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +100,27 @@ def test_a_page_of_warranties_with_claims_takes_eight_queries(
 ):
     for warranty in warranties.values():
         ClaimFactory.create_batch(2, warranty=warranty)
-    # session, user, their role, preferences, count, page (purchases joined), the claims of the
-    # page, their documents
-    with django_assert_num_queries(8):
+    # session, user, their role, preferences, count, the active ones' keys (too few for a page:
+    # warranties.selectors.current_first_keys), page (purchases joined), the claims of the page,
+    # their documents
+    with django_assert_num_queries(9):
         owner_client.get(URL)
+
+
+def test_pages_of_the_active_ones_alone_are_those_of_the_whole_order(owner_client):
+    """The first pages, when the active warranties fill them, are read by their index alone
+    (warranties.selectors.current_first_keys); the page where they end is sorted whole."""
+    today = clock.today()
+    for number in range(30):  # ties on the end date, broken by creation
+        WarrantyFactory(warranty_end=today + datetime.timedelta(days=number // 3))
+    for number in range(4):
+        WarrantyFactory(warranty_end=today - datetime.timedelta(days=number + 1))
+    WarrantyFactory(warranty_end=today + datetime.timedelta(days=9), voided=True)
+    whole = [w.id for w in warranty_list_selector(sort=CURRENT_FIRST)]
+
+    first = owner_client.get(URL).context["page"]
+    second = owner_client.get(URL, {"page": 2}).context["page"]
+
+    assert [w.id for w in first] == whole[:25]
+    assert [w.id for w in second] == whole[25:]
+    assert first.paginator.count == 35
