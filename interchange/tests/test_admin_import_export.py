@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+import tempfile
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,13 @@ from purchases.tests.factories import PurchaseFactory
 pytestmark = pytest.mark.django_db
 
 CSV_FORMAT = "0"  # the first of django-import-export's formats: CSV
+
+
+@pytest.fixture(autouse=True)
+def private_tempdir(tmp_path, monkeypatch):
+    """django-import-export keeps an upload in the temporary folder until the import is
+    confirmed; a refused one stays there. Each test's go to its own folder, removed with it."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def upload(client, url, content: bytes, name="purchases.csv"):
