@@ -1,5 +1,6 @@
 """The container image and the compose stack, checked by parsing them (Docker is not needed)."""
 
+import gc
 import re
 import runpy
 from pathlib import Path
@@ -178,3 +179,16 @@ def test_gunicorn_takes_workers_and_timeouts_from_the_environment(monkeypatch):
     assert (config["workers"], config["timeout"], config["bind"]) == (5, 45, "0.0.0.0:9123")
     assert config["accesslog"] is None and config["errorlog"] == "-"
     assert config["control_socket_disable"] is True
+
+
+def test_a_gunicorn_worker_sets_the_heap_it_loaded_aside_from_the_garbage_collector(monkeypatch):
+    monkeypatch.setenv("GUNICORN_GC_THRESHOLD", "12345")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threshold = gc.get_threshold()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_threshold() == (12345, *threshold[1:])
+        assert gc.get_freeze_count() > 10_000, "the loaded modules' objects are frozen"
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
