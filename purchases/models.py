@@ -177,7 +177,12 @@ class Purchase(AuthoredModel, VersionedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["purchase_date"], name="purchase_date_idx"),
+            # A range of purchase dates, newest first (the lists' filter and order): the page is
+            # read from this index alone. SQLite looked up every purchase of the range in the
+            # table for its creation time, 2.3 ms for two months at 100,000; 0.2 ms from it.
+            models.Index(
+                fields=["purchase_date", "-created_at", "-id"], name="purchase_date_newest_idx"
+            ),
             models.Index(fields=["status"], name="purchase_status_idx"),
             # The household's distinct tag strings, one probe each (purchases.selectors
             # tag_suggestions): a few dozen, where reading every purchase took 23 ms at 100,000.

@@ -15,6 +15,7 @@ from purchases.search import (
     search_words,
     typo_variants,
 )
+from purchases.selectors import purchase_listing
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import WarrantyStatus
 from warranties.tests.factories import WarrantyFactory
@@ -203,3 +204,13 @@ def test_the_sqlite_search_table_follows_every_write_to_purchases():
     assert found("teapot") == {kettle.pk}
     assert found("kettle") == set()
     assert found("brass") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL walks the newest instead")
+def test_a_page_of_a_date_range_is_read_from_the_date_index_alone():
+    PurchaseFactory.create_batch(5)
+    listing = purchase_listing(
+        date_from=datetime.date(2025, 1, 1), date_to=datetime.date(2025, 3, 31)
+    )
+    plan = listing.purchases.values("pk")[:20].explain()
+    assert "COVERING INDEX purchase_date_newest_idx" in plan, plan
