@@ -7,8 +7,8 @@
 
 # The virtual environment is made from Debian's Python 3.11 when the machine has it with venv, else
 # from the first python3 on the PATH. Debian builds its interpreter with profile-guided and
-# link-time optimisation, as the image's is (docs/deployment.md): the app's requests run a fifth
-# to a quarter faster on it than on a Python compiled without them (docs/performance.md,
+# link-time optimisation, as the image's is (docs/deployment.md): a list of purchases took 8 to
+# 26 % less time on it than on a Python compiled without them (docs/performance.md,
 # "The interpreter"). `make PYTHON=...` chooses another.
 SYSTEM_PYTHON := /usr/bin/python3.11
 PYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import ensurepip, venv' 2>/dev/null && echo $(SYSTEM_PYTHON) || echo python3)
