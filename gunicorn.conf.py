@@ -49,7 +49,7 @@ logconfig_dict = {
 
 # Python's cyclic garbage collector ran every 700 container objects allocated: 180 times in 200
 # lists of purchases, one full collection of the whole heap (Django, the app, their modules) every
-# hundred or so requests; 1.3 ms a request for a search and 1.4 ms for the expiring warranties
+# hundred or so requests; 1.2 ms a request for a search and 1.3 ms for the expiring warranties
 # (docs/performance.md, "The interpreter"). Objects that live as long as the worker are moved out
 # of the collector's sight once the app is loaded, and the youngest generation is collected
 # every GC_THRESHOLD allocations: requests free almost everything by reference counting, so the

@@ -23,9 +23,8 @@ BUSY = "Another backup or restore is under way"
 # -- e. A restore is killed midway -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_a_restore_killed_midway_changes_nothing(installations, kind):
-    site = installations.copy(installations.template("many", kind))
+def test_a_restore_killed_midway_changes_nothing(installations, suite_kind):
+    site = installations.copy(installations.template("many", suite_kind))
     [(backup_a,)] = site.rows("SELECT id FROM backups_backuprecord WHERE note = 'A'")
 
     restore = site.start(
